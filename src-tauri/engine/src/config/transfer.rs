@@ -1,0 +1,209 @@
+//! Export and import of the configuration as JSON. Secrets are left out unless asked for;
+//! an export with secrets says so in the file itself.
+
+use crate::Engine;
+use crate::catalog::CustomEventTypeInput;
+use crate::error::{Error, FieldError, Result};
+use crate::model::time::{format_ms, now_ms};
+use crate::model::{DeliverySettings, Filters, HeaderInput, WebhookInput};
+use crate::secrets::account;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+pub const FORMAT: &str = "hookdesk-config";
+pub const FORMAT_VERSION: u32 = 1;
+pub const SECRETS_WARNING: &str =
+    "This file contains secrets in plain text (header values and signing secrets). Store it like a password and delete it after use.";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ConfigExport {
+    pub format: String,
+    pub version: u32,
+    pub exported_at: String,
+    pub includes_secrets: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub warning: Option<String>,
+    pub webhooks: Vec<ExportedWebhook>,
+    #[serde(default)]
+    pub event_types: Vec<CustomEventTypeInput>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ExportedWebhook {
+    pub code: String,
+    pub name: String,
+    pub url: String,
+    #[serde(default)]
+    pub description: String,
+    pub events: Vec<String>,
+    #[serde(default)]
+    pub filters: Filters,
+    pub active: bool,
+    /// Names always; values only in an export with secrets.
+    #[serde(default)]
+    pub headers: Vec<HeaderInput>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub secret: Option<String>,
+    #[serde(default)]
+    pub delivery: DeliverySettings,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct ImportReport {
+    pub created: Vec<String>,
+    pub updated: Vec<String>,
+    pub event_types: usize,
+    pub warnings: Vec<String>,
+}
+
+impl Engine {
+    pub async fn export_config(&self, include_secrets: bool) -> Result<ConfigExport> {
+        let rows = self.db().read(|conn| crate::store::webhooks::list(conn)).await?;
+        let custom = self.db().read(|conn| crate::store::event_types::list(conn)).await?;
+        let webhooks = self
+            .blocking(move |e| {
+                rows.into_iter()
+                    .map(|r| {
+                        let headers = r
+                            .header_names
+                            .iter()
+                            .map(|name| {
+                                let value = if include_secrets {
+                                    Some(
+                                        e.secrets()
+                                            .require(&account::header(&r.id, name), &format!("The value of header {name} of {}", r.code))?
+                                            .to_string(),
+                                    )
+                                } else {
+                                    None
+                                };
+                                Ok(HeaderInput { name: name.clone(), value })
+                            })
+                            .collect::<Result<Vec<_>>>()?;
+                        let secret = if include_secrets {
+                            Some(e.secrets().require(&account::signing_secret(&r.id), "A signing secret")?.to_string())
+                        } else {
+                            None
+                        };
+                        let active = r.status == crate::model::WebhookStatus::Active;
+                        Ok(ExportedWebhook {
+                            code: r.code,
+                            name: r.name,
+                            url: r.url,
+                            description: r.description,
+                            events: r.events,
+                            filters: r.filters,
+                            active,
+                            headers,
+                            secret,
+                            delivery: r.delivery,
+                        })
+                    })
+                    .collect::<Result<Vec<_>>>()
+            })
+            .await?;
+        Ok(ConfigExport {
+            format: FORMAT.into(),
+            version: FORMAT_VERSION,
+            exported_at: format_ms(now_ms()),
+            includes_secrets: include_secrets,
+            warning: include_secrets.then(|| SECRETS_WARNING.to_string()),
+            webhooks,
+            event_types: custom
+                .into_iter()
+                .map(|t| CustomEventTypeInput { name: t.name, description: t.description, sample: t.sample })
+                .collect(),
+        })
+    }
+
+    /// Imports an export: custom types first, then each webhook created or, when its code
+    /// exists, updated. Everything is checked before anything is written.
+    pub async fn import_config(&self, export: ConfigExport) -> Result<ImportReport> {
+        if export.format != FORMAT || export.version != FORMAT_VERSION {
+            return Err(Error::invalid(
+                "format",
+                format!("This is not a Hookdesk configuration file (expected format {FORMAT} version {FORMAT_VERSION})."),
+            ));
+        }
+        let existing = self.list_webhooks().await?;
+        let mut catalog = self.catalog().await?;
+        for t in &export.event_types {
+            if catalog.get(&t.name).is_none() {
+                catalog.types.push(crate::catalog::EventType {
+                    name: t.name.clone(),
+                    entity: "Custom".into(),
+                    label: t.name.clone(),
+                    description: t.description.clone(),
+                    sample: t.sample.clone(),
+                    builtin: false,
+                });
+            }
+        }
+        let mut report = ImportReport::default();
+        let mut plans = Vec::new();
+        let mut errors = Vec::new();
+        for (i, w) in export.webhooks.into_iter().enumerate() {
+            let current = existing.iter().find(|e| e.code == w.code);
+            let known: Vec<String> = current.map(|c| c.headers.iter().map(|h| h.name.clone()).collect()).unwrap_or_default();
+            let mut headers = Vec::new();
+            for h in w.headers {
+                if h.new_value().is_none() && !known.iter().any(|k| k.eq_ignore_ascii_case(&h.name)) {
+                    report
+                        .warnings
+                        .push(format!("{}: header {} has no value in the file and was left out; set it in the panel.", w.code, h.name));
+                } else {
+                    headers.push(h);
+                }
+            }
+            if current.is_none() && w.secret.is_none() {
+                report.warnings.push(format!("{}: a new signing secret was generated; give it to the receiver.", w.code));
+            }
+            let mut input = WebhookInput {
+                code: Some(w.code.clone()),
+                name: w.name,
+                url: w.url,
+                description: w.description,
+                events: w.events,
+                filters: w.filters,
+                active: w.active,
+                headers,
+                secret: w.secret,
+                delivery: w.delivery,
+            };
+            input.normalize();
+            for e in input.validate(&catalog, &known).errors {
+                errors.push(FieldError::new(format!("webhooks[{i}].{}", e.field), format!("{}: {}", w.code, e.message)));
+            }
+            plans.push((current.map(|c| c.id.clone()), input));
+        }
+        if !errors.is_empty() {
+            return Err(Error::Invalid(errors));
+        }
+        for t in export.event_types {
+            if !catalog.types.iter().any(|c| c.builtin && c.name == t.name) {
+                self.save_event_type(t).await?;
+                report.event_types += 1;
+            }
+        }
+        for (id, input) in plans {
+            let code = input.code.clone().unwrap_or_default();
+            match id {
+                Some(id) => {
+                    self.update_webhook(&id, input).await?;
+                    report.updated.push(code);
+                }
+                None => {
+                    self.create_webhook(input).await?;
+                    report.created.push(code);
+                }
+            }
+        }
+        Ok(report)
+    }
+}

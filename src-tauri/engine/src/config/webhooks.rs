@@ -1,0 +1,393 @@
+//! Creating, editing, activating and deleting webhooks, with their secrets in the keyring.
+
+use crate::catalog::Catalog;
+use crate::error::{Error, FieldError, Result};
+use crate::model::time::now_ms;
+use crate::model::{CODE_FROZEN, Validation, Webhook, WebhookInput, WebhookStatus, new_object_id, suggest_code, unique_code};
+use crate::secrets::account;
+use crate::signing::SigningSecret;
+use crate::store::webhooks::{self as rows, WebhookRow};
+use crate::{Engine, Notice};
+use rusqlite::Connection;
+use serde::Serialize;
+use ts_rs::TS;
+
+/// What the settings form needs to know while the user types.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct FormCheck {
+    pub validation: Validation,
+    /// For a new webhook: the Code suggested from the Name, made unique.
+    pub suggested_code: Option<String>,
+}
+
+pub const DEACTIVATED_BY_USER: &str = "Deactivated by the user.";
+
+fn clash_message(code: &str, owner_name: &str, conn: &Connection) -> Result<String> {
+    let free = unique_code(code, |c| rows::code_owner(conn, c).ok().flatten().is_some());
+    Ok(format!("The code {code} is already used by the webhook “{owner_name}”. Try {free}."))
+}
+
+fn not_found(id_or_code: &str) -> Error {
+    Error::NotFound(format!("No webhook has the id or code “{id_or_code}”."))
+}
+
+impl Engine {
+    pub async fn catalog(&self) -> Result<Catalog> {
+        let custom = self.db().read(|conn| crate::store::event_types::list(conn)).await?;
+        Ok(Catalog::new(custom))
+    }
+
+    pub async fn list_webhooks(&self) -> Result<Vec<Webhook>> {
+        let rows = self.db().read(|conn| rows::list(conn)).await?;
+        Ok(rows.iter().map(WebhookRow::view).collect())
+    }
+
+    pub(crate) async fn webhook_row(&self, id_or_code: &str) -> Result<WebhookRow> {
+        let key = id_or_code.to_string();
+        self.db().read(move |conn| rows::get(conn, &key)).await?.ok_or_else(|| not_found(id_or_code))
+    }
+
+    pub async fn get_webhook(&self, id_or_code: &str) -> Result<Webhook> {
+        Ok(self.webhook_row(id_or_code).await?.view())
+    }
+
+    /// Checks a form as the user types: field errors and warnings, plus the Code
+    /// suggestion for a webhook that has not been saved yet.
+    pub async fn check_webhook(&self, mut input: WebhookInput, existing_id: Option<String>) -> Result<FormCheck> {
+        input.normalize();
+        let catalog = self.catalog().await?;
+        let existing = match &existing_id {
+            Some(id) => Some(self.webhook_row(id).await?),
+            None => None,
+        };
+        let header_names = existing.as_ref().map(|e| e.header_names.clone()).unwrap_or_default();
+        let mut validation = input.validate(&catalog, &header_names);
+        let name = input.name.clone();
+        let code = input.code.clone();
+        let (suggested_code, clash) = self
+            .db()
+            .read(move |conn| {
+                let suggestion = match &existing {
+                    Some(_) => None,
+                    None => Some(unique_code(&suggest_code(&name), |c| rows::code_owner(conn, c).ok().flatten().is_some())),
+                };
+                let clash = match (&existing, &code) {
+                    (None, Some(code)) if !code.is_empty() => match rows::code_owner(conn, code)? {
+                        Some((_, owner)) => Some(clash_message(code, &owner, conn)?),
+                        None => None,
+                    },
+                    _ => None,
+                };
+                Ok((suggestion, clash))
+            })
+            .await?;
+        if let Some(message) = clash {
+            validation.errors.push(FieldError::new("code", message));
+        }
+        if let (Some(existing_id), Some(code)) = (&existing_id, &input.code) {
+            let row = self.webhook_row(existing_id).await?;
+            if *code != row.code {
+                validation.errors.push(FieldError::new("code", CODE_FROZEN));
+            }
+        }
+        Ok(FormCheck { validation, suggested_code })
+    }
+
+    /// Creates a webhook. Its secrets go to the keyring first: when the keyring cannot be
+    /// reached, nothing is written anywhere.
+    pub async fn create_webhook(&self, mut input: WebhookInput) -> Result<Webhook> {
+        input.normalize();
+        let catalog = self.catalog().await?;
+        let errors = input.validate(&catalog, &[]).errors;
+        if !errors.is_empty() {
+            return Err(Error::Invalid(errors));
+        }
+        let now = now_ms();
+        let id = new_object_id();
+        let secret = input.secret.clone().unwrap_or_else(SigningSecret::generate);
+        let headers: Vec<(String, String)> =
+            input.headers.iter().map(|h| (h.name.clone(), h.new_value().unwrap_or_default().to_string())).collect();
+        let hid = id.clone();
+        self.blocking(move |e| {
+            e.secrets().set(&account::signing_secret(&hid), &secret)?;
+            for (name, value) in &headers {
+                e.secrets().set(&account::header(&hid, name), value)?;
+            }
+            Ok(())
+        })
+        .await?;
+        let row = WebhookRow {
+            id: id.clone(),
+            code: input.code.clone().unwrap_or_default(),
+            name: input.name.clone(),
+            url: input.url.clone(),
+            description: input.description.clone(),
+            events: input.events.clone(),
+            filters: input.filters.clone(),
+            header_names: input.headers.iter().map(|h| h.name.clone()).collect(),
+            delivery: input.delivery.clone(),
+            status: if input.active { WebhookStatus::Active } else { WebhookStatus::Disabled },
+            status_reason: (!input.active).then(|| DEACTIVATED_BY_USER.to_string()),
+            consecutive_failures: 0,
+            previous_secret_until: None,
+            created_at: now,
+            updated_at: now,
+        };
+        let explicit_code = input.code.is_some();
+        let saved = self
+            .db()
+            .write(move |conn| {
+                let mut row = row;
+                if explicit_code {
+                    if let Some((_, owner)) = rows::code_owner(conn, &row.code)? {
+                        return Err(Error::invalid("code", clash_message(&row.code, &owner, conn)?));
+                    }
+                } else {
+                    row.code = unique_code(&suggest_code(&row.name), |c| rows::code_owner(conn, c).ok().flatten().is_some());
+                    if row.code.is_empty() {
+                        return Err(Error::invalid("code", "Code is required: the name has no letters or digits to suggest one from."));
+                    }
+                }
+                rows::insert(conn, &row)?;
+                Ok(row)
+            })
+            .await;
+        match saved {
+            Ok(row) => {
+                self.notify(Notice::WebhooksChanged);
+                Ok(row.view())
+            }
+            Err(e) => {
+                let names: Vec<String> = input.headers.iter().map(|h| h.name.clone()).collect();
+                self.forget_secrets(id, names).await;
+                Err(e)
+            }
+        }
+    }
+
+    /// Best-effort removal of a webhook's keyring entries.
+    async fn forget_secrets(&self, id: String, header_names: Vec<String>) {
+        let _ = self
+            .blocking(move |e| {
+                let s = e.secrets();
+                let mut accounts = vec![account::signing_secret(&id), account::previous_signing_secret(&id)];
+                accounts.extend(header_names.iter().map(|n| account::header(&id, n)));
+                for a in accounts {
+                    if let Err(err) = s.delete(&a) {
+                        tracing::warn!("could not delete a keyring entry of webhook {id}: {err}");
+                    }
+                }
+                Ok(())
+            })
+            .await;
+    }
+
+    /// Replaces a webhook's settings. The Code cannot change once saved; header values left
+    /// out (or sent masked) keep their stored value.
+    pub async fn update_webhook(&self, id_or_code: &str, mut input: WebhookInput) -> Result<Webhook> {
+        let existing = self.webhook_row(id_or_code).await?;
+        if let Some(code) = &input.code
+            && code.trim() != existing.code
+        {
+            return Err(Error::Conflict(format!("{CODE_FROZEN} This webhook's code is {}.", existing.code)));
+        }
+        input.normalize();
+        let catalog = self.catalog().await?;
+        let errors = input.validate(&catalog, &existing.header_names).errors;
+        if !errors.is_empty() {
+            return Err(Error::Invalid(errors));
+        }
+        let id = existing.id.clone();
+        let new_values: Vec<(String, String)> =
+            input.headers.iter().filter_map(|h| h.new_value().map(|v| (h.name.clone(), v.to_string()))).collect();
+        let new_secret = input.secret.clone();
+        let hid = id.clone();
+        let replaced_secret = new_secret.is_some();
+        self.blocking(move |e| {
+            for (name, value) in &new_values {
+                e.secrets().set(&account::header(&hid, name), value)?;
+            }
+            if let Some(secret) = &new_secret {
+                e.secrets().set(&account::signing_secret(&hid), secret)?;
+                e.secrets().delete(&account::previous_signing_secret(&hid))?;
+            }
+            Ok(())
+        })
+        .await?;
+        let header_names: Vec<String> = input.headers.iter().map(|h| h.name.clone()).collect();
+        let removed: Vec<String> =
+            existing.header_names.iter().filter(|old| !header_names.iter().any(|n| n.eq_ignore_ascii_case(old))).cloned().collect();
+        let (status, reason) = match (input.active, existing.status) {
+            (true, _) => (WebhookStatus::Active, None),
+            (false, WebhookStatus::Active) => (WebhookStatus::Disabled, Some(DEACTIVATED_BY_USER.to_string())),
+            (false, other) => (other, existing.status_reason.clone()),
+        };
+        let row = WebhookRow {
+            name: input.name,
+            url: input.url,
+            description: input.description,
+            events: input.events,
+            filters: input.filters,
+            header_names,
+            delivery: input.delivery,
+            consecutive_failures: if status == WebhookStatus::Active && existing.status != WebhookStatus::Active {
+                0
+            } else {
+                existing.consecutive_failures
+            },
+            status,
+            status_reason: reason,
+            previous_secret_until: if replaced_secret { None } else { existing.previous_secret_until },
+            updated_at: now_ms(),
+            ..existing.clone()
+        };
+        let saved = self
+            .db()
+            .write(move |conn| {
+                rows::update(conn, &row)?;
+                Ok(row)
+            })
+            .await?;
+        if !removed.is_empty() {
+            let rid = id.clone();
+            self.blocking(move |e| {
+                for name in &removed {
+                    e.secrets().delete(&account::header(&rid, name))?;
+                }
+                Ok(())
+            })
+            .await?;
+        }
+        self.after_status_change(&existing, &saved);
+        self.notify(Notice::WebhooksChanged);
+        Ok(saved.view())
+    }
+
+    /// Applies a JSON merge patch (RFC 7396) to a webhook's settings, as `PATCH` does.
+    pub async fn patch_webhook(&self, id_or_code: &str, patch: serde_json::Value) -> Result<Webhook> {
+        if !patch.is_object() {
+            return Err(Error::invalid("body", "A webhook patch is a JSON object."));
+        }
+        let existing = self.webhook_row(id_or_code).await?;
+        let view = existing.view();
+        let mut current = serde_json::json!({
+            "code": view.code, "name": view.name, "url": view.url, "description": view.description,
+            "events": view.events, "filters": view.filters, "active": view.active,
+            "headers": view.headers.iter().map(|h| serde_json::json!({"name": h.name})).collect::<Vec<_>>(),
+            "delivery": view.delivery,
+        });
+        merge_patch(&mut current, &patch);
+        let input: WebhookInput =
+            serde_json::from_value(current).map_err(|e| Error::invalid("body", format!("The patch does not fit a webhook: {e}.")))?;
+        self.update_webhook(&existing.id, input).await
+    }
+
+    /// Activates or deactivates several webhooks at once; returns them as saved.
+    pub async fn set_webhooks_active(&self, ids: Vec<String>, active: bool) -> Result<Vec<Webhook>> {
+        let now = now_ms();
+        let changes = self
+            .db()
+            .write(move |conn| {
+                let mut out = Vec::new();
+                for id in &ids {
+                    let before = rows::get(conn, id)?.ok_or_else(|| not_found(id))?;
+                    let (status, reason) = match (active, before.status) {
+                        (true, _) => (WebhookStatus::Active, None),
+                        (false, WebhookStatus::Active) => (WebhookStatus::Disabled, Some(DEACTIVATED_BY_USER)),
+                        (false, s) => (s, before.status_reason.as_deref()),
+                    };
+                    rows::set_status(conn, &before.id, status, reason, now)?;
+                    let after = rows::get(conn, &before.id)?.ok_or_else(|| not_found(id))?;
+                    out.push((before, after));
+                }
+                Ok(out)
+            })
+            .await?;
+        for (before, after) in &changes {
+            self.after_status_change(before, after);
+        }
+        self.notify(Notice::WebhooksChanged);
+        Ok(changes.into_iter().map(|(_, after)| after.view()).collect())
+    }
+
+    /// Deletes a webhook, its queue and logs, and its keyring entries.
+    pub async fn delete_webhook(&self, id_or_code: &str) -> Result<()> {
+        let existing = self.webhook_row(id_or_code).await?;
+        let id = existing.id.clone();
+        self.db().write(move |conn| rows::delete(conn, &id).map(|_| ())).await?;
+        self.forget_secrets(existing.id.clone(), existing.header_names.clone()).await;
+        self.after_delete(&existing.id);
+        self.notify(Notice::WebhooksChanged);
+        Ok(())
+    }
+
+    /// The plain value of a custom header, for an explicit reveal.
+    pub async fn reveal_header(&self, id_or_code: &str, name: &str) -> Result<String> {
+        let row = self.webhook_row(id_or_code).await?;
+        let Some(stored) = row.header_names.iter().find(|n| n.eq_ignore_ascii_case(name)).cloned() else {
+            return Err(Error::NotFound(format!("The webhook {} has no header {name}.", row.code)));
+        };
+        self.blocking(move |e| {
+            Ok(e.secrets().require(&account::header(&row.id, &stored), &format!("The value of header {stored}"))?.to_string())
+        })
+        .await
+    }
+
+    /// The current signing secret, for an explicit reveal or copy.
+    pub async fn signing_secret(&self, id_or_code: &str) -> Result<String> {
+        let row = self.webhook_row(id_or_code).await?;
+        self.blocking(move |e| Ok(e.secrets().require(&account::signing_secret(&row.id), "The signing secret")?.to_string())).await
+    }
+
+    /// Replaces the signing secret; the previous one keeps signing alongside for 24 hours.
+    pub async fn rotate_secret(&self, id_or_code: &str) -> Result<Webhook> {
+        let row = self.webhook_row(id_or_code).await?;
+        let id = row.id.clone();
+        self.blocking(move |e| {
+            let s = e.secrets();
+            let current = s.require(&account::signing_secret(&id), "The signing secret")?;
+            s.set(&account::previous_signing_secret(&id), &current)?;
+            s.set(&account::signing_secret(&id), &SigningSecret::generate())
+        })
+        .await?;
+        let until = now_ms() + 24 * 3600 * 1000;
+        let id = row.id.clone();
+        let saved = self
+            .db()
+            .write(move |conn| {
+                conn.prepare_cached("UPDATE webhooks SET previous_secret_until = ?2, updated_at = ?3 WHERE id = ?1")?
+                    .execute(rusqlite::params![id, until, now_ms()])?;
+                rows::get(conn, &id)?.ok_or_else(|| not_found(&id))
+            })
+            .await?;
+        self.notify(Notice::WebhooksChanged);
+        Ok(saved.view())
+    }
+
+    /// Hook for the delivery engine: a status change may release or hold a queue.
+    fn after_status_change(&self, _before: &WebhookRow, _after: &WebhookRow) {}
+
+    /// Hook for the delivery engine: a deleted webhook's queue is gone.
+    fn after_delete(&self, _id: &str) {}
+}
+
+/// RFC 7396: objects merge key by key, `null` removes, anything else replaces.
+pub fn merge_patch(target: &mut serde_json::Value, patch: &serde_json::Value) {
+    match (target, patch) {
+        (serde_json::Value::Object(t), serde_json::Value::Object(p)) => {
+            for (k, v) in p {
+                if v.is_null() {
+                    t.remove(k);
+                } else {
+                    merge_patch(t.entry(k.clone()).or_insert(serde_json::Value::Null), v);
+                }
+            }
+        }
+        (t, serde_json::Value::Object(_)) => {
+            *t = serde_json::Value::Object(Default::default());
+            merge_patch(t, patch);
+        }
+        (t, p) => *t = p.clone(),
+    }
+}

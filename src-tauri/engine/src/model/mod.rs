@@ -1,0 +1,13 @@
+//! The data the engine works with, and the rules it keeps.
+
+pub mod code;
+pub mod delivery_settings;
+pub mod event;
+pub mod object_id;
+pub mod time;
+pub mod webhook;
+
+pub use code::{is_valid_code, suggest_code, unique_code};
+pub use delivery_settings::{DeliverySettings, Ordering, RetryPolicy};
+pub use object_id::new_object_id;
+pub use webhook::*;

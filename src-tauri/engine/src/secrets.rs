@@ -1,0 +1,171 @@
+//! Secrets live in the OS keyring (Secret Service, Keychain, Credential Manager) and nowhere
+//! else: custom header values, signing secrets, the Events API token.
+//!
+//! One keyring entry per secret, service `hookdesk`, with an account that names the data
+//! directory's instance and the owner, e.g. `<instance>/webhook/<id>/header/authorization`.
+//! Values read once are cached in memory so deliveries do not cross D-Bus each time.
+
+use crate::error::{Error, Result};
+use keyring_core::{CredentialStore, Error as KeyringError};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
+use ts_rs::TS;
+
+pub const SERVICE: &str = "hookdesk";
+
+/// Whether secrets can be stored, and if not, why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, utoipa::ToSchema)]
+#[ts(export)]
+pub struct KeyringStatus {
+    pub available: bool,
+    /// The platform store in use, or the cause when none can be reached.
+    pub message: String,
+}
+
+pub struct Secrets {
+    namespace: String,
+    store: Mutex<Option<Arc<CredentialStore>>>,
+    cache: RwLock<HashMap<String, Arc<str>>>,
+}
+
+/// The account names, in one place so that creating and deleting agree.
+pub mod account {
+    pub fn signing_secret(webhook_id: &str) -> String {
+        format!("webhook/{webhook_id}/signing-secret")
+    }
+    pub fn previous_signing_secret(webhook_id: &str) -> String {
+        format!("webhook/{webhook_id}/signing-secret/previous")
+    }
+    pub fn header(webhook_id: &str, name: &str) -> String {
+        format!("webhook/{webhook_id}/header/{}", name.to_ascii_lowercase())
+    }
+    pub fn direct_header(delivery_id: i64, name: &str) -> String {
+        format!("direct/{delivery_id}/header/{}", name.to_ascii_lowercase())
+    }
+    pub const API_TOKEN: &str = "events-api/token";
+}
+
+fn platform_store() -> std::result::Result<Arc<CredentialStore>, KeyringError> {
+    #[cfg(all(unix, not(any(target_os = "macos", target_os = "ios", target_os = "android"))))]
+    {
+        Ok(zbus_secret_service_keyring_store::Store::new()?)
+    }
+    #[cfg(target_os = "macos")]
+    {
+        Ok(apple_native_keyring_store::keychain::Store::new()?)
+    }
+    #[cfg(target_os = "windows")]
+    {
+        Ok(windows_native_keyring_store::Store::new()?)
+    }
+    #[cfg(not(any(
+        all(unix, not(any(target_os = "macos", target_os = "ios", target_os = "android"))),
+        target_os = "macos",
+        target_os = "windows"
+    )))]
+    {
+        Err(KeyringError::NotSupportedByStore("no OS keyring is supported on this platform".into()))
+    }
+}
+
+const STORE_NAME: &str = if cfg!(target_os = "macos") {
+    "the macOS Keychain"
+} else if cfg!(target_os = "windows") {
+    "the Windows Credential Manager"
+} else {
+    "the Secret Service (e.g. GNOME Keyring or KWallet)"
+};
+
+fn unreachable(cause: impl std::fmt::Display) -> Error {
+    Error::Keyring(format!(
+        "The OS keyring is not reachable: {cause}. Hookdesk stores secrets only in {STORE_NAME}; start or unlock it and try again. Nothing was saved."
+    ))
+}
+
+fn describe(e: KeyringError) -> Error {
+    match e {
+        KeyringError::NoStorageAccess(cause) | KeyringError::PlatformFailure(cause) => unreachable(cause),
+        KeyringError::NoDefaultStore => unreachable("no credential store is available"),
+        other => Error::Keyring(format!("The OS keyring refused the operation: {other}.")),
+    }
+}
+
+impl Secrets {
+    /// `namespace` keeps the secrets of different data directories apart.
+    pub fn new(namespace: &str) -> Self {
+        Self { namespace: namespace.to_string(), store: Mutex::new(None), cache: RwLock::new(HashMap::new()) }
+    }
+
+    /// The platform store, connected on first use; a failure is retried on the next call so
+    /// that unlocking the keyring later needs no restart.
+    fn store(&self) -> Result<Arc<CredentialStore>> {
+        let mut slot = self.store.lock().expect("keyring store lock");
+        if let Some(store) = slot.as_ref() {
+            return Ok(store.clone());
+        }
+        let store = platform_store().map_err(describe)?;
+        *slot = Some(store.clone());
+        Ok(store)
+    }
+
+    fn full(&self, account: &str) -> String {
+        format!("{}/{account}", self.namespace)
+    }
+
+    pub fn status(&self) -> KeyringStatus {
+        let probe = self.store().and_then(|store| {
+            let entry = store.build(SERVICE, &self.full("probe"), None).map_err(describe)?;
+            match entry.get_password() {
+                Ok(_) | Err(KeyringError::NoEntry) => Ok(()),
+                Err(e) => Err(describe(e)),
+            }
+        });
+        match probe {
+            Ok(()) => KeyringStatus { available: true, message: format!("Secrets are kept in {STORE_NAME}.") },
+            Err(e) => KeyringStatus { available: false, message: e.to_string() },
+        }
+    }
+
+    pub fn set(&self, account: &str, value: &str) -> Result<()> {
+        let full = self.full(account);
+        let entry = self.store()?.build(SERVICE, &full, None).map_err(describe)?;
+        entry.set_password(value).map_err(describe)?;
+        self.cache.write().expect("secret cache").insert(full, Arc::from(value));
+        Ok(())
+    }
+
+    pub fn get(&self, account: &str) -> Result<Option<Arc<str>>> {
+        let full = self.full(account);
+        if let Some(v) = self.cache.read().expect("secret cache").get(&full) {
+            return Ok(Some(v.clone()));
+        }
+        let entry = self.store()?.build(SERVICE, &full, None).map_err(describe)?;
+        match entry.get_password() {
+            Ok(v) => {
+                let v: Arc<str> = Arc::from(v);
+                self.cache.write().expect("secret cache").insert(full, v.clone());
+                Ok(Some(v))
+            }
+            Err(KeyringError::NoEntry) => Ok(None),
+            Err(e) => Err(describe(e)),
+        }
+    }
+
+    /// Like [`Secrets::get`], but a missing entry is an error naming what is missing.
+    pub fn require(&self, account: &str, what: &str) -> Result<Arc<str>> {
+        self.get(account)?
+            .ok_or_else(|| Error::Keyring(format!("{what} is missing from the OS keyring; set it again in the webhook's settings.")))
+    }
+
+    /// Deletes an entry; a missing one is not an error.
+    pub fn delete(&self, account: &str) -> Result<()> {
+        let full = self.full(account);
+        self.cache.write().expect("secret cache").remove(&full);
+        let entry = self.store()?.build(SERVICE, &full, None).map_err(describe)?;
+        match entry.delete_credential() {
+            Ok(()) | Err(KeyringError::NoEntry) => Ok(()),
+            Err(e) => Err(describe(e)),
+        }
+    }
+}

@@ -1,0 +1,252 @@
+//! SQLite storage: one writer thread that commits many requests in one transaction
+//! (group commit, so durability does not cost one fsync per request), and a small pool of
+//! reader connections. WAL mode, `synchronous=FULL`, foreign keys on.
+
+pub mod attempts;
+pub mod deliveries;
+pub mod event_types;
+pub mod events;
+pub mod migrations;
+pub mod settings;
+pub mod webhooks;
+
+use crate::error::{Error, Result};
+use rusqlite::{Connection, OpenFlags};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use tokio::sync::oneshot;
+
+/// The most jobs one transaction takes; keeps a commit's latency bounded under load.
+const MAX_BATCH: usize = 2048;
+const READ_POOL_MAX: usize = 8;
+
+/// A unit of work for the writer: runs inside the batch's transaction, answers after COMMIT.
+trait WriteJob: Send {
+    /// Runs the job; `false` means it failed and its changes must be rolled back.
+    fn run(&mut self, conn: &Connection) -> bool;
+    /// Delivers the result once the transaction's fate is known.
+    fn finish(self: Box<Self>, commit: Result<(), String>);
+}
+
+struct Job<R, F> {
+    f: Option<F>,
+    result: Option<Result<R>>,
+    reply: Option<oneshot::Sender<Result<R>>>,
+}
+
+impl<R: Send, F: FnOnce(&Connection) -> Result<R> + Send> WriteJob for Job<R, F> {
+    fn run(&mut self, conn: &Connection) -> bool {
+        let f = self.f.take().expect("a job runs once");
+        let result = f(conn);
+        let ok = result.is_ok();
+        self.result = Some(result);
+        ok
+    }
+
+    fn finish(mut self: Box<Self>, commit: Result<(), String>) {
+        let result = match (commit, self.result.take()) {
+            (Ok(()), Some(r)) => r,
+            (Err(e), Some(Ok(_))) => Err(Error::Database(e)),
+            (_, Some(Err(e))) => Err(e),
+            (Err(e), None) => Err(Error::Database(e)),
+            (Ok(()), None) => Err(Error::Database("The write was not run.".into())),
+        };
+        if let Some(reply) = self.reply.take() {
+            let _ = reply.send(result);
+        }
+    }
+}
+
+/// Handle to the database: cheap to clone.
+#[derive(Clone)]
+pub struct Db {
+    inner: Arc<DbInner>,
+}
+
+struct DbInner {
+    path: PathBuf,
+    writer: Mutex<Option<mpsc::Sender<Box<dyn WriteJob>>>>,
+    writer_thread: Mutex<Option<std::thread::JoinHandle<()>>>,
+    readers: Mutex<Vec<Connection>>,
+}
+
+fn configure(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(())
+}
+
+impl Db {
+    /// Opens (creating if needed) the database file, applies pending migrations and starts
+    /// the writer thread.
+    pub fn open(path: &Path) -> Result<Self> {
+        let mut conn = Connection::open(path).map_err(|e| Error::Database(format!("Cannot open the database {}: {e}", path.display())))?;
+        configure(&conn)?;
+        let mode: String = conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(Error::Database(format!("The database could not switch to WAL mode (it reports {mode}).")));
+        }
+        // FULL: a commit is on disk before it is acknowledged, even across power loss.
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        migrations::apply(&mut conn, None)?;
+        let (tx, rx) = mpsc::channel::<Box<dyn WriteJob>>();
+        let thread = std::thread::Builder::new()
+            .name("hookdesk-db-writer".into())
+            .spawn(move || writer_loop(conn, rx))
+            .map_err(|e| Error::Io(format!("Cannot start the database writer: {e}")))?;
+        Ok(Self {
+            inner: Arc::new(DbInner {
+                path: path.to_path_buf(),
+                writer: Mutex::new(Some(tx)),
+                writer_thread: Mutex::new(Some(thread)),
+                readers: Mutex::new(Vec::new()),
+            }),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.inner.path
+    }
+
+    fn submit<R, F>(&self, f: F) -> Result<oneshot::Receiver<Result<R>>>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Connection) -> Result<R> + Send + 'static,
+    {
+        let (reply, rx) = oneshot::channel();
+        let job = Box::new(Job { f: Some(f), result: None, reply: Some(reply) });
+        let sender = self.inner.writer.lock().expect("writer lock").clone();
+        match sender {
+            Some(s) if s.send(job).is_ok() => Ok(rx),
+            _ => Err(Error::Unavailable("The database is closed.".into())),
+        }
+    }
+
+    /// Runs `f` inside the writer's transaction; resolves once the change is committed to disk.
+    pub async fn write<R, F>(&self, f: F) -> Result<R>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Connection) -> Result<R> + Send + 'static,
+    {
+        self.submit(f)?.await.map_err(|_| Error::Unavailable("The database writer stopped.".into()))?
+    }
+
+    /// [`Db::write`] for callers outside an async runtime.
+    pub fn write_blocking<R, F>(&self, f: F) -> Result<R>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Connection) -> Result<R> + Send + 'static,
+    {
+        self.submit(f)?.blocking_recv().map_err(|_| Error::Unavailable("The database writer stopped.".into()))?
+    }
+
+    /// Queues a write whose completion nobody waits for; a failure is logged.
+    pub fn write_detached<F>(&self, what: &'static str, f: F)
+    where
+        F: FnOnce(&Connection) -> Result<()> + Send + 'static,
+    {
+        match self.submit(f) {
+            Ok(rx) => {
+                std::thread::spawn(move || {
+                    if let Ok(Err(e)) = rx.blocking_recv() {
+                        tracing::error!("{what} could not be saved: {e}");
+                    }
+                });
+            }
+            Err(e) => tracing::error!("{what} could not be saved: {e}"),
+        }
+    }
+
+    fn take_reader(&self) -> Result<Connection> {
+        if let Some(conn) = self.inner.readers.lock().expect("reader pool").pop() {
+            return Ok(conn);
+        }
+        let conn = Connection::open_with_flags(&self.inner.path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        configure(&conn)?;
+        conn.pragma_update(None, "query_only", "ON")?;
+        Ok(conn)
+    }
+
+    fn return_reader(&self, conn: Connection) {
+        let mut pool = self.inner.readers.lock().expect("reader pool");
+        if pool.len() < READ_POOL_MAX {
+            pool.push(conn);
+        }
+    }
+
+    /// Runs a read on a pooled connection, on the caller's thread.
+    pub fn read_blocking<R>(&self, f: impl FnOnce(&Connection) -> Result<R>) -> Result<R> {
+        let conn = self.take_reader()?;
+        let result = f(&conn);
+        self.return_reader(conn);
+        result
+    }
+
+    /// Runs a read on a pooled connection, off the async runtime's threads.
+    pub async fn read<R, F>(&self, f: F) -> Result<R>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Connection) -> Result<R> + Send + 'static,
+    {
+        let db = self.clone();
+        tokio::task::spawn_blocking(move || db.read_blocking(f))
+            .await
+            .map_err(|e| Error::Unavailable(format!("A database read was interrupted: {e}")))?
+    }
+
+    /// Stops the writer after it has committed everything queued before this call.
+    pub fn close(&self) {
+        self.inner.writer.lock().expect("writer lock").take();
+        if let Some(t) = self.inner.writer_thread.lock().expect("writer thread").take() {
+            let _ = t.join();
+        }
+        self.inner.readers.lock().expect("reader pool").clear();
+    }
+}
+
+fn writer_loop(conn: Connection, rx: mpsc::Receiver<Box<dyn WriteJob>>) {
+    while let Ok(first) = rx.recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        let commit = run_batch(&conn, &mut batch);
+        for job in batch {
+            job.finish(commit.clone());
+        }
+    }
+}
+
+fn run_batch(conn: &Connection, batch: &mut [Box<dyn WriteJob>]) -> Result<(), String> {
+    let describe = |e: rusqlite::Error| Error::from(e).to_string();
+    conn.execute_batch("BEGIN IMMEDIATE").map_err(describe)?;
+    let single = batch.len() == 1;
+    for job in batch.iter_mut() {
+        // A job that fails must not take its neighbours down with it.
+        if single {
+            if !job.run(conn) {
+                let _ = conn.execute_batch("ROLLBACK");
+                return Ok(());
+            }
+            continue;
+        }
+        if let Err(e) = conn.execute_batch("SAVEPOINT job") {
+            let _ = conn.execute_batch("ROLLBACK");
+            return Err(describe(e));
+        }
+        let ok = job.run(conn);
+        let end = if ok { "RELEASE job" } else { "ROLLBACK TO job; RELEASE job" };
+        if let Err(e) = conn.execute_batch(end) {
+            let _ = conn.execute_batch("ROLLBACK");
+            return Err(describe(e));
+        }
+    }
+    conn.execute_batch("COMMIT").map_err(|e| {
+        let _ = conn.execute_batch("ROLLBACK");
+        describe(e)
+    })
+}
