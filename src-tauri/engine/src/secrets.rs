@@ -109,6 +109,11 @@ impl Secrets {
         Ok(store)
     }
 
+    /// The data directory's instance id that prefixes every account.
+    pub fn namespace(&self) -> &str {
+        &self.namespace
+    }
+
     fn full(&self, account: &str) -> String {
         format!("{}/{account}", self.namespace)
     }

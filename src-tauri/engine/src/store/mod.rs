@@ -29,10 +29,18 @@ trait WriteJob: Send {
     fn finish(self: Box<Self>, commit: Result<(), String>);
 }
 
+/// Where a job's result goes once its transaction has committed (or failed).
+enum Reply<R> {
+    Async(oneshot::Sender<Result<R>>),
+    Blocking(mpsc::SyncSender<Result<R>>),
+    /// Nobody waits; a failure is logged under this description.
+    Log(&'static str),
+}
+
 struct Job<R, F> {
     f: Option<F>,
     result: Option<Result<R>>,
-    reply: Option<oneshot::Sender<Result<R>>>,
+    reply: Option<Reply<R>>,
 }
 
 impl<R: Send, F: FnOnce(&Connection) -> Result<R> + Send> WriteJob for Job<R, F> {
@@ -52,8 +60,19 @@ impl<R: Send, F: FnOnce(&Connection) -> Result<R> + Send> WriteJob for Job<R, F>
             (Err(e), None) => Err(Error::Database(e)),
             (Ok(()), None) => Err(Error::Database("The write was not run.".into())),
         };
-        if let Some(reply) = self.reply.take() {
-            let _ = reply.send(result);
+        match self.reply.take() {
+            Some(Reply::Async(tx)) => {
+                let _ = tx.send(result);
+            }
+            Some(Reply::Blocking(tx)) => {
+                let _ = tx.send(result);
+            }
+            Some(Reply::Log(what)) => {
+                if let Err(e) = result {
+                    tracing::error!("{what} could not be saved: {e}");
+                }
+            }
+            None => {}
         }
     }
 }
@@ -109,16 +128,15 @@ impl Db {
         &self.inner.path
     }
 
-    fn submit<R, F>(&self, f: F) -> Result<oneshot::Receiver<Result<R>>>
+    fn submit<R, F>(&self, f: F, reply: Reply<R>) -> Result<()>
     where
         R: Send + 'static,
         F: FnOnce(&Connection) -> Result<R> + Send + 'static,
     {
-        let (reply, rx) = oneshot::channel();
         let job = Box::new(Job { f: Some(f), result: None, reply: Some(reply) });
         let sender = self.inner.writer.lock().expect("writer lock").clone();
         match sender {
-            Some(s) if s.send(job).is_ok() => Ok(rx),
+            Some(s) if s.send(job).is_ok() => Ok(()),
             _ => Err(Error::Unavailable("The database is closed.".into())),
         }
     }
@@ -129,16 +147,20 @@ impl Db {
         R: Send + 'static,
         F: FnOnce(&Connection) -> Result<R> + Send + 'static,
     {
-        self.submit(f)?.await.map_err(|_| Error::Unavailable("The database writer stopped.".into()))?
+        let (tx, rx) = oneshot::channel();
+        self.submit(f, Reply::Async(tx))?;
+        rx.await.map_err(|_| Error::Unavailable("The database writer stopped.".into()))?
     }
 
-    /// [`Db::write`] for callers outside an async runtime.
+    /// [`Db::write`] for callers that may block their thread.
     pub fn write_blocking<R, F>(&self, f: F) -> Result<R>
     where
         R: Send + 'static,
         F: FnOnce(&Connection) -> Result<R> + Send + 'static,
     {
-        self.submit(f)?.blocking_recv().map_err(|_| Error::Unavailable("The database writer stopped.".into()))?
+        let (tx, rx) = mpsc::sync_channel(1);
+        self.submit(f, Reply::Blocking(tx))?;
+        rx.recv().map_err(|_| Error::Unavailable("The database writer stopped.".into()))?
     }
 
     /// Queues a write whose completion nobody waits for; a failure is logged.
@@ -146,15 +168,8 @@ impl Db {
     where
         F: FnOnce(&Connection) -> Result<()> + Send + 'static,
     {
-        match self.submit(f) {
-            Ok(rx) => {
-                std::thread::spawn(move || {
-                    if let Ok(Err(e)) = rx.blocking_recv() {
-                        tracing::error!("{what} could not be saved: {e}");
-                    }
-                });
-            }
-            Err(e) => tracing::error!("{what} could not be saved: {e}"),
+        if let Err(e) = self.submit(f, Reply::Log(what)) {
+            tracing::error!("{what} could not be saved: {e}");
         }
     }
 

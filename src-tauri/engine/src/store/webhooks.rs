@@ -77,7 +77,7 @@ fn from_row(row: &Row) -> rusqlite::Result<WebhookRow> {
 }
 
 pub fn list(conn: &Connection) -> Result<Vec<WebhookRow>> {
-    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM webhooks ORDER BY name COLLATE NOCASE, code"))?;
+    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM webhooks ORDER BY code"))?;
     let rows = stmt.query_map([], from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }

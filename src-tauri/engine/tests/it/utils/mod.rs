@@ -1,0 +1,66 @@
+//! Shared test fixtures.
+
+use hookdesk_engine::model::{HeaderInput, WebhookInput};
+use hookdesk_engine::{Engine, EngineOptions};
+use tempfile::TempDir;
+
+/// An engine on a fresh data directory, removed when dropped.
+pub struct TestEngine {
+    pub engine: Engine,
+    pub dir: TempDir,
+}
+
+impl std::ops::Deref for TestEngine {
+    type Target = Engine;
+    fn deref(&self) -> &Engine {
+        &self.engine
+    }
+}
+
+pub fn open_engine() -> TestEngine {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let engine = Engine::open(EngineOptions::new(dir.path(), "the engine tests")).expect("engine opens");
+    let status = engine.keyring_status();
+    assert!(
+        status.available,
+        "these tests need a Secret Service; run them through `make test` or scripts/test-env.sh ({})",
+        status.message
+    );
+    TestEngine { engine, dir }
+}
+
+/// A valid webhook form.
+pub fn input(name: &str) -> WebhookInput {
+    WebhookInput {
+        code: None,
+        name: name.into(),
+        url: "https://hooks.example.com/in".into(),
+        description: String::new(),
+        events: vec!["task.created".into()],
+        filters: Default::default(),
+        active: true,
+        headers: vec![],
+        secret: None,
+        delivery: Default::default(),
+    }
+}
+
+pub fn header(name: &str, value: &str) -> HeaderInput {
+    HeaderInput { name: name.into(), value: Some(value.into()) }
+}
+
+/// Every byte of the database: the main file, its WAL and its shared-memory index.
+pub fn database_bytes(dir: &std::path::Path) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    for suffix in ["", "-wal", "-shm"] {
+        if let Ok(b) = std::fs::read(dir.join(format!("hookdesk.db{suffix}"))) {
+            bytes.extend(b);
+        }
+    }
+    assert!(!bytes.is_empty(), "the database files exist");
+    bytes
+}
+
+pub fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
