@@ -2,25 +2,39 @@
 //! deliveries, and the local Events API. No Tauri here: the desktop app, the CLI, the
 //! server and the tests all drive this library.
 
+pub mod api;
 pub mod catalog;
 pub mod config;
+pub mod delivery;
 pub mod error;
+pub mod ingest;
 pub mod instance;
+pub mod logs;
 pub mod model;
+pub mod net;
 pub mod notice;
 pub mod paths;
+mod routes;
 pub mod secrets;
+pub mod settings;
 pub mod signing;
 pub mod store;
+pub mod test_event;
 
 pub use error::{Error, ErrorKind, ErrorView, FieldError, Result};
 pub use notice::Notice;
 
+use delivery::Scheduler;
+use net::NetworkPolicy;
+use routes::Routes;
 use secrets::Secrets;
+use std::future::Future;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock, RwLock};
 use store::Db;
 use tokio::sync::broadcast;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 
 /// How to open an engine.
 #[derive(Debug, Clone)]
@@ -28,11 +42,14 @@ pub struct EngineOptions {
     pub data_dir: PathBuf,
     /// Named in the lock file so a second instance can say who holds the directory.
     pub program: String,
+    /// Whether deliveries may reach loopback and private addresses when the user has not
+    /// said: yes in the desktop app, no in `hookdesk serve`.
+    pub allow_private_default: bool,
 }
 
 impl EngineOptions {
     pub fn new(data_dir: impl Into<PathBuf>, program: &str) -> Self {
-        Self { data_dir: data_dir.into(), program: program.to_string() }
+        Self { data_dir: data_dir.into(), program: program.to_string(), allow_private_default: true }
     }
 }
 
@@ -48,6 +65,16 @@ pub(crate) struct Inner {
     secrets: Arc<Secrets>,
     lock: instance::InstanceLock,
     notices: broadcast::Sender<Notice>,
+    routes: RwLock<Arc<Routes>>,
+    scheduler: Scheduler,
+    policy: NetworkPolicy,
+    client: RwLock<reqwest::Client>,
+    runtime: OnceLock<tokio::runtime::Handle>,
+    tasks: TaskTracker,
+    cancel: CancellationToken,
+    allow_private_default: bool,
+    api: tokio::sync::Mutex<Option<api::ApiServer>>,
+    token: RwLock<Option<Arc<str>>>,
 }
 
 impl Drop for Inner {
@@ -72,8 +99,92 @@ impl Engine {
             store::settings::set(conn, "instance_id", &id)?;
             Ok(id)
         })?;
-        let (notices, _) = broadcast::channel(1024);
-        Ok(Self { inner: Arc::new(Inner { data_dir: dir.clone(), db, secrets: Arc::new(Secrets::new(&instance_id)), lock, notices }) })
+        let (notices, _) = broadcast::channel(4096);
+        let routes = Routes::load(&db)?;
+        let allow_private = db
+            .read_blocking(|conn| store::settings::get(conn, settings::ALLOW_PRIVATE))?
+            .map(|v| v == "true")
+            .unwrap_or(options.allow_private_default);
+        let policy = NetworkPolicy::new(allow_private);
+        Ok(Self {
+            inner: Arc::new(Inner {
+                data_dir: dir.clone(),
+                db,
+                secrets: Arc::new(Secrets::new(&instance_id)),
+                lock,
+                notices,
+                routes: RwLock::new(Arc::new(routes)),
+                scheduler: Scheduler::default(),
+                client: RwLock::new(net::delivery_client(&policy)),
+                policy,
+                runtime: OnceLock::new(),
+                tasks: TaskTracker::new(),
+                cancel: CancellationToken::new(),
+                allow_private_default: options.allow_private_default,
+                api: tokio::sync::Mutex::new(None),
+                token: RwLock::new(None),
+            }),
+        })
+    }
+
+    /// Starts delivering: rebuilds the queues from the pending deliveries (those in flight
+    /// when the process last stopped are attempted again) and starts the log pruner.
+    /// Call once, from within a Tokio runtime.
+    pub async fn start(&self) -> Result<()> {
+        let _ = self.inner.runtime.set(tokio::runtime::Handle::current());
+        let engine = self.clone();
+        // Through the writer, so that no delivery accepted meanwhile is queued twice or missed.
+        self.db()
+            .write_then(
+                |conn| store::deliveries::pending(conn),
+                move |pending: &Vec<(i64, Option<String>, store::deliveries::DeliveryKind)>| {
+                    let items = pending.iter().map(|(id, webhook, _)| (webhook.clone(), *id)).collect::<Vec<_>>();
+                    engine.inner.scheduler.start(&engine, items);
+                },
+            )
+            .await?;
+        let engine = self.clone();
+        self.spawn(async move { engine.prune_logs_periodically().await });
+        Ok(())
+    }
+
+    /// Stops the workers and waits for them; pending deliveries stay in the queue on disk.
+    pub async fn shutdown(&self) {
+        self.inner.cancel.cancel();
+        self.inner.tasks.close();
+        self.inner.tasks.wait().await;
+    }
+
+    /// Spawns a task the engine tracks and stops on shutdown.
+    pub(crate) fn spawn<F>(&self, fut: F)
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        let cancel = self.inner.cancel.clone();
+        let task = async move {
+            tokio::select! {
+                _ = fut => {}
+                _ = cancel.cancelled() => {}
+            }
+        };
+        match self.inner.runtime.get().cloned().or_else(|| tokio::runtime::Handle::try_current().ok()) {
+            Some(handle) => {
+                self.inner.tasks.spawn_on(task, &handle);
+            }
+            None => tracing::error!("a background task could not start: no runtime"),
+        }
+    }
+
+    pub(crate) fn cancelled(&self) -> CancellationToken {
+        self.inner.cancel.clone()
+    }
+
+    pub(crate) fn client(&self) -> reqwest::Client {
+        self.inner.client.read().expect("client").clone()
+    }
+
+    pub fn policy(&self) -> &NetworkPolicy {
+        &self.inner.policy
     }
 
     pub fn data_dir(&self) -> &Path {

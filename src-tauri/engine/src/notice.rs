@@ -1,5 +1,6 @@
 //! Engine notifications, forwarded to the window as Tauri events.
 
+use crate::model::attempt::AttemptSummary;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -11,4 +12,10 @@ pub enum Notice {
     WebhooksChanged,
     /// Custom event types changed.
     CatalogChanged,
+    /// A delivery attempt was recorded (committed to the logs).
+    AttemptRecorded { attempt: AttemptSummary },
+    /// A webhook was paused after consecutive failed deliveries; its queue is held.
+    WebhookPaused { webhook_id: String, code: String, reason: String },
+    /// The engine's settings changed (Events API, retention, network policy).
+    SettingsChanged,
 }

@@ -40,8 +40,9 @@ pub mod account {
     pub fn header(webhook_id: &str, name: &str) -> String {
         format!("webhook/{webhook_id}/header/{}", name.to_ascii_lowercase())
     }
-    pub fn direct_header(delivery_id: i64, name: &str) -> String {
-        format!("direct/{delivery_id}/header/{}", name.to_ascii_lowercase())
+    /// Direct deliveries have no webhook: their headers belong to the event.
+    pub fn direct_header(event_id: &str, name: &str) -> String {
+        format!("direct/{event_id}/header/{}", name.to_ascii_lowercase())
     }
     pub const API_TOKEN: &str = "events-api/token";
 }

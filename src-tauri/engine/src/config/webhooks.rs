@@ -155,6 +155,7 @@ impl Engine {
             .await;
         match saved {
             Ok(row) => {
+                self.config_changed().await;
                 self.notify(Notice::WebhooksChanged);
                 Ok(row.view())
             }
@@ -259,7 +260,7 @@ impl Engine {
             })
             .await?;
         }
-        self.after_status_change(&existing, &saved);
+        self.config_changed().await;
         self.notify(Notice::WebhooksChanged);
         Ok(saved.view())
     }
@@ -304,9 +305,7 @@ impl Engine {
                 Ok(out)
             })
             .await?;
-        for (before, after) in &changes {
-            self.after_status_change(before, after);
-        }
+        self.config_changed().await;
         self.notify(Notice::WebhooksChanged);
         Ok(changes.into_iter().map(|(_, after)| after.view()).collect())
     }
@@ -317,7 +316,7 @@ impl Engine {
         let id = existing.id.clone();
         self.db().write(move |conn| rows::delete(conn, &id).map(|_| ())).await?;
         self.forget_secrets(existing.id.clone(), existing.header_names.clone()).await;
-        self.after_delete(&existing.id);
+        self.config_changed().await;
         self.notify(Notice::WebhooksChanged);
         Ok(())
     }
@@ -361,15 +360,10 @@ impl Engine {
                 rows::get(conn, &id)?.ok_or_else(|| not_found(&id))
             })
             .await?;
+        self.config_changed().await;
         self.notify(Notice::WebhooksChanged);
         Ok(saved.view())
     }
-
-    /// Hook for the delivery engine: a status change may release or hold a queue.
-    fn after_status_change(&self, _before: &WebhookRow, _after: &WebhookRow) {}
-
-    /// Hook for the delivery engine: a deleted webhook's queue is gone.
-    fn after_delete(&self, _id: &str) {}
 }
 
 /// RFC 7396: objects merge key by key, `null` removes, anything else replaces.

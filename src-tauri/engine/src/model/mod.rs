@@ -1,5 +1,6 @@
 //! The data the engine works with, and the rules it keeps.
 
+pub mod attempt;
 pub mod code;
 pub mod delivery_settings;
 pub mod event;

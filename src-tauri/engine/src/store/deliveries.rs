@@ -1,1 +1,141 @@
-//! The `deliveries` table.
+//! The `deliveries` table: the queue. One row per webhook and event (plus tests, resends
+//! and direct deliveries), pending until it succeeds or its attempts are used up.
+
+use crate::error::Result;
+use rusqlite::{Connection, OptionalExtension, params};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeliveryKind {
+    Event,
+    Test,
+    Resend,
+    Direct,
+}
+
+impl DeliveryKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryKind::Event => "event",
+            DeliveryKind::Test => "test",
+            DeliveryKind::Resend => "resend",
+            DeliveryKind::Direct => "direct",
+        }
+    }
+
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "test" => DeliveryKind::Test,
+            "resend" => DeliveryKind::Resend,
+            "direct" => DeliveryKind::Direct,
+            _ => DeliveryKind::Event,
+        }
+    }
+}
+
+/// A new row.
+#[derive(Debug, Clone)]
+pub struct NewDelivery<'a> {
+    pub event_seq: i64,
+    pub webhook_id: Option<&'a str>,
+    pub kind: DeliveryKind,
+    pub url: Option<&'a str>,
+    pub header_names: Option<&'a str>,
+    pub body: &'a str,
+    pub max_attempts: u32,
+    pub now: i64,
+}
+
+pub fn insert(conn: &Connection, d: &NewDelivery) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO deliveries (event_seq, webhook_id, kind, url, header_names, body, state, attempts_made, max_attempts, next_attempt_at, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', 0, ?7, ?8, ?8)",
+    )?
+    .execute(params![d.event_seq, d.webhook_id, d.kind.as_str(), d.url, d.header_names, d.body, d.max_attempts, d.now])?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// What a worker needs to attempt a delivery.
+#[derive(Debug, Clone)]
+pub struct DeliveryRow {
+    pub id: i64,
+    pub webhook_id: Option<String>,
+    pub kind: DeliveryKind,
+    pub url: Option<String>,
+    pub header_names: Vec<String>,
+    pub body: String,
+    pub state: String,
+    pub attempts_made: u32,
+    pub max_attempts: u32,
+    pub next_attempt_at: i64,
+    pub event_id: String,
+    pub event_type: String,
+}
+
+pub fn get(conn: &Connection, id: i64) -> Result<Option<DeliveryRow>> {
+    let row = conn
+        .prepare_cached(
+            "SELECT d.id, d.webhook_id, d.kind, d.url, d.header_names, d.body, d.state, d.attempts_made, d.max_attempts, d.next_attempt_at, e.id, e.type
+             FROM deliveries d JOIN events e ON e.seq = d.event_seq WHERE d.id = ?1",
+        )?
+        .query_row([id], |r| {
+            let names: Option<String> = r.get(4)?;
+            Ok(DeliveryRow {
+                id: r.get(0)?,
+                webhook_id: r.get(1)?,
+                kind: DeliveryKind::parse(&r.get::<_, String>(2)?),
+                url: r.get(3)?,
+                header_names: names.and_then(|n| serde_json::from_str(&n).ok()).unwrap_or_default(),
+                body: r.get(5)?,
+                state: r.get(6)?,
+                attempts_made: r.get(7)?,
+                max_attempts: r.get(8)?,
+                next_attempt_at: r.get(9)?,
+                event_id: r.get(10)?,
+                event_type: r.get(11)?,
+            })
+        })
+        .optional()?;
+    Ok(row)
+}
+
+/// Every pending delivery in acceptance order, for rebuilding the queues at start.
+pub fn pending(conn: &Connection) -> Result<Vec<(i64, Option<String>, DeliveryKind)>> {
+    let mut stmt = conn.prepare_cached("SELECT id, webhook_id, kind FROM deliveries WHERE state = 'pending' ORDER BY id")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, DeliveryKind::parse(&r.get::<_, String>(2)?))))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// The deliveries an event caused when it was accepted (not tests or resends).
+pub fn of_event(conn: &Connection, event_seq: i64) -> Result<Vec<(i64, Option<String>)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT d.id, w.code FROM deliveries d LEFT JOIN webhooks w ON w.id = d.webhook_id
+         WHERE d.event_seq = ?1 AND d.kind IN ('event', 'direct') ORDER BY d.id",
+    )?;
+    let rows = stmt.query_map([event_seq], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// After an attempt: the delivery's new state. `next_attempt_at` matters while pending.
+pub fn update_after_attempt(conn: &Connection, id: i64, attempts_made: u32, state: &str, next_attempt_at: i64, now: i64) -> Result<()> {
+    let ended = (state != "pending").then_some(now);
+    conn.prepare_cached("UPDATE deliveries SET attempts_made = ?2, state = ?3, next_attempt_at = ?4, ended_at = ?5 WHERE id = ?1")?
+        .execute(params![id, attempts_made, state, next_attempt_at, ended])?;
+    Ok(())
+}
+
+/// How many deliveries wait in each webhook's queue.
+pub fn pending_counts(conn: &Connection) -> Result<Vec<(String, u64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT webhook_id, COUNT(*) FROM deliveries WHERE state = 'pending' AND webhook_id IS NOT NULL GROUP BY webhook_id",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)?.max(0) as u64)))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// The event and body of a delivery, for a resend.
+pub fn source_of(conn: &Connection, id: i64) -> Result<Option<(i64, Option<String>, String, Option<String>, Option<String>)>> {
+    Ok(conn
+        .prepare_cached("SELECT event_seq, webhook_id, body, url, header_names FROM deliveries WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+        .optional()?)
+}

@@ -37,10 +37,15 @@ enum Reply<R> {
     Log(&'static str),
 }
 
+/// Runs in the writer thread right after the commit that made a job's changes durable, in
+/// commit order: the delivery queue learns of new rows in the order they were accepted.
+pub type AfterCommit<R> = Box<dyn FnOnce(&R) + Send>;
+
 struct Job<R, F> {
     f: Option<F>,
     result: Option<Result<R>>,
     reply: Option<Reply<R>>,
+    after: Option<AfterCommit<R>>,
 }
 
 impl<R: Send, F: FnOnce(&Connection) -> Result<R> + Send> WriteJob for Job<R, F> {
@@ -60,6 +65,9 @@ impl<R: Send, F: FnOnce(&Connection) -> Result<R> + Send> WriteJob for Job<R, F>
             (Err(e), None) => Err(Error::Database(e)),
             (Ok(()), None) => Err(Error::Database("The write was not run.".into())),
         };
+        if let (Ok(value), Some(after)) = (&result, self.after.take()) {
+            after(value);
+        }
         match self.reply.take() {
             Some(Reply::Async(tx)) => {
                 let _ = tx.send(result);
@@ -128,12 +136,12 @@ impl Db {
         &self.inner.path
     }
 
-    fn submit<R, F>(&self, f: F, reply: Reply<R>) -> Result<()>
+    fn submit<R, F>(&self, f: F, reply: Reply<R>, after: Option<AfterCommit<R>>) -> Result<()>
     where
         R: Send + 'static,
         F: FnOnce(&Connection) -> Result<R> + Send + 'static,
     {
-        let job = Box::new(Job { f: Some(f), result: None, reply: Some(reply) });
+        let job = Box::new(Job { f: Some(f), result: None, reply: Some(reply), after });
         let sender = self.inner.writer.lock().expect("writer lock").clone();
         match sender {
             Some(s) if s.send(job).is_ok() => Ok(()),
@@ -148,8 +156,31 @@ impl Db {
         F: FnOnce(&Connection) -> Result<R> + Send + 'static,
     {
         let (tx, rx) = oneshot::channel();
-        self.submit(f, Reply::Async(tx))?;
+        self.submit(f, Reply::Async(tx), None)?;
         rx.await.map_err(|_| Error::Unavailable("The database writer stopped.".into()))?
+    }
+
+    /// [`Db::write`], with `after` run in the writer thread once the change is durable and
+    /// before any later write commits.
+    pub async fn write_then<R, F>(&self, f: F, after: impl FnOnce(&R) + Send + 'static) -> Result<R>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Connection) -> Result<R> + Send + 'static,
+    {
+        let (tx, rx) = oneshot::channel();
+        self.submit(f, Reply::Async(tx), Some(Box::new(after)))?;
+        rx.await.map_err(|_| Error::Unavailable("The database writer stopped.".into()))?
+    }
+
+    /// Queues a write and returns at once; the receiver resolves after its commit.
+    pub fn write_queued<R, F>(&self, f: F) -> Result<oneshot::Receiver<Result<R>>>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Connection) -> Result<R> + Send + 'static,
+    {
+        let (tx, rx) = oneshot::channel();
+        self.submit(f, Reply::Async(tx), None)?;
+        Ok(rx)
     }
 
     /// [`Db::write`] for callers that may block their thread.
@@ -159,7 +190,7 @@ impl Db {
         F: FnOnce(&Connection) -> Result<R> + Send + 'static,
     {
         let (tx, rx) = mpsc::sync_channel(1);
-        self.submit(f, Reply::Blocking(tx))?;
+        self.submit(f, Reply::Blocking(tx), None)?;
         rx.recv().map_err(|_| Error::Unavailable("The database writer stopped.".into()))?
     }
 
@@ -168,7 +199,7 @@ impl Db {
     where
         F: FnOnce(&Connection) -> Result<()> + Send + 'static,
     {
-        if let Err(e) = self.submit(f, Reply::Log(what)) {
+        if let Err(e) = self.submit(f, Reply::Log(what), None) {
             tracing::error!("{what} could not be saved: {e}");
         }
     }

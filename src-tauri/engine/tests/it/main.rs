@@ -1,9 +1,12 @@
 //! The engine's integration tests: real SQLite files in temp dirs, the real OS keyring
 //! (a private gnome-keyring under `make test`), real HTTP receivers on loopback.
 
+mod api;
 mod code_suggestion;
+mod delivery;
 mod instance;
 mod migrations;
+mod network_policy;
 mod secrets;
 mod transfer;
 mod utils;

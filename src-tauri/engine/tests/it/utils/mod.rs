@@ -64,3 +64,58 @@ pub fn database_bytes(dir: &std::path::Path) -> Vec<u8> {
 pub fn contains(haystack: &[u8], needle: &str) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
 }
+
+pub mod receiver;
+
+use hookdesk_engine::model::event::EventInput;
+use hookdesk_engine::model::{DeliverySettings, Ordering, RetryPolicy};
+use std::time::{Duration, Instant};
+
+/// An engine whose workers run.
+pub async fn started_engine() -> TestEngine {
+    let t = open_engine();
+    t.engine.start().await.expect("engine starts");
+    t
+}
+
+/// Retries in milliseconds so tests exercise them quickly.
+pub fn fast_delivery(attempts: u32) -> DeliverySettings {
+    DeliverySettings {
+        timeout_ms: 3000,
+        attempts,
+        retry: RetryPolicy::Fixed { delay_ms: 100 },
+        ordering: Ordering::Sequential,
+        concurrency: 1,
+        pause_after_failures: 0,
+    }
+}
+
+/// A webhook form for `task.created` to `url`, with fast retries.
+pub fn hook(name: &str, url: &str, attempts: u32) -> WebhookInput {
+    let mut form = input(name);
+    form.url = url.to_string();
+    form.delivery = fast_delivery(attempts);
+    form
+}
+
+pub fn event(event_type: &str, data: serde_json::Value) -> EventInput {
+    EventInput { id: None, event_type: event_type.into(), occurred_at: None, data, workflow: None, survey: None, group: None }
+}
+
+/// Polls `check` until it yields a value or the deadline passes.
+pub async fn eventually<T, F, Fut>(within: Duration, what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = Instant::now() + within;
+    loop {
+        if let Some(v) = check().await {
+            return v;
+        }
+        if Instant::now() > deadline {
+            panic!("timed out after {within:?} waiting for {what}");
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}

@@ -1,0 +1,56 @@
+//! Health, the token, and the configuration file.
+
+use super::error::{ApiError, ApiJson, ErrorBody};
+use crate::Engine;
+use crate::config::{ConfigExport, ImportReport};
+use axum::Json;
+use axum::extract::{Query, State};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Health {
+    pub status: &'static str,
+    pub version: &'static str,
+}
+
+/// Liveness (no token needed)
+#[utoipa::path(get, path = "/v1/health", tag = "admin", security(()), responses((status = 200, body = Health)))]
+pub async fn health() -> Json<Health> {
+    Json(Health { status: "ok", version: env!("CARGO_PKG_VERSION") })
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct TokenBody {
+    pub token: String,
+}
+
+/// Regenerate the token
+///
+/// The old token stops working at once.
+#[utoipa::path(post, path = "/v1/token/regenerate", tag = "admin", responses((status = 200, body = TokenBody), (status = 500, body = ErrorBody)))]
+pub async fn regenerate_token(State(engine): State<Engine>) -> Result<Json<TokenBody>, ApiError> {
+    Ok(Json(TokenBody { token: engine.regenerate_token().await? }))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportQuery {
+    /// Include header values and signing secrets in plain text.
+    #[serde(default)]
+    pub include_secrets: bool,
+}
+
+/// Export the configuration
+#[utoipa::path(get, path = "/v1/config", tag = "admin", params(ExportQuery), responses((status = 200, body = Object)))]
+pub async fn export(State(engine): State<Engine>, Query(q): Query<ExportQuery>) -> Result<Json<ConfigExport>, ApiError> {
+    Ok(Json(engine.export_config(q.include_secrets).await?))
+}
+
+/// Import a configuration
+///
+/// Creates webhooks, or updates those whose code exists. Everything is checked first.
+#[utoipa::path(post, path = "/v1/config/import", tag = "admin", request_body(content = Object, description = "An export"),
+    responses((status = 200, body = Object), (status = 422, body = ErrorBody)))]
+pub async fn import(State(engine): State<Engine>, ApiJson(file): ApiJson<ConfigExport>) -> Result<Json<ImportReport>, ApiError> {
+    Ok(Json(engine.import_config(file).await?))
+}

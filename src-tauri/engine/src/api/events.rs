@@ -1,0 +1,51 @@
+//! `POST /v1/events` and `POST /v1/deliveries`.
+
+use super::error::{ApiError, ApiJson, ErrorBody};
+use crate::Engine;
+use crate::ingest::{Accepted, DirectDeliveryInput};
+use crate::model::event::EventInput;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::Serialize;
+
+/// Accept an event
+///
+/// Commits the event and one delivery per matching active (or paused) webhook to disk, then
+/// answers 202. A repeated `id` with the same content is accepted once and answered alike.
+#[utoipa::path(post, path = "/v1/events", tag = "events", request_body = EventInput,
+    responses((status = 202, body = Accepted), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn post_event(
+    State(engine): State<Engine>,
+    ApiJson(input): ApiJson<EventInput>,
+) -> Result<(StatusCode, Json<Accepted>), ApiError> {
+    Ok((StatusCode::ACCEPTED, Json(engine.accept_event(input).await?)))
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DeliveryCreated {
+    pub delivery_id: String,
+}
+
+/// Deliver once to a URL
+///
+/// A one-off delivery without a saved webhook, logged under "Direct deliveries". Header
+/// values are kept in the OS keyring until the delivery ends.
+#[utoipa::path(post, path = "/v1/deliveries", tag = "events", request_body = DirectDeliveryInput,
+    responses((status = 202, body = DeliveryCreated), (status = 422, body = ErrorBody)))]
+pub async fn post_delivery(
+    State(engine): State<Engine>,
+    ApiJson(input): ApiJson<DirectDeliveryInput>,
+) -> Result<(StatusCode, Json<DeliveryCreated>), ApiError> {
+    Ok((StatusCode::ACCEPTED, Json(DeliveryCreated { delivery_id: engine.deliver_direct(input).await? })))
+}
+
+/// Resend a delivery
+///
+/// A new delivery of the same event to the webhook's current configuration.
+#[utoipa::path(post, path = "/v1/deliveries/{id}/resend", tag = "events", params(("id" = String, Path, description = "dlv_…")),
+    responses((status = 202, body = DeliveryCreated), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn resend(State(engine): State<Engine>, Path(id): Path<String>) -> Result<(StatusCode, Json<DeliveryCreated>), ApiError> {
+    Ok((StatusCode::ACCEPTED, Json(DeliveryCreated { delivery_id: engine.resend(&id).await? })))
+}

@@ -1,0 +1,84 @@
+//! What every request must pass before a route runs: a loopback `Host` (against DNS
+//! rebinding), the bearer token (except `/v1/health`), and JSON bodies.
+
+use super::error::ApiError;
+use crate::Engine;
+use axum::extract::{Request, State};
+use axum::http::{Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+fn is_loopback_host(host: &str) -> bool {
+    let name = if let Some(rest) = host.strip_prefix('[') {
+        rest.split(']').next().unwrap_or_default()
+    } else {
+        host.rsplit_once(':').map(|(h, _)| h).unwrap_or(host)
+    };
+    matches!(name.to_ascii_lowercase().as_str(), "localhost" | "127.0.0.1" | "::1")
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+pub async fn guard(State(engine): State<Engine>, req: Request, next: Next) -> Response {
+    let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default();
+    if !is_loopback_host(host) {
+        return ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden_host",
+            "The Host header must name a loopback address (localhost, 127.0.0.1 or [::1]).",
+        )
+        .into_response();
+    }
+    if req.uri().path() != "/v1/health" {
+        let given = req
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|h| h.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or_default();
+        let token = match engine.api_token().await {
+            Ok(t) => t,
+            Err(e) => return ApiError::from(e).into_response(),
+        };
+        if given.is_empty() || !constant_time_eq(given.trim().as_bytes(), token.as_bytes()) {
+            let mut response = ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "Send the Events API token as Authorization: Bearer <token> (see Settings, or run `hookdesk token`).",
+            )
+            .into_response();
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+            return response;
+        }
+    }
+    let has_body = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).is_some_and(|v| v != "0")
+        || req.headers().contains_key(header::TRANSFER_ENCODING);
+    if has_body && matches!(*req.method(), Method::POST | Method::PATCH | Method::PUT) {
+        let json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
+        if !json {
+            return ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "Send the body as application/json.")
+                .into_response();
+        }
+    }
+    next.run(req).await
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_loopback_hosts_pass() {
+        for ok in ["localhost", "localhost:7717", "127.0.0.1:7717", "[::1]:7717", "[::1]", "LOCALHOST"] {
+            assert!(super::is_loopback_host(ok), "{ok}");
+        }
+        for bad in ["evil.example", "evil.example:7717", "127.0.0.1.evil.example", "", "localhost.evil.example:80", "[::2]:7717"] {
+            assert!(!super::is_loopback_host(bad), "{bad}");
+        }
+    }
+}

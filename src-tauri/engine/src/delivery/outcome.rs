@@ -1,0 +1,163 @@
+//! What follows an attempt (success, retry, failure, or 410 Gone), and its record in the logs.
+
+use super::dispatch::Sent;
+use crate::model::RetryPolicy;
+use crate::model::attempt::{AttemptResult, AttemptSummary, attempt_id, delivery_id};
+use crate::model::time::{format_ms, now_ms};
+use crate::store::attempts::NewAttempt;
+use crate::store::deliveries::{DeliveryKind, DeliveryRow};
+use crate::{Engine, Notice, store};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Succeeded,
+    /// Try again at this time (unix ms).
+    Retry(i64),
+    /// The attempts are used up.
+    Failed,
+    /// 410 Gone: the delivery ends and the webhook is deactivated.
+    Gone,
+}
+
+impl Decision {
+    pub fn ends(self) -> bool {
+        !matches!(self, Decision::Retry(_))
+    }
+
+    fn delivery_state(self) -> &'static str {
+        match self {
+            Decision::Succeeded => "succeeded",
+            Decision::Retry(_) => "pending",
+            Decision::Failed | Decision::Gone => "failed",
+        }
+    }
+}
+
+pub fn decide(sent: &Sent, attempt_no: u32, max_attempts: u32, retry: &RetryPolicy) -> Decision {
+    if sent.succeeded() {
+        return Decision::Succeeded;
+    }
+    let status = sent.status();
+    if status == Some(410) {
+        return Decision::Gone;
+    }
+    if attempt_no >= max_attempts {
+        return Decision::Failed;
+    }
+    let retry_after = sent.response.as_ref().and_then(|r| r.header("retry-after"));
+    let delay = super::retry::next_delay(retry, attempt_no, status, retry_after);
+    Decision::Retry(now_ms() + delay.as_millis() as i64)
+}
+
+/// Everything the record of one attempt needs.
+pub struct AttemptRecord<'a> {
+    pub delivery: &'a DeliveryRow,
+    pub webhook_code: Option<String>,
+    pub attempt_no: u32,
+    pub sent: Sent,
+    pub decision: Decision,
+    /// The webhook's consecutive failed deliveries after this one, when it counts.
+    pub consecutive_failures: Option<u32>,
+}
+
+pub(crate) fn summary(r: &AttemptRecord, id: i64) -> AttemptSummary {
+    let (error_kind, error) = match &r.sent.error {
+        Some((kind, message)) => (Some(kind.clone()), Some(message.clone())),
+        None if !r.sent.succeeded() => (Some("http".to_string()), r.sent.status().map(|s| format!("HTTP {s}"))),
+        None => (None, None),
+    };
+    AttemptSummary {
+        id: attempt_id(id),
+        delivery_id: delivery_id(r.delivery.id),
+        event_id: r.delivery.event_id.clone(),
+        event_type: r.delivery.event_type.clone(),
+        webhook_id: r.delivery.webhook_id.clone(),
+        webhook_code: r.webhook_code.clone(),
+        attempt: r.attempt_no,
+        attempts: r.delivery.max_attempts,
+        result: match r.decision {
+            Decision::Succeeded => AttemptResult::Success,
+            Decision::Retry(_) => AttemptResult::Retrying,
+            _ => AttemptResult::Failed,
+        },
+        status_code: r.sent.status(),
+        error_kind,
+        error,
+        duration_ms: r.sent.duration_ms,
+        executed_at: format_ms(r.sent.executed_at_ms),
+        test: r.delivery.kind == DeliveryKind::Test,
+        kind: r.delivery.kind.as_str().to_string(),
+    }
+}
+
+pub(crate) fn new_attempt(r: &AttemptRecord, s: &AttemptSummary) -> NewAttempt {
+    let response = r.sent.response.as_ref();
+    NewAttempt {
+        delivery_id: r.delivery.id,
+        webhook_id: r.delivery.webhook_id.clone(),
+        event_type: r.delivery.event_type.clone(),
+        attempt: r.attempt_no,
+        max_attempts: r.delivery.max_attempts,
+        success: r.decision == Decision::Succeeded,
+        status_code: s.status_code,
+        error_kind: s.error_kind.clone(),
+        error: s.error.clone(),
+        duration_ms: r.sent.duration_ms,
+        executed_at: r.sent.executed_at_ms,
+        test: s.test,
+        request_url: r.sent.request_url.clone(),
+        request_headers: r.sent.request_headers.clone(),
+        response_headers: response.map(|x| x.headers.clone()),
+        response_body: response.map(|x| x.body.clone()),
+        response_truncated: response.is_some_and(|x| x.truncated),
+    }
+}
+
+/// Writes the attempt and the delivery's new state in one transaction. Returns at once;
+/// the window hears of the attempt once it is committed.
+pub fn record(engine: &Engine, r: AttemptRecord) {
+    let rx = submit(engine, &r);
+    let engine = engine.clone();
+    engine.clone().spawn(async move {
+        match rx {
+            Ok(rx) => match rx.await {
+                Ok(Ok(summary)) => engine.notify(Notice::AttemptRecorded { attempt: summary }),
+                Ok(Err(e)) => tracing::error!("a delivery attempt could not be recorded: {e}"),
+                Err(_) => {}
+            },
+            Err(e) => tracing::error!("a delivery attempt could not be recorded: {e}"),
+        }
+    });
+}
+
+/// Like [`record`], but waits for the commit and returns the stored row.
+pub async fn record_and_wait(engine: &Engine, r: AttemptRecord<'_>) -> crate::Result<AttemptSummary> {
+    let summary = submit(engine, &r)?.await.map_err(|_| crate::Error::Unavailable("The database writer stopped.".into()))??;
+    engine.notify(Notice::AttemptRecorded { attempt: summary.clone() });
+    Ok(summary)
+}
+
+type Pending = tokio::sync::oneshot::Receiver<crate::Result<AttemptSummary>>;
+
+fn submit(engine: &Engine, r: &AttemptRecord) -> crate::Result<Pending> {
+    let mut row = summary(r, 0);
+    let attempt = new_attempt(r, &row);
+    let delivery = r.delivery.id;
+    let attempts_made = r.attempt_no;
+    let state = r.decision.delivery_state();
+    let next_at = match r.decision {
+        Decision::Retry(at) => at,
+        _ => r.delivery.next_attempt_at,
+    };
+    let counter = r.consecutive_failures.zip(r.delivery.webhook_id.clone());
+    engine.db().write_queued(move |conn| {
+        let id = store::attempts::insert(conn, &attempt)?;
+        store::deliveries::update_after_attempt(conn, delivery, attempts_made, state, next_at, now_ms())?;
+        if let Some((failures, webhook)) = counter {
+            conn.prepare_cached("UPDATE webhooks SET consecutive_failures = ?2 WHERE id = ?1")?
+                .execute(rusqlite::params![webhook, failures])?;
+        }
+        row.id = attempt_id(id);
+        Ok(row)
+    })
+}

@@ -1,0 +1,339 @@
+//! Events in: accepting an event (durably, idempotently), one-off direct deliveries, and
+//! resending a logged delivery.
+
+use crate::error::{Error, FieldError, Result};
+use crate::model::attempt::{delivery_id, parse_id};
+use crate::model::event::{EventInput, is_valid_event_type, new_event_id};
+use crate::model::time::{format_ms, now_ms, parse_rfc3339_ms};
+use crate::routes::EventKey;
+use crate::secrets::account;
+use crate::store::deliveries::{DeliveryKind, NewDelivery};
+use crate::store::events::EventRow;
+use crate::{Engine, store};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use ts_rs::TS;
+
+/// The answer to an accepted event: `202 {"event_id", "deliveries"}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, utoipa::ToSchema)]
+#[ts(export)]
+pub struct Accepted {
+    pub event_id: String,
+    pub deliveries: Vec<AcceptedDelivery>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, utoipa::ToSchema)]
+#[ts(export)]
+pub struct AcceptedDelivery {
+    pub id: String,
+    pub webhook_code: String,
+}
+
+/// A one-off delivery to a URL without a saved webhook.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct DirectDeliveryInput {
+    pub url: String,
+    /// Header name → value; the values are kept in the OS keyring.
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    #[serde(rename = "type")]
+    pub event_type: String,
+    #[serde(default = "empty_object")]
+    #[schema(value_type = Object)]
+    #[ts(type = "Record<string, unknown>")]
+    pub data: serde_json::Value,
+}
+
+fn empty_object() -> serde_json::Value {
+    serde_json::Value::Object(Default::default())
+}
+
+/// The envelope every receiver gets. `data` is embedded as already-serialised JSON.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn envelope(
+    event_id: &str,
+    event_type: &str,
+    occurred_at: i64,
+    test: bool,
+    webhook: Option<(&str, &str)>,
+    workflow: Option<&str>,
+    survey: Option<&str>,
+    group: Option<&str>,
+    data: &str,
+) -> String {
+    let s = |v: &str| serde_json::to_string(v).unwrap_or_default();
+    let mut body = String::with_capacity(data.len() + 256);
+    body.push_str(&format!(r#"{{"id":{},"type":{},"timestamp":{},"test":{test}"#, s(event_id), s(event_type), s(&format_ms(occurred_at))));
+    if let Some((id, code)) = webhook {
+        body.push_str(&format!(r#","webhook":{{"id":{},"code":{}}}"#, s(id), s(code)));
+    }
+    for (key, value) in [("workflow", workflow), ("survey", survey), ("group", group)] {
+        if let Some(v) = value {
+            body.push_str(&format!(r#","{key}":{}"#, s(v)));
+        }
+    }
+    body.push_str(r#","data":"#);
+    body.push_str(data);
+    body.push('}');
+    body
+}
+
+/// Tells a repeated event from a reused id with different content.
+fn fingerprint(input: &EventInput, data: &str) -> String {
+    let mut h = Sha256::new();
+    for part in [
+        Some(input.event_type.as_str()),
+        input.occurred_at.as_deref(),
+        input.workflow.as_deref(),
+        input.survey.as_deref(),
+        input.group.as_deref(),
+    ] {
+        h.update(part.unwrap_or("\u{0}").as_bytes());
+        h.update([0xff]);
+    }
+    h.update(data.as_bytes());
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// What the writer returns: the answer, and the deliveries to queue.
+struct Committed {
+    accepted: Accepted,
+    queued: Vec<(Option<String>, i64)>,
+}
+
+impl Engine {
+    /// Accepts an event: the event and one delivery per matching webhook are committed to
+    /// disk in one transaction before this returns. A repeated caller id answers the same.
+    pub async fn accept_event(&self, input: EventInput) -> Result<Accepted> {
+        let data = input.validate().map_err(Error::Invalid)?;
+        let now = now_ms();
+        let occurred_at = input.occurred_at.as_deref().and_then(parse_rfc3339_ms).unwrap_or(now);
+        let caller_id = input.id.is_some();
+        let id = input.id.clone().unwrap_or_else(new_event_id);
+        let key = EventKey {
+            event_type: &input.event_type,
+            workflow: input.workflow.as_deref(),
+            survey: input.survey.as_deref(),
+            group: input.group.as_deref(),
+        };
+        let plan: Vec<(String, String, String, u32)> = self
+            .routes()
+            .matching(&key)
+            .iter()
+            .map(|w| {
+                let body = envelope(
+                    &id,
+                    &input.event_type,
+                    occurred_at,
+                    false,
+                    Some((&w.id, &w.code)),
+                    input.workflow.as_deref(),
+                    input.survey.as_deref(),
+                    input.group.as_deref(),
+                    &data,
+                );
+                (w.id.clone(), w.code.clone(), body, w.delivery.attempts)
+            })
+            .collect();
+        let row = EventRow {
+            seq: 0,
+            fingerprint: fingerprint(&input, &data),
+            id,
+            event_type: input.event_type,
+            occurred_at,
+            data,
+            workflow: input.workflow,
+            survey: input.survey,
+            group: input.group,
+            accepted_at: now,
+        };
+        let engine = self.clone();
+        let committed = self
+            .db()
+            .write_then(
+                move |conn| {
+                    if caller_id && let Some((seq, fp)) = store::events::find(conn, &row.id)? {
+                        if fp != row.fingerprint {
+                            return Err(Error::Conflict(format!(
+                                "The event id {} was already used for a different event; use a new id for new events.",
+                                row.id
+                            )));
+                        }
+                        let deliveries = store::deliveries::of_event(conn, seq)?
+                            .into_iter()
+                            .map(|(id, code)| AcceptedDelivery { id: delivery_id(id), webhook_code: code.unwrap_or_default() })
+                            .collect();
+                        return Ok(Committed { accepted: Accepted { event_id: row.id, deliveries }, queued: vec![] });
+                    }
+                    let seq = store::events::insert(conn, &row)?;
+                    let mut deliveries = Vec::with_capacity(plan.len());
+                    let mut queued = Vec::with_capacity(plan.len());
+                    for (webhook_id, code, body, max_attempts) in &plan {
+                        let d = store::deliveries::insert(
+                            conn,
+                            &NewDelivery {
+                                event_seq: seq,
+                                webhook_id: Some(webhook_id),
+                                kind: DeliveryKind::Event,
+                                url: None,
+                                header_names: None,
+                                body,
+                                max_attempts: *max_attempts,
+                                now,
+                            },
+                        )?;
+                        deliveries.push(AcceptedDelivery { id: delivery_id(d), webhook_code: code.clone() });
+                        queued.push((Some(webhook_id.clone()), d));
+                    }
+                    Ok(Committed { accepted: Accepted { event_id: row.id, deliveries }, queued })
+                },
+                move |c: &Committed| engine.inner.scheduler.enqueue(&engine, c.queued.clone()),
+            )
+            .await?;
+        Ok(committed.accepted)
+    }
+
+    /// A one-off delivery to a URL, logged under "Direct deliveries".
+    pub async fn deliver_direct(&self, input: DirectDeliveryInput) -> Result<String> {
+        let mut errors = Vec::new();
+        let form = crate::model::WebhookInput {
+            code: None,
+            name: "direct".into(),
+            url: input.url.trim().to_string(),
+            description: String::new(),
+            events: vec![],
+            filters: Default::default(),
+            active: true,
+            headers: input.headers.iter().map(|(n, v)| crate::model::HeaderInput { name: n.clone(), value: Some(v.clone()) }).collect(),
+            secret: None,
+            delivery: Default::default(),
+        };
+        let check = form.validate(&crate::catalog::Catalog::new(vec![]), &[]);
+        errors.extend(check.errors.into_iter().filter(|e| e.field == "url" || e.field.starts_with("headers")));
+        if !is_valid_event_type(&input.event_type) {
+            errors.push(FieldError::new(
+                "type",
+                format!("'{}' is not an event type: use entity.action, e.g. task.created.", input.event_type),
+            ));
+        }
+        let event = EventInput {
+            id: None,
+            event_type: input.event_type.clone(),
+            occurred_at: None,
+            data: input.data.clone(),
+            workflow: None,
+            survey: None,
+            group: None,
+        };
+        let data = match event.validate() {
+            Ok(d) => d,
+            Err(e) => {
+                errors.extend(e.into_iter().filter(|f| f.field == "data"));
+                String::new()
+            }
+        };
+        if !errors.is_empty() {
+            return Err(Error::Invalid(errors));
+        }
+        let now = now_ms();
+        let event_id = new_event_id();
+        let headers: Vec<(String, String)> = input.headers.into_iter().map(|(n, v)| (n.trim().to_string(), v.trim().to_string())).collect();
+        let eid = event_id.clone();
+        let values = headers.clone();
+        self.blocking(move |e| {
+            for (name, value) in &values {
+                e.secrets().set(&account::direct_header(&eid, name), value)?;
+            }
+            Ok(())
+        })
+        .await?;
+        let body = envelope(&event_id, &input.event_type, now, false, None, None, None, None, &data);
+        let names = serde_json::to_string(&headers.iter().map(|(n, _)| n).collect::<Vec<_>>())?;
+        let url = form.url;
+        let row = EventRow {
+            seq: 0,
+            fingerprint: String::new(),
+            id: event_id,
+            event_type: input.event_type,
+            occurred_at: now,
+            data,
+            workflow: None,
+            survey: None,
+            group: None,
+            accepted_at: now,
+        };
+        let engine = self.clone();
+        let id = self
+            .db()
+            .write_then(
+                move |conn| {
+                    let seq = store::events::insert(conn, &row)?;
+                    store::deliveries::insert(
+                        conn,
+                        &NewDelivery {
+                            event_seq: seq,
+                            webhook_id: None,
+                            kind: DeliveryKind::Direct,
+                            url: Some(&url),
+                            header_names: Some(&names),
+                            body: &body,
+                            max_attempts: crate::model::DeliverySettings::default().attempts,
+                            now,
+                        },
+                    )
+                },
+                move |id: &i64| engine.inner.scheduler.enqueue(&engine, [(None, *id)]),
+            )
+            .await?;
+        Ok(delivery_id(id))
+    }
+
+    /// A new delivery of a logged delivery's event to its webhook's current configuration.
+    pub async fn resend(&self, delivery: &str) -> Result<String> {
+        let id = parse_id(delivery, "dlv_").ok_or_else(|| Error::NotFound(format!("There is no delivery {delivery}.")))?;
+        let source = self.db().read(move |conn| store::deliveries::source_of(conn, id)).await?;
+        let Some((event_seq, webhook_id, body, url, header_names)) = source else {
+            return Err(Error::NotFound(format!("There is no delivery {delivery}.")));
+        };
+        let (kind, max_attempts) = match &webhook_id {
+            Some(w) => {
+                let route = self.route(w).ok_or_else(|| Error::NotFound("The webhook of this delivery was deleted.".into()))?;
+                (DeliveryKind::Resend, route.delivery.attempts)
+            }
+            None if header_names.as_deref().is_some_and(|n| n != "[]") => {
+                return Err(Error::Conflict(
+                    "A direct delivery's header values are discarded once it ends, so it cannot be resent; post it again to /v1/deliveries.".into(),
+                ));
+            }
+            None => (DeliveryKind::Direct, crate::model::DeliverySettings::default().attempts),
+        };
+        let now = now_ms();
+        let engine = self.clone();
+        let key = webhook_id.clone();
+        let new_id = self
+            .db()
+            .write_then(
+                move |conn| {
+                    store::deliveries::insert(
+                        conn,
+                        &NewDelivery {
+                            event_seq,
+                            webhook_id: webhook_id.as_deref(),
+                            kind,
+                            url: url.as_deref(),
+                            header_names: header_names.as_deref(),
+                            body: &body,
+                            max_attempts,
+                            now,
+                        },
+                    )
+                },
+                move |id: &i64| engine.inner.scheduler.enqueue(&engine, [(key.clone(), *id)]),
+            )
+            .await?;
+        Ok(delivery_id(new_id))
+    }
+}

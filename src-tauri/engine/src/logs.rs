@@ -1,0 +1,85 @@
+//! Reading the logs: pages of attempts, one attempt in full, the attempts of a delivery, and
+//! each webhook's last result and queue length for the panel.
+
+use crate::error::{Error, Result};
+use crate::model::attempt::{Attempt, AttemptSummary, parse_id};
+use crate::store::attempts::{LogFilter, LogScope};
+use crate::{Engine, store};
+use serde::Serialize;
+use std::collections::HashMap;
+use ts_rs::TS;
+
+/// One attempt in full, with the other attempts of its delivery.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct AttemptDetail {
+    pub attempt: Attempt,
+    pub delivery_attempts: Vec<AttemptSummary>,
+}
+
+/// Per webhook: the newest attempt and how many deliveries wait.
+#[derive(Debug, Clone, Default, Serialize, TS)]
+#[ts(export)]
+pub struct WebhookActivity {
+    pub last_attempt: Option<AttemptSummary>,
+    pub queued: u64,
+}
+
+pub const MAX_PAGE: u32 = 500;
+
+impl Engine {
+    /// Attempts, newest first.
+    pub async fn logs(&self, scope: LogScope, filter: LogFilter, limit: u32, offset: u32) -> Result<Vec<AttemptSummary>> {
+        let limit = limit.clamp(1, MAX_PAGE);
+        self.db().read(move |conn| store::attempts::list(conn, &scope, &filter, limit, offset)).await
+    }
+
+    pub async fn count_logs(&self, scope: LogScope, filter: LogFilter) -> Result<u64> {
+        self.db().read(move |conn| store::attempts::count(conn, &scope, &filter)).await
+    }
+
+    /// Attempts with their requests and responses (the API's shape).
+    pub async fn logs_full(&self, scope: LogScope, filter: LogFilter, limit: u32, offset: u32) -> Result<Vec<Attempt>> {
+        let limit = limit.clamp(1, MAX_PAGE);
+        self.db()
+            .read(move |conn| {
+                store::attempts::list(conn, &scope, &filter, limit, offset)?
+                    .into_iter()
+                    .filter_map(|s| parse_id(&s.id, "att_"))
+                    .map(|id| store::attempts::get(conn, id))
+                    .filter_map(Result::transpose)
+                    .collect()
+            })
+            .await
+    }
+
+    pub async fn attempt(&self, id: &str) -> Result<AttemptDetail> {
+        let n = parse_id(id, "att_").ok_or_else(|| Error::NotFound(format!("There is no attempt {id}.")))?;
+        let missing = format!("There is no attempt {id}.");
+        self.db()
+            .read(move |conn| {
+                let attempt = store::attempts::get(conn, n)?.ok_or(Error::NotFound(missing))?;
+                let delivery = parse_id(&attempt.summary.delivery_id, "dlv_").unwrap_or_default();
+                Ok(AttemptDetail { delivery_attempts: store::attempts::of_delivery(conn, delivery)?, attempt })
+            })
+            .await
+    }
+
+    /// The panel's per-webhook activity.
+    pub async fn activity(&self) -> Result<HashMap<String, WebhookActivity>> {
+        self.db()
+            .read(|conn| {
+                let mut out: HashMap<String, WebhookActivity> = HashMap::new();
+                for a in store::attempts::latest_per_webhook(conn)? {
+                    if let Some(id) = a.webhook_id.clone() {
+                        out.entry(id).or_default().last_attempt = Some(a);
+                    }
+                }
+                for (id, n) in store::deliveries::pending_counts(conn)? {
+                    out.entry(id).or_default().queued = n;
+                }
+                Ok(out)
+            })
+            .await
+    }
+}

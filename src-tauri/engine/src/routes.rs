@@ -1,0 +1,81 @@
+//! Which webhooks an event goes to: an in-memory snapshot of the webhooks, rebuilt after
+//! every configuration change, so accepting an event reads no configuration from disk.
+
+use crate::error::Result;
+use crate::model::WebhookStatus;
+use crate::store::webhooks::WebhookRow;
+use crate::{Engine, store};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+#[derive(Debug, Default)]
+pub(crate) struct Routes {
+    pub by_id: HashMap<String, Arc<WebhookRow>>,
+}
+
+/// The routing-relevant parts of an event.
+pub(crate) struct EventKey<'a> {
+    pub event_type: &'a str,
+    pub workflow: Option<&'a str>,
+    pub survey: Option<&'a str>,
+    pub group: Option<&'a str>,
+}
+
+fn admits(list: &[String], value: Option<&str>) -> bool {
+    list.is_empty() || value.is_some_and(|v| list.iter().any(|x| x == v))
+}
+
+/// Whether a webhook wants an event: subscribed to its type, not switched off by the user
+/// (a paused webhook keeps queueing), and its filters match.
+pub(crate) fn wants(w: &WebhookRow, e: &EventKey) -> bool {
+    if w.status == WebhookStatus::Disabled || !w.events.iter().any(|t| t == e.event_type) {
+        return false;
+    }
+    if e.event_type.starts_with("task.") && !admits(&w.filters.workflow, e.workflow) {
+        return false;
+    }
+    if e.event_type.starts_with("survey.") && !(admits(&w.filters.survey, e.survey) && admits(&w.filters.group, e.group)) {
+        return false;
+    }
+    true
+}
+
+impl Routes {
+    pub fn load(db: &store::Db) -> Result<Self> {
+        let rows = db.read_blocking(store::webhooks::list)?;
+        Ok(Self { by_id: rows.into_iter().map(|r| (r.id.clone(), Arc::new(r))).collect() })
+    }
+
+    /// Matching webhooks, in code order (stable delivery ids for the same event).
+    pub fn matching(&self, e: &EventKey) -> Vec<Arc<WebhookRow>> {
+        let mut out: Vec<_> = self.by_id.values().filter(|w| wants(w, e)).cloned().collect();
+        out.sort_by(|a, b| a.code.cmp(&b.code));
+        out
+    }
+}
+
+impl Engine {
+    pub(crate) fn route(&self, webhook_id: &str) -> Option<Arc<WebhookRow>> {
+        self.inner.routes.read().expect("routes").by_id.get(webhook_id).cloned()
+    }
+
+    pub(crate) fn routes(&self) -> Arc<Routes> {
+        self.inner.routes.read().expect("routes").clone()
+    }
+
+    /// Re-reads the webhooks after a change and lets the delivery queues follow: a webhook
+    /// that became active releases its held deliveries; one deleted loses its queue.
+    pub(crate) async fn config_changed(&self) {
+        let db = self.db().clone();
+        let loaded = tokio::task::spawn_blocking(move || Routes::load(&db)).await;
+        match loaded {
+            Ok(Ok(routes)) => {
+                let routes = Arc::new(routes);
+                *self.inner.routes.write().expect("routes") = routes.clone();
+                self.inner.scheduler.sync(self, &routes);
+            }
+            Ok(Err(e)) => tracing::error!("the webhooks could not be re-read after a change: {e}"),
+            Err(e) => tracing::error!("the webhooks could not be re-read after a change: {e}"),
+        }
+    }
+}

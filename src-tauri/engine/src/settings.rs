@@ -1,0 +1,128 @@
+//! The engine's own settings (Settings page): log retention, the network policy, and the
+//! Events API's switch and port. Stored in the `settings` table.
+
+use crate::error::{Error, FieldError, Result};
+use crate::model::time::now_ms;
+use crate::{Engine, Notice, store};
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+use ts_rs::TS;
+
+pub const ALLOW_PRIVATE: &str = "allow_private_targets";
+pub const RETENTION_DAYS: &str = "log_retention_days";
+pub const API_ENABLED: &str = "events_api_enabled";
+pub const API_PORT: &str = "events_api_port";
+
+pub const DEFAULT_RETENTION_DAYS: u32 = 30;
+pub const DEFAULT_API_PORT: u16 = 7717;
+const PRUNE_EVERY: Duration = Duration::from_secs(3600);
+const PRUNE_BATCH: u32 = 2000;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, utoipa::ToSchema)]
+#[ts(export)]
+pub struct EngineSettings {
+    /// Logs older than this are pruned in the background (1–3650 days).
+    pub log_retention_days: u32,
+    /// Deliveries may reach loopback, private and link-local addresses.
+    pub allow_private_targets: bool,
+    pub events_api_enabled: bool,
+    pub events_api_port: u16,
+}
+
+impl Engine {
+    pub async fn settings(&self) -> Result<EngineSettings> {
+        let default_private = self.inner.allow_private_default;
+        self.db()
+            .read(move |conn| {
+                let get = |k: &str| store::settings::get(conn, k);
+                Ok(EngineSettings {
+                    log_retention_days: get(RETENTION_DAYS)?.and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_RETENTION_DAYS),
+                    allow_private_targets: get(ALLOW_PRIVATE)?.map(|v| v == "true").unwrap_or(default_private),
+                    events_api_enabled: get(API_ENABLED)?.map(|v| v == "true").unwrap_or(true),
+                    events_api_port: get(API_PORT)?.and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_API_PORT),
+                })
+            })
+            .await
+    }
+
+    /// Saves the settings and applies the network policy at once. Restarting the Events API
+    /// on a new port or switch is the caller's (it owns the server).
+    pub async fn update_settings(&self, s: EngineSettings) -> Result<EngineSettings> {
+        let mut errors = Vec::new();
+        if !(1..=3650).contains(&s.log_retention_days) {
+            errors.push(FieldError::new("log_retention_days", "Keep logs between 1 and 3650 days."));
+        }
+        if s.events_api_port == 0 {
+            errors.push(FieldError::new("events_api_port", "Choose a port between 1 and 65535."));
+        }
+        if !errors.is_empty() {
+            return Err(Error::Invalid(errors));
+        }
+        let saved = s.clone();
+        self.db()
+            .write(move |conn| {
+                store::settings::set(conn, RETENTION_DAYS, &saved.log_retention_days.to_string())?;
+                store::settings::set(conn, ALLOW_PRIVATE, if saved.allow_private_targets { "true" } else { "false" })?;
+                store::settings::set(conn, API_ENABLED, if saved.events_api_enabled { "true" } else { "false" })?;
+                store::settings::set(conn, API_PORT, &saved.events_api_port.to_string())
+            })
+            .await?;
+        self.set_allow_private(s.allow_private_targets);
+        self.notify(Notice::SettingsChanged);
+        Ok(s)
+    }
+
+    /// Applies the network policy; a stricter one gets a fresh connection pool so that no
+    /// kept-alive connection to a private address is reused.
+    pub fn set_allow_private(&self, allow: bool) {
+        let was = self.inner.policy.allows_private();
+        self.inner.policy.set_allow_private(allow);
+        if was && !allow {
+            *self.inner.client.write().expect("client") = crate::net::delivery_client(&self.inner.policy);
+        }
+    }
+
+    pub(crate) async fn prune_logs_periodically(&self) {
+        loop {
+            match self.prune_logs().await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!("pruned {n} deliveries older than the log retention"),
+                Err(e) => tracing::warn!("log pruning failed: {e}"),
+            }
+            tokio::time::sleep(PRUNE_EVERY).await;
+        }
+    }
+
+    /// Deletes ended deliveries (with their attempts) and events older than the retention,
+    /// in small batches so the writer is never held for long. Returns the deliveries deleted.
+    pub async fn prune_logs(&self) -> Result<u64> {
+        let days = self.settings().await?.log_retention_days;
+        let cutoff = now_ms() - i64::from(days) * 86_400_000;
+        let mut total = 0u64;
+        loop {
+            let (deliveries, events) = self
+                .db()
+                .write(move |conn| {
+                    let d = conn
+                        .prepare_cached(
+                            "DELETE FROM deliveries WHERE id IN
+                             (SELECT id FROM deliveries WHERE state != 'pending' AND ended_at < ?1 LIMIT ?2)",
+                        )?
+                        .execute(rusqlite::params![cutoff, PRUNE_BATCH])?;
+                    let e = conn
+                        .prepare_cached(
+                            "DELETE FROM events WHERE seq IN
+                             (SELECT seq FROM events e WHERE accepted_at < ?1
+                              AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_seq = e.seq) LIMIT ?2)",
+                        )?
+                        .execute(rusqlite::params![cutoff, PRUNE_BATCH])?;
+                    Ok((d as u64, e as u64))
+                })
+                .await?;
+            total += deliveries;
+            if deliveries < u64::from(PRUNE_BATCH) && events < u64::from(PRUNE_BATCH) {
+                return Ok(total);
+            }
+        }
+    }
+}

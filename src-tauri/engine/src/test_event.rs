@@ -1,0 +1,238 @@
+//! **Test**: a realistic sample event sent at once to the URL in the form, saved or not,
+//! with the form's headers and secret. For a saved webhook it is logged with a test badge.
+
+use crate::delivery::dispatch::{self, Target};
+use crate::delivery::outcome::{self, AttemptRecord, Decision};
+use crate::error::{Error, FieldError, Result};
+use crate::ingest::envelope;
+use crate::model::attempt::{AttemptResult, delivery_id};
+use crate::model::event::new_event_id;
+use crate::model::time::now_ms;
+use crate::model::{WebhookInput, suggest_code};
+use crate::secrets::account;
+use crate::signing::SigningSecret;
+use crate::store::deliveries::{DeliveryKind, DeliveryRow, NewDelivery};
+use crate::store::events::EventRow;
+use crate::{Engine, Notice, store};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use std::time::Duration;
+use ts_rs::TS;
+
+/// How much of the response the inline result shows.
+const EXCERPT: usize = 2048;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct TestRequest {
+    /// The saved webhook the form edits, if any: its stored header values and secret fill
+    /// in what the form leaves masked, and the test is logged under it.
+    #[ts(optional)]
+    pub webhook_id: Option<String>,
+    pub input: WebhookInput,
+    /// The trigger type whose sample is sent.
+    pub event_type: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, utoipa::ToSchema)]
+#[ts(export)]
+pub struct TestResult {
+    pub result: AttemptResult,
+    pub status_code: Option<u16>,
+    pub duration_ms: u64,
+    pub error_kind: Option<String>,
+    pub error: Option<String>,
+    /// The first 2 KiB of the response body.
+    pub response_excerpt: String,
+    pub response_truncated: bool,
+    pub event_id: String,
+    /// The log row, when the webhook is saved.
+    pub attempt_id: Option<String>,
+}
+
+/// Puts the first listed filter value where a sample of that entity carries it.
+fn apply_filters(sample: &mut serde_json::Value, event_type: &str, workflow: Option<&str>, survey: Option<&str>, group: Option<&str>) {
+    let entity = event_type.split('.').next().unwrap_or_default();
+    let Some(obj) = sample.get_mut(entity).and_then(|v| v.as_object_mut()) else { return };
+    for (key, value) in [("workflow", workflow), ("survey", survey), ("group", group)] {
+        if let Some(v) = value
+            && obj.contains_key(key)
+        {
+            obj.insert(key.to_string(), serde_json::Value::String(v.to_string()));
+        }
+    }
+}
+
+impl Engine {
+    pub async fn send_test(&self, req: TestRequest) -> Result<TestResult> {
+        let mut input = req.input;
+        input.normalize();
+        let saved = match &req.webhook_id {
+            Some(id) => Some(self.webhook_row(id).await?),
+            None => None,
+        };
+        let catalog = self.catalog().await?;
+        let sample_type = catalog
+            .get(&req.event_type)
+            .ok_or_else(|| Error::invalid("event_type", format!("{} is not in the event catalog.", req.event_type)))?;
+        let known: Vec<String> = saved.as_ref().map(|w| w.header_names.clone()).unwrap_or_default();
+        let errors: Vec<FieldError> = input
+            .validate(&catalog, &known)
+            .errors
+            .into_iter()
+            .filter(|e| e.field == "url" || e.field.starts_with("headers") || e.field == "secret" || e.field == "delivery.timeout_ms")
+            .collect();
+        if !errors.is_empty() {
+            return Err(Error::Invalid(errors));
+        }
+
+        // The form's values, with stored ones for what it leaves masked.
+        let webhook_id = saved.as_ref().map(|w| w.id.clone());
+        let header_inputs = input.headers.clone();
+        let form_secret = input.secret.clone();
+        let rotation = saved.as_ref().filter(|w| w.previous_secret_until.is_some_and(|t| t > now_ms())).is_some();
+        let (headers, signing) = self
+            .blocking(move |e| {
+                let s = e.secrets();
+                let headers = header_inputs
+                    .iter()
+                    .map(|h| {
+                        let value: Arc<str> = match (h.new_value(), &webhook_id) {
+                            (Some(v), _) => Arc::from(v),
+                            (None, Some(id)) => s.require(&account::header(id, &h.name), &format!("The value of header {}", h.name))?,
+                            (None, None) => return Err(Error::invalid("headers", format!("Header {} has no value.", h.name))),
+                        };
+                        Ok((h.name.clone(), value))
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                let mut signing = Vec::new();
+                match (&form_secret, &webhook_id) {
+                    (Some(secret), _) => signing.extend(SigningSecret::parse(secret)),
+                    (None, Some(id)) => {
+                        signing.extend(SigningSecret::parse(&s.require(&account::signing_secret(id), "The signing secret")?));
+                        if rotation && let Some(prev) = s.get(&account::previous_signing_secret(id))? {
+                            signing.extend(SigningSecret::parse(&prev));
+                        }
+                    }
+                    (None, None) => {}
+                }
+                Ok((headers, signing))
+            })
+            .await?;
+
+        let first = |list: &[String]| list.first().cloned();
+        let is = |prefix: &str| req.event_type.starts_with(prefix);
+        let workflow = if is("task.") { first(&input.filters.workflow) } else { None };
+        let survey = if is("survey.") { first(&input.filters.survey) } else { None };
+        let group = if is("survey.") { first(&input.filters.group) } else { None };
+        let mut sample = sample_type.sample.clone();
+        apply_filters(&mut sample, &req.event_type, workflow.as_deref(), survey.as_deref(), group.as_deref());
+        let data = serde_json::to_string(&sample)?;
+        let event_id = new_event_id();
+        let now = now_ms();
+        let code = saved.as_ref().map(|w| w.code.clone()).or(input.code.clone()).unwrap_or_else(|| suggest_code(&input.name));
+        let hook_id = saved.as_ref().map(|w| w.id.clone()).unwrap_or_default();
+        let body = envelope(
+            &event_id,
+            &req.event_type,
+            now,
+            true,
+            Some((&hook_id, &code)),
+            workflow.as_deref(),
+            survey.as_deref(),
+            group.as_deref(),
+            &data,
+        );
+        let target =
+            Target { url: input.url.clone(), headers, signing, timeout: Duration::from_millis(u64::from(input.delivery.timeout_ms)) };
+        let sent = dispatch::send(&self.client(), self.policy(), &target, &event_id, &body).await;
+        let decision = if sent.succeeded() { Decision::Succeeded } else { Decision::Failed };
+
+        let response = sent.response.clone();
+        let mut result = TestResult {
+            result: if sent.succeeded() { AttemptResult::Success } else { AttemptResult::Failed },
+            status_code: sent.status(),
+            duration_ms: sent.duration_ms,
+            error_kind: sent.error.as_ref().map(|e| e.0.clone()).or_else(|| (!sent.succeeded()).then(|| "http".into())),
+            error: sent
+                .error
+                .as_ref()
+                .map(|e| e.1.clone())
+                .or_else(|| (!sent.succeeded()).then(|| format!("HTTP {}", sent.status().unwrap_or(0)))),
+            response_excerpt: response
+                .as_ref()
+                .map(|r| String::from_utf8_lossy(&r.body[..r.body.len().min(EXCERPT)]).into_owned())
+                .unwrap_or_default(),
+            response_truncated: response.as_ref().is_some_and(|r| r.truncated || r.body.len() > EXCERPT),
+            event_id: event_id.clone(),
+            attempt_id: None,
+        };
+        let Some(w) = saved else { return Ok(result) };
+
+        // Logged under the saved webhook: the event, a one-attempt test delivery, its attempt.
+        let mut delivery = DeliveryRow {
+            id: 0,
+            webhook_id: Some(w.id.clone()),
+            kind: DeliveryKind::Test,
+            url: None,
+            header_names: vec![],
+            body: body.clone(),
+            state: "pending".into(),
+            attempts_made: 0,
+            max_attempts: 1,
+            next_attempt_at: now,
+            event_id: event_id.clone(),
+            event_type: req.event_type.clone(),
+        };
+        let record = AttemptRecord {
+            delivery: &delivery,
+            webhook_code: Some(w.code.clone()),
+            attempt_no: 1,
+            sent,
+            decision,
+            consecutive_failures: None,
+        };
+        let mut row = outcome::summary(&record, 0);
+        let mut attempt = outcome::new_attempt(&record, &row);
+        let event = EventRow {
+            seq: 0,
+            id: event_id,
+            event_type: req.event_type,
+            occurred_at: now,
+            data,
+            workflow,
+            survey,
+            group,
+            fingerprint: String::new(),
+            accepted_at: now,
+        };
+        delivery.state = if decision == Decision::Succeeded { "succeeded".into() } else { "failed".into() };
+        let summary = self
+            .db()
+            .write(move |conn| {
+                let seq = store::events::insert(conn, &event)?;
+                let id = store::deliveries::insert(
+                    conn,
+                    &NewDelivery {
+                        event_seq: seq,
+                        webhook_id: delivery.webhook_id.as_deref(),
+                        kind: DeliveryKind::Test,
+                        url: None,
+                        header_names: None,
+                        body: &delivery.body,
+                        max_attempts: 1,
+                        now,
+                    },
+                )?;
+                store::deliveries::update_after_attempt(conn, id, 1, &delivery.state, now, now_ms())?;
+                attempt.delivery_id = id;
+                row.delivery_id = delivery_id(id);
+                row.id = crate::model::attempt::attempt_id(store::attempts::insert(conn, &attempt)?);
+                Ok(row)
+            })
+            .await?;
+        result.attempt_id = Some(summary.id.clone());
+        self.notify(Notice::AttemptRecorded { attempt: summary });
+        Ok(result)
+    }
+}

@@ -1,0 +1,229 @@
+//! The Events API over real HTTP: hostile requests are refused with the right status and a
+//! JSON error; the routes do what the table in the spec says.
+
+use crate::utils::receiver::TestReceiver;
+use crate::utils::{TestEngine, fast_delivery, started_engine};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use std::time::Duration;
+
+struct Api {
+    t: TestEngine,
+    base: String,
+    token: String,
+    http: reqwest::Client,
+}
+
+async fn api() -> Api {
+    let t = started_engine().await;
+    let addr = t.start_api(0).await.unwrap();
+    let token = t.api_token().await.unwrap();
+    Api { t, base: format!("http://{addr}"), token, http: reqwest::Client::new() }
+}
+
+impl Api {
+    fn req(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.http.request(method, format!("{}{path}", self.base)).bearer_auth(&self.token)
+    }
+
+    async fn send(&self, rb: reqwest::RequestBuilder) -> (StatusCode, Value) {
+        let r = rb.send().await.unwrap();
+        let status = r.status();
+        let text = r.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    }
+
+    async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.send(self.req(reqwest::Method::POST, path).json(&body)).await
+    }
+
+    async fn get(&self, path: &str) -> (StatusCode, Value) {
+        self.send(self.req(reqwest::Method::GET, path)).await
+    }
+}
+
+fn code(body: &Value) -> &str {
+    body["error"]["code"].as_str().unwrap_or_else(|| panic!("not an API error: {body}"))
+}
+
+#[tokio::test]
+async fn hostile_requests_are_refused_with_json_errors() {
+    let a = api().await;
+    let url = format!("{}/v1/events", a.base);
+    let ok_event = json!({"type": "task.created", "data": {}});
+
+    let (s, b) = a.send(a.http.post(&url).json(&ok_event)).await;
+    assert_eq!((s, code(&b)), (StatusCode::UNAUTHORIZED, "unauthorized"), "no token");
+    let (s, b) = a.send(a.http.post(&url).bearer_auth("hdk_wrong").json(&ok_event)).await;
+    assert_eq!((s, code(&b)), (StatusCode::UNAUTHORIZED, "unauthorized"), "wrong token");
+    let (s, b) = a.send(a.req(reqwest::Method::POST, "/v1/events").header("host", "evil.example").json(&ok_event)).await;
+    assert_eq!((s, code(&b)), (StatusCode::FORBIDDEN, "forbidden_host"), "DNS rebinding");
+    let (s, b) = a.send(a.req(reqwest::Method::POST, "/v1/events").header("content-type", "text/plain").body(ok_event.to_string())).await;
+    assert_eq!((s, code(&b)), (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"));
+    let huge = json!({"type": "task.created", "data": {"blob": "x".repeat(2 * 1024 * 1024)}});
+    let (s, b) = a.post("/v1/events", huge).await;
+    assert_eq!((s, code(&b)), (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"));
+    let (s, b) = a.send(a.req(reqwest::Method::POST, "/v1/events").header("content-type", "application/json").body("{\"type\": ")).await;
+    assert_eq!((s, code(&b)), (StatusCode::BAD_REQUEST, "bad_json"));
+    let (s, b) = a.post("/v1/events", json!({"type": "Task Created", "data": {}})).await;
+    assert_eq!((s, code(&b)), (StatusCode::UNPROCESSABLE_ENTITY, "invalid"));
+    assert_eq!(b["error"]["fields"][0]["field"], "type");
+    let (s, b) = a.post("/v1/events", json!({"type": "task.created", "data": [1, 2]})).await;
+    assert_eq!((s, b["error"]["fields"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("data")));
+    let (s, _) = a.post("/v1/events", json!({"type": "task.created", "data": {}, "surprise": 1})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "unknown fields are refused, not ignored");
+
+    // Health needs no token; nothing answers with CORS headers.
+    let r = a.http.get(format!("{}/v1/health", a.base)).header("origin", "https://evil.example").send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.headers().keys().all(|k| !k.as_str().starts_with("access-control-")));
+    assert!(a.t.list_webhooks().await.unwrap().is_empty(), "nothing was stored by any of it");
+}
+
+#[tokio::test]
+async fn events_are_accepted_once_per_id_and_delivered() {
+    let a = api().await;
+    let rx = TestReceiver::start().await;
+    let mut form = crate::utils::input("Orders");
+    form.url = rx.url.clone();
+    form.delivery = fast_delivery(1);
+    a.t.create_webhook(form).await.unwrap();
+    let e = json!({"id": "evt_caller_1", "type": "task.created", "data": {"task": {"id": 1}}, "workflow": "purchase_orders"});
+    let (s1, b1) = a.post("/v1/events", e.clone()).await;
+    let (s2, b2) = a.post("/v1/events", e).await;
+    assert_eq!((s1, s2), (StatusCode::ACCEPTED, StatusCode::ACCEPTED));
+    assert_eq!(b1, b2);
+    assert_eq!(b1["event_id"], "evt_caller_1");
+    assert_eq!(b1["deliveries"][0]["webhook_code"], "orders");
+    let got = rx.take(1, Duration::from_secs(10)).await;
+    assert_eq!(got[0].json()["workflow"], "purchase_orders");
+    rx.assert_silent(Duration::from_millis(300)).await;
+
+    let (s, b) = a.post("/v1/events", json!({"id": "evt_caller_1", "type": "task.updated", "data": {}})).await;
+    assert_eq!((s, code(&b)), (StatusCode::CONFLICT, "conflict"));
+}
+
+#[tokio::test]
+async fn webhooks_are_managed_through_the_api_with_the_panels_rules() {
+    let a = api().await;
+    let rx = TestReceiver::start().await;
+    let (s, w) = a
+        .post(
+            "/v1/webhooks",
+            json!({"name": "Órdenes", "url": rx.url, "events": ["task.created"], "headers": [{"name": "Authorization", "value": "Bearer api-secret"}],
+                   "delivery": {"attempts": 2, "retry": {"kind": "fixed", "delay_ms": 100}}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{w}");
+    assert_eq!((w["code"].as_str(), w["headers"][0]["value"].as_str()), (Some("ordenes"), Some("••••••")));
+    assert_eq!(w["delivery"]["timeout_ms"], 30000, "unspecified delivery settings take their defaults");
+    assert!(w.get("secret").is_none(), "never on read");
+
+    let (s, b) = a.post("/v1/webhooks", json!({"name": "", "url": "ftp://x", "events": []})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<&str> = b["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["name", "url", "events"]);
+
+    let patch = |body: Value| a.send(a.req(reqwest::Method::PATCH, "/v1/webhooks/ordenes").json(&body));
+    let (s, b) = patch(json!({"code": "renamed"})).await;
+    assert_eq!((s, code(&b)), (StatusCode::CONFLICT, "conflict"));
+    let (s, b) = patch(json!({"active": false})).await;
+    assert_eq!((s, b["status"].as_str(), b["active"].as_bool()), (StatusCode::OK, Some("disabled"), Some(false)));
+    let (s, b) = patch(json!({"active": true, "description": "via API"})).await;
+    assert_eq!((s, b["status"].as_str(), b["description"].as_str()), (StatusCode::OK, Some("active"), Some("via API")));
+
+    let (s, secret) = a.get("/v1/webhooks/ordenes/secret").await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, rotated) = a.post("/v1/webhooks/ordenes/secret/rotate", json!({})).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_ne!(secret["secret"], rotated["secret"]);
+    assert!(rotated["previous_secret_until"].is_string());
+
+    let (s, test) = a.send(a.req(reqwest::Method::POST, "/v1/webhooks/ordenes/test")).await;
+    assert_eq!((s, test["result"].as_str(), test["status_code"].as_u64()), (StatusCode::OK, Some("success"), Some(200)));
+    let sent = rx.take(1, Duration::from_secs(10)).await.remove(0);
+    assert_eq!(sent.header("authorization"), "Bearer api-secret");
+    assert_eq!(sent.json()["test"], true);
+
+    let (s, logs) = a.get("/v1/webhooks/ordenes/logs?limit=10").await;
+    assert_eq!((s, logs["total"].as_u64()), (StatusCode::OK, Some(1)));
+    let row = &logs["attempts"][0];
+    assert_eq!(
+        (row["test"].as_bool(), row["result"].as_str(), row["webhook_code"].as_str()),
+        (Some(true), Some("success"), Some("ordenes"))
+    );
+    assert_eq!(row["request"]["headers"]["Authorization"], "••••••", "secret header values are masked in the logs");
+    assert_eq!(row["request"]["body"].as_str().unwrap().as_bytes(), &sent.body[..], "the exact bytes sent");
+
+    let (s, _) = a.send(a.req(reqwest::Method::DELETE, "/v1/webhooks/ordenes")).await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (s, b) = a.get("/v1/webhooks/ordenes").await;
+    assert_eq!((s, code(&b)), (StatusCode::NOT_FOUND, "not_found"));
+}
+
+#[tokio::test]
+async fn direct_deliveries_are_sent_and_logged_without_a_webhook() {
+    let a = api().await;
+    let rx = TestReceiver::start().await;
+    let (s, b) = a
+        .post("/v1/deliveries", json!({"url": rx.url, "headers": {"X-Api-Key": "direct-key"}, "type": "invoice.paid", "data": {"n": 1}}))
+        .await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{b}");
+    let got = rx.take(1, Duration::from_secs(10)).await.remove(0);
+    assert_eq!(got.header("x-api-key"), "direct-key");
+    assert_eq!(got.json()["type"], "invoice.paid");
+    let logs = crate::utils::eventually(Duration::from_secs(10), "the direct log row", || async {
+        let (_, l) = a.get("/v1/logs").await;
+        (l["total"] == 1).then_some(l)
+    })
+    .await;
+    assert_eq!(logs["attempts"][0]["kind"], "direct");
+    assert!(logs["attempts"][0]["webhook_code"].is_null());
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_route() {
+    let a = api().await;
+    let (s, doc) = a.get("/v1/openapi.json").await;
+    assert_eq!(s, StatusCode::OK);
+    let routes = [
+        ("get", "/v1/health"),
+        ("get", "/v1/openapi.json"),
+        ("post", "/v1/events"),
+        ("post", "/v1/deliveries"),
+        ("post", "/v1/deliveries/{id}/resend"),
+        ("get", "/v1/webhooks"),
+        ("post", "/v1/webhooks"),
+        ("get", "/v1/webhooks/{id}"),
+        ("patch", "/v1/webhooks/{id}"),
+        ("delete", "/v1/webhooks/{id}"),
+        ("post", "/v1/webhooks/{id}/test"),
+        ("get", "/v1/webhooks/{id}/logs"),
+        ("get", "/v1/webhooks/{id}/secret"),
+        ("post", "/v1/webhooks/{id}/secret/rotate"),
+        ("get", "/v1/logs"),
+        ("post", "/v1/token/regenerate"),
+        ("get", "/v1/config"),
+        ("post", "/v1/config/import"),
+    ];
+    let paths = doc["paths"].as_object().unwrap();
+    for (method, path) in routes {
+        assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} is not documented");
+    }
+    let documented: usize = paths.values().map(|p| p.as_object().unwrap().len()).sum();
+    assert_eq!(documented, routes.len(), "no undocumented extra or missing route");
+    assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+}
+
+#[tokio::test]
+async fn a_regenerated_token_replaces_the_old_one_at_once() {
+    let a = api().await;
+    let (s, b) = a.post("/v1/token/regenerate", json!({})).await;
+    assert_eq!(s, StatusCode::OK);
+    let new = b["token"].as_str().unwrap().to_string();
+    assert_ne!(new, a.token);
+    let (s, _) = a.get("/v1/webhooks").await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED, "the old token is refused");
+    let (s, _) = a.send(a.http.get(format!("{}/v1/webhooks", a.base)).bearer_auth(&new)).await;
+    assert_eq!(s, StatusCode::OK);
+}
