@@ -21,6 +21,9 @@ pub struct Owner {
     /// `http://127.0.0.1:7717` once the Events API listens.
     #[serde(default)]
     pub api_url: Option<String>,
+    /// The Events API token comes from `HOOKDESK_TOKEN`, not the keyring.
+    #[serde(default)]
+    pub token_from_env: bool,
 }
 
 impl Owner {
@@ -62,6 +65,7 @@ impl InstanceLock {
             program: program.to_string(),
             started_at: crate::model::time::format_ms(crate::model::time::now_ms()),
             api_url: None,
+            token_from_env: false,
         };
         let lock = Self { file: Mutex::new(file), owner: Mutex::new(owner), path };
         lock.write_owner()?;
@@ -82,6 +86,15 @@ impl InstanceLock {
     /// Records where the Events API listens, for the CLI.
     pub fn set_api_url(&self, url: Option<String>) -> Result<()> {
         self.owner.lock().expect("owner").api_url = url;
+        self.write_owner()
+    }
+
+    pub fn owner(&self) -> Owner {
+        self.owner.lock().expect("owner").clone()
+    }
+
+    pub fn set_token_from_env(&self, from_env: bool) -> Result<()> {
+        self.owner.lock().expect("owner").token_from_env = from_env;
         self.write_owner()
     }
 
@@ -107,5 +120,22 @@ pub fn running_owner(data_dir: &Path) -> Option<Owner> {
         }
         Err(TryLockError::WouldBlock) => read_owner_from(&mut file),
         Err(TryLockError::Error(_)) => None,
+    }
+}
+
+/// The keyring namespace of a data directory (its instance id), read without opening the
+/// engine, so the CLI can find the token while the app runs.
+pub fn instance_id(data_dir: &Path) -> Result<Option<String>> {
+    let path = data_dir.join(crate::paths::DB_FILE);
+    if !path.exists() {
+        return Ok(None);
+    }
+    let conn = rusqlite::Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    let found = conn.query_row("SELECT value FROM settings WHERE key = 'instance_id'", [], |r| r.get(0));
+    match found {
+        Ok(v) => Ok(Some(v)),
+        Err(rusqlite::Error::QueryReturnedNoRows) => Ok(None),
+        Err(e) => Err(e.into()),
     }
 }

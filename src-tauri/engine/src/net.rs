@@ -83,6 +83,12 @@ impl Resolve for PolicyResolver {
     }
 }
 
+/// A plain client for Hookdesk's own calls (the CLI talking to the Events API).
+pub fn local_client() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder().user_agent(USER_AGENT).no_proxy().build().expect("the local client's configuration is valid")
+}
+
 /// Builds the shared delivery client. Rebuild it when the policy turns stricter so that no
 /// pooled connection to a now-refused address is reused.
 pub fn delivery_client(policy: &NetworkPolicy) -> reqwest::Client {

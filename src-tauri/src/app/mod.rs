@@ -15,6 +15,8 @@ pub const PROGRAM: &str = "the Hookdesk app";
 /// What the window's commands work on: the engine, or why it could not open.
 pub struct AppState {
     engine: Result<Engine, ErrorView>,
+    /// Why the Events API is not listening, when it should be.
+    pub api_error: std::sync::Mutex<Option<String>>,
 }
 
 impl AppState {
@@ -49,27 +51,65 @@ pub fn run(data_dir: PathBuf) -> ExitCode {
         }
     };
     tauri::async_runtime::set(runtime.handle().clone());
-    let forward = engine.as_ref().ok().cloned();
-    let result = tauri::Builder::default()
+    let running = engine.as_ref().ok().cloned();
+    let at_exit = running.clone();
+    let app = tauri::Builder::default()
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
-        .manage(AppState { engine })
+        .manage(AppState { engine, api_error: Default::default() })
         .invoke_handler(commands::handler())
         .setup(move |app| {
-            if let Some(engine) = forward {
+            if let Some(engine) = running {
                 forward_notices(app.handle().clone(), &engine);
                 focus::listen(app.handle().clone(), engine.data_dir());
+                let handle = app.handle().clone();
+                tauri::async_runtime::spawn(async move { start_engine(handle, engine).await });
             }
             Ok(())
         })
-        .run(tauri::generate_context!());
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
+        .build(tauri::generate_context!());
+    let app = match app {
+        Ok(app) => app,
         Err(e) => {
             eprintln!("Hookdesk's window could not start: {e}");
-            ExitCode::FAILURE
+            return ExitCode::FAILURE;
         }
+    };
+    app.run(move |_, event| {
+        if let tauri::RunEvent::Exit = event
+            && let Some(engine) = &at_exit
+        {
+            // Pending deliveries stay queued on disk; in-flight ones are retried at the next start.
+            tauri::async_runtime::block_on(engine.shutdown());
+        }
+    });
+    ExitCode::SUCCESS
+}
+
+/// Starts delivering and the Events API (on `HOOKDESK_API_PORT` when set, for tests).
+async fn start_engine(app: tauri::AppHandle, engine: Engine) {
+    if let Err(e) = engine.start().await {
+        tracing::error!("deliveries could not start: {e}");
     }
+    if let Err(e) = restart_api(&app, &engine).await {
+        tracing::error!("{e}");
+    }
+}
+
+/// Starts, moves or stops the Events API to match the settings; remembers a failure for the
+/// Settings page.
+pub async fn restart_api(app: &tauri::AppHandle, engine: &Engine) -> Result<(), String> {
+    let state = app.state::<AppState>();
+    let settings = engine.settings().await.map_err(|e| e.to_string())?;
+    let port = std::env::var("HOOKDESK_API_PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(settings.events_api_port);
+    let result = if settings.events_api_enabled {
+        engine.start_api(port).await.map(|_| ()).map_err(|e| e.to_string())
+    } else {
+        engine.stop_api().await;
+        Ok(())
+    };
+    *state.api_error.lock().expect("api error") = result.clone().err();
+    result
 }
 
 fn forward_notices(app: tauri::AppHandle, engine: &Engine) {

@@ -90,7 +90,8 @@ pub struct ApiServer {
     done: tokio::task::JoinHandle<()>,
 }
 
-fn new_token() -> String {
+/// A fresh token: `hdk_` + 32 random bytes, URL-safe base64.
+pub fn new_token() -> String {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     format!("hdk_{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
@@ -143,8 +144,9 @@ impl Engine {
     }
 
     /// Uses this token instead of the keyring's (`HOOKDESK_TOKEN`, for headless use).
-    pub fn set_token_override(&self, token: String) {
+    pub fn set_token_override(&self, token: String) -> Result<()> {
         *self.inner.token.write().expect("token") = Some(Arc::from(token));
+        self.instance_lock().set_token_from_env(true)
     }
 
     /// The Events API token: from memory, else the keyring (created on first use).
@@ -171,6 +173,9 @@ impl Engine {
 
     /// A new token in the keyring; the old one stops working at once.
     pub async fn regenerate_token(&self) -> Result<String> {
+        if self.inner.lock.owner().token_from_env {
+            return Err(Error::Conflict("This instance takes its token from HOOKDESK_TOKEN; change it there.".into()));
+        }
         let token = new_token();
         let t = token.clone();
         self.blocking(move |e| e.secrets().set(crate::secrets::account::API_TOKEN, &t)).await?;

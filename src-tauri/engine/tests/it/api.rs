@@ -18,7 +18,7 @@ async fn api() -> Api {
     let t = started_engine().await;
     let addr = t.start_api(0).await.unwrap();
     let token = t.api_token().await.unwrap();
-    Api { t, base: format!("http://{addr}"), token, http: reqwest::Client::new() }
+    Api { t, base: format!("http://{addr}"), token, http: hookdesk_engine::net::local_client() }
 }
 
 impl Api {

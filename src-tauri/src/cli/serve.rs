@@ -1,0 +1,55 @@
+//! `hookdesk serve`: the engine and the Events API without a window.
+
+use super::{CliResult, Failure};
+use hookdesk_engine::{Engine, EngineOptions};
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// The Events API port (default: the one in Settings, 7717); 0 picks a free one.
+    #[arg(long)]
+    port: Option<u16>,
+    /// Let deliveries reach loopback and private addresses (off by default here).
+    #[arg(long)]
+    allow_private_targets: bool,
+}
+
+pub async fn run(args: ServeArgs, data_dir: PathBuf) -> CliResult {
+    let options = EngineOptions { allow_private_default: false, ..EngineOptions::new(&data_dir, "hookdesk serve") };
+    let engine = tokio::task::spawn_blocking(move || Engine::open(options)).await.map_err(|e| Failure(e.to_string()))??;
+    if args.allow_private_targets {
+        engine.set_allow_private(true);
+    }
+    if let Some(token) = std::env::var("HOOKDESK_TOKEN").ok().filter(|t| !t.is_empty()) {
+        engine.set_token_override(token)?;
+    } else {
+        engine.api_token().await?;
+    }
+    engine.start().await?;
+    let port = match args.port {
+        Some(p) => p,
+        None => engine.settings().await?.events_api_port,
+    };
+    let addr = engine.start_api(port).await?;
+    println!("Hookdesk is serving the Events API on http://{addr} (data directory {}). Press Ctrl+C to stop.", data_dir.display());
+    wait_for_stop().await;
+    engine.stop_api().await;
+    engine.shutdown().await;
+    Ok(())
+}
+
+async fn wait_for_stop() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = signal(SignalKind::terminate()).expect("SIGTERM handler");
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

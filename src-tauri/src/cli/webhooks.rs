@@ -1,0 +1,79 @@
+//! `hookdesk webhooks list|show|export|import`.
+
+use super::client::{ApiClient, segment};
+use super::{CliResult, Failure};
+use clap::Subcommand;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Subcommand)]
+pub enum WebhooksCommand {
+    /// One line per webhook: code, status, triggers, URL.
+    List,
+    /// A webhook's settings as JSON (header values masked).
+    Show { code: String },
+    /// The configuration as JSON, to FILE or stdout.
+    Export {
+        file: Option<PathBuf>,
+        /// Include header values and signing secrets in plain text.
+        #[arg(long)]
+        include_secrets: bool,
+    },
+    /// Create or update webhooks from an export.
+    Import { file: PathBuf },
+}
+
+fn s(v: &Value) -> &str {
+    v.as_str().unwrap_or_default()
+}
+
+pub async fn run(cmd: WebhooksCommand, data_dir: &Path) -> CliResult {
+    let api = ApiClient::discover(data_dir)?;
+    match cmd {
+        WebhooksCommand::List => {
+            let list = api.get("/v1/webhooks").await?;
+            let rows = list.as_array().cloned().unwrap_or_default();
+            if rows.is_empty() {
+                println!("No webhooks yet. Create one in the app, or POST /v1/webhooks.");
+                return Ok(());
+            }
+            let width = rows.iter().map(|w| s(&w["code"]).len()).max().unwrap_or(4).max(4);
+            println!("{:width$}  {:8}  {:40}  URL", "CODE", "STATUS", "TRIGGERS");
+            for w in rows {
+                let events: Vec<&str> = w["events"].as_array().map(|e| e.iter().map(s).collect()).unwrap_or_default();
+                println!("{:width$}  {:8}  {:40}  {}", s(&w["code"]), s(&w["status"]), events.join(","), s(&w["url"]));
+            }
+        }
+        WebhooksCommand::Show { code } => {
+            let w = api.get(&format!("/v1/webhooks/{}", segment(&code))).await?;
+            println!("{}", serde_json::to_string_pretty(&w)?);
+        }
+        WebhooksCommand::Export { file, include_secrets } => {
+            let export = api.get(&format!("/v1/config?include_secrets={include_secrets}")).await?;
+            let text = serde_json::to_string_pretty(&export)?;
+            if include_secrets {
+                eprintln!("warning: {}", hookdesk_engine::config::transfer::SECRETS_WARNING);
+            }
+            match file {
+                Some(path) => {
+                    std::fs::write(&path, text + "\n").map_err(|e| Failure(format!("cannot write {}: {e}", path.display())))?;
+                    let n = export["webhooks"].as_array().map(Vec::len).unwrap_or(0);
+                    println!("Exported {n} webhook{} to {}.", if n == 1 { "" } else { "s" }, path.display());
+                }
+                None => println!("{text}"),
+            }
+        }
+        WebhooksCommand::Import { file } => {
+            let text = std::fs::read_to_string(&file).map_err(|e| Failure(format!("cannot read {}: {e}", file.display())))?;
+            let body: Value = serde_json::from_str(&text).map_err(|e| Failure(format!("{} is not JSON: {e}", file.display())))?;
+            let report = api.post("/v1/config/import", &body).await?;
+            let list = |k: &str| report[k].as_array().map(|a| a.iter().map(s).collect::<Vec<_>>().join(", ")).unwrap_or_default();
+            println!("Created: {}", if list("created").is_empty() { "none".into() } else { list("created") });
+            println!("Updated: {}", if list("updated").is_empty() { "none".into() } else { list("updated") });
+            for w in report["warnings"].as_array().into_iter().flatten() {
+                eprintln!("warning: {}", s(w));
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,315 @@
+//! The real `hookdesk` binary: `serve`, the CLI against it, a crash test with SIGKILL, and a
+//! scan for secrets at rest. Run under `make test` (a private keyring).
+
+#[path = "../engine/tests/it/utils/receiver.rs"]
+#[allow(dead_code)]
+mod receiver;
+
+use receiver::TestReceiver;
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_hookdesk");
+
+/// A running `hookdesk serve`, killed when dropped.
+struct Serve {
+    child: Child,
+    url: String,
+    log: std::path::PathBuf,
+}
+
+impl Serve {
+    fn start(data_dir: &Path, token: Option<&str>, log: &Path) -> Serve {
+        let stderr = std::fs::OpenOptions::new().create(true).append(true).open(log).unwrap();
+        let mut cmd = Command::new(BIN);
+        cmd.args(["serve", "--port", "0", "--allow-private-targets", "--data-dir"])
+            .arg(data_dir)
+            .env("HOOKDESK_LOG", "debug")
+            .env_remove("HOOKDESK_TOKEN")
+            .stdout(Stdio::piped())
+            .stderr(stderr);
+        if let Some(t) = token {
+            cmd.env("HOOKDESK_TOKEN", t);
+        }
+        let mut child = cmd.spawn().unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.as_mut().unwrap()).read_line(&mut line).unwrap();
+        let url = line.split_whitespace().find(|w| w.starts_with("http://")).unwrap_or_else(|| panic!("serve said: {line:?}")).to_string();
+        Serve { child, url, log: log.to_path_buf() }
+    }
+
+    fn kill(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = &self.log;
+    }
+}
+
+fn cli(data_dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(BIN)
+        .args(args)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .env_remove("HOOKDESK_TOKEN")
+        .env_remove("HOOKDESK_URL")
+        .output()
+        .unwrap();
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+async fn call(
+    http: &reqwest::Client,
+    url: &str,
+    token: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> Result<(u16, Value), String> {
+    let mut rb = http.request(method, format!("{url}{path}")).bearer_auth(token).timeout(Duration::from_secs(10));
+    if let Some(b) = body {
+        rb = rb.json(&b);
+    }
+    let r = rb.send().await.map_err(|e| e.to_string())?;
+    let status = r.status().as_u16();
+    let text = r.text().await.map_err(|e| e.to_string())?;
+    Ok((status, serde_json::from_str(&text).unwrap_or(Value::Null)))
+}
+
+#[tokio::test]
+async fn the_cli_works_against_a_running_serve() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, err) = cli(dir.path(), &["emit", "task.created"]);
+    assert_eq!(code, 1, "no instance: a failure");
+    assert!(err.starts_with("error: no Hookdesk is running for"), "{err}");
+    let (code, _, _) = cli(dir.path(), &["emit"]);
+    assert_eq!(code, 2, "usage error");
+
+    let log = dir.path().join("serve.log");
+    let serve = Serve::start(dir.path(), None, &log);
+    let rx = TestReceiver::start().await;
+    let (code, token, _) = cli(dir.path(), &["token"]);
+    assert_eq!(code, 0);
+    let token = token.trim().to_string();
+    assert!(token.starts_with("hdk_"), "{token}");
+    let http = hookdesk_engine::net::local_client();
+    let (status, w) = call(
+        &http,
+        &serve.url,
+        &token,
+        reqwest::Method::POST,
+        "/v1/webhooks",
+        Some(json!({"name": "Orders", "url": rx.url, "events": ["task.created"], "delivery": {"attempts": 1}})),
+    )
+    .await
+    .unwrap();
+    assert_eq!(status, 201, "{w}");
+
+    let (code, out, err) = cli(dir.path(), &["emit", "task.created", "--data", r#"{"task":{"id":42}}"#, "--workflow", "purchase_orders"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("Accepted evt_") && out.contains("orders (dlv_"), "{out}");
+    let got = rx.take(1, Duration::from_secs(10)).await.remove(0);
+    assert_eq!((got.json()["data"]["task"]["id"].as_u64(), got.json()["workflow"].as_str()), (Some(42), Some("purchase_orders")));
+
+    let (code, out, _) = cli(dir.path(), &["webhooks", "list"]);
+    assert_eq!(code, 0);
+    assert!(out.lines().nth(1).unwrap().starts_with("orders") && out.contains("task.created"), "{out}");
+    let (code, out, _) = cli(dir.path(), &["webhooks", "show", "orders"]);
+    assert_eq!((code, serde_json::from_str::<Value>(&out).unwrap()["code"].as_str()), (0, Some("orders")));
+    let (code, _, err) = cli(dir.path(), &["webhooks", "show", "nope"]);
+    assert_eq!(code, 1);
+    assert_eq!(err.trim(), "error: No webhook has the id or code “nope”.");
+
+    // Logs, as a table and as JSON; give the attempt a moment to be committed.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let out = loop {
+        let (code, out, _) = cli(dir.path(), &["logs", "orders", "--json"]);
+        assert_eq!(code, 0);
+        let page: Value = serde_json::from_str(&out).unwrap();
+        if page["total"] == 1 {
+            break page;
+        }
+        assert!(Instant::now() < deadline, "the attempt was not logged");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(out["attempts"][0]["result"], "success");
+    let (_, table, _) = cli(dir.path(), &["logs", "orders"]);
+    assert!(table.contains("SUCCESS") && table.contains("1/1"), "{table}");
+
+    let export = dir.path().join("export.json");
+    let (code, out, _) = cli(dir.path(), &["webhooks", "export", export.to_str().unwrap()]);
+    assert_eq!((code, out.trim()), (0, format!("Exported 1 webhook to {}.", export.display()).as_str()));
+    let mut file: Value = serde_json::from_str(&std::fs::read_to_string(&export).unwrap()).unwrap();
+    file["webhooks"][0]["description"] = json!("imported");
+    std::fs::write(&export, file.to_string()).unwrap();
+    let (code, out, _) = cli(dir.path(), &["webhooks", "import", export.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(out.contains("Updated: orders"), "{out}");
+
+    let (code, new_token, _) = cli(dir.path(), &["token", "--regenerate"]);
+    assert_eq!(code, 0);
+    assert_ne!(new_token.trim(), token);
+    let (status, _) = call(&http, &serve.url, &token, reqwest::Method::GET, "/v1/webhooks", None).await.unwrap();
+    assert_eq!(status, 401, "the old token stops working");
+    let (code, _, err) = cli(dir.path(), &["webhooks", "list"]);
+    assert_eq!(code, 0, "the CLI finds the new token on its own: {err}");
+    serve.kill();
+}
+
+/// Every acknowledged event reaches every receiver at least once, and sequential webhooks
+/// see their first deliveries in acceptance order, while the server is SIGKILLed and
+/// restarted over and over.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_acknowledged_event_is_lost_across_sigkills() {
+    const EVENTS: usize = 2000;
+    const KILLS: usize = 6;
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("serve.log");
+    let token = "hdk_crash_test_token";
+    let receivers = [TestReceiver::start().await, TestReceiver::start().await, TestReceiver::start().await];
+    let http = hookdesk_engine::net::local_client();
+    let mut serve = Serve::start(dir.path(), Some(token), &log);
+    for (i, rx) in receivers.iter().enumerate() {
+        let ordering = if i == 2 { json!({"ordering": "parallel", "concurrency": 8}) } else { json!({"ordering": "sequential"}) };
+        let mut delivery = json!({"attempts": 20, "retry": {"kind": "fixed", "delay_ms": 100}, "timeout_ms": 5000});
+        delivery.as_object_mut().unwrap().extend(ordering.as_object().unwrap().clone());
+        let (status, body) = call(
+            &http,
+            &serve.url,
+            token,
+            reqwest::Method::POST,
+            "/v1/webhooks",
+            Some(json!({"name": format!("Receiver {i}"), "url": rx.url, "events": ["task.created"], "delivery": delivery})),
+        )
+        .await
+        .unwrap();
+        assert_eq!(status, 201, "{body}");
+    }
+
+    let mut acked: Vec<String> = Vec::with_capacity(EVENTS);
+    let kill_every = EVENTS / (KILLS + 1);
+    let mut kills = 0;
+    for n in 0..EVENTS {
+        if n > 0 && n % kill_every == 0 && kills < KILLS {
+            serve.kill();
+            kills += 1;
+            serve = Serve::start(dir.path(), Some(token), &log);
+        }
+        let id = format!("evt_crash_{n:05}");
+        // A client that did not get its 202 sends the same id again: idempotent ingestion.
+        loop {
+            let sent = call(
+                &http,
+                &serve.url,
+                token,
+                reqwest::Method::POST,
+                "/v1/events",
+                Some(json!({"id": id, "type": "task.created", "data": {"n": n}})),
+            )
+            .await;
+            match sent {
+                Ok((202, _)) => break,
+                Ok((status, body)) => panic!("event {n} refused with {status}: {body}"),
+                Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+            }
+        }
+        acked.push(id);
+        // Kill mid-stream too, while deliveries are in flight.
+        if n % kill_every == kill_every / 2 && kills < KILLS && n > kill_every {
+            serve.kill();
+            kills += 1;
+            serve = Serve::start(dir.path(), Some(token), &log);
+        }
+    }
+    assert!(kills >= 5, "killed {kills} times");
+
+    for (i, rx) in receivers.iter().enumerate() {
+        let mut first_seen: Vec<String> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while seen.len() < acked.len() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let Some(r) = rx.next(left).await else {
+                panic!("receiver {i} got {} of {} acknowledged events", seen.len(), acked.len());
+            };
+            let id = r.event_id();
+            if seen.insert(id.clone()) {
+                first_seen.push(id);
+            }
+        }
+        if i < 2 {
+            assert_eq!(first_seen, acked, "sequential receiver {i} saw its first deliveries in acceptance order");
+        }
+    }
+    serve.kill();
+}
+
+#[tokio::test]
+async fn no_secret_reaches_the_database_or_the_logs() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("serve.log");
+    let token = "hdk_scan_token_5d1e07c3";
+    let serve = Serve::start(dir.path(), Some(token), &log);
+    let rx = TestReceiver::start().await;
+    let http = hookdesk_engine::net::local_client();
+    let header_value = "Bearer scan-header-b7f2e9";
+    let (status, _) = call(
+        &http,
+        &serve.url,
+        token,
+        reqwest::Method::POST,
+        "/v1/webhooks",
+        Some(
+            json!({"name": "Scan", "url": rx.url, "events": ["task.created"], "headers": [{"name": "Authorization", "value": header_value}],
+                    "delivery": {"attempts": 2, "retry": {"kind": "fixed", "delay_ms": 100}}}),
+        ),
+    )
+    .await
+    .unwrap();
+    assert_eq!(status, 201);
+    let direct_value = "direct-scan-4c0a11";
+    call(
+        &http,
+        &serve.url,
+        token,
+        reqwest::Method::POST,
+        "/v1/deliveries",
+        Some(json!({"url": rx.url, "headers": {"X-Key": direct_value}, "type": "task.created", "data": {}})),
+    )
+    .await
+    .unwrap();
+    call(&http, &serve.url, token, reqwest::Method::POST, "/v1/events", Some(json!({"type": "task.created", "data": {}}))).await.unwrap();
+    call(&http, &serve.url, token, reqwest::Method::POST, "/v1/webhooks/scan/test", None).await.unwrap();
+    let (_, s) = call(&http, &serve.url, token, reqwest::Method::GET, "/v1/webhooks/scan/secret", None).await.unwrap();
+    let secret = s["secret"].as_str().unwrap().to_string();
+    let got = rx.take(3, Duration::from_secs(10)).await;
+    assert!(got.iter().any(|r| r.header("authorization") == header_value), "the header was really sent");
+    // Let the last attempts be committed before reading the files.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while call(&http, &serve.url, token, reqwest::Method::GET, "/v1/logs", None).await.unwrap().1["total"].as_u64() < Some(3) {
+        assert!(Instant::now() < deadline);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    serve.kill();
+
+    let mut haystack = Vec::new();
+    for name in ["hookdesk.db", "hookdesk.db-wal", "hookdesk.db-shm", "serve.log", "hookdesk.lock"] {
+        if let Ok(mut f) = std::fs::File::open(dir.path().join(name)) {
+            f.read_to_end(&mut haystack).unwrap();
+        }
+    }
+    let text = String::from_utf8_lossy(&haystack);
+    assert!(text.contains("Events API listening"), "the log was captured");
+    for needle in [header_value, "scan-header-b7f2e9", direct_value, token, &secret, &secret["whsec_".len()..]] {
+        assert!(!text.contains(needle), "{needle:?} is stored or logged in plain text");
+    }
+}
