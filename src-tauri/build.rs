@@ -18,6 +18,20 @@ const COMMANDS: &[&str] = &[
     "rotate_secret",
     "export_config",
     "import_config",
+    "send_test",
+    "list_logs",
+    "count_logs",
+    "get_attempt",
+    "resend",
+    "curl_command",
+    "webhook_activity",
+    "engine_settings",
+    "update_engine_settings",
+    "api_info",
+    "api_token",
+    "regenerate_api_token",
+    "save_event_type",
+    "delete_event_type",
 ];
 
 fn main() {

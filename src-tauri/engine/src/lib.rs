@@ -5,6 +5,7 @@
 pub mod api;
 pub mod catalog;
 pub mod config;
+pub mod curl;
 pub mod delivery;
 pub mod error;
 pub mod ingest;

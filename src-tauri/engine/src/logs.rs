@@ -22,6 +22,7 @@ pub struct AttemptDetail {
 #[ts(export)]
 pub struct WebhookActivity {
     pub last_attempt: Option<AttemptSummary>,
+    #[ts(type = "number")]
     pub queued: u64,
 }
 

@@ -39,6 +39,7 @@ pub struct TestRequest {
 pub struct TestResult {
     pub result: AttemptResult,
     pub status_code: Option<u16>,
+    #[ts(type = "number")]
     pub duration_ms: u64,
     pub error_kind: Option<String>,
     pub error: Option<String>,

@@ -3,7 +3,7 @@ import type { ErrorView } from "./ErrorView";
 
 /**
  * What the window shows before anything else: where the data lives and whether the engine
- * and the keyring are usable.
+ * opened.
  */
 export type AppInfo = { version: string, data_dir: string, 
 /**

@@ -34,6 +34,7 @@ pub struct AttemptSummary {
     /// `timeout`, `connect`, `dns`, `tls`, `reset`, `redirect`, `http`, `blocked`, `body`, `config`.
     pub error_kind: Option<String>,
     pub error: Option<String>,
+    #[ts(type = "number")]
     pub duration_ms: u64,
     pub executed_at: String,
     /// Sent by **Test**.

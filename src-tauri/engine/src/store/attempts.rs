@@ -58,9 +58,12 @@ pub fn insert(conn: &Connection, a: &NewAttempt) -> Result<i64> {
 }
 
 /// Which attempts a log query covers.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize, ts_rs::TS)]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+#[ts(export)]
 pub enum LogScope {
     All,
+    /// One webhook's attempts, by webhook id.
     Webhook(String),
     /// Deliveries without a webhook (`POST /v1/deliveries`).
     Direct,

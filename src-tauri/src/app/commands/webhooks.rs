@@ -1,51 +1,14 @@
-//! The window's commands. Each parses its arguments, calls one engine function and maps the
-//! error to `{kind, message, fields}`.
+//! Webhook commands: the list, the settings panel, secrets, import and export.
 
-use super::AppState;
+use super::{CmdResult, view};
+use crate::app::AppState;
+use hookdesk_engine::Error;
 use hookdesk_engine::catalog::EventType;
 use hookdesk_engine::config::{FormCheck, ImportReport};
 use hookdesk_engine::model::{Webhook, WebhookInput};
-use hookdesk_engine::secrets::KeyringStatus;
 use hookdesk_engine::signing::SigningSecret;
-use hookdesk_engine::{Error, ErrorView};
-use serde::Serialize;
 use tauri::State;
 use tauri_plugin_dialog::DialogExt;
-use ts_rs::TS;
-
-type CmdResult<T> = Result<T, ErrorView>;
-
-fn view(e: Error) -> ErrorView {
-    e.view()
-}
-
-/// What the window shows before anything else: where the data lives and whether the engine
-/// and the keyring are usable.
-#[derive(Debug, Clone, Serialize, TS)]
-#[ts(export)]
-pub struct AppInfo {
-    pub version: String,
-    pub data_dir: String,
-    /// Why the engine could not open (the window then shows only this).
-    pub startup_error: Option<ErrorView>,
-}
-
-#[tauri::command]
-pub fn app_info(state: State<'_, AppState>) -> AppInfo {
-    AppInfo {
-        version: env!("CARGO_PKG_VERSION").to_string(),
-        data_dir: state.engine().map(|e| e.data_dir().display().to_string()).unwrap_or_default(),
-        startup_error: state.engine().err(),
-    }
-}
-
-#[tauri::command]
-pub async fn keyring_status(state: State<'_, AppState>) -> CmdResult<KeyringStatus> {
-    let engine = state.engine()?.clone();
-    tauri::async_runtime::spawn_blocking(move || engine.keyring_status())
-        .await
-        .map_err(|e| Error::Unavailable(format!("The keyring check was interrupted: {e}")).view())
-}
 
 #[tauri::command]
 pub async fn catalog(state: State<'_, AppState>) -> CmdResult<Vec<EventType>> {
@@ -142,26 +105,4 @@ pub async fn import_config(app: tauri::AppHandle, state: State<'_, AppState>) ->
     let export = serde_json::from_str(&text)
         .map_err(|e| Error::invalid("file", format!("{} is not a Hookdesk configuration file: {e}.", path.display())).view())?;
     engine.import_config(export).await.map(Some).map_err(view)
-}
-
-/// Every command the window may call; `build.rs` lists the same names for the capability.
-pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
-    tauri::generate_handler![
-        app_info,
-        keyring_status,
-        catalog,
-        list_webhooks,
-        get_webhook,
-        check_webhook,
-        create_webhook,
-        update_webhook,
-        set_webhooks_active,
-        delete_webhook,
-        reveal_header,
-        signing_secret,
-        new_signing_secret,
-        rotate_secret,
-        export_config,
-        import_config,
-    ]
 }

@@ -1,0 +1,48 @@
+//! Logs tab and Test: attempts, their detail, resend, copy as cURL.
+
+use super::{CmdResult, view};
+use crate::app::AppState;
+use hookdesk_engine::logs::{AttemptDetail, WebhookActivity};
+use hookdesk_engine::model::attempt::AttemptSummary;
+use hookdesk_engine::store::attempts::{LogFilter, LogScope};
+use hookdesk_engine::test_event::{TestRequest, TestResult};
+use std::collections::HashMap;
+use tauri::State;
+
+#[tauri::command]
+pub async fn send_test(state: State<'_, AppState>, request: TestRequest) -> CmdResult<TestResult> {
+    state.engine()?.send_test(request).await.map_err(view)
+}
+
+/// A page of attempts, newest first; page on with `filter.before`.
+#[tauri::command]
+pub async fn list_logs(state: State<'_, AppState>, scope: LogScope, filter: LogFilter, limit: u32) -> CmdResult<Vec<AttemptSummary>> {
+    state.engine()?.logs(scope, filter, limit, 0).await.map_err(view)
+}
+
+#[tauri::command]
+pub async fn count_logs(state: State<'_, AppState>, scope: LogScope, filter: LogFilter) -> CmdResult<u64> {
+    state.engine()?.count_logs(scope, filter).await.map_err(view)
+}
+
+#[tauri::command]
+pub async fn get_attempt(state: State<'_, AppState>, id: String) -> CmdResult<AttemptDetail> {
+    state.engine()?.attempt(&id).await.map_err(view)
+}
+
+/// A new delivery of the same event; returns its id.
+#[tauri::command]
+pub async fn resend(state: State<'_, AppState>, delivery_id: String) -> CmdResult<String> {
+    state.engine()?.resend(&delivery_id).await.map_err(view)
+}
+
+#[tauri::command]
+pub async fn curl_command(state: State<'_, AppState>, attempt_id: String, include_secrets: bool) -> CmdResult<String> {
+    state.engine()?.curl_command(&attempt_id, include_secrets).await.map_err(view)
+}
+
+/// Each webhook's last attempt and queue length, for the panel.
+#[tauri::command]
+pub async fn webhook_activity(state: State<'_, AppState>) -> CmdResult<HashMap<String, WebhookActivity>> {
+    state.engine()?.activity().await.map_err(view)
+}

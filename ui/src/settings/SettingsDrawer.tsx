@@ -1,0 +1,164 @@
+import { useEffect, useEffectEvent, useRef, useState, type RefObject } from "react";
+import type { EventType } from "../bindings/EventType";
+import type { Webhook } from "../bindings/Webhook";
+import { CloseIcon, ErrorIcon } from "../components/icons";
+import { StatusBadge } from "../components/StatusBadge";
+import { Switch } from "../components/Switch";
+import { Tabs, type TabDefinition } from "../components/Tabs";
+import { GeneralInformationTab } from "./GeneralInformationTab";
+import { useWebhookEditor } from "./useWebhookEditor";
+
+interface SettingsDrawerProps {
+  /** The webhook to edit as it was when opened; null for a new one. */
+  initial: Webhook | null;
+  /** The list's current copy of it (undefined while unknown, null when gone). */
+  latest: Webhook | null | undefined;
+  catalog: readonly EventType[] | null;
+  /** Kept current with whether the form has unsaved changes (read by the close guard). */
+  dirtyRef: RefObject<boolean>;
+  onClose: () => void;
+  onSaved: (webhook: Webhook, created: boolean) => void;
+  onDeleted: (webhook: Webhook) => void;
+}
+
+const NO_CATALOG: readonly EventType[] = [];
+
+/**
+ * The settings panel: a drawer over the list (which stays put, scroll and all). Its header
+ * holds the actions (Test joins them later); its body holds the tabs (Logs joins later).
+ */
+export function SettingsDrawer({
+  initial,
+  latest,
+  catalog,
+  dirtyRef,
+  onClose,
+  onSaved,
+  onDeleted,
+}: SettingsDrawerProps) {
+  const editor = useWebhookEditor({ initial, latest, catalog: catalog ?? NO_CATALOG, onSaved });
+  const [tab, setTab] = useState("general");
+  const panel = useRef<HTMLElement>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const { saved } = editor;
+
+  useEffect(() => {
+    dirtyRef.current = editor.dirty;
+  }, [dirtyRef, editor.dirty]);
+
+  // Opening a saved webhook puts focus on the panel's title (a new one focuses Name), and
+  // closing returns it to what opened the panel.
+  useEffect(() => {
+    const opener = document.activeElement as HTMLElement | null;
+    if (initial !== null) heading.current?.focus();
+    return () => {
+      if (opener && opener !== document.body && document.contains(opener)) opener.focus();
+    };
+    // Only on open and close.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  async function saveNow() {
+    const outcome = await editor.save();
+    if (outcome === "invalid") {
+      // After the errors render, take the user to the first one.
+      window.requestAnimationFrame(() =>
+        panel.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus(),
+      );
+    }
+  }
+  const onSaveShortcut = useEffectEvent(() => void saveNow());
+
+  useEffect(() => {
+    function onKeyDown(event: KeyboardEvent) {
+      if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === "s") {
+        event.preventDefault();
+        onSaveShortcut();
+      }
+    }
+    window.addEventListener("keydown", onKeyDown);
+    return () => window.removeEventListener("keydown", onKeyDown);
+  }, []);
+
+  const tabs: TabDefinition[] = [
+    {
+      id: "general",
+      label: "General information",
+      content: <GeneralInformationTab editor={editor} catalog={catalog} onDeleted={onDeleted} />,
+    },
+  ];
+
+  const title = saved ? saved.name : "New webhook";
+  return (
+    <aside ref={panel} className="drawer" role="dialog" aria-labelledby="drawer-title">
+      <header className="drawer-header">
+        <div className="drawer-heading">
+          <h2 id="drawer-title" ref={heading} tabIndex={-1} className="drawer-title">
+            {title}
+          </h2>
+          <p className="drawer-subtitle">
+            {saved ? <span className="mono">{saved.code}</span> : "Not saved yet"}
+            {editor.dirty && <span className="unsaved-note"> · Unsaved changes</span>}
+          </p>
+        </div>
+        <div className="drawer-actions">
+          <Switch label="Active" checked={editor.form.active} onChange={editor.setActive} />
+          {editor.dirty && editor.problemCount > 0 && (
+            <button
+              type="button"
+              className="link-button problem-count"
+              onClick={() => {
+                editor.showAllErrors();
+                void saveNow();
+              }}
+            >
+              <ErrorIcon />
+              {editor.problemCount === 1
+                ? "1 field to fix"
+                : `${editor.problemCount} fields to fix`}
+            </button>
+          )}
+          <button
+            type="button"
+            className="button button-primary"
+            disabled={!editor.canSave}
+            aria-busy={editor.saving || undefined}
+            onClick={() => void saveNow()}
+            title="Save (Ctrl+S)"
+          >
+            Save
+          </button>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Close"
+            title="Close (Esc)"
+            onClick={onClose}
+          >
+            <CloseIcon />
+          </button>
+        </div>
+      </header>
+      {saved && saved.status !== "active" && saved.status_reason && (
+        <p className="drawer-status-note">
+          <StatusBadge status={saved.status} reason={saved.status_reason} showReason={false} />{" "}
+          {saved.status_reason} Turn on Active and save to resume deliveries.
+        </p>
+      )}
+      {editor.deletedElsewhere && (
+        <p className="drawer-error" role="alert">
+          <ErrorIcon /> This webhook was deleted elsewhere (by the command line, the Events API or
+          an import). Your changes can no longer be saved.
+        </p>
+      )}
+      {editor.panelError && (
+        <p className="drawer-error" role="alert">
+          <ErrorIcon /> Saving failed: {editor.panelError} Your changes are still here; try again.
+        </p>
+      )}
+      <div className="drawer-body">
+        <Tabs label="Webhook settings" tabs={tabs} selected={tab} onSelect={setTab} />
+      </div>
+    </aside>
+  );
+}

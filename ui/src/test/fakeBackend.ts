@@ -1,0 +1,342 @@
+// An in-memory stand-in for the Rust commands, behind Tauri's own IPC mock: components run
+// unchanged, talking through src/ipc exactly as they do in the app. It keeps the engine's
+// rules that the panel relies on (code suggestion, masking, header update semantics).
+import type { DeliverySettings } from "../bindings/DeliverySettings";
+import type { ErrorView } from "../bindings/ErrorView";
+import type { EventType } from "../bindings/EventType";
+import type { FieldError } from "../bindings/FieldError";
+import type { FieldWarning } from "../bindings/FieldWarning";
+import type { FormCheck } from "../bindings/FormCheck";
+import type { ImportReport } from "../bindings/ImportReport";
+import type { KeyringStatus } from "../bindings/KeyringStatus";
+import type { Webhook } from "../bindings/Webhook";
+import type { WebhookInput } from "../bindings/WebhookInput";
+
+export const MASK = "••••••";
+
+const ENTITIES: Array<[string, string, string[]]> = [
+  ["user", "User", ["created", "updated", "deleted", "logout"]],
+  ["task", "Task", ["created", "updated", "deleted"]],
+  ["survey", "Survey", ["created", "updated", "deleted"]],
+  ["element", "Element", ["created", "updated", "deleted"]],
+];
+
+export const BUILTIN_CATALOG: EventType[] = ENTITIES.flatMap(([prefix, entity, actions]) =>
+  actions.map((action) => ({
+    name: `${prefix}.${action}`,
+    entity,
+    label: action === "logout" ? `${entity} logout` : `${entity} ${action}`,
+    description: `A ${prefix} was ${action}.`,
+    sample: {},
+    builtin: true,
+  })),
+);
+
+export const DEFAULT_DELIVERY: DeliverySettings = {
+  timeout_ms: 30000,
+  attempts: 3,
+  retry: { kind: "fixed", delay_ms: 30000 },
+  ordering: "sequential",
+  concurrency: 1,
+  pause_after_failures: 10,
+};
+
+const invalid = (fields: FieldError[]): ErrorView => ({
+  kind: "invalid",
+  message: fields.map((f) => f.message).join(" "),
+  fields,
+});
+
+/** The engine's rule: accents folded, lowercase, runs of anything else → one `_`. */
+export function suggestCode(name: string): string {
+  return name
+    .normalize("NFKD")
+    .replace(/\p{M}/gu, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "_")
+    .replace(/^_+|_+$/g, "")
+    .slice(0, 64)
+    .replace(/_+$/, "");
+}
+
+let idCounter = 0;
+function newId(): string {
+  idCounter += 1;
+  return `65f1c0a2e4b0a1b2c3${idCounter.toString(16).padStart(6, "0")}`;
+}
+
+export function makeWebhook(partial: Partial<Webhook> & { name: string }): Webhook {
+  const status = partial.status ?? "active";
+  return {
+    id: newId(),
+    code: suggestCode(partial.name),
+    url: "https://example.com/hooks",
+    description: "",
+    events: ["task.created"],
+    filters: { workflow: [], survey: [], group: [] },
+    status_reason: status === "active" ? null : "Deactivated by the user.",
+    headers: [],
+    delivery: DEFAULT_DELIVERY,
+    previous_secret_until: null,
+    created_at: "2026-11-24T09:00:00Z",
+    updated_at: "2026-11-24T09:00:00Z",
+    ...partial,
+    status,
+    active: status === "active",
+  };
+}
+
+interface Call {
+  cmd: string;
+  args: Record<string, unknown>;
+}
+
+export class FakeBackend {
+  webhooks: Webhook[] = [];
+  catalog: EventType[] = [...BUILTIN_CATALOG];
+  /** Keyring entries: `header:<id>:<name>` and `secret:<id>`. */
+  keyring = new Map<string, string>();
+  keyringStatus: KeyringStatus = { available: true, message: "Secret Service" };
+  startupError: ErrorView | null = null;
+  clipboard: string | null = null;
+  exportResult: string | null = null;
+  importResult: ImportReport | null = null;
+  calls: Call[] = [];
+  /** Makes the next call of a command reject with this error. */
+  failures = new Map<string, ErrorView>();
+  private clock = 0;
+
+  seed(...webhooks: Webhook[]): Webhook[] {
+    for (const w of webhooks) {
+      this.webhooks.push(w);
+      this.keyring.set(`secret:${w.id}`, `whsec_seeded${w.code}`);
+    }
+    return webhooks;
+  }
+
+  callsOf(cmd: string): Array<Record<string, unknown>> {
+    return this.calls.filter((c) => c.cmd === cmd).map((c) => c.args);
+  }
+
+  handle(cmd: string, rawArgs: unknown): unknown {
+    const args = (rawArgs ?? {}) as Record<string, unknown>;
+    this.calls.push({ cmd, args });
+    const failure = this.failures.get(cmd);
+    if (failure) {
+      this.failures.delete(cmd);
+      throw failure;
+    }
+    switch (cmd) {
+      case "app_info":
+        return { version: "0.1.0", data_dir: "/tmp/hookdesk", startup_error: this.startupError };
+      case "keyring_status":
+        return this.keyringStatus;
+      case "catalog":
+        return this.catalog;
+      case "list_webhooks":
+        return structuredClone(this.webhooks);
+      case "get_webhook":
+        return structuredClone(this.find(args.id as string));
+      case "check_webhook":
+        return this.check(args.input as WebhookInput, (args.existingId as string | null) ?? null);
+      case "create_webhook":
+        return this.create(args.input as WebhookInput);
+      case "update_webhook":
+        return this.update(args.id as string, args.input as WebhookInput);
+      case "set_webhooks_active":
+        return (args.ids as string[]).map((id) => this.setActive(id, args.active as boolean));
+      case "delete_webhook":
+        this.find(args.id as string);
+        this.webhooks = this.webhooks.filter((w) => w.id !== args.id);
+        return null;
+      case "reveal_header": {
+        const value = this.keyring.get(`header:${args.id as string}:${args.name as string}`);
+        if (value === undefined)
+          throw { kind: "not_found", message: "No such header.", fields: [] };
+        return value;
+      }
+      case "signing_secret":
+        return this.keyring.get(`secret:${args.id as string}`);
+      case "new_signing_secret":
+        return "whsec_bmV3c2VjcmV0bmV3c2VjcmV0bmV3c2VjcmV0MTI=";
+      case "rotate_secret": {
+        const w = this.find(args.id as string);
+        this.keyring.set(`secret:${w.id}`, "whsec_cm90YXRlZHJvdGF0ZWRyb3RhdGVkcm90YXRlZA==");
+        w.previous_secret_until = "2026-11-25T10:00:00Z";
+        w.updated_at = this.tick();
+        return structuredClone(w);
+      }
+      case "export_config":
+        return this.exportResult;
+      case "import_config":
+        return this.importResult;
+      case "plugin:clipboard-manager|write_text":
+        this.clipboard = args.text as string;
+        return null;
+      default:
+        throw `unknown command ${cmd}`;
+    }
+  }
+
+  private tick(): string {
+    this.clock += 1;
+    return new Date(Date.UTC(2026, 10, 24, 10, 0, this.clock)).toISOString();
+  }
+
+  private find(id: string): Webhook {
+    const w = this.webhooks.find((x) => x.id === id || x.code === id);
+    if (!w)
+      throw { kind: "not_found", message: `No webhook has the id or code “${id}”.`, fields: [] };
+    return w;
+  }
+
+  private codeTaken(code: string, except?: string): boolean {
+    return this.webhooks.some((w) => w.code === code && w.id !== except);
+  }
+
+  private uniqueCode(base: string): string {
+    if (base === "" || !this.codeTaken(base)) return base;
+    for (let n = 2; ; n++) if (!this.codeTaken(`${base}_${n}`)) return `${base}_${n}`;
+  }
+
+  private validate(input: WebhookInput, existing: Webhook | null) {
+    const errors: FieldError[] = [];
+    const warnings: FieldWarning[] = [];
+    if (input.name.trim() === "") errors.push({ field: "name", message: "Name is required." });
+    if (input.code !== undefined) {
+      if (!/^[a-z0-9_]+$/.test(input.code))
+        errors.push({
+          field: "code",
+          message: "Code may contain only lowercase letters a–z, digits and _.",
+        });
+      else if (!existing && this.codeTaken(input.code))
+        errors.push({ field: "code", message: `The code ${input.code} is already used.` });
+    }
+    const url = input.url.trim();
+    if (url === "") errors.push({ field: "url", message: "Url is required." });
+    else {
+      let parsed: URL | null = null;
+      try {
+        parsed = new URL(url);
+      } catch {
+        errors.push({ field: "url", message: "Enter an absolute http or https URL." });
+      }
+      if (
+        parsed &&
+        parsed.protocol === "http:" &&
+        !["localhost", "127.0.0.1"].includes(parsed.hostname)
+      )
+        warnings.push({
+          field: "url",
+          message: "Plain http sends events unencrypted over the network.",
+        });
+    }
+    if (input.events.length === 0)
+      errors.push({ field: "events", message: "Choose at least one trigger." });
+    input.headers.forEach((h, i) => {
+      if (h.name.trim() === "")
+        errors.push({ field: `headers[${i}].name`, message: "Header name is required." });
+      const stored = existing?.headers.some((x) => x.name === h.name) ?? false;
+      const value = h.value === MASK ? undefined : h.value;
+      if ((value === undefined && !stored) || value === "")
+        errors.push({ field: `headers[${i}].value`, message: "Header value is required." });
+    });
+    if (input.delivery.attempts < 1 || input.delivery.attempts > 20)
+      errors.push({ field: "delivery.attempts", message: "Must be between 1 and 20." });
+    return { errors, warnings };
+  }
+
+  private check(input: WebhookInput, existingId: string | null): FormCheck {
+    const existing = existingId ? this.find(existingId) : null;
+    return {
+      validation: this.validate(input, existing),
+      suggested_code: existing ? null : this.uniqueCode(suggestCode(input.name)),
+    };
+  }
+
+  private storeHeaders(id: string, input: WebhookInput) {
+    for (const h of input.headers) {
+      if (h.value !== undefined && h.value !== MASK)
+        this.keyring.set(`header:${id}:${h.name}`, h.value);
+    }
+  }
+
+  private create(input: WebhookInput): Webhook {
+    const { errors } = this.validate(input, null);
+    if (errors.length > 0) throw invalid(errors);
+    const now = this.tick();
+    const webhook: Webhook = {
+      id: newId(),
+      code: input.code ?? this.uniqueCode(suggestCode(input.name)),
+      name: input.name.trim(),
+      url: input.url.trim(),
+      description: input.description.trim(),
+      events: input.events,
+      filters: input.filters,
+      active: input.active,
+      status: input.active ? "active" : "disabled",
+      status_reason: input.active ? null : "Deactivated by the user.",
+      headers: input.headers.map((h) => ({ name: h.name, value: MASK })),
+      delivery: input.delivery,
+      previous_secret_until: null,
+      created_at: now,
+      updated_at: now,
+    };
+    this.storeHeaders(webhook.id, input);
+    this.keyring.set(`secret:${webhook.id}`, input.secret ?? "whsec_generated");
+    this.webhooks.push(webhook);
+    return structuredClone(webhook);
+  }
+
+  private update(id: string, input: WebhookInput): Webhook {
+    const existing = this.find(id);
+    if (input.code !== undefined && input.code !== existing.code)
+      throw { kind: "conflict", message: "Once saved, the Code cannot be modified.", fields: [] };
+    const { errors } = this.validate(input, existing);
+    if (errors.length > 0) throw invalid(errors);
+    this.storeHeaders(existing.id, input);
+    const status = input.active
+      ? "active"
+      : existing.status === "active"
+        ? "disabled"
+        : existing.status;
+    Object.assign(existing, {
+      name: input.name.trim(),
+      url: input.url.trim(),
+      description: input.description.trim(),
+      events: input.events,
+      filters: input.filters,
+      active: status === "active",
+      status,
+      status_reason:
+        status === "active" ? null : (existing.status_reason ?? "Deactivated by the user."),
+      headers: input.headers.map((h) => ({ name: h.name, value: MASK })),
+      delivery: input.delivery,
+      updated_at: this.tick(),
+    });
+    return structuredClone(existing);
+  }
+
+  private setActive(id: string, active: boolean): Webhook {
+    const w = this.find(id);
+    if (active) {
+      Object.assign(w, { status: "active", active: true, status_reason: null });
+    } else if (w.status === "active") {
+      Object.assign(w, {
+        status: "disabled",
+        active: false,
+        status_reason: "Deactivated by the user.",
+      });
+    }
+    w.updated_at = this.tick();
+    return structuredClone(w);
+  }
+}
+
+/** The backend of the running test; reset before each test by setup.ts. */
+export let backend = new FakeBackend();
+
+export function resetBackend(): FakeBackend {
+  backend = new FakeBackend();
+  return backend;
+}

@@ -1,0 +1,317 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import type { ErrorView } from "../bindings/ErrorView";
+import type { ImportReport } from "../bindings/ImportReport";
+import type { Webhook } from "../bindings/Webhook";
+import { ConfirmDialog } from "../components/ConfirmDialog";
+import { PlusIcon } from "../components/icons";
+import { useFeedback } from "../feedback/FeedbackContext";
+import { exportConfig, importConfig, keyringStatus } from "../ipc/commands";
+import { SettingsDrawer } from "../settings/SettingsDrawer";
+import { ExportDialog } from "./ExportDialog";
+import { ImportReportDialog } from "./ImportReportDialog";
+import { ListMessage } from "./ListMessage";
+import { LoadingRows } from "./LoadingRows";
+import { SelectionBar } from "./SelectionBar";
+import { useBulkActivation } from "./useBulkActivation";
+import { useGlobalShortcuts } from "./useGlobalShortcuts";
+import { useWebhookList } from "./useWebhookList";
+import { matchesSearch } from "./webhookSearch";
+import { WebhooksToolbar } from "./WebhooksToolbar";
+import { WebhookTable } from "./WebhookTable";
+
+interface OpenPanel {
+  /** A new key mounts a fresh form. */
+  key: number;
+  initial: Webhook | null;
+  /** The webhook's id and name once it exists (set when a new one is first saved). */
+  id: string | null;
+  name: string | null;
+}
+
+interface PendingDiscard {
+  what: string;
+  proceed: () => void;
+}
+
+/** The main view: the list of webhooks, and the settings panel over it. */
+export function WebhooksPage() {
+  const { reportTrouble, reportError, showToast } = useFeedback();
+  const list = useWebhookList();
+  const { applyChanges, reloadWebhooks, forget } = list;
+  const [search, setSearch] = useState("");
+  const [showDisabled, setShowDisabled] = useState(false);
+  const [selected, setSelected] = useState<ReadonlySet<string>>(() => new Set());
+  const [panel, setPanel] = useState<OpenPanel | null>(null);
+  const [pendingDiscard, setPendingDiscard] = useState<PendingDiscard | null>(null);
+  const [exporting, setExporting] = useState(false);
+  const [importReport, setImportReport] = useState<ImportReport | null>(null);
+  const dirtyRef = useRef(false);
+  const searchRef = useRef<HTMLInputElement>(null);
+  const nextPanelKey = useRef(1);
+  const bulk = useBulkActivation(applyChanges);
+
+  useEffect(() => {
+    keyringStatus().then(
+      (status) => {
+        if (!status.available) {
+          reportTrouble(
+            "The keyring cannot be reached",
+            `${status.message} Header values and signing secrets cannot be saved or read until it can; nothing is stored elsewhere instead.`,
+          );
+        }
+      },
+      (error: ErrorView) => reportError(error, "Checking the keyring failed"),
+    );
+  }, [reportTrouble, reportError]);
+
+  const webhooks = list.webhooks;
+  const shown = useMemo(
+    () => (webhooks ?? []).filter((w) => showDisabled || w.status !== "disabled"),
+    [webhooks, showDisabled],
+  );
+  const rows = useMemo(() => shown.filter((w) => matchesSearch(w, search)), [shown, search]);
+  const selectedRows = rows.filter((w) => selected.has(w.id));
+  const hiddenDisabled = (webhooks?.length ?? 0) - shown.length;
+
+  /** Runs `proceed` at once, or after the user agrees to drop unsaved changes. */
+  function guard(proceed: () => void) {
+    if (panel && dirtyRef.current) {
+      const what = panel.name ? `“${panel.name}”` : "the new webhook";
+      setPendingDiscard({ what, proceed });
+    } else {
+      proceed();
+    }
+  }
+
+  function open(initial: Webhook | null) {
+    if (initial && panel?.id === initial.id) return;
+    guard(() => {
+      dirtyRef.current = false;
+      setPanel({
+        key: nextPanelKey.current++,
+        initial,
+        id: initial?.id ?? null,
+        name: initial?.name ?? null,
+      });
+    });
+  }
+
+  function close() {
+    guard(() => {
+      dirtyRef.current = false;
+      setPanel(null);
+    });
+  }
+
+  useGlobalShortcuts({
+    onNew: () => open(null),
+    onFocusSearch: () => searchRef.current?.focus(),
+    onEscape: () => {
+      if (panel) close();
+    },
+  });
+
+  const onSaved = useCallback(
+    (webhook: Webhook, created: boolean) => {
+      applyChanges([webhook]);
+      setPanel((p) => (p ? { ...p, id: webhook.id, name: webhook.name } : p));
+      showToast({ message: created ? `Webhook “${webhook.name}” created` : "Changes saved" });
+      reloadWebhooks();
+    },
+    [applyChanges, reloadWebhooks, showToast],
+  );
+
+  const onDeleted = useCallback(
+    (webhook: Webhook) => {
+      dirtyRef.current = false;
+      setPanel(null);
+      forget(webhook.id);
+      setSelected((s) => new Set([...s].filter((id) => id !== webhook.id)));
+      showToast({ message: `Webhook “${webhook.name}” deleted` });
+      reloadWebhooks();
+    },
+    [forget, reloadWebhooks, showToast],
+  );
+
+  async function bulkSetActive(active: boolean) {
+    const targets = selectedRows.filter((w) => (active ? !w.active : w.status === "active"));
+    if (await bulk.setActive(targets, active)) setSelected(new Set());
+  }
+
+  async function runExport(includeSecrets: boolean) {
+    setExporting(false);
+    try {
+      const path = await exportConfig(includeSecrets);
+      if (path !== null) showToast({ message: `Configuration exported to ${path}` });
+    } catch (error) {
+      reportError(error as ErrorView, "Exporting the configuration failed");
+    }
+  }
+
+  async function runImport() {
+    try {
+      const report = await importConfig();
+      if (report !== null) {
+        setImportReport(report);
+        reloadWebhooks();
+      }
+    } catch (error) {
+      reportError(error as ErrorView, "Importing the configuration failed");
+    }
+  }
+
+  const latest = panel?.id
+    ? webhooks
+      ? (webhooks.find((w) => w.id === panel.id) ?? null)
+      : undefined
+    : undefined;
+  const summary =
+    webhooks === null
+      ? ""
+      : `${webhooks.length} webhook${webhooks.length === 1 ? "" : "s"}` +
+        (hiddenDisabled > 0 ? ` · ${hiddenDisabled} disabled hidden` : "");
+
+  let body;
+  if (webhooks === null) {
+    body = list.loadError ? (
+      <ListMessage
+        title="The webhooks could not be loaded"
+        action={
+          <button type="button" className="button" onClick={() => reloadWebhooks()}>
+            Try again
+          </button>
+        }
+      >
+        <p>{list.loadError.message}</p>
+      </ListMessage>
+    ) : (
+      <LoadingRows />
+    );
+  } else if (webhooks.length === 0) {
+    body = (
+      <ListMessage
+        title="No webhooks yet"
+        action={
+          <button type="button" className="button button-primary" onClick={() => open(null)}>
+            <PlusIcon /> Create webhook
+          </button>
+        }
+      >
+        <p>
+          A webhook sends an HTTP POST to a URL of your choice each time an event you pick happens —
+          a task is created, a user signs out — so another system can react at once.
+        </p>
+      </ListMessage>
+    );
+  } else if (rows.length === 0 && search.trim() !== "") {
+    body = (
+      <ListMessage
+        title="No matches"
+        action={
+          <button type="button" className="button" onClick={() => setSearch("")}>
+            Clear search
+          </button>
+        }
+      >
+        <p>
+          No {showDisabled ? "" : "shown "}webhook has “{search.trim()}” in its name, code or URL.
+        </p>
+      </ListMessage>
+    );
+  } else if (rows.length === 0) {
+    body = (
+      <ListMessage
+        title="Every webhook is disabled"
+        action={
+          <button type="button" className="button" onClick={() => setShowDisabled(true)}>
+            Show disabled webhooks
+          </button>
+        }
+      >
+        <p>Disabled webhooks are hidden and receive no events.</p>
+      </ListMessage>
+    );
+  } else {
+    body = (
+      <WebhookTable
+        rows={rows}
+        catalog={list.catalog ?? []}
+        selected={selected}
+        openId={panel?.id ?? null}
+        onToggle={(id, on) =>
+          setSelected((s) => {
+            const next = new Set(s);
+            if (on) next.add(id);
+            else next.delete(id);
+            return next;
+          })
+        }
+        onToggleAll={(on) => setSelected(on ? new Set(rows.map((w) => w.id)) : new Set())}
+        onEdit={(w) => open(w)}
+      />
+    );
+  }
+
+  return (
+    <div className="page">
+      <WebhooksToolbar
+        search={search}
+        onSearch={setSearch}
+        searchRef={searchRef}
+        onCreate={() => open(null)}
+        showDisabled={showDisabled}
+        onShowDisabled={setShowDisabled}
+        onExport={() => setExporting(true)}
+        onImport={() => void runImport()}
+      />
+      <SelectionBar
+        selectedCount={selectedRows.length}
+        canDeactivate={selectedRows.some((w) => w.status === "active")}
+        canActivate={selectedRows.some((w) => !w.active)}
+        busy={bulk.busy}
+        onDeactivate={() => void bulkSetActive(false)}
+        onActivate={() => void bulkSetActive(true)}
+        onClear={() => setSelected(new Set())}
+        summary={summary}
+      />
+      <main className="list-area">{body}</main>
+      {panel && (
+        <SettingsDrawer
+          key={panel.key}
+          initial={panel.initial}
+          latest={latest}
+          catalog={list.catalog}
+          dirtyRef={dirtyRef}
+          onClose={close}
+          onSaved={onSaved}
+          onDeleted={onDeleted}
+        />
+      )}
+      {pendingDiscard && (
+        <ConfirmDialog
+          title="Discard unsaved changes?"
+          confirmLabel="Discard changes"
+          cancelLabel="Keep editing"
+          danger
+          onCancel={() => setPendingDiscard(null)}
+          onConfirm={() => {
+            setPendingDiscard(null);
+            dirtyRef.current = false;
+            pendingDiscard.proceed();
+          }}
+        >
+          <p>The changes to {pendingDiscard.what} have not been saved. They will be lost.</p>
+        </ConfirmDialog>
+      )}
+      {exporting && (
+        <ExportDialog
+          onExport={(withSecrets) => void runExport(withSecrets)}
+          onCancel={() => setExporting(false)}
+        />
+      )}
+      {importReport && (
+        <ImportReportDialog report={importReport} onClose={() => setImportReport(null)} />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,99 @@
+import type { ReactNode } from "react";
+import type { EventType } from "../bindings/EventType";
+import type { Webhook } from "../bindings/Webhook";
+import { PenIcon } from "../components/icons";
+import { StatusBadge } from "../components/StatusBadge";
+import { SelectAllCheckbox } from "./SelectAllCheckbox";
+import { summarizeTriggers } from "./triggerSummary";
+
+/** What a cell may need besides its webhook. */
+export interface TableContext {
+  rows: readonly Webhook[];
+  catalog: readonly EventType[];
+  selected: ReadonlySet<string>;
+  onToggle: (id: string, on: boolean) => void;
+  onToggleAll: (on: boolean) => void;
+  onEdit: (webhook: Webhook) => void;
+}
+
+export interface WebhookColumn {
+  /** Also names the column's classes (`col-<id>`, `cell-<id>`) that size it in the stylesheet. */
+  id: string;
+  header: (context: TableContext) => ReactNode;
+  cell: (webhook: Webhook, context: TableContext) => ReactNode;
+}
+
+/**
+ * The table's columns, in order. A new column (the last delivery, later) is one more entry.
+ */
+export const WEBHOOK_COLUMNS: WebhookColumn[] = [
+  {
+    id: "select",
+    header: (c) => (
+      <SelectAllCheckbox rows={c.rows} selected={c.selected} onChange={c.onToggleAll} />
+    ),
+    cell: (w, c) => (
+      <input
+        type="checkbox"
+        aria-label={`Select ${w.name}`}
+        checked={c.selected.has(w.id)}
+        onChange={(e) => c.onToggle(w.id, e.target.checked)}
+      />
+    ),
+  },
+  {
+    id: "name",
+    header: () => "Name",
+    cell: (w) => (
+      <div className="cell-stack">
+        <span className="cell-primary" title={w.name}>
+          {w.name}
+        </span>
+        <span className="cell-secondary mono" title={w.code}>
+          {w.code}
+        </span>
+      </div>
+    ),
+  },
+  {
+    id: "trigger",
+    header: () => "Trigger",
+    cell: (w, c) => {
+      const summary = summarizeTriggers(w.events, c.catalog);
+      return (
+        <span className="cell-ellipsis" title={summary.full}>
+          {summary.text}
+        </span>
+      );
+    },
+  },
+  {
+    id: "url",
+    header: () => "Url",
+    cell: (w) => (
+      <span className="cell-ellipsis mono" title={w.url}>
+        {w.url}
+      </span>
+    ),
+  },
+  {
+    id: "status",
+    header: () => "Status",
+    cell: (w) => <StatusBadge status={w.status} reason={w.status_reason} />,
+  },
+  {
+    id: "edit",
+    header: () => <span className="visually-hidden">Edit</span>,
+    cell: (w, c) => (
+      <button
+        type="button"
+        className="icon-button"
+        aria-label={`Edit ${w.name}`}
+        title="Edit"
+        onClick={() => c.onEdit(w)}
+      >
+        <PenIcon />
+      </button>
+    ),
+  },
+];
