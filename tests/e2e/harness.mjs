@@ -1,0 +1,230 @@
+// Drives the real Hookdesk window over WebDriver: tauri-driver + WebKitWebDriver, inside the
+// Xvfb display and private keyring that scripts/test-env.sh sets up. Each app gets its own
+// data directory and its own tauri-driver (the app inherits the driver's environment).
+
+import { spawn, execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { remote } from "webdriverio";
+
+export const ARTIFACTS = path.resolve(import.meta.dirname, "../artifacts");
+const APP = process.env.HOOKDESK_APP;
+if (!APP) throw new Error("Set HOOKDESK_APP to the built hookdesk binary (make e2e does).");
+if (!process.env.DISPLAY) throw new Error("No DISPLAY: run through scripts/test-env.sh --display (make e2e does).");
+
+export function tempDataDir(label) {
+  return mkdtempSync(path.join(os.tmpdir(), `hookdesk-e2e-${label}-`));
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+    server.on("error", reject);
+  });
+}
+
+async function waitForPort(port, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const open = await new Promise((resolve) => {
+      const socket = net.connect(port, "127.0.0.1", () => {
+        socket.end();
+        resolve(true);
+      });
+      socket.on("error", () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`tauri-driver did not listen on ${port} within ${timeoutMs} ms`);
+}
+
+/**
+ * Finds the visible element with an ARIA role and accessible name, the way a person (or a
+ * screen reader) would: aria-labelledby, aria-label, <label for>, a wrapping label, a
+ * fieldset's legend, the text content, the title.
+ */
+function accessibleLocator(role, name) {
+  const norm = (s) => (s || "").replace(/\s+/g, " ").trim();
+  const textOf = (el) => norm(el.innerText ?? el.textContent);
+  const nameOf = (el) => {
+    const by = el.getAttribute("aria-labelledby");
+    if (by) return norm(by.split(/\s+/).map((id) => document.getElementById(id)?.innerText || "").join(" "));
+    const label = el.getAttribute("aria-label");
+    if (label) return norm(label);
+    if (el.id) {
+      const l = document.querySelector(`label[for="${CSS.escape(el.id)}"]`);
+      if (l) return textOf(l);
+    }
+    if (el.matches("input,select,textarea")) {
+      const wrap = el.closest("label");
+      if (wrap) return textOf(wrap);
+    }
+    if (el.matches("fieldset")) {
+      const legend = el.querySelector(":scope > legend");
+      if (legend) return textOf(legend);
+    }
+    if (!el.matches("input,select,textarea")) {
+      const t = textOf(el);
+      if (t) return t;
+    }
+    return norm(el.getAttribute("title"));
+  };
+  const selectors = {
+    button: "button,[role=button],input[type=button],input[type=submit]",
+    checkbox: "input[type=checkbox],[role=checkbox]",
+    switch: "[role=switch]",
+    textbox:
+      "input:not([type]),input[type=text],input[type=url],input[type=search],input[type=password],input[type=email],textarea,[role=textbox]",
+    spinbutton: "input[type=number],[role=spinbutton]",
+    combobox: "select,[role=combobox]",
+    menuitem: "[role=menuitem]",
+    menuitemcheckbox: "[role=menuitemcheckbox]",
+    tab: "[role=tab]",
+    dialog: "[role=dialog],dialog[open]",
+    group: "fieldset,[role=group]",
+    status: "[role=status]",
+    link: "a[href]",
+    heading: "h1,h2,h3,h4,[role=heading]",
+  };
+  const visible = (el) => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
+  const all = [...document.querySelectorAll(selectors[role] || `[role="${role}"]`)];
+  return all.find((el) => visible(el) && nameOf(el) === name) || null;
+}
+
+export class App {
+  constructor(browser, driver, dataDir, log) {
+    this.browser = browser;
+    this.driver = driver;
+    this.dataDir = dataDir;
+    this.log = log;
+  }
+
+  /** The element with this role and accessible name, once it is there and visible. */
+  async find(role, name, { timeout = 10_000 } = {}) {
+    let found;
+    await this.browser.waitUntil(
+      async () => {
+        const el = await this.browser.custom$("accessible", role, name);
+        if (el.error || !(await el.isExisting())) return false;
+        found = el;
+        return true;
+      },
+      { timeout, interval: 100, timeoutMsg: `no visible ${role} named "${name}" within ${timeout} ms` },
+    );
+    return found;
+  }
+
+  /** Whether such an element is visible now. */
+  async has(role, name) {
+    const el = await this.browser.custom$("accessible", role, name);
+    return !el.error && (await el.isExisting());
+  }
+
+  async waitGone(role, name, { timeout = 10_000 } = {}) {
+    await this.browser.waitUntil(async () => !(await this.has(role, name)), {
+      timeout,
+      interval: 100,
+      timeoutMsg: `the ${role} "${name}" is still there after ${timeout} ms`,
+    });
+  }
+
+  async click(role, name, options) {
+    const el = await this.find(role, name, options);
+    await el.click();
+    return el;
+  }
+
+  /** Replaces a text field's content, as typing would. */
+  async fill(role, name, text) {
+    const el = await this.find(role, name);
+    await el.click();
+    await this.browser.keys([process.platform === "darwin" ? "Meta" : "Control", "a"]);
+    await this.browser.keys(["Backspace"]);
+    if (text) await el.addValue(text);
+    return el;
+  }
+
+  /** Waits until `read()` returns something `ok` accepts; returns it. */
+  async until(read, ok, what, { timeout = 10_000 } = {}) {
+    let last;
+    await this.browser.waitUntil(
+      async () => {
+        last = await read();
+        return ok(last);
+      },
+      { timeout, interval: 100, timeoutMsg: `${what}: still ${JSON.stringify(last)} after ${timeout} ms` },
+    );
+    return last;
+  }
+
+  /** An element's accessible description: the text of what its aria-describedby names
+   * (hints and field errors under a field). */
+  async description(el) {
+    return this.browser.execute(
+      (node) =>
+        (node.getAttribute("aria-describedby") || "")
+          .split(/\s+/)
+          .map((id) => document.getElementById(id)?.innerText || "")
+          .join(" ")
+          .replace(/\s+/g, " ")
+          .trim(),
+      el,
+    );
+  }
+
+  async text(selector) {
+    return (await this.browser.$(selector)).getText();
+  }
+
+  async screenshot(name) {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await this.browser.saveScreenshot(path.join(ARTIFACTS, `${name}.png`));
+  }
+
+  /** What the app put on the clipboard (read while the app still owns it). */
+  clipboard() {
+    return execFileSync("xclip", ["-o", "-selection", "clipboard"], { encoding: "utf8" });
+  }
+
+  async close() {
+    try {
+      await this.browser.deleteSession();
+    } finally {
+      // SIGTERM: SIGKILL would orphan WebKitWebDriver, which then holds pipes open.
+      this.driver.kill("SIGTERM");
+      await new Promise((resolve) => (this.driver.exitCode !== null ? resolve() : this.driver.once("exit", resolve)));
+    }
+  }
+}
+
+/** Starts the app on `dataDir` (a fresh one when not given). */
+export async function launch({ dataDir = tempDataDir("app"), env = {} } = {}) {
+  const port = await freePort();
+  const nativePort = await freePort();
+  const driver = spawn("tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {
+    env: { ...process.env, HOOKDESK_DATA_DIR: dataDir, HOOKDESK_API_PORT: "0", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let log = "";
+  driver.stdout.on("data", (d) => (log += d));
+  driver.stderr.on("data", (d) => (log += d));
+  await waitForPort(port, 30_000);
+  const browser = await remote({
+    hostname: "127.0.0.1",
+    port,
+    capabilities: { "tauri:options": { application: APP } },
+    logLevel: "error",
+    connectionRetryCount: 0,
+  });
+  browser.addLocatorStrategy("accessible", accessibleLocator);
+  const app = new App(browser, driver, dataDir, () => log);
+  await app.find("heading", "Webhooks", { timeout: 30_000 });
+  return app;
+}

@@ -1,0 +1,99 @@
+// The foundation in the real window: create, edit, deactivate and find webhooks; secrets
+// masked; everything still there after quitting and relaunching.
+
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { launch, tempDataDir } from "../harness.mjs";
+
+const NAME = "Órdenes de Compra";
+const HEADER_VALUE = "Bearer e2e-panel-secret-42";
+
+describe("the Webhooks panel", () => {
+  const dataDir = tempDataDir("panel");
+  let app;
+
+  before(async () => {
+    app = await launch({ dataDir });
+  });
+
+  after(async () => {
+    await app?.close();
+  });
+
+  test("the code is suggested from the name, a bad URL blocks saving, and the code freezes on save", async () => {
+    await app.click("button", "Create webhook");
+    await app.find("dialog", "New webhook");
+    await app.fill("textbox", "Name", NAME);
+    const code = await app.find("textbox", "Code");
+    await app.until(() => code.getValue(), (v) => v === "ordenes_de_compra", "the suggested code");
+
+    const url = await app.fill("textbox", "Url", "not a url");
+    await app.click("checkbox", "Task created");
+    await app.until(
+      () => app.description(url),
+      (t) => t.includes("absolute http or https URL"),
+      "the URL error under the field",
+    );
+    assert.equal(await (await app.find("button", "Save")).isEnabled(), false, "a bad URL does not save");
+
+    await app.fill("textbox", "Url", "https://hooks.example.com/orders");
+    await app.fill("textbox", "Workflow", "purchase_orders");
+    await app.click("button", "Add header");
+    await app.fill("textbox", "Header 1 name", "Authorization");
+    await app.fill("textbox", "Value of Authorization", HEADER_VALUE);
+    const save = await app.find("button", "Save");
+    await app.until(() => save.isEnabled(), Boolean, "Save enabled once the form is valid");
+    await save.click();
+
+    await app.find("dialog", NAME);
+    await app.until(() => code.getAttribute("readonly"), (v) => v !== null, "the code read-only after save");
+    assert.equal(await code.getValue(), "ordenes_de_compra");
+    assert.match(await app.description(code), /Once saved, the Code cannot be modified\./);
+    await app.screenshot("settings-panel");
+  });
+
+  test("a header value is masked until revealed", async () => {
+    const value = await app.find("textbox", "Value of Authorization");
+    assert.equal(await value.getValue(), "••••••", "masked once saved");
+    await app.click("button", "Reveal value of Authorization");
+    await app.until(() => value.getValue(), (v) => v === HEADER_VALUE, "the revealed value from the keyring");
+  });
+
+  test("reopening shows the code read-only", async () => {
+    await app.click("button", "Close");
+    await app.waitGone("dialog", NAME);
+    await app.click("button", `Edit ${NAME}`);
+    const code = await app.find("textbox", "Code");
+    assert.notEqual(await code.getAttribute("readonly"), null);
+    assert.equal(await code.getValue(), "ordenes_de_compra");
+    await app.click("button", "Close");
+    await app.waitGone("dialog", NAME);
+    await app.screenshot("webhooks-panel");
+  });
+
+  test("deactivating with the checkbox hides it until Show disabled webhooks", async () => {
+    await app.click("checkbox", `Select ${NAME}`);
+    await app.click("button", "Deactivate selected");
+    await app.waitGone("checkbox", `Select ${NAME}`);
+    await app.click("button", "More options");
+    await app.click("menuitemcheckbox", "Show disabled webhooks");
+    await app.find("checkbox", `Select ${NAME}`);
+    const row = await app.browser.$('[data-testid="webhook-row"][data-code="ordenes_de_compra"]');
+    assert.match(await row.getText(), /Disabled/);
+  });
+
+  test("after quitting and relaunching, everything is as it was", async () => {
+    await app.close();
+    app = await launch({ dataDir });
+    assert.equal(await app.has("checkbox", `Select ${NAME}`), false, "disabled webhooks start hidden");
+    await app.click("button", "More options");
+    await app.click("menuitemcheckbox", "Show disabled webhooks");
+    await app.click("button", `Edit ${NAME}`);
+    assert.equal(await (await app.find("textbox", "Url")).getValue(), "https://hooks.example.com/orders");
+    assert.equal(await (await app.find("textbox", "Workflow")).getValue(), "purchase_orders");
+    assert.equal(await (await app.find("switch", "Active")).getAttribute("aria-checked"), "false");
+    await app.click("button", "Reveal value of Authorization");
+    const value = await app.find("textbox", "Value of Authorization");
+    await app.until(() => value.getValue(), (v) => v === HEADER_VALUE, "the header value, from the keyring");
+  });
+});
