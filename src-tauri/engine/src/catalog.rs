@@ -131,10 +131,13 @@ fn element_sample(action: &str) -> Value {
     }
 }
 
+/// An entity's type prefix, its group name, its actions, and its sample builder.
+type EntitySpec = (&'static str, &'static str, &'static [&'static str], fn(&str) -> Value);
+
 /// The built-in types, in catalog order.
 pub fn builtin_types() -> Vec<EventType> {
     let mut out = Vec::new();
-    let entities: [(&str, &str, &[&str], fn(&str) -> Value); 4] = [
+    let entities: [EntitySpec; 4] = [
         ("user", "User", &["created", "updated", "deleted", "logout"], user_sample),
         ("task", "Task", &["created", "updated", "deleted"], task_sample),
         ("survey", "Survey", &["created", "updated", "deleted"], survey_sample),

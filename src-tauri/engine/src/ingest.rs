@@ -295,7 +295,7 @@ impl Engine {
     pub async fn resend(&self, delivery: &str) -> Result<String> {
         let id = parse_id(delivery, "dlv_").ok_or_else(|| Error::NotFound(format!("There is no delivery {delivery}.")))?;
         let source = self.db().read(move |conn| store::deliveries::source_of(conn, id)).await?;
-        let Some((event_seq, webhook_id, body, url, header_names)) = source else {
+        let Some(store::deliveries::DeliverySource { event_seq, webhook_id, body, url, header_names }) = source else {
             return Err(Error::NotFound(format!("There is no delivery {delivery}.")));
         };
         let (kind, max_attempts) = match &webhook_id {

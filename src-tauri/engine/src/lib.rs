@@ -136,13 +136,10 @@ impl Engine {
         let engine = self.clone();
         // Through the writer, so that no delivery accepted meanwhile is queued twice or missed.
         self.db()
-            .write_then(
-                |conn| store::deliveries::pending(conn),
-                move |pending: &Vec<(i64, Option<String>, store::deliveries::DeliveryKind)>| {
-                    let items = pending.iter().map(|(id, webhook, _)| (webhook.clone(), *id)).collect::<Vec<_>>();
-                    engine.inner.scheduler.start(&engine, items);
-                },
-            )
+            .write_then(store::deliveries::pending, move |pending: &Vec<(i64, Option<String>, store::deliveries::DeliveryKind)>| {
+                let items = pending.iter().map(|(id, webhook, _)| (webhook.clone(), *id)).collect::<Vec<_>>();
+                engine.inner.scheduler.start(&engine, items);
+            })
             .await?;
         let engine = self.clone();
         self.spawn(async move { engine.prune_logs_periodically().await });

@@ -64,8 +64,8 @@ pub struct ImportReport {
 
 impl Engine {
     pub async fn export_config(&self, include_secrets: bool) -> Result<ConfigExport> {
-        let rows = self.db().read(|conn| crate::store::webhooks::list(conn)).await?;
-        let custom = self.db().read(|conn| crate::store::event_types::list(conn)).await?;
+        let rows = self.db().read(crate::store::webhooks::list).await?;
+        let custom = self.db().read(crate::store::event_types::list).await?;
         let webhooks = self
             .blocking(move |e| {
                 rows.into_iter()

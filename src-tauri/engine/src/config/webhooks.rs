@@ -34,12 +34,12 @@ fn not_found(id_or_code: &str) -> Error {
 
 impl Engine {
     pub async fn catalog(&self) -> Result<Catalog> {
-        let custom = self.db().read(|conn| crate::store::event_types::list(conn)).await?;
+        let custom = self.db().read(crate::store::event_types::list).await?;
         Ok(Catalog::new(custom))
     }
 
     pub async fn list_webhooks(&self) -> Result<Vec<Webhook>> {
-        let rows = self.db().read(|conn| rows::list(conn)).await?;
+        let rows = self.db().read(rows::list).await?;
         Ok(rows.iter().map(WebhookRow::view).collect())
     }
 

@@ -132,10 +132,21 @@ pub fn pending_counts(conn: &Connection) -> Result<Vec<(String, u64)>> {
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
-/// The event and body of a delivery, for a resend.
-pub fn source_of(conn: &Connection, id: i64) -> Result<Option<(i64, Option<String>, String, Option<String>, Option<String>)>> {
+/// What a resend copies from a logged delivery.
+#[derive(Debug, Clone)]
+pub struct DeliverySource {
+    pub event_seq: i64,
+    pub webhook_id: Option<String>,
+    pub body: String,
+    pub url: Option<String>,
+    pub header_names: Option<String>,
+}
+
+pub fn source_of(conn: &Connection, id: i64) -> Result<Option<DeliverySource>> {
     Ok(conn
         .prepare_cached("SELECT event_seq, webhook_id, body, url, header_names FROM deliveries WHERE id = ?1")?
-        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+        .query_row([id], |r| {
+            Ok(DeliverySource { event_seq: r.get(0)?, webhook_id: r.get(1)?, body: r.get(2)?, url: r.get(3)?, header_names: r.get(4)? })
+        })
         .optional()?)
 }
