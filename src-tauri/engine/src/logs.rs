@@ -39,17 +39,24 @@ impl Engine {
         self.db().read(move |conn| store::attempts::count(conn, &scope, &filter)).await
     }
 
-    /// Attempts with their requests and responses (the API's shape).
-    pub async fn logs_full(&self, scope: LogScope, filter: LogFilter, limit: u32, offset: u32) -> Result<Vec<Attempt>> {
+    /// A page of attempts with their requests and responses (the API's shape), and the
+    /// total, read from one snapshot so that they agree.
+    pub async fn logs_page(&self, scope: LogScope, filter: LogFilter, limit: u32, offset: u32) -> Result<(Vec<Attempt>, u64)> {
         let limit = limit.clamp(1, MAX_PAGE);
         self.db()
             .read(move |conn| {
-                store::attempts::list(conn, &scope, &filter, limit, offset)?
-                    .into_iter()
-                    .filter_map(|s| parse_id(&s.id, "att_"))
-                    .map(|id| store::attempts::get(conn, id))
-                    .filter_map(Result::transpose)
-                    .collect()
+                conn.execute_batch("BEGIN")?;
+                let page = (|| {
+                    let attempts = store::attempts::list(conn, &scope, &filter, limit, offset)?
+                        .into_iter()
+                        .filter_map(|s| parse_id(&s.id, "att_"))
+                        .map(|id| store::attempts::get(conn, id))
+                        .filter_map(Result::transpose)
+                        .collect::<Result<Vec<_>>>()?;
+                    Ok((attempts, store::attempts::count(conn, &scope, &filter)?))
+                })();
+                conn.execute_batch("COMMIT")?;
+                page
             })
             .await
     }

@@ -33,8 +33,7 @@ async fn page(engine: &Engine, scope: LogScope, q: LogQuery) -> Result<Json<LogP
     let filter = LogFilter { result: q.result, event_type: q.event_type, ..Default::default() };
     let limit = q.limit.unwrap_or(50).clamp(1, crate::logs::MAX_PAGE);
     let offset = q.offset.unwrap_or(0);
-    let attempts = engine.logs_full(scope.clone(), filter.clone(), limit, offset).await?;
-    let total = engine.count_logs(scope, filter).await?;
+    let (attempts, total) = engine.logs_page(scope, filter, limit, offset).await?;
     Ok(Json(LogPage { attempts, total, limit, offset }))
 }
 
