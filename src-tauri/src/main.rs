@@ -10,6 +10,11 @@ mod cli;
 use clap::Parser;
 use std::process::ExitCode;
 
+// Many small, short-lived allocations across threads (requests, bodies, log rows): mimalloc
+// measured markedly faster than the system allocator here (see BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(

@@ -1,4 +1,6 @@
 -- Configuration: settings, webhooks and custom event types.
+-- CHECKs list their values with OR, not IN: SQLite evaluates a longer IN list through a
+-- temporary index built for every row written, which costs more than the insert itself.
 -- Secrets (header values, signing secrets, the API token) live in the OS keyring, never here.
 
 CREATE TABLE settings (
@@ -16,7 +18,7 @@ CREATE TABLE webhooks (
     filters               TEXT NOT NULL,                -- JSON {workflow, survey, group}
     header_names          TEXT NOT NULL,                -- JSON array; the values are in the keyring
     delivery              TEXT NOT NULL,                -- JSON delivery settings
-    status                TEXT NOT NULL CHECK (status IN ('active', 'disabled', 'paused')),
+    status                TEXT NOT NULL CHECK (status = 'active' OR status = 'disabled' OR status = 'paused'),
     status_reason         TEXT,
     consecutive_failures  INTEGER NOT NULL DEFAULT 0,
     previous_secret_until INTEGER,                      -- unix ms; the previous secret signs until then

@@ -19,11 +19,13 @@ CREATE TABLE deliveries (
     id              INTEGER PRIMARY KEY,
     event_seq       INTEGER NOT NULL REFERENCES events (seq) ON DELETE CASCADE,
     webhook_id      TEXT REFERENCES webhooks (id) ON DELETE CASCADE,   -- NULL: a direct delivery
-    kind            TEXT NOT NULL CHECK (kind IN ('event', 'test', 'resend', 'direct')),
+    kind            TEXT NOT NULL CHECK (kind = 'event' OR kind = 'test' OR kind = 'resend' OR kind = 'direct'),
     url             TEXT,                               -- direct deliveries; webhooks use their current url
     header_names    TEXT,                               -- direct deliveries; values in the keyring while pending
-    body            TEXT NOT NULL,                      -- the exact bytes sent on every attempt
-    state           TEXT NOT NULL CHECK (state IN ('pending', 'succeeded', 'failed', 'cancelled')),
+    body            TEXT,                               -- the bytes sent, when they cannot be rebuilt: NULL for
+                                                        -- event and resend deliveries, whose body is the event's
+                                                        -- envelope for this webhook (model::event::envelope)
+    state           TEXT NOT NULL CHECK (state = 'pending' OR state = 'succeeded' OR state = 'failed' OR state = 'cancelled'),
     attempts_made   INTEGER NOT NULL DEFAULT 0,
     max_attempts    INTEGER NOT NULL,
     next_attempt_at INTEGER NOT NULL,                   -- unix ms
@@ -41,7 +43,7 @@ CREATE TABLE attempts (
     event_type         TEXT NOT NULL,
     attempt            INTEGER NOT NULL,                -- 1-based
     max_attempts       INTEGER NOT NULL,
-    result             TEXT NOT NULL CHECK (result IN ('success', 'failed')),
+    result             TEXT NOT NULL CHECK (result = 'success' OR result = 'failed'),
     status_code        INTEGER,
     error_kind         TEXT,                            -- timeout, connect, dns, tls, redirect, http, blocked, …
     error              TEXT,

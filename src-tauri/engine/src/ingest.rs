@@ -3,8 +3,8 @@
 
 use crate::error::{Error, FieldError, Result};
 use crate::model::attempt::{delivery_id, parse_id};
-use crate::model::event::{EventInput, is_valid_event_type, new_event_id};
-use crate::model::time::{format_ms, now_ms, parse_rfc3339_ms};
+use crate::model::event::{EventInput, envelope, is_valid_event_type, new_event_id};
+use crate::model::time::{now_ms, parse_rfc3339_ms};
 use crate::routes::EventKey;
 use crate::secrets::account;
 use crate::store::deliveries::{DeliveryKind, NewDelivery};
@@ -51,36 +51,6 @@ fn empty_object() -> serde_json::Value {
     serde_json::Value::Object(Default::default())
 }
 
-/// The envelope every receiver gets. `data` is embedded as already-serialised JSON.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn envelope(
-    event_id: &str,
-    event_type: &str,
-    occurred_at: i64,
-    test: bool,
-    webhook: Option<(&str, &str)>,
-    workflow: Option<&str>,
-    survey: Option<&str>,
-    group: Option<&str>,
-    data: &str,
-) -> String {
-    let s = |v: &str| serde_json::to_string(v).unwrap_or_default();
-    let mut body = String::with_capacity(data.len() + 256);
-    body.push_str(&format!(r#"{{"id":{},"type":{},"timestamp":{},"test":{test}"#, s(event_id), s(event_type), s(&format_ms(occurred_at))));
-    if let Some((id, code)) = webhook {
-        body.push_str(&format!(r#","webhook":{{"id":{},"code":{}}}"#, s(id), s(code)));
-    }
-    for (key, value) in [("workflow", workflow), ("survey", survey), ("group", group)] {
-        if let Some(v) = value {
-            body.push_str(&format!(r#","{key}":{}"#, s(v)));
-        }
-    }
-    body.push_str(r#","data":"#);
-    body.push_str(data);
-    body.push('}');
-    body
-}
-
 /// Tells a repeated event from a reused id with different content.
 fn fingerprint(input: &EventInput, data: &str) -> String {
     let mut h = Sha256::new();
@@ -101,7 +71,7 @@ fn fingerprint(input: &EventInput, data: &str) -> String {
 /// What the writer returns: the answer, and the deliveries to queue.
 struct Committed {
     accepted: Accepted,
-    queued: Vec<(Option<String>, i64)>,
+    queued: Vec<crate::delivery::Queued>,
 }
 
 impl Engine {
@@ -140,7 +110,8 @@ impl Engine {
             .collect();
         let row = EventRow {
             seq: 0,
-            fingerprint: fingerprint(&input, &data),
+            // Only a caller's id can repeat, so only then is the content compared.
+            fingerprint: if caller_id { fingerprint(&input, &data) } else { String::new() },
             id,
             event_type: input.event_type,
             occurred_at,
@@ -171,26 +142,41 @@ impl Engine {
                     let seq = store::events::insert(conn, &row)?;
                     let mut deliveries = Vec::with_capacity(plan.len());
                     let mut queued = Vec::with_capacity(plan.len());
-                    for (webhook_id, code, body, max_attempts) in &plan {
+                    for (webhook_id, code, body, max_attempts) in plan {
                         let d = store::deliveries::insert(
                             conn,
                             &NewDelivery {
                                 event_seq: seq,
-                                webhook_id: Some(webhook_id),
+                                webhook_id: Some(&webhook_id),
                                 kind: DeliveryKind::Event,
                                 url: None,
                                 header_names: None,
-                                body,
-                                max_attempts: *max_attempts,
+                                body: None,
+                                max_attempts,
                                 now,
                             },
                         )?;
-                        deliveries.push(AcceptedDelivery { id: delivery_id(d), webhook_code: code.clone() });
-                        queued.push((Some(webhook_id.clone()), d));
+                        deliveries.push(AcceptedDelivery { id: delivery_id(d), webhook_code: code });
+                        // The worker gets the row in hand instead of reading it back.
+                        let delivery = store::deliveries::DeliveryRow {
+                            id: d,
+                            webhook_id: Some(webhook_id.clone()),
+                            kind: DeliveryKind::Event,
+                            url: None,
+                            header_names: vec![],
+                            body,
+                            state: "pending".into(),
+                            attempts_made: 0,
+                            max_attempts,
+                            next_attempt_at: now,
+                            event_id: row.id.clone(),
+                            event_type: row.event_type.clone(),
+                        };
+                        queued.push((Some(webhook_id), d, Some(std::sync::Arc::new(delivery))));
                     }
                     Ok(Committed { accepted: Accepted { event_id: row.id, deliveries }, queued })
                 },
-                move |c: &Committed| engine.inner.scheduler.enqueue(&engine, c.queued.clone()),
+                move |c: &Committed| engine.inner.scheduler.enqueue(&engine, c.queued.iter().cloned()),
             )
             .await?;
         Ok(committed.accepted)
@@ -223,7 +209,7 @@ impl Engine {
             id: None,
             event_type: input.event_type.clone(),
             occurred_at: None,
-            data: input.data.clone(),
+            data: crate::model::event::raw_data(&input.data),
             workflow: None,
             survey: None,
             group: None,
@@ -279,13 +265,13 @@ impl Engine {
                             kind: DeliveryKind::Direct,
                             url: Some(&url),
                             header_names: Some(&names),
-                            body: &body,
+                            body: Some(&body),
                             max_attempts: crate::model::DeliverySettings::default().attempts,
                             now,
                         },
                     )
                 },
-                move |id: &i64| engine.inner.scheduler.enqueue(&engine, [(None, *id)]),
+                move |id: &i64| engine.inner.scheduler.enqueue(&engine, [(None, *id, None)]),
             )
             .await?;
         Ok(delivery_id(id))
@@ -325,13 +311,13 @@ impl Engine {
                             kind,
                             url: url.as_deref(),
                             header_names: header_names.as_deref(),
-                            body: &body,
+                            body: body.as_deref(),
                             max_attempts,
                             now,
                         },
                     )
                 },
-                move |id: &i64| engine.inner.scheduler.enqueue(&engine, [(key.clone(), *id)]),
+                move |id: &i64| engine.inner.scheduler.enqueue(&engine, [(key.clone(), *id, None)]),
             )
             .await?;
         Ok(delivery_id(new_id))

@@ -137,7 +137,7 @@ impl Engine {
         // Through the writer, so that no delivery accepted meanwhile is queued twice or missed.
         self.db()
             .write_then(store::deliveries::pending, move |pending: &Vec<(i64, Option<String>, store::deliveries::DeliveryKind)>| {
-                let items = pending.iter().map(|(id, webhook, _)| (webhook.clone(), *id)).collect::<Vec<_>>();
+                let items = pending.iter().map(|(id, webhook, _)| (webhook.clone(), *id, None)).collect::<Vec<_>>();
                 engine.inner.scheduler.start(&engine, items);
             })
             .await?;

@@ -158,6 +158,11 @@ impl Secrets {
         }
     }
 
+    /// The value if it was read or written before, without asking the keyring.
+    pub fn cached(&self, account: &str) -> Option<Arc<str>> {
+        self.cache.read().expect("secret cache").get(&self.full(account)).cloned()
+    }
+
     /// Like [`Secrets::get`], but a missing entry is an error naming what is missing.
     pub fn require(&self, account: &str, what: &str) -> Result<Arc<str>> {
         self.get(account)?

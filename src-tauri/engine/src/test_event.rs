@@ -4,9 +4,8 @@
 use crate::delivery::dispatch::{self, Target};
 use crate::delivery::outcome::{self, AttemptRecord, Decision};
 use crate::error::{Error, FieldError, Result};
-use crate::ingest::envelope;
 use crate::model::attempt::{AttemptResult, delivery_id};
-use crate::model::event::new_event_id;
+use crate::model::event::{envelope, new_event_id};
 use crate::model::time::now_ms;
 use crate::model::{WebhookInput, suggest_code};
 use crate::secrets::account;
@@ -220,7 +219,7 @@ impl Engine {
                         kind: DeliveryKind::Test,
                         url: None,
                         header_names: None,
-                        body: &delivery.body,
+                        body: Some(&delivery.body),
                         max_attempts: 1,
                         now,
                     },

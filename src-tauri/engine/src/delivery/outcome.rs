@@ -113,35 +113,11 @@ pub(crate) fn new_attempt(r: &AttemptRecord, s: &AttemptSummary) -> NewAttempt {
     }
 }
 
-/// Writes the attempt and the delivery's new state in one transaction. Returns at once;
-/// the window hears of the attempt once it is committed.
+/// Writes the attempt and the delivery's new state in one transaction, without making the
+/// worker wait; the window hears of the attempt once it is committed.
 pub fn record(engine: &Engine, r: AttemptRecord) {
-    let rx = submit(engine, &r);
-    let engine = engine.clone();
-    engine.clone().spawn(async move {
-        match rx {
-            Ok(rx) => match rx.await {
-                Ok(Ok(summary)) => engine.notify(Notice::AttemptRecorded { attempt: summary }),
-                Ok(Err(e)) => tracing::error!("a delivery attempt could not be recorded: {e}"),
-                Err(_) => {}
-            },
-            Err(e) => tracing::error!("a delivery attempt could not be recorded: {e}"),
-        }
-    });
-}
-
-/// Like [`record`], but waits for the commit and returns the stored row.
-pub async fn record_and_wait(engine: &Engine, r: AttemptRecord<'_>) -> crate::Result<AttemptSummary> {
-    let summary = submit(engine, &r)?.await.map_err(|_| crate::Error::Unavailable("The database writer stopped.".into()))??;
-    engine.notify(Notice::AttemptRecorded { attempt: summary.clone() });
-    Ok(summary)
-}
-
-type Pending = tokio::sync::oneshot::Receiver<crate::Result<AttemptSummary>>;
-
-fn submit(engine: &Engine, r: &AttemptRecord) -> crate::Result<Pending> {
-    let mut row = summary(r, 0);
-    let attempt = new_attempt(r, &row);
+    let mut row = summary(&r, 0);
+    let attempt = new_attempt(&r, &row);
     let delivery = r.delivery.id;
     let attempts_made = r.attempt_no;
     let state = r.decision.delivery_state();
@@ -150,14 +126,19 @@ fn submit(engine: &Engine, r: &AttemptRecord) -> crate::Result<Pending> {
         _ => r.delivery.next_attempt_at,
     };
     let counter = r.consecutive_failures.zip(r.delivery.webhook_id.clone());
-    engine.db().write_queued(move |conn| {
-        let id = store::attempts::insert(conn, &attempt)?;
-        store::deliveries::update_after_attempt(conn, delivery, attempts_made, state, next_at, now_ms())?;
-        if let Some((failures, webhook)) = counter {
-            conn.prepare_cached("UPDATE webhooks SET consecutive_failures = ?2 WHERE id = ?1")?
-                .execute(rusqlite::params![webhook, failures])?;
-        }
-        row.id = attempt_id(id);
-        Ok(row)
-    })
+    let notices = engine.clone();
+    engine.db().write_detached(
+        "A delivery attempt",
+        move |conn| {
+            let id = store::attempts::insert(conn, &attempt)?;
+            store::deliveries::update_after_attempt(conn, delivery, attempts_made, state, next_at, now_ms())?;
+            if let Some((failures, webhook)) = counter {
+                conn.prepare_cached("UPDATE webhooks SET consecutive_failures = ?2 WHERE id = ?1")?
+                    .execute(rusqlite::params![webhook, failures])?;
+            }
+            row.id = attempt_id(id);
+            Ok(row)
+        },
+        move |summary: &AttemptSummary| notices.notify(Notice::AttemptRecorded { attempt: summary.clone() }),
+    );
 }

@@ -9,6 +9,7 @@ use crate::model::WebhookStatus;
 use crate::model::time::now_ms;
 use crate::store::deliveries::{DeliveryKind, DeliveryRow};
 use crate::{Engine, Notice, store};
+use std::sync::Arc;
 use std::time::Duration;
 
 enum End {
@@ -20,15 +21,22 @@ enum End {
     Stopped,
 }
 
-pub(super) async fn run(engine: Engine, key: QueueKey, id: i64) {
-    let end = drive(&engine, &key, id).await;
-    if !matches!(end, End::Stopped) {
-        engine.inner.scheduler.finished(&engine, &key, id, matches!(end, End::Held));
+pub(super) async fn run(engine: Engine, key: QueueKey, id: i64, row: Option<Arc<DeliveryRow>>) {
+    let mut current = Some((id, row));
+    while let Some((id, row)) = current.take() {
+        let end = drive(&engine, &key, id, row).await;
+        if matches!(end, End::Stopped) {
+            return;
+        }
+        current = engine.inner.scheduler.finished(&engine, &key, id, matches!(end, End::Held));
     }
 }
 
-async fn drive(engine: &Engine, key: &QueueKey, id: i64) -> End {
-    let loaded = engine.db().read(move |conn| store::deliveries::get(conn, id)).await;
+async fn drive(engine: &Engine, key: &QueueKey, id: i64, row: Option<Arc<DeliveryRow>>) -> End {
+    let loaded = match row {
+        Some(row) => Ok(Some(DeliveryRow::clone(&row))),
+        None => engine.db().read(move |conn| store::deliveries::get(conn, id)).await,
+    };
     let mut d = match loaded {
         Ok(Some(d)) if d.state == "pending" => d,
         Ok(_) => return End::Done,
@@ -63,7 +71,8 @@ async fn drive(engine: &Engine, key: &QueueKey, id: i64) -> End {
         };
         let decision = outcome::decide(&sent, attempt_no, d.max_attempts, &settings.retry);
         let counts = d.kind != DeliveryKind::Test && webhook.is_some();
-        let failures = (counts && decision.ends()).then(|| engine.inner.scheduler.count_result(key, decision == Decision::Succeeded));
+        let counted = (counts && decision.ends()).then(|| engine.inner.scheduler.count_result(key, decision == Decision::Succeeded));
+        let failures = counted.map(|(n, _)| n);
         let status = sent.status();
         outcome::record(
             engine,
@@ -73,7 +82,8 @@ async fn drive(engine: &Engine, key: &QueueKey, id: i64) -> End {
                 attempt_no,
                 sent,
                 decision,
-                consecutive_failures: failures,
+                // Written only when it changed: most deliveries succeed after a success.
+                consecutive_failures: counted.filter(|(_, changed)| *changed).map(|(n, _)| n),
             },
         );
         d.attempts_made = attempt_no;
@@ -109,6 +119,10 @@ async fn drive(engine: &Engine, key: &QueueKey, id: i64) -> End {
 /// Makes one attempt; a target that cannot be resolved (keyring trouble) is a failed attempt
 /// with the cause as its error.
 async fn attempt(engine: &Engine, webhook: Option<&store::webhooks::WebhookRow>, d: &DeliveryRow) -> Sent {
+    // Secrets already read are cached: then no trip to a blocking thread is needed.
+    if let Some(t) = webhook.and_then(|w| target::cached_webhook_target(engine, w)) {
+        return dispatch::send(&engine.client(), engine.policy(), &t, &d.event_id, &d.body).await;
+    }
     let resolved: crate::Result<Target> = {
         let engine = engine.clone();
         let webhook = webhook.cloned();

@@ -41,6 +41,19 @@ pub(crate) fn webhook_target(engine: &Engine, w: &WebhookRow) -> Result<Target> 
     })
 }
 
+/// The webhook's target when every secret it needs is already cached; `None` means the
+/// keyring must be asked (on a blocking thread).
+pub(crate) fn cached_webhook_target(engine: &Engine, w: &WebhookRow) -> Option<Target> {
+    let s = engine.secrets();
+    let headers =
+        w.header_names.iter().map(|name| Some((name.clone(), s.cached(&account::header(&w.id, name))?))).collect::<Option<Vec<_>>>()?;
+    let mut signing = vec![SigningSecret::parse(&s.cached(&account::signing_secret(&w.id))?)?];
+    if w.previous_secret_until.is_some_and(|until| until > now_ms()) {
+        signing.push(SigningSecret::parse(&s.cached(&account::previous_signing_secret(&w.id))?)?);
+    }
+    Some(Target { url: w.url.clone(), headers, signing, timeout: Duration::from_millis(u64::from(w.delivery.timeout_ms)) })
+}
+
 /// A direct delivery's target: its own URL and headers, unsigned, default timeout.
 pub(crate) fn direct_target(engine: &Engine, d: &DeliveryRow) -> Result<Target> {
     let headers = d

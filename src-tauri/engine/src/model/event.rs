@@ -36,7 +36,7 @@ pub fn new_event_id() -> String {
 }
 
 /// An event as posted to `POST /v1/events` or emitted from the CLI.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
 pub struct EventInput {
@@ -50,11 +50,12 @@ pub struct EventInput {
     #[serde(default)]
     #[ts(optional)]
     pub occurred_at: Option<String>,
-    /// A JSON object, at most 1 MiB serialised.
+    /// A JSON object, at most 1 MiB serialised. Kept as the caller wrote it: checked, never
+    /// parsed into a tree and written out again.
     #[serde(default = "empty_object")]
     #[schema(value_type = Object)]
     #[ts(type = "Record<string, unknown>")]
-    pub data: serde_json::Value,
+    pub data: Box<serde_json::value::RawValue>,
     #[serde(default)]
     #[ts(optional)]
     pub workflow: Option<String>,
@@ -66,8 +67,13 @@ pub struct EventInput {
     pub group: Option<String>,
 }
 
-fn empty_object() -> serde_json::Value {
-    serde_json::Value::Object(Default::default())
+fn empty_object() -> Box<serde_json::value::RawValue> {
+    serde_json::value::RawValue::from_string("{}".into()).expect("{} is JSON")
+}
+
+/// Event data from a JSON value (for callers that build it as a tree).
+pub fn raw_data(value: &serde_json::Value) -> Box<serde_json::value::RawValue> {
+    serde_json::value::to_raw_value(value).expect("a JSON value serialises")
 }
 
 impl EventInput {
@@ -98,16 +104,55 @@ impl EventInput {
                 errors.push(FieldError::new(field, format!("'{v}' is not a {field} code.")));
             }
         }
-        let data = match &self.data {
-            serde_json::Value::Object(_) => serde_json::to_string(&self.data).unwrap_or_default(),
-            _ => {
-                errors.push(FieldError::new("data", "data must be a JSON object."));
-                String::new()
-            }
-        };
+        // The raw text is valid JSON (serde checked it); an object starts with `{`.
+        let data = self.data.get().trim();
+        if !data.starts_with('{') {
+            errors.push(FieldError::new("data", "data must be a JSON object."));
+        }
+        let data = data.to_string();
         if data.len() > DATA_MAX_BYTES {
             errors.push(FieldError::new("data", format!("data is {} bytes; the limit is 1 MiB.", data.len())));
         }
         if errors.is_empty() { Ok(data) } else { Err(errors) }
     }
+}
+
+/// The envelope every receiver gets. `data` is embedded as already-serialised JSON.
+///
+/// Deliveries of events do not store their body: it is rebuilt with this function from the
+/// event and the webhook (whose id and code never change), byte for byte. Changing the
+/// output of this function changes the bodies shown for past deliveries too; version the
+/// format first if it ever must change.
+#[allow(clippy::too_many_arguments)]
+pub fn envelope(
+    event_id: &str,
+    event_type: &str,
+    occurred_at: i64,
+    test: bool,
+    webhook: Option<(&str, &str)>,
+    workflow: Option<&str>,
+    survey: Option<&str>,
+    group: Option<&str>,
+    data: &str,
+) -> String {
+    let s = |v: &str| serde_json::to_string(v).unwrap_or_default();
+    let mut body = String::with_capacity(data.len() + 256);
+    body.push_str(&format!(
+        r#"{{"id":{},"type":{},"timestamp":{},"test":{test}"#,
+        s(event_id),
+        s(event_type),
+        s(&super::time::format_ms(occurred_at))
+    ));
+    if let Some((id, code)) = webhook {
+        body.push_str(&format!(r#","webhook":{{"id":{},"code":{}}}"#, s(id), s(code)));
+    }
+    for (key, value) in [("workflow", workflow), ("survey", survey), ("group", group)] {
+        if let Some(v) = value {
+            body.push_str(&format!(r#","{key}":{}"#, s(v)));
+        }
+    }
+    body.push_str(r#","data":"#);
+    body.push_str(data);
+    body.push('}');
+    body
 }

@@ -167,7 +167,7 @@ fn where_clause(scope: &LogScope, filter: &LogFilter) -> (String, Vec<Value>) {
         params.push(Value::Integer(to));
     }
     if let Some(text) = filter.search.as_deref().filter(|s| !s.is_empty()) {
-        clauses.push("instr(d.body, ?) > 0".into());
+        clauses.push("instr(COALESCE(d.body, e.data), ?) > 0".into());
         params.push(Value::Text(text.to_string()));
     }
     if let Some(before) = filter.before.as_deref().and_then(|b| crate::model::attempt::parse_id(b, "att_")) {
@@ -202,22 +202,28 @@ fn json_map(text: Option<String>) -> BTreeMap<String, String> {
 /// One attempt with its request and response.
 pub fn get(conn: &Connection, id: i64) -> Result<Option<Attempt>> {
     let sql = format!(
-        "SELECT {SUMMARY_COLUMNS}, a.request_url, a.request_headers, d.body, a.response_headers, a.response_body, a.response_truncated {FROM} WHERE a.id = ?1"
+        "SELECT {SUMMARY_COLUMNS}, a.request_url, a.request_headers, a.response_headers, a.response_body, a.response_truncated, {} {FROM} WHERE a.id = ?1",
+        super::deliveries::BODY_COLUMNS
     );
     Ok(conn
         .prepare_cached(&sql)?
         .query_row([id], |r| {
             let summary = summary_from(r)?;
-            let response_headers: Option<String> = r.get(19)?;
-            let response_body: Option<Vec<u8>> = r.get(20)?;
+            let response_headers: Option<String> = r.get(18)?;
+            let response_body: Option<Vec<u8>> = r.get(19)?;
             let response = (response_headers.is_some() || response_body.is_some()).then(|| ResponseLog {
                 headers: json_map(response_headers),
                 body: String::from_utf8_lossy(&response_body.unwrap_or_default()).into_owned(),
-                truncated: r.get(21).unwrap_or(false),
+                truncated: r.get(20).unwrap_or(false),
             });
             Ok(Attempt {
                 summary,
-                request: RequestLog { method: "POST".into(), url: r.get(16)?, headers: json_map(r.get(17)?), body: r.get(18)? },
+                request: RequestLog {
+                    method: "POST".into(),
+                    url: r.get(16)?,
+                    headers: json_map(r.get(17)?),
+                    body: super::deliveries::body_from(r, 21)?,
+                },
                 response,
             })
         })

@@ -40,7 +40,8 @@ pub struct NewDelivery<'a> {
     pub kind: DeliveryKind,
     pub url: Option<&'a str>,
     pub header_names: Option<&'a str>,
-    pub body: &'a str,
+    /// `None` when the body is rebuilt from the event and the webhook.
+    pub body: Option<&'a str>,
     pub max_attempts: u32,
     pub now: i64,
 }
@@ -71,12 +72,36 @@ pub struct DeliveryRow {
     pub event_type: String,
 }
 
+/// The columns [`body_from`] reads, after `d` (deliveries), `e` (events), `w` (webhooks).
+pub const BODY_COLUMNS: &str = "d.body, e.id, e.type, e.occurred_at, e.data, e.workflow, e.survey, e.grp, d.webhook_id, w.code";
+
+/// The body a delivery sends: stored, or rebuilt from its event and webhook (columns
+/// [`BODY_COLUMNS`] starting at `at`).
+pub fn body_from(r: &rusqlite::Row, at: usize) -> rusqlite::Result<String> {
+    if let Some(body) = r.get::<_, Option<String>>(at)? {
+        return Ok(body);
+    }
+    let webhook: Option<String> = r.get(at + 8)?;
+    let code: Option<String> = r.get(at + 9)?;
+    Ok(crate::model::event::envelope(
+        &r.get::<_, String>(at + 1)?,
+        &r.get::<_, String>(at + 2)?,
+        r.get(at + 3)?,
+        false,
+        webhook.as_deref().zip(code.as_deref()),
+        r.get::<_, Option<String>>(at + 5)?.as_deref(),
+        r.get::<_, Option<String>>(at + 6)?.as_deref(),
+        r.get::<_, Option<String>>(at + 7)?.as_deref(),
+        &r.get::<_, String>(at + 4)?,
+    ))
+}
+
 pub fn get(conn: &Connection, id: i64) -> Result<Option<DeliveryRow>> {
     let row = conn
-        .prepare_cached(
-            "SELECT d.id, d.webhook_id, d.kind, d.url, d.header_names, d.body, d.state, d.attempts_made, d.max_attempts, d.next_attempt_at, e.id, e.type
-             FROM deliveries d JOIN events e ON e.seq = d.event_seq WHERE d.id = ?1",
-        )?
+        .prepare_cached(&format!(
+            "SELECT d.id, d.webhook_id, d.kind, d.url, d.header_names, d.state, d.attempts_made, d.max_attempts, d.next_attempt_at, e.id, e.type, {BODY_COLUMNS}
+             FROM deliveries d JOIN events e ON e.seq = d.event_seq LEFT JOIN webhooks w ON w.id = d.webhook_id WHERE d.id = ?1"
+        ))?
         .query_row([id], |r| {
             let names: Option<String> = r.get(4)?;
             Ok(DeliveryRow {
@@ -85,13 +110,13 @@ pub fn get(conn: &Connection, id: i64) -> Result<Option<DeliveryRow>> {
                 kind: DeliveryKind::parse(&r.get::<_, String>(2)?),
                 url: r.get(3)?,
                 header_names: names.and_then(|n| serde_json::from_str(&n).ok()).unwrap_or_default(),
-                body: r.get(5)?,
-                state: r.get(6)?,
-                attempts_made: r.get(7)?,
-                max_attempts: r.get(8)?,
-                next_attempt_at: r.get(9)?,
-                event_id: r.get(10)?,
-                event_type: r.get(11)?,
+                body: body_from(r, 11)?,
+                state: r.get(5)?,
+                attempts_made: r.get(6)?,
+                max_attempts: r.get(7)?,
+                next_attempt_at: r.get(8)?,
+                event_id: r.get(9)?,
+                event_type: r.get(10)?,
             })
         })
         .optional()?;
@@ -137,7 +162,8 @@ pub fn pending_counts(conn: &Connection) -> Result<Vec<(String, u64)>> {
 pub struct DeliverySource {
     pub event_seq: i64,
     pub webhook_id: Option<String>,
-    pub body: String,
+    /// `None`: rebuilt from the event and the webhook, as the original was.
+    pub body: Option<String>,
     pub url: Option<String>,
     pub header_names: Option<String>,
 }

@@ -20,11 +20,15 @@ use tokio::sync::oneshot;
 /// The most jobs one transaction takes; keeps a commit's latency bounded under load.
 const MAX_BATCH: usize = 2048;
 const READ_POOL_MAX: usize = 8;
+/// The writer's page cache (negative: KiB), so hot index pages stay in memory.
+const WRITER_CACHE_KIB: i64 = -32 * 1024;
 
 /// A unit of work for the writer: runs inside the batch's transaction, answers after COMMIT.
 trait WriteJob: Send {
     /// Runs the job; `false` means it failed and its changes must be rolled back.
     fn run(&mut self, conn: &Connection) -> bool;
+    /// Whether the job's commit must reach the disk before it is acknowledged.
+    fn durable(&self) -> bool;
     /// Delivers the result once the transaction's fate is known.
     fn finish(self: Box<Self>, commit: Result<(), String>);
 }
@@ -46,6 +50,7 @@ struct Job<R, F> {
     result: Option<Result<R>>,
     reply: Option<Reply<R>>,
     after: Option<AfterCommit<R>>,
+    durable: bool,
 }
 
 impl<R: Send, F: FnOnce(&Connection) -> Result<R> + Send> WriteJob for Job<R, F> {
@@ -55,6 +60,10 @@ impl<R: Send, F: FnOnce(&Connection) -> Result<R> + Send> WriteJob for Job<R, F>
         let ok = result.is_ok();
         self.result = Some(result);
         ok
+    }
+
+    fn durable(&self) -> bool {
+        self.durable
     }
 
     fn finish(mut self: Box<Self>, commit: Result<(), String>) {
@@ -101,6 +110,8 @@ struct DbInner {
 fn configure(conn: &Connection) -> Result<()> {
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // Statement and savepoint journals in memory, not in temporary files.
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
     Ok(())
 }
 
@@ -114,8 +125,10 @@ impl Db {
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(Error::Database(format!("The database could not switch to WAL mode (it reports {mode}).")));
         }
-        // FULL: a commit is on disk before it is acknowledged, even across power loss.
+        // FULL: a commit is on disk before it is acknowledged, even across power loss. The
+        // writer relaxes this per transaction for records nobody was promised (run_batch).
         conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "cache_size", WRITER_CACHE_KIB)?;
         migrations::apply(&mut conn, None)?;
         let (tx, rx) = mpsc::channel::<Box<dyn WriteJob>>();
         let thread = std::thread::Builder::new()
@@ -141,7 +154,9 @@ impl Db {
         R: Send + 'static,
         F: FnOnce(&Connection) -> Result<R> + Send + 'static,
     {
-        let job = Box::new(Job { f: Some(f), result: None, reply: Some(reply), after });
+        // Only writes nobody waits on may skip the fsync; see `write_detached`.
+        let durable = !matches!(reply, Reply::Log(_));
+        let job = Box::new(Job { f: Some(f), result: None, reply: Some(reply), after, durable });
         let sender = self.inner.writer.lock().expect("writer lock").clone();
         match sender {
             Some(s) if s.send(job).is_ok() => Ok(()),
@@ -172,17 +187,6 @@ impl Db {
         rx.await.map_err(|_| Error::Unavailable("The database writer stopped.".into()))?
     }
 
-    /// Queues a write and returns at once; the receiver resolves after its commit.
-    pub fn write_queued<R, F>(&self, f: F) -> Result<oneshot::Receiver<Result<R>>>
-    where
-        R: Send + 'static,
-        F: FnOnce(&Connection) -> Result<R> + Send + 'static,
-    {
-        let (tx, rx) = oneshot::channel();
-        self.submit(f, Reply::Async(tx), None)?;
-        Ok(rx)
-    }
-
     /// [`Db::write`] for callers that may block their thread.
     pub fn write_blocking<R, F>(&self, f: F) -> Result<R>
     where
@@ -194,12 +198,16 @@ impl Db {
         rx.recv().map_err(|_| Error::Unavailable("The database writer stopped.".into()))?
     }
 
-    /// Queues a write whose completion nobody waits for; a failure is logged.
-    pub fn write_detached<F>(&self, what: &'static str, f: F)
+    /// Queues a write whose completion nobody waits for; a failure is logged. Its commit
+    /// survives the process being killed but, unless a durable write shares its transaction,
+    /// not necessarily a power cut: use it only for records whose loss repeats work (an
+    /// attempt's record: the delivery is attempted again), never for what was acknowledged.
+    pub fn write_detached<R, F>(&self, what: &'static str, f: F, after: impl FnOnce(&R) + Send + 'static)
     where
-        F: FnOnce(&Connection) -> Result<()> + Send + 'static,
+        R: Send + 'static,
+        F: FnOnce(&Connection) -> Result<R> + Send + 'static,
     {
-        if let Err(e) = self.submit(f, Reply::Log(what), None) {
+        if let Err(e) = self.submit(f, Reply::Log(what), Some(Box::new(after))) {
             tracing::error!("{what} could not be saved: {e}");
         }
     }
@@ -252,6 +260,7 @@ impl Db {
 }
 
 fn writer_loop(conn: Connection, rx: mpsc::Receiver<Box<dyn WriteJob>>) {
+    let mut full = true;
     while let Ok(first) = rx.recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -260,39 +269,56 @@ fn writer_loop(conn: Connection, rx: mpsc::Receiver<Box<dyn WriteJob>>) {
                 Err(_) => break,
             }
         }
-        let commit = run_batch(&conn, &mut batch);
+        // A batch of attempt records alone skips the fsync (a commit still survives the
+        // process dying); any durable job makes the whole batch FULL, and its fsync carries
+        // the earlier relaxed commits to the disk with it.
+        let durable = batch.iter().any(|j| j.durable());
+        if durable != full {
+            let mode = if durable { "FULL" } else { "NORMAL" };
+            if let Err(e) = conn.pragma_update(None, "synchronous", mode) {
+                tracing::error!("the database could not switch to synchronous={mode}: {e}");
+            } else {
+                full = durable;
+            }
+        }
+        let commit =
+            if durable && !full { Err("The database could not guarantee durability.".to_string()) } else { run_batch(&conn, &mut batch) };
         for job in batch {
             job.finish(commit.clone());
         }
     }
 }
 
+fn exec(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(sql)?.execute([]).map(|_| ())
+}
+
 fn run_batch(conn: &Connection, batch: &mut [Box<dyn WriteJob>]) -> Result<(), String> {
     let describe = |e: rusqlite::Error| Error::from(e).to_string();
-    conn.execute_batch("BEGIN IMMEDIATE").map_err(describe)?;
+    exec(conn, "BEGIN IMMEDIATE").map_err(describe)?;
     let single = batch.len() == 1;
     for job in batch.iter_mut() {
         // A job that fails must not take its neighbours down with it.
         if single {
             if !job.run(conn) {
-                let _ = conn.execute_batch("ROLLBACK");
+                let _ = exec(conn, "ROLLBACK");
                 return Ok(());
             }
             continue;
         }
-        if let Err(e) = conn.execute_batch("SAVEPOINT job") {
-            let _ = conn.execute_batch("ROLLBACK");
+        if let Err(e) = exec(conn, "SAVEPOINT job") {
+            let _ = exec(conn, "ROLLBACK");
             return Err(describe(e));
         }
         let ok = job.run(conn);
-        let end = if ok { "RELEASE job" } else { "ROLLBACK TO job; RELEASE job" };
-        if let Err(e) = conn.execute_batch(end) {
-            let _ = conn.execute_batch("ROLLBACK");
+        let end = if ok { exec(conn, "RELEASE job") } else { exec(conn, "ROLLBACK TO job").and_then(|_| exec(conn, "RELEASE job")) };
+        if let Err(e) = end {
+            let _ = exec(conn, "ROLLBACK");
             return Err(describe(e));
         }
     }
-    conn.execute_batch("COMMIT").map_err(|e| {
-        let _ = conn.execute_batch("ROLLBACK");
+    exec(conn, "COMMIT").map_err(|e| {
+        let _ = exec(conn, "ROLLBACK");
         describe(e)
     })
 }

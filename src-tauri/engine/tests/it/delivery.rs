@@ -371,7 +371,7 @@ async fn a_repeated_event_id_is_accepted_once() {
     assert_eq!(first, second, "answered with the same result");
     rx.take(1, WITHIN).await;
     rx.assert_silent(Duration::from_millis(400)).await;
-    e.data = json!({"n": 2});
+    e.data = hookdesk_engine::model::event::raw_data(&json!({"n": 2}));
     assert_eq!(t.accept_event(e).await.unwrap_err().kind(), hookdesk_engine::ErrorKind::Conflict);
 }
 
@@ -380,16 +380,17 @@ async fn pending_deliveries_survive_a_restart_with_the_same_webhook_id() {
     let dir = tempfile::tempdir().unwrap();
     let rx = TestReceiver::start().await;
     rx.set_default(Reply::Status(500));
-    let event_id = {
+    let (event_id, first_body) = {
         let engine = hookdesk_engine::Engine::open(hookdesk_engine::EngineOptions::new(dir.path(), "test")).unwrap();
         engine.start().await.unwrap();
         let mut form = hook("Orders", &rx.url, 5);
         form.delivery.retry = hookdesk_engine::model::RetryPolicy::Fixed { delay_ms: 60_000 };
         engine.create_webhook(form).await.unwrap();
-        let id = engine.accept_event(event("task.created", json!({}))).await.unwrap().event_id;
-        rx.take(1, WITHIN).await;
+        let id =
+            engine.accept_event(event("task.created", json!({"task": {"id": 9, "name": "Ünïcödé \"quoted\""}}))).await.unwrap().event_id;
+        let first = rx.take(1, WITHIN).await.remove(0);
         engine.shutdown().await;
-        id
+        (id, first.body)
     };
     rx.set_default(Reply::Status(200));
     let engine = hookdesk_engine::Engine::open(hookdesk_engine::EngineOptions::new(dir.path(), "test")).unwrap();
@@ -398,5 +399,6 @@ async fn pending_deliveries_survive_a_restart_with_the_same_webhook_id() {
     engine.start().await.unwrap();
     let again = rx.take(1, WITHIN).await.remove(0);
     assert_eq!(again.header("webhook-id"), event_id);
+    assert_eq!(again.body, first_body, "the body read back from disk is byte for byte the one sent before");
     engine.shutdown().await;
 }

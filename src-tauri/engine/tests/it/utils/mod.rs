@@ -99,7 +99,15 @@ pub fn hook(name: &str, url: &str, attempts: u32) -> WebhookInput {
 }
 
 pub fn event(event_type: &str, data: serde_json::Value) -> EventInput {
-    EventInput { id: None, event_type: event_type.into(), occurred_at: None, data, workflow: None, survey: None, group: None }
+    EventInput {
+        id: None,
+        event_type: event_type.into(),
+        occurred_at: None,
+        data: hookdesk_engine::model::event::raw_data(&data),
+        workflow: None,
+        survey: None,
+        group: None,
+    }
 }
 
 /// Polls `check` until it yields a value or the deadline passes.
