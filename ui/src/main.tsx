@@ -7,6 +7,9 @@ import "./styles/controls.css";
 import "./styles/list.css";
 import "./styles/drawer.css";
 import "./styles/feedback.css";
+import "./styles/nav.css";
+import "./styles/logs.css";
+import "./styles/settings-page.css";
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element");

@@ -5,7 +5,10 @@ import { FeedbackProvider } from "../feedback/FeedbackProvider";
 import { ToastRegion } from "../feedback/ToastRegion";
 import { TroubleBanner } from "../feedback/TroubleBanner";
 import { appInfo } from "../ipc/commands";
+import { DirectDeliveriesPage } from "../logs/DirectDeliveriesPage";
+import { SettingsPage } from "../settingsPage/SettingsPage";
 import { WebhooksPage } from "../webhooks/WebhooksPage";
+import { AppNav, type Section } from "./AppNav";
 import { StartupError } from "./StartupError";
 
 type Startup =
@@ -13,6 +16,15 @@ type Startup =
 
 export function App() {
   const [startup, setStartup] = useState<Startup>({ state: "loading" });
+  const [section, setSection] = useState<Section>("webhooks");
+  // A section stays mounted once opened, so its state (an open panel, typed values, the
+  // scroll position) is still there on coming back.
+  const [opened, setOpened] = useState<ReadonlySet<Section>>(() => new Set(["webhooks"]));
+
+  function show(next: Section) {
+    setSection(next);
+    setOpened((all) => (all.has(next) ? all : new Set([...all, next])));
+  }
 
   useEffect(() => {
     appInfo().then(
@@ -31,7 +43,10 @@ export function App() {
     <FeedbackProvider>
       <div className="app">
         <TroubleBanner />
-        <WebhooksPage />
+        <AppNav current={section} onSelect={show} />
+        <WebhooksPage shown={section === "webhooks"} />
+        {opened.has("direct") && <DirectDeliveriesPage shown={section === "direct"} />}
+        {opened.has("settings") && <SettingsPage shown={section === "settings"} />}
         <ToastRegion />
       </div>
     </FeedbackProvider>

@@ -13,6 +13,7 @@ id?: string, type: string,
  */
 occurred_at?: string, 
 /**
- * A JSON object, at most 1 MiB serialised.
+ * A JSON object, at most 1 MiB serialised. Kept as the caller wrote it: checked, never
+ * parsed into a tree and written out again.
  */
 data: Record<string, unknown>, workflow?: string, survey?: string, group?: string, };

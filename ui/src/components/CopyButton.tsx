@@ -9,12 +9,21 @@ interface CopyButtonProps {
   /** What to copy; may have to be fetched first (a secret from the keyring). */
   text: () => string | Promise<string>;
   onError: (error: ErrorView) => void;
+  /** The visible text while not confirming; "Copy" unless given. */
+  caption?: string;
+  disabled?: boolean;
 }
 
 const CONFIRM_MS = 1500;
 
 /** Copies through the clipboard plugin and says "Copied" for a moment. */
-export function CopyButton({ label, text, onError }: CopyButtonProps) {
+export function CopyButton({
+  label,
+  text,
+  onError,
+  caption = "Copy",
+  disabled = false,
+}: CopyButtonProps) {
   const [copied, setCopied] = useState(false);
   const timer = useRef<number | undefined>(undefined);
 
@@ -37,9 +46,10 @@ export function CopyButton({ label, text, onError }: CopyButtonProps) {
         aria-label={label}
         title={label}
         onClick={() => void copy()}
+        disabled={disabled}
       >
         {copied ? <CheckIcon /> : <CopyIcon />}
-        <span aria-hidden="true">{copied ? "Copied" : "Copy"}</span>
+        <span aria-hidden="true">{copied ? "Copied" : caption}</span>
       </button>
       <span className="visually-hidden" role="status">
         {copied ? "Copied" : ""}

@@ -7,6 +7,8 @@ interface ModalDialogProps {
   actions: ReactNode;
   onCancel: () => void;
   role?: "dialog" | "alertdialog";
+  /** Room for a form with a code editor. */
+  wide?: boolean;
 }
 
 const FOCUSABLE =
@@ -22,6 +24,7 @@ export function ModalDialog({
   actions,
   onCancel,
   role = "dialog",
+  wide = false,
 }: ModalDialogProps) {
   const titleId = useId();
   const bodyId = useId();
@@ -65,7 +68,7 @@ export function ModalDialog({
     <div className="modal-backdrop">
       <div
         ref={panel}
-        className="modal"
+        className={wide ? "modal modal-wide" : "modal"}
         role={role}
         aria-modal="true"
         aria-labelledby={titleId}

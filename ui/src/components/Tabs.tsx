@@ -4,6 +4,9 @@ export interface TabDefinition {
   id: string;
   label: string;
   content: ReactNode;
+  /** Shown but not selectable; `hint` says why (its tooltip and description). */
+  disabled?: boolean;
+  hint?: string;
 }
 
 interface TabsProps {
@@ -14,25 +17,30 @@ interface TabsProps {
   onSelect: (id: string) => void;
 }
 
-/** WAI-ARIA tabs: arrow keys, Home and End move between tabs; only the chosen panel renders. */
+/**
+ * WAI-ARIA tabs: arrow keys, Home and End move between (enabled) tabs; only the chosen panel
+ * renders.
+ */
 export function Tabs({ label, tabs, selected, onSelect }: TabsProps) {
   const baseId = useId();
   const buttons = useRef<Array<HTMLButtonElement | null>>([]);
   const current = tabs.find((t) => t.id === selected) ?? tabs[0];
 
   function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
-    const index = tabs.findIndex((t) => t.id === current?.id);
+    const enabled = tabs.map((t, i) => ({ t, i })).filter(({ t }) => !t.disabled);
+    const index = enabled.findIndex(({ t }) => t.id === current?.id);
     let next: number;
-    if (event.key === "ArrowRight") next = (index + 1) % tabs.length;
-    else if (event.key === "ArrowLeft") next = (index - 1 + tabs.length) % tabs.length;
+    if (event.key === "ArrowRight") next = (index + 1) % enabled.length;
+    else if (event.key === "ArrowLeft") next = (index - 1 + enabled.length) % enabled.length;
     else if (event.key === "Home") next = 0;
-    else if (event.key === "End") next = tabs.length - 1;
+    else if (event.key === "End") next = enabled.length - 1;
     else return;
     event.preventDefault();
-    const tab = tabs[next];
+    const tab = enabled[next]?.t;
+    const position = enabled[next]?.i ?? 0;
     if (tab) {
       onSelect(tab.id);
-      buttons.current[next]?.focus();
+      buttons.current[position]?.focus();
     }
   }
 
@@ -54,7 +62,12 @@ export function Tabs({ label, tabs, selected, onSelect }: TabsProps) {
               aria-controls={`${baseId}-panel-${tab.id}`}
               tabIndex={isSelected ? 0 : -1}
               className="tab"
-              onClick={() => onSelect(tab.id)}
+              // aria-disabled rather than disabled: the hint's tooltip still shows.
+              aria-disabled={tab.disabled || undefined}
+              title={tab.hint}
+              onClick={() => {
+                if (!tab.disabled) onSelect(tab.id);
+              }}
             >
               {tab.label}
             </button>

@@ -139,3 +139,9 @@ export const ChevronIcon = (p: IconProps) => (
     <path d="M6 4l4 4-4 4" />
   </Icon>
 );
+
+export const PlayIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M5.5 3.5l7 4.5-7 4.5z" />
+  </Icon>
+);

@@ -1,12 +1,22 @@
 // One typed function per Tauri command. Argument keys are camelCase: Tauri v2 maps them to the
 // Rust snake_case parameters (`existingId` → `existing_id`).
 import { invoke } from "@tauri-apps/api/core";
+import type { ApiInfo } from "../bindings/ApiInfo";
 import type { AppInfo } from "../bindings/AppInfo";
+import type { AttemptDetail } from "../bindings/AttemptDetail";
+import type { AttemptSummary } from "../bindings/AttemptSummary";
+import type { CustomEventTypeInput } from "../bindings/CustomEventTypeInput";
+import type { EngineSettings } from "../bindings/EngineSettings";
 import type { EventType } from "../bindings/EventType";
 import type { FormCheck } from "../bindings/FormCheck";
 import type { ImportReport } from "../bindings/ImportReport";
 import type { KeyringStatus } from "../bindings/KeyringStatus";
+import type { LogFilter } from "../bindings/LogFilter";
+import type { LogScope } from "../bindings/LogScope";
+import type { TestRequest } from "../bindings/TestRequest";
+import type { TestResult } from "../bindings/TestResult";
 import type { Webhook } from "../bindings/Webhook";
+import type { WebhookActivity } from "../bindings/WebhookActivity";
 import type { WebhookInput } from "../bindings/WebhookInput";
 import { toErrorView } from "./errors";
 
@@ -56,3 +66,46 @@ export const exportConfig = (includeSecrets: boolean) =>
 
 /** Rust opens the file dialog; `null` when the user cancels it. */
 export const importConfig = () => call<ImportReport | null>("import_config");
+
+// Test, logs and activity.
+
+/** Sends a sample event with the form as it is now, saved or not. */
+export const sendTest = (request: TestRequest) => call<TestResult>("send_test", { request });
+
+/** Attempts, newest first (limit ≤ 500); page older ones with `filter.before`. */
+export const listLogs = (scope: LogScope, filter: LogFilter, limit: number) =>
+  call<AttemptSummary[]>("list_logs", { scope, filter, limit });
+
+export const countLogs = (scope: LogScope, filter: LogFilter) =>
+  call<number>("count_logs", { scope, filter });
+
+export const getAttempt = (id: string) => call<AttemptDetail>("get_attempt", { id });
+
+/** A new delivery of the same event; returns its id. */
+export const resend = (deliveryId: string) => call<string>("resend", { deliveryId });
+
+export const curlCommand = (attemptId: string, includeSecrets: boolean) =>
+  call<string>("curl_command", { attemptId, includeSecrets });
+
+/** Per webhook id: its newest attempt and how many deliveries wait. */
+export const webhookActivity = () =>
+  call<Partial<Record<string, WebhookActivity>>>("webhook_activity");
+
+// The Settings page.
+
+export const engineSettings = () => call<EngineSettings>("engine_settings");
+
+/** Saves, then moves, starts or stops the Events API to match. */
+export const updateEngineSettings = (settings: EngineSettings) =>
+  call<EngineSettings>("update_engine_settings", { settings });
+
+export const apiInfo = () => call<ApiInfo>("api_info");
+
+export const apiToken = () => call<string>("api_token");
+
+export const regenerateApiToken = () => call<string>("regenerate_api_token");
+
+export const saveEventType = (input: CustomEventTypeInput) =>
+  call<EventType>("save_event_type", { input });
+
+export const deleteEventType = (name: string) => call<null>("delete_event_type", { name });

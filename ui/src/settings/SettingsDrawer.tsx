@@ -1,12 +1,17 @@
 import { useEffect, useEffectEvent, useRef, useState, type RefObject } from "react";
 import type { EventType } from "../bindings/EventType";
 import type { Webhook } from "../bindings/Webhook";
+import type { WebhookActivity } from "../bindings/WebhookActivity";
 import { CloseIcon, ErrorIcon } from "../components/icons";
 import { StatusBadge } from "../components/StatusBadge";
 import { Switch } from "../components/Switch";
 import { Tabs, type TabDefinition } from "../components/Tabs";
 import { GeneralInformationTab } from "./GeneralInformationTab";
+import { TestControls } from "./TestControls";
+import { TestResultPanel } from "./TestResultPanel";
 import { useWebhookEditor } from "./useWebhookEditor";
+import { useWebhookTest } from "./useWebhookTest";
+import { WebhookLogsTab } from "./WebhookLogsTab";
 
 interface SettingsDrawerProps {
   /** The webhook to edit as it was when opened; null for a new one. */
@@ -14,6 +19,12 @@ interface SettingsDrawerProps {
   /** The list's current copy of it (undefined while unknown, null when gone). */
   latest: Webhook | null | undefined;
   catalog: readonly EventType[] | null;
+  /** Its last attempt and queue (saved webhooks). */
+  activity: WebhookActivity | undefined;
+  /** Asks the engine for the queue lengths again (new events queue without a notice). */
+  onRefreshActivity: () => void;
+  /** Reactivates a paused webhook; resolves to it as it now is, or null when that failed. */
+  onResume: (webhook: Webhook) => Promise<Webhook | null>;
   /** Kept current with whether the form has unsaved changes (read by the close guard). */
   dirtyRef: RefObject<boolean>;
   onClose: () => void;
@@ -25,19 +36,25 @@ const NO_CATALOG: readonly EventType[] = [];
 
 /**
  * The settings panel: a drawer over the list (which stays put, scroll and all). Its header
- * holds the actions (Test joins them later); its body holds the tabs (Logs joins later).
+ * holds the actions, Test among them; its body holds the tabs (Logs once it is saved).
  */
 export function SettingsDrawer({
   initial,
   latest,
   catalog,
+  activity,
+  onRefreshActivity,
+  onResume,
   dirtyRef,
   onClose,
   onSaved,
   onDeleted,
 }: SettingsDrawerProps) {
   const editor = useWebhookEditor({ initial, latest, catalog: catalog ?? NO_CATALOG, onSaved });
+  const test = useWebhookTest(editor);
   const [tab, setTab] = useState("general");
+  const [logsOpenId, setLogsOpenId] = useState<string | null>(null);
+  const [resuming, setResuming] = useState(false);
   const panel = useRef<HTMLElement>(null);
   const heading = useRef<HTMLHeadingElement>(null);
   const { saved } = editor;
@@ -80,13 +97,49 @@ export function SettingsDrawer({
     return () => window.removeEventListener("keydown", onKeyDown);
   }, []);
 
+  async function resume() {
+    if (!saved) return;
+    setResuming(true);
+    const resumed = await onResume(saved);
+    setResuming(false);
+    if (resumed) editor.applyResumed(resumed);
+  }
+
   const tabs: TabDefinition[] = [
     {
       id: "general",
       label: "General information",
       content: <GeneralInformationTab editor={editor} catalog={catalog} onDeleted={onDeleted} />,
     },
+    {
+      id: "logs",
+      label: "Logs",
+      disabled: !saved,
+      hint: saved ? undefined : "Save the webhook first: its deliveries are logged once it exists.",
+      content: saved && (
+        <WebhookLogsTab
+          webhook={saved}
+          catalog={catalog ?? NO_CATALOG}
+          activity={activity}
+          onShown={onRefreshActivity}
+          openAttemptId={logsOpenId}
+        />
+      ),
+    },
   ];
+  const resumeButton = saved?.status === "paused" && (
+    <button
+      type="button"
+      className="button"
+      aria-label={`Resume ${saved.name}`}
+      disabled={resuming}
+      aria-busy={resuming || undefined}
+      title="Reactivate it; the held deliveries go out in order"
+      onClick={() => void resume()}
+    >
+      Resume
+    </button>
+  );
 
   const title = saved ? saved.name : "New webhook";
   return (
@@ -102,6 +155,7 @@ export function SettingsDrawer({
           </p>
         </div>
         <div className="drawer-actions">
+          {resumeButton}
           <Switch label="Active" checked={editor.form.active} onChange={editor.setActive} />
           {editor.dirty && editor.problemCount > 0 && (
             <button
@@ -118,6 +172,11 @@ export function SettingsDrawer({
                 : `${editor.problemCount} fields to fix`}
             </button>
           )}
+          <TestControls
+            test={test}
+            triggers={editor.input.events}
+            catalog={catalog ?? NO_CATALOG}
+          />
           <button
             type="button"
             className="button button-primary"
@@ -142,9 +201,20 @@ export function SettingsDrawer({
       {saved && saved.status !== "active" && saved.status_reason && (
         <p className="drawer-status-note">
           <StatusBadge status={saved.status} reason={saved.status_reason} showReason={false} />{" "}
-          {saved.status_reason} Turn on Active and save to resume deliveries.
+          {saved.status_reason}{" "}
+          {saved.status === "paused"
+            ? "New events are held in its queue; Resume releases them in order."
+            : "Turn on Active and save to resume deliveries."}
         </p>
       )}
+      <TestResultPanel
+        state={test.state}
+        onDismiss={test.dismiss}
+        onShowInLogs={(attemptId) => {
+          setLogsOpenId(attemptId);
+          setTab("logs");
+        }}
+      />
       {editor.deletedElsewhere && (
         <p className="drawer-error" role="alert">
           <ErrorIcon /> This webhook was deleted elsewhere (by the command line, the Events API or
@@ -156,7 +226,8 @@ export function SettingsDrawer({
           <ErrorIcon /> Saving failed: {editor.panelError} Your changes are still here; try again.
         </p>
       )}
-      <div className="drawer-body">
+      {/* The Logs tab scrolls its own rows: the body then fits the drawer instead. */}
+      <div className={tab === "logs" && saved ? "drawer-body drawer-body-fit" : "drawer-body"}>
         <Tabs label="Webhook settings" tabs={tabs} selected={tab} onSelect={setTab} />
       </div>
     </aside>

@@ -230,6 +230,8 @@ export function useWebhookEditor({ initial, latest, catalog, onSaved }: EditorOp
 
   return {
     form,
+    /** The form as the engine takes it (what Save and Test send). */
+    input,
     saved,
     isNew,
     dirty,
@@ -283,6 +285,32 @@ export function useWebhookEditor({ initial, latest, catalog, onSaved }: EditorOp
     applySavedChange: (webhook: Webhook) => {
       setSaved(webhook);
       setSeenLatest(webhook);
+    },
+    /** Field errors from another action (Test): shown under their fields until edited. */
+    applyFieldErrors: (fields: readonly FieldError[]) => {
+      setSaveErrors((errors) => [
+        ...errors.filter((e) => !fields.some((f) => f.field === e.field)),
+        ...fields,
+      ]);
+      // Shown at once (not through markTouched, which clears errors of the fields it touches).
+      const keys = fields.map((f) => touchKeyOf(fieldKey(f.field), form.headers));
+      setTouched((all) => new Set([...all, ...keys]));
+    },
+    /**
+     * The webhook was reactivated from the panel: the saved copy and the Active toggle follow,
+     * and other edits stay as they are (a later Save must not pause it again).
+     */
+    applyResumed: (webhook: Webhook) => {
+      setSaved(webhook);
+      setSeenLatest(webhook);
+      if (dirty) {
+        setForm((f) => ({ ...f, active: webhook.active }));
+        setBaseline((b) => ({ ...b, active: webhook.active }));
+      } else {
+        const next = formFromWebhook(webhook);
+        setForm(next);
+        setBaseline(next);
+      }
     },
   };
 }

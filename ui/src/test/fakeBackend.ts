@@ -1,7 +1,12 @@
 // An in-memory stand-in for the Rust commands, behind Tauri's own IPC mock: components run
 // unchanged, talking through src/ipc exactly as they do in the app. It keeps the engine's
 // rules that the panel relies on (code suggestion, masking, header update semantics).
+import type { ApiInfo } from "../bindings/ApiInfo";
+import type { Attempt } from "../bindings/Attempt";
+import type { AttemptSummary } from "../bindings/AttemptSummary";
+import type { CustomEventTypeInput } from "../bindings/CustomEventTypeInput";
 import type { DeliverySettings } from "../bindings/DeliverySettings";
+import type { EngineSettings } from "../bindings/EngineSettings";
 import type { ErrorView } from "../bindings/ErrorView";
 import type { EventType } from "../bindings/EventType";
 import type { FieldError } from "../bindings/FieldError";
@@ -9,7 +14,12 @@ import type { FieldWarning } from "../bindings/FieldWarning";
 import type { FormCheck } from "../bindings/FormCheck";
 import type { ImportReport } from "../bindings/ImportReport";
 import type { KeyringStatus } from "../bindings/KeyringStatus";
+import type { LogFilter } from "../bindings/LogFilter";
+import type { LogScope } from "../bindings/LogScope";
+import type { TestRequest } from "../bindings/TestRequest";
+import type { TestResult } from "../bindings/TestResult";
 import type { Webhook } from "../bindings/Webhook";
+import type { WebhookActivity } from "../bindings/WebhookActivity";
 import type { WebhookInput } from "../bindings/WebhookInput";
 
 export const MASK = "••••••";
@@ -86,6 +96,61 @@ export function makeWebhook(partial: Partial<Webhook> & { name: string }): Webho
   };
 }
 
+/** The number in an `att_…` / `dlv_…` id (the engine's keyset order). */
+export const idNumber = (id: string) => Number(id.replace(/^[a-z]+_/, ""));
+
+let attemptCounter = 0;
+
+/** A logged attempt with its request and response; ids count up, so later ones are newer. */
+export function makeAttempt(partial: Partial<Attempt> = {}): Attempt {
+  attemptCounter += 1;
+  const n = attemptCounter;
+  return {
+    id: `att_${n}`,
+    delivery_id: `dlv_${n}`,
+    event_id: `evt_${n.toString().padStart(6, "0")}`,
+    event_type: "task.created",
+    webhook_id: null,
+    webhook_code: null,
+    attempt: 1,
+    attempts: 3,
+    result: "success",
+    status_code: 200,
+    error_kind: null,
+    error: null,
+    duration_ms: 42,
+    executed_at: new Date(Date.UTC(2026, 10, 24, 9, 0, n)).toISOString(),
+    test: false,
+    kind: "event",
+    request: {
+      method: "POST",
+      url: "https://example.com/hooks",
+      headers: { "content-type": "application/json", "webhook-id": `evt_${n}` },
+      body: `{"id":"evt_${n}","type":"task.created","data":{}}`,
+    },
+    response: { headers: { "content-type": "text/plain" }, body: "ok", truncated: false },
+    ...partial,
+  };
+}
+
+export function summaryOf(attempt: Attempt): AttemptSummary {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  const { request, response, ...summary } = attempt;
+  return summary;
+}
+
+function matchesLog(a: AttemptSummary, scope: LogScope, filter: LogFilter, body: string): boolean {
+  if (scope.kind === "webhook" && a.webhook_id !== scope.id) return false;
+  if (scope.kind === "direct" && a.webhook_id !== null) return false;
+  if (filter.result !== undefined && a.result !== filter.result) return false;
+  if (filter.event_type !== undefined && a.event_type !== filter.event_type) return false;
+  const at = Date.parse(a.executed_at);
+  if (filter.from_ms !== undefined && at < filter.from_ms) return false;
+  if (filter.to_ms !== undefined && at >= filter.to_ms) return false;
+  if (filter.search && !body.includes(filter.search)) return false;
+  return true;
+}
+
 interface Call {
   cmd: string;
   args: Record<string, unknown>;
@@ -102,6 +167,34 @@ export class FakeBackend {
   exportResult: string | null = null;
   importResult: ImportReport | null = null;
   calls: Call[] = [];
+  /** Logged attempts (any order: queries sort them newest first by id). */
+  logs: Attempt[] = [];
+  /**
+   * Pretends to hold this many more attempts (`att_1` … `att_<n>`, all for every scope and
+   * filter) without keeping them: enough to prove the Logs tab never asks for them all.
+   */
+  syntheticLogs = 0;
+  activity: Record<string, WebhookActivity> = {};
+  testResult: TestResult = {
+    result: "success",
+    status_code: 200,
+    duration_ms: 87,
+    error_kind: null,
+    error: null,
+    response_excerpt: '{"received":true}',
+    response_truncated: false,
+    event_id: "evt_test000001",
+    attempt_id: null,
+  };
+  settings: EngineSettings = {
+    log_retention_days: 30,
+    allow_private_targets: true,
+    events_api_enabled: true,
+    events_api_port: 7717,
+  };
+  apiToken = "hdk_Zm9vYmFyYmF6cXV4";
+  apiError: string | null = null;
+  resendCounter = 100;
   /** Makes the next call of a command reject with this error. */
   failures = new Map<string, ErrorView>();
   private clock = 0;
@@ -170,12 +263,154 @@ export class FakeBackend {
         return this.exportResult;
       case "import_config":
         return this.importResult;
+      case "send_test":
+        return this.sendTest(args.request as TestRequest);
+      case "list_logs":
+        return this.listLogs(
+          args.scope as LogScope,
+          args.filter as LogFilter,
+          args.limit as number,
+        );
+      case "count_logs":
+        return this.countLogs(args.scope as LogScope, args.filter as LogFilter);
+      case "get_attempt": {
+        const attempt = this.logs.find((a) => a.id === args.id);
+        if (!attempt)
+          throw {
+            kind: "not_found",
+            message: `There is no attempt ${args.id as string}.`,
+            fields: [],
+          };
+        const delivery_attempts = this.logs
+          .filter((a) => a.delivery_id === attempt.delivery_id)
+          .sort((a, b) => idNumber(a.id) - idNumber(b.id))
+          .map(summaryOf);
+        return structuredClone({ attempt, delivery_attempts });
+      }
+      case "resend":
+        this.resendCounter += 1;
+        return `dlv_${this.resendCounter}`;
+      case "curl_command": {
+        const attempt = this.logs.find((a) => a.id === args.attemptId);
+        if (!attempt) throw { kind: "not_found", message: "There is no such attempt.", fields: [] };
+        const secret = args.includeSecrets ? "real" : MASK;
+        return `curl -X POST '${attempt.request.url}' -H 'Authorization: ${secret}' --data-raw '${attempt.request.body}'`;
+      }
+      case "webhook_activity":
+        return structuredClone(this.activity);
+      case "engine_settings":
+        return { ...this.settings };
+      case "update_engine_settings": {
+        const next = args.settings as EngineSettings;
+        if (next.log_retention_days < 1 || next.log_retention_days > 3650)
+          throw invalid([
+            { field: "log_retention_days", message: "Keep logs between 1 and 3650 days." },
+          ]);
+        this.settings = { ...next };
+        return { ...this.settings };
+      }
+      case "api_info":
+        return this.apiInfo();
+      case "api_token":
+        return this.apiToken;
+      case "regenerate_api_token":
+        this.apiToken = `hdk_regenerated${this.calls.length}`;
+        return this.apiToken;
+      case "save_event_type":
+        return this.saveEventType(args.input as CustomEventTypeInput);
+      case "delete_event_type":
+        this.catalog = this.catalog.filter((t) => t.builtin || t.name !== args.name);
+        return null;
       case "plugin:clipboard-manager|write_text":
         this.clipboard = args.text as string;
         return null;
       default:
         throw `unknown command ${cmd}`;
     }
+  }
+
+  /** Adds attempts to the logs; returns them. */
+  log(...attempts: Attempt[]): Attempt[] {
+    this.logs.push(...attempts);
+    return attempts;
+  }
+
+  private sendTest(request: TestRequest): TestResult {
+    const url = request.input.url.trim();
+    try {
+      new URL(url);
+    } catch {
+      throw invalid([{ field: "url", message: "Enter an absolute http or https URL." }]);
+    }
+    return { ...this.testResult };
+  }
+
+  private listLogs(scope: LogScope, filter: LogFilter, limit: number): AttemptSummary[] {
+    const before = filter.before === undefined ? Infinity : idNumber(filter.before);
+    const stored = this.logs
+      .filter((a) => idNumber(a.id) < before && matchesLog(a, scope, filter, a.request.body))
+      .sort((a, b) => idNumber(b.id) - idNumber(a.id))
+      .slice(0, limit)
+      .map(summaryOf);
+    if (this.syntheticLogs === 0 || stored.length >= limit) return structuredClone(stored);
+    const rows: AttemptSummary[] = [...stored];
+    for (let n = Math.min(before - 1, this.syntheticLogs); n >= 1 && rows.length < limit; n--) {
+      rows.push({
+        id: `att_${n}`,
+        delivery_id: `dlv_${n}`,
+        event_id: `evt_synthetic${n}`,
+        event_type: "task.created",
+        webhook_id: scope.kind === "webhook" ? scope.id : null,
+        webhook_code: null,
+        attempt: 1,
+        attempts: 3,
+        result: "success",
+        status_code: 200,
+        error_kind: null,
+        error: null,
+        duration_ms: 10,
+        executed_at: new Date(Date.UTC(2026, 0, 1) + n * 1000).toISOString(),
+        test: false,
+        kind: "event",
+      });
+    }
+    return rows;
+  }
+
+  private countLogs(scope: LogScope, filter: LogFilter): number {
+    const stored = this.logs.filter((a) => matchesLog(a, scope, filter, a.request.body));
+    return stored.length + this.syntheticLogs;
+  }
+
+  private apiInfo(): ApiInfo {
+    const on = this.settings.events_api_enabled && this.apiError === null;
+    const url = on ? `http://127.0.0.1:${this.settings.events_api_port}` : null;
+    const example = (token: string) =>
+      `curl -X POST '${url}/v1/events' \\\n  -H 'Authorization: Bearer ${token}' \\\n  --data-raw '{"type": "task.created"}'`;
+    return {
+      url,
+      error: this.settings.events_api_enabled ? this.apiError : null,
+      example: url ? example(MASK) : null,
+      example_with_token: url ? example(this.apiToken) : null,
+    };
+  }
+
+  private saveEventType(input: CustomEventTypeInput): EventType {
+    const name = input.name.trim();
+    if (!/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/.test(name))
+      throw invalid([{ field: "name", message: `'${name}' is not an event type name.` }]);
+    if (typeof input.sample !== "object" || input.sample === null || Array.isArray(input.sample))
+      throw invalid([{ field: "sample", message: "The sample payload must be a JSON object." }]);
+    const type: EventType = {
+      name,
+      entity: "Custom",
+      label: name,
+      description: input.description.trim(),
+      sample: input.sample,
+      builtin: false,
+    };
+    this.catalog = [...this.catalog.filter((t) => t.name !== name), type];
+    return type;
   }
 
   private tick(): string {

@@ -1,6 +1,8 @@
 import { useEffect, useEffectEvent } from "react";
 
 interface Shortcuts {
+  /** False while the page is not the one shown. */
+  enabled?: boolean;
   onNew: () => void;
   onFocusSearch: () => void;
   onEscape: () => void;
@@ -27,7 +29,7 @@ function isTextEntry(element: Element | null): boolean {
 /** `N` new webhook, `/` search, `Esc` close the panel. Dialogs handle their own Escape. */
 export function useGlobalShortcuts(shortcuts: Shortcuts) {
   const handle = useEffectEvent((event: KeyboardEvent) => {
-    if (event.defaultPrevented || event.isComposing) return;
+    if (event.defaultPrevented || event.isComposing || shortcuts.enabled === false) return;
     if (event.key === "Escape") {
       shortcuts.onEscape();
       return;

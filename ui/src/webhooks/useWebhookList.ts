@@ -46,7 +46,7 @@ export function useWebhookList() {
     reloadCatalog();
     return onNotice((notice) => {
       if (notice.kind === "webhooks_changed") reloadWebhooks();
-      else reloadCatalog();
+      else if (notice.kind === "catalog_changed") reloadCatalog();
     });
   }, [reloadWebhooks, reloadCatalog]);
 

@@ -1,10 +1,12 @@
 import type { ReactNode } from "react";
 import type { EventType } from "../bindings/EventType";
 import type { Webhook } from "../bindings/Webhook";
-import { PenIcon } from "../components/icons";
+import { PenIcon, PlayIcon } from "../components/icons";
 import { StatusBadge } from "../components/StatusBadge";
+import { LastDeliveryCell } from "./LastDeliveryCell";
 import { SelectAllCheckbox } from "./SelectAllCheckbox";
 import { summarizeTriggers } from "./triggerSummary";
+import type { ActivityMap } from "./useWebhookActivity";
 
 /** What a cell may need besides its webhook. */
 export interface TableContext {
@@ -14,6 +16,12 @@ export interface TableContext {
   onToggle: (id: string, on: boolean) => void;
   onToggleAll: (on: boolean) => void;
   onEdit: (webhook: Webhook) => void;
+  /** Each webhook's last attempt and queue, by id. */
+  activity: ActivityMap;
+  /** Reactivates a paused webhook (its held deliveries go out in order). */
+  onResume: (webhook: Webhook) => void;
+  /** For relative times. */
+  now: number;
 }
 
 export interface WebhookColumn {
@@ -24,7 +32,7 @@ export interface WebhookColumn {
 }
 
 /**
- * The table's columns, in order. A new column (the last delivery, later) is one more entry.
+ * The table's columns, in order. A new column is one more entry.
  */
 export const WEBHOOK_COLUMNS: WebhookColumn[] = [
   {
@@ -79,7 +87,27 @@ export const WEBHOOK_COLUMNS: WebhookColumn[] = [
   {
     id: "status",
     header: () => "Status",
-    cell: (w) => <StatusBadge status={w.status} reason={w.status_reason} />,
+    cell: (w, c) => (
+      <div className="status-cell">
+        <StatusBadge status={w.status} reason={w.status_reason} />
+        {w.status === "paused" && (
+          <button
+            type="button"
+            className="icon-button resume-button"
+            aria-label={`Resume ${w.name}`}
+            title="Resume: reactivate it; the held deliveries go out in order"
+            onClick={() => c.onResume(w)}
+          >
+            <PlayIcon />
+          </button>
+        )}
+      </div>
+    ),
+  },
+  {
+    id: "last",
+    header: () => "Last delivery",
+    cell: (w, c) => <LastDeliveryCell activity={c.activity[w.id]} status={w.status} now={c.now} />,
   },
   {
     id: "edit",

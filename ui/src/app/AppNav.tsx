@@ -1,0 +1,34 @@
+export type Section = "webhooks" | "direct" | "settings";
+
+const ITEMS: ReadonlyArray<{ id: Section; label: string }> = [
+  { id: "webhooks", label: "Webhooks" },
+  { id: "direct", label: "Direct deliveries" },
+  { id: "settings", label: "Settings" },
+];
+
+interface AppNavProps {
+  current: Section;
+  onSelect: (section: Section) => void;
+}
+
+/** The slim bar at the top: the app's sections. */
+export function AppNav({ current, onSelect }: AppNavProps) {
+  return (
+    <nav className="app-nav" aria-label="Sections">
+      <span className="app-name" aria-hidden="true">
+        Hookdesk
+      </span>
+      {ITEMS.map((item) => (
+        <button
+          key={item.id}
+          type="button"
+          className="app-nav-item"
+          aria-current={item.id === current ? "page" : undefined}
+          onClick={() => onSelect(item.id)}
+        >
+          {item.label}
+        </button>
+      ))}
+    </nav>
+  );
+}

@@ -1,0 +1,122 @@
+import { useEffect, useId, useRef, type KeyboardEvent } from "react";
+import { CloseIcon, ErrorIcon, WarningIcon } from "../components/icons";
+import { ResultBadge, TestBadge } from "../components/ResultBadge";
+import { AttemptActions } from "./AttemptActions";
+import { BodyView } from "./BodyView";
+import { AttemptFacts } from "./AttemptFacts";
+import { DeliveryAttempts } from "./DeliveryAttempts";
+import { HeadersTable } from "./HeadersTable";
+import { useAttemptDetail } from "./useAttemptDetail";
+
+interface AttemptDetailPanelProps {
+  attemptId: string;
+  onSelect: (id: string) => void;
+  onClose: () => void;
+}
+
+/** The request and response of one attempt, its timings and error, and its delivery's attempts. */
+export function AttemptDetailPanel({ attemptId, onSelect, onClose }: AttemptDetailPanelProps) {
+  const detail = useAttemptDetail(attemptId);
+  const titleId = useId();
+  const heading = useRef<HTMLHeadingElement>(null);
+
+  useEffect(() => {
+    heading.current?.focus();
+  }, []);
+
+  function onKeyDown(event: KeyboardEvent<HTMLElement>) {
+    if (event.key === "Escape") {
+      // Closes the detail only, not the panel around it.
+      event.stopPropagation();
+      event.preventDefault();
+      onClose();
+    }
+  }
+
+  const attempt = detail.detail?.attempt ?? null;
+  return (
+    <section
+      className="attempt-detail"
+      aria-labelledby={titleId}
+      data-testid="attempt-detail"
+      aria-busy={detail.status === "loading" || undefined}
+      onKeyDown={onKeyDown}
+    >
+      <header className="attempt-detail-header">
+        <h3 id={titleId} ref={heading} tabIndex={-1} className="attempt-detail-title">
+          {attempt
+            ? `Attempt ${attempt.attempt}/${attempt.attempts} · ${attempt.event_type}`
+            : "Attempt"}
+        </h3>
+        {attempt && <ResultBadge result={attempt.result} />}
+        {attempt?.test && <TestBadge />}
+        <button
+          type="button"
+          className="icon-button attempt-detail-close"
+          aria-label="Close details"
+          title="Back to the list (Esc)"
+          onClick={onClose}
+        >
+          <CloseIcon />
+        </button>
+      </header>
+      {detail.status === "failed" && (
+        <p className="drawer-error" role="alert">
+          <ErrorIcon /> This attempt could not be loaded: {detail.error.message}{" "}
+          <button type="button" className="link-button" onClick={detail.retry}>
+            Try again
+          </button>
+        </p>
+      )}
+      {attempt && detail.detail && (
+        <div className="attempt-detail-body">
+          <AttemptActions attempt={attempt} />
+          {attempt.error && (
+            <p className="attempt-error">
+              <ErrorIcon />
+              <span>
+                <strong>{attempt.error_kind ?? "Error"}:</strong> {attempt.error}
+              </span>
+            </p>
+          )}
+          <AttemptFacts attempt={attempt} />
+          <section className="detail-section" aria-label="Request">
+            <h4 className="subsection-title">Request</h4>
+            <p className="request-line mono">
+              <strong>{attempt.request.method}</strong> {attempt.request.url}
+            </p>
+            <HeadersTable caption="Request headers" headers={attempt.request.headers} />
+            <BodyView label="Request body" body={attempt.request.body} pretty />
+          </section>
+          <section className="detail-section" aria-label="Response">
+            <h4 className="subsection-title">Response</h4>
+            {attempt.response === null ? (
+              <p className="muted">No response was received.</p>
+            ) : (
+              <>
+                <p className="request-line mono">
+                  <strong>{attempt.status_code ?? "—"}</strong>
+                </p>
+                <HeadersTable caption="Response headers" headers={attempt.response.headers} />
+                {attempt.response.truncated && (
+                  <p className="truncated-note">
+                    <WarningIcon /> The response was longer: only its first 64 KiB were kept.
+                  </p>
+                )}
+                <BodyView label="Response body" body={attempt.response.body} />
+              </>
+            )}
+          </section>
+          <section className="detail-section" aria-label="Attempts of this delivery">
+            <h4 className="subsection-title">Attempts of this delivery</h4>
+            <DeliveryAttempts
+              attempts={detail.detail.delivery_attempts}
+              currentId={attempt.id}
+              onSelect={onSelect}
+            />
+          </section>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,158 @@
+import { useEffect, useLayoutEffect, useRef, type ReactNode } from "react";
+import type { AttemptSummary } from "../bindings/AttemptSummary";
+import type { ErrorView } from "../bindings/ErrorView";
+import { LogRow } from "./LogRow";
+import { useVirtualRows } from "./useVirtualRows";
+
+/** Every row has this height (the stylesheet's `.log-row` agrees). */
+export const ROW_HEIGHT = 34;
+/** Ask for the next page while this many loaded rows are still below the rendered ones. */
+const PREFETCH_ROWS = 60;
+
+const COLUMNS = ["Result", "Execution date", "Event type", "Status", "Duration", "Attempt"];
+
+interface LogListProps {
+  label: string;
+  rows: readonly AttemptSummary[];
+  total: number | null;
+  status: "loading" | "ready" | "failed";
+  error: ErrorView | null;
+  hasMore: boolean;
+  loadingMore: boolean;
+  moreError: ErrorView | null;
+  loadMore: () => void;
+  onRetry: () => void;
+  live: { seq: number; added: number };
+  openId: string | null;
+  onOpen: (attempt: AttemptSummary, button: HTMLButtonElement) => void;
+  labels: ReadonlyMap<string, string>;
+  /** What the list says when it has no rows. */
+  empty: ReactNode;
+  /** A fixed height for the scrolling area (tests); measured otherwise. */
+  viewportHeight?: number;
+}
+
+/**
+ * The attempts as a virtual table: fixed-height rows, only those in view (plus a few) in the
+ * DOM, and the next page fetched (`before` the oldest row) as the user scrolls near the end.
+ */
+export function LogList({
+  label,
+  rows,
+  total,
+  status,
+  error,
+  hasMore,
+  loadingMore,
+  moreError,
+  loadMore,
+  onRetry,
+  live,
+  openId,
+  onOpen,
+  labels,
+  empty,
+  viewportHeight,
+}: LogListProps) {
+  const viewport = useRef<HTMLDivElement>(null);
+  const { start, end, totalHeight } = useVirtualRows(viewport, {
+    count: rows.length,
+    rowHeight: ROW_HEIGHT,
+    viewportHeight,
+  });
+
+  useEffect(() => {
+    if (status === "ready" && hasMore && !moreError && end >= rows.length - PREFETCH_ROWS) {
+      loadMore();
+    }
+  }, [status, hasMore, moreError, end, rows.length, loadMore]);
+
+  // New filters start from the top.
+  const restarting = status === "loading" && rows.length === 0;
+  useLayoutEffect(() => {
+    if (restarting && viewport.current) viewport.current.scrollTop = 0;
+  }, [restarting]);
+
+  // Rows put on top while the user reads further down must not push what they read away.
+  useLayoutEffect(() => {
+    const element = viewport.current;
+    if (element && live.added > 0 && element.scrollTop > 0) {
+      element.scrollTop += live.added * ROW_HEIGHT;
+    }
+  }, [live]);
+
+  let message: ReactNode = null;
+  if (status === "loading" && rows.length === 0) {
+    message = (
+      <div className="log-loading" aria-hidden="true">
+        {[0, 1, 2, 3].map((i) => (
+          <div key={i} className="loading-row log-loading-row" />
+        ))}
+      </div>
+    );
+  } else if (status === "failed") {
+    message = (
+      <div className="log-message" role="alert">
+        <p>The logs could not be loaded: {error?.message}</p>
+        <button type="button" className="button button-small" onClick={onRetry}>
+          Try again
+        </button>
+      </div>
+    );
+  } else if (status === "ready" && rows.length === 0) {
+    message = <div className="log-message">{empty}</div>;
+  }
+
+  return (
+    <div
+      className="log-table"
+      role="table"
+      aria-label={label}
+      aria-rowcount={(total ?? rows.length) + 1}
+      aria-busy={status === "loading" || undefined}
+    >
+      <div ref={viewport} className="log-viewport">
+        <div role="rowgroup" className="log-head">
+          <div role="row" aria-rowindex={1} className="log-row log-head-row">
+            {COLUMNS.map((column) => (
+              <div key={column} role="columnheader">
+                {column}
+              </div>
+            ))}
+            <div role="columnheader">
+              <span className="visually-hidden">Details</span>
+            </div>
+          </div>
+        </div>
+        <div role="rowgroup" className="log-canvas" style={{ height: totalHeight }}>
+          {rows.slice(start, end).map((attempt, i) => (
+            <LogRow
+              key={attempt.id}
+              attempt={attempt}
+              index={start + i}
+              top={(start + i) * ROW_HEIGHT}
+              open={attempt.id === openId}
+              onOpen={onOpen}
+              label={labels.get(attempt.event_type)}
+            />
+          ))}
+        </div>
+        {message}
+        {(loadingMore || moreError) && (
+          <div className="log-more" role="status">
+            {moreError ? (
+              <>
+                Older attempts could not be loaded: {moreError.message}{" "}
+                <button type="button" className="link-button" onClick={loadMore}>
+                  Try again
+                </button>
+              </>
+            ) : (
+              "Loading older attempts…"
+            )}
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,270 @@
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+import type { LogFilter } from "../bindings/LogFilter";
+import { backend, makeAttempt, makeWebhook, summaryOf } from "../test/fakeBackend";
+import { lastOf } from "../test/lastOf";
+import { sendNotice } from "../test/notices";
+import { openWebhookLogs, viewportOf } from "../test/openLogs";
+import { renderApp } from "../test/renderApp";
+
+const rows = () => screen.queryAllByTestId("log-row");
+const listFilters = () => backend.callsOf("list_logs").map((c) => c.filter as LogFilter);
+
+describe("the Logs tab", () => {
+  it("is offered only once the webhook is saved", async () => {
+    const { user } = await renderApp();
+    await user.click(screen.getAllByRole("button", { name: "Create webhook" })[0]!);
+    const drawer = await screen.findByRole("dialog", { name: "New webhook" });
+    const tab = within(drawer).getByRole("tab", { name: "Logs" });
+    expect(tab).toHaveAttribute("aria-disabled", "true");
+    await user.click(tab);
+    expect(tab).toHaveAttribute("aria-selected", "false");
+    expect(backend.callsOf("list_logs")).toEqual([]);
+  });
+
+  it("shows one row per attempt, newest first, with the spec's columns and the test badge", async () => {
+    const [hook] = backend.seed(makeWebhook({ name: "Orders" }));
+    backend.log(
+      makeAttempt({
+        webhook_id: hook!.id,
+        result: "failed",
+        status_code: null,
+        error_kind: "timeout",
+        error: "timed out after 30 s",
+        attempt: 2,
+        attempts: 3,
+        duration_ms: 30000,
+        event_type: "task.updated",
+        executed_at: "2026-11-24T09:00:00.000Z",
+      }),
+      makeAttempt({ webhook_id: hook!.id, test: true, kind: "test", duration_ms: 87 }),
+      makeAttempt({ webhook_id: null, event_type: "user.created" }), // not this webhook's
+    );
+    const { table } = await openWebhookLogs("Orders");
+
+    const headers = within(table)
+      .getAllByRole("columnheader")
+      .map((h) => h.textContent);
+    expect(headers).toEqual([
+      "Result",
+      "Execution date",
+      "Event type",
+      "Status",
+      "Duration",
+      "Attempt",
+      "Details",
+    ]);
+    await waitFor(() => expect(rows()).toHaveLength(2));
+    const [newest, older] = rows();
+    expect(newest).toHaveAttribute("data-result", "success");
+    expect(within(newest!).getByText("SUCCESS")).toBeVisible();
+    expect(within(newest!).getByText("test")).toBeVisible();
+    expect(within(newest!).getByText("200")).toBeVisible();
+    expect(within(newest!).getByText("87 ms")).toBeVisible();
+    expect(within(newest!).getByRole("button", { name: "Logs" })).toBeVisible();
+
+    expect(older).toHaveAttribute("data-result", "failed");
+    expect(within(older!).getByText("FAILED")).toBeVisible();
+    expect(within(older!).queryByText("test")).not.toBeInTheDocument();
+    expect(within(older!).getByText("timeout")).toBeVisible();
+    expect(within(older!).getByText("task.updated")).toBeVisible();
+    expect(within(older!).getByText("2/3")).toBeVisible();
+    expect(within(older!).getByText("30 s")).toBeVisible();
+    const time = older!.querySelector("time")!;
+    expect(time).toHaveAttribute("title", "2026-11-24T09:00:00.000Z");
+    expect(time.textContent).toBe(
+      new Date("2026-11-24T09:00:00.000Z").toLocaleString(undefined, {
+        year: "numeric",
+        month: "2-digit",
+        day: "2-digit",
+        hour: "2-digit",
+        minute: "2-digit",
+        second: "2-digit",
+      }),
+    );
+    expect(screen.getByText("2 attempts")).toBeVisible();
+    expect(backend.callsOf("list_logs")[0]).toMatchObject({
+      scope: { kind: "webhook", id: hook!.id },
+    });
+  });
+
+  it("sends the chosen filters to the engine", async () => {
+    const [hook] = backend.seed(
+      makeWebhook({ name: "Orders", events: ["task.created", "task.updated"] }),
+    );
+    backend.log(makeAttempt({ webhook_id: hook!.id }));
+    const { user, drawer } = await openWebhookLogs("Orders");
+    await waitFor(() => expect(rows()).toHaveLength(1));
+    expect(listFilters()).toEqual([{}]);
+
+    await user.selectOptions(within(drawer).getByLabelText("Result"), "failed");
+    await waitFor(() => expect(lastOf(listFilters())).toEqual({ result: "failed" }));
+    expect(await within(drawer).findByText("No attempt matches these filters.")).toBeVisible();
+
+    const type = within(drawer).getByLabelText("Event type");
+    // The webhook's triggers come first.
+    expect(
+      within(type)
+        .getAllByRole("option")
+        .slice(1, 3)
+        .map((o) => (o as HTMLOptionElement).value),
+    ).toEqual(["task.created", "task.updated"]);
+    await user.selectOptions(type, "task.updated");
+    await waitFor(() =>
+      expect(lastOf(listFilters())).toEqual({ result: "failed", event_type: "task.updated" }),
+    );
+
+    fireEvent.change(within(drawer).getByLabelText("From"), {
+      target: { value: "2026-11-24T09:00" },
+    });
+    fireEvent.change(within(drawer).getByLabelText("To"), {
+      target: { value: "2026-11-24T10:30" },
+    });
+    await waitFor(() =>
+      expect(lastOf(listFilters())).toMatchObject({
+        from_ms: new Date("2026-11-24T09:00").getTime(),
+        // The whole minute chosen is included.
+        to_ms: new Date("2026-11-24T10:31").getTime(),
+      }),
+    );
+
+    const calls = backend.callsOf("list_logs").length;
+    await user.type(within(drawer).getByLabelText("Search payloads"), "purchase_orders");
+    await waitFor(() => expect(lastOf(listFilters())).toMatchObject({ search: "purchase_orders" }));
+    // Debounced: one query for the whole word, not one per key.
+    expect(backend.callsOf("list_logs").length).toBe(calls + 1);
+    expect(lastOf(backend.callsOf("count_logs"))!.filter).toMatchObject({
+      search: "purchase_orders",
+      result: "failed",
+    });
+
+    await user.click(within(drawer).getByRole("button", { name: "Clear filters" }));
+    await waitFor(() => expect(lastOf(listFilters())).toEqual({}));
+  });
+
+  it("refuses a date range that ends before it starts, without asking the engine", async () => {
+    backend.seed(makeWebhook({ name: "Orders" }));
+    const { drawer } = await openWebhookLogs("Orders");
+    await waitFor(() => expect(backend.callsOf("list_logs")).toHaveLength(1));
+    fireEvent.change(within(drawer).getByLabelText("From"), {
+      target: { value: "2026-11-25T09:00" },
+    });
+    fireEvent.change(within(drawer).getByLabelText("To"), {
+      target: { value: "2026-11-24T09:00" },
+    });
+    expect(within(drawer).getAllByText("“From” must not be later than “To”.")[0]).toBeVisible();
+    expect(within(drawer).getByLabelText("To")).toHaveAttribute("aria-invalid", "true");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(listFilters().some((f) => f.from_ms !== undefined && f.to_ms !== undefined)).toBe(false);
+  });
+
+  it("pages with `before` as it scrolls, never asking for a million rows, and renders only those in view", async () => {
+    const [hook] = backend.seed(makeWebhook({ name: "Busy" }));
+    backend.syntheticLogs = 1_000_000;
+    const { table } = await openWebhookLogs("Busy");
+
+    expect(await screen.findByText("1,000,000 attempts")).toBeVisible();
+    await waitFor(() => expect(rows().length).toBeGreaterThan(0));
+    const first = backend.callsOf("list_logs");
+    expect(first).toHaveLength(1);
+    expect(first[0]).toEqual({
+      scope: { kind: "webhook", id: hook!.id },
+      filter: {},
+      limit: 100,
+    });
+    // jsdom has no layout: the fallback viewport (480 px) shows ~15 rows, plus overscan.
+    expect(rows().length).toBeLessThanOrEqual(40);
+    expect(table).toHaveAttribute("aria-rowcount", "1000001");
+
+    const viewport = viewportOf(table);
+    viewport.scrollTop = 60 * 34;
+    fireEvent.scroll(viewport);
+    await waitFor(() => expect(backend.callsOf("list_logs")).toHaveLength(2));
+    expect(backend.callsOf("list_logs")[1]).toEqual({
+      scope: { kind: "webhook", id: hook!.id },
+      filter: { before: "att_999901" },
+      limit: 200,
+    });
+    await waitFor(() =>
+      expect(rows().map((r) => r.dataset.attemptId)).toContain(`att_${1_000_000 - 60}`),
+    );
+    expect(rows().length).toBeLessThanOrEqual(40);
+    // Rows far above the view are gone from the DOM.
+    expect(rows().map((r) => r.dataset.attemptId)).not.toContain("att_1000000");
+
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(backend.callsOf("list_logs")).toHaveLength(2);
+    expect(backend.callsOf("count_logs")).toHaveLength(1);
+  });
+
+  it("puts an attempt recorded while it is open on top, without asking for the list again", async () => {
+    const [hook, other] = backend.seed(
+      makeWebhook({ name: "Orders" }),
+      makeWebhook({ name: "Users" }),
+    );
+    backend.log(makeAttempt({ webhook_id: hook!.id }));
+    await openWebhookLogs("Orders");
+    await waitFor(() => expect(rows()).toHaveLength(1));
+    expect(screen.getByText("1 attempt")).toBeVisible();
+
+    const live = makeAttempt({
+      webhook_id: hook!.id,
+      result: "retrying",
+      status_code: 503,
+      attempt: 1,
+      event_type: "task.deleted",
+    });
+    await sendNotice({ kind: "attempt_recorded", attempt: summaryOf(live) });
+    // Another webhook's attempt does not belong here.
+    await sendNotice({
+      kind: "attempt_recorded",
+      attempt: summaryOf(makeAttempt({ webhook_id: other!.id })),
+    });
+    await waitFor(() => expect(rows()).toHaveLength(2));
+    expect(rows()[0]).toHaveAttribute("data-attempt-id", live.id);
+    expect(rows()[0]).toHaveAttribute("data-result", "retrying");
+    expect(screen.getByText("2 attempts")).toBeVisible();
+
+    // The next attempt of that delivery settles the first as FAILED.
+    const retry = makeAttempt({
+      webhook_id: hook!.id,
+      delivery_id: live.delivery_id,
+      attempt: 2,
+      result: "success",
+    });
+    await sendNotice({ kind: "attempt_recorded", attempt: summaryOf(retry) });
+    await waitFor(() => expect(rows()).toHaveLength(3));
+    expect(rows().map((r) => r.dataset.result)).toEqual(["success", "failed", "success"]);
+    expect(backend.callsOf("list_logs")).toHaveLength(1);
+    expect(backend.callsOf("count_logs")).toHaveLength(1);
+  });
+
+  it("adds a live attempt only when it passes the filters", async () => {
+    const [hook] = backend.seed(makeWebhook({ name: "Orders" }));
+    const { user, drawer } = await openWebhookLogs("Orders");
+    await user.selectOptions(within(drawer).getByLabelText("Result"), "failed");
+    await waitFor(() => expect(lastOf(listFilters())).toEqual({ result: "failed" }));
+    const calls = backend.callsOf("list_logs").length;
+
+    await sendNotice({
+      kind: "attempt_recorded",
+      attempt: summaryOf(makeAttempt({ webhook_id: hook!.id, result: "success" })),
+    });
+    const failed = makeAttempt({ webhook_id: hook!.id, result: "failed", status_code: 500 });
+    await sendNotice({ kind: "attempt_recorded", attempt: summaryOf(failed) });
+    await waitFor(() => expect(rows()).toHaveLength(1));
+    expect(rows()[0]).toHaveAttribute("data-attempt-id", failed.id);
+    expect(backend.callsOf("list_logs")).toHaveLength(calls);
+  });
+
+  it("says how many deliveries wait, and that a paused webhook holds them", async () => {
+    const [hook] = backend.seed(
+      makeWebhook({ name: "Stuck", status: "paused", status_reason: "10 deliveries failed." }),
+    );
+    backend.activity[hook!.id] = { last_attempt: null, queued: 3 };
+    const { drawer } = await openWebhookLogs("Stuck");
+    expect(
+      await within(drawer).findByText(/3 deliveries held while the webhook is paused/),
+    ).toBeVisible();
+  });
+});

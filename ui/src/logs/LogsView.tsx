@@ -1,0 +1,127 @@
+import { useMemo, useRef, useState, type ReactNode } from "react";
+import type { AttemptSummary } from "../bindings/AttemptSummary";
+import type { LogScope } from "../bindings/LogScope";
+import { AttemptDetailPanel } from "./AttemptDetailPanel";
+import { countText } from "./format";
+import { LogFilters } from "./LogFilters";
+import { LogList } from "./LogList";
+import {
+  dateRangeError,
+  isFiltered,
+  NO_FILTERS,
+  toLogFilter,
+  type LogFilterState,
+} from "./logFilter";
+import { useLogPages } from "./useLogPages";
+
+export interface EventTypeOption {
+  name: string;
+  label: string;
+}
+
+interface LogsViewProps {
+  scope: LogScope;
+  /** What the table is called for assistive technology ("Attempts of Orders"). */
+  label: string;
+  /** The event types offered by the filter. */
+  eventTypes: readonly EventTypeOption[];
+  /** What the list says before anything was delivered. */
+  emptyText: ReactNode;
+  /** A line under the filters (deliveries waiting, …). */
+  note?: ReactNode;
+  /** An attempt whose detail shows at once. */
+  initialOpenId?: string | null;
+  /** A fixed height for the scrolling rows (tests); measured otherwise. */
+  viewportHeight?: number;
+}
+
+/**
+ * Delivery attempts of one scope: filters, the total, a virtual list that pages as it
+ * scrolls and grows live, and the detail of the attempt chosen with its **Logs** button.
+ */
+export function LogsView({
+  scope,
+  label,
+  eventTypes,
+  emptyText,
+  note,
+  initialOpenId = null,
+  viewportHeight,
+}: LogsViewProps) {
+  const [filters, setFilters] = useState<LogFilterState>(NO_FILTERS);
+  const [openId, setOpenId] = useState<string | null>(initialOpenId);
+  const opener = useRef<HTMLButtonElement | null>(null);
+  const listArea = useRef<HTMLDivElement>(null);
+  const dateError = dateRangeError(filters);
+  const filter = useMemo(() => (dateError ? null : toLogFilter(filters)), [filters, dateError]);
+  const pages = useLogPages(scope, filter);
+  const labels = useMemo(() => new Map(eventTypes.map((t) => [t.name, t.label])), [eventTypes]);
+  const filtered = filter !== null && isFiltered(filter);
+
+  function open(attempt: AttemptSummary, button: HTMLButtonElement) {
+    opener.current = button;
+    setOpenId(attempt.id);
+  }
+
+  function close() {
+    setOpenId(null);
+    // Back to the row's Logs button, or the list when that row has scrolled away.
+    window.requestAnimationFrame(() => {
+      const target = opener.current?.isConnected ? opener.current : listArea.current;
+      target?.focus();
+    });
+  }
+
+  let summary: string;
+  if (filter === null) summary = "Fix the date range to see attempts.";
+  else if (pages.total === null) summary = "Counting attempts…";
+  else summary = countText(pages.total, "attempt") + (filtered ? " match the filters" : "");
+
+  return (
+    <div className="logs-view">
+      {/* Under the detail, out of reach of Tab and screen readers while it is open. */}
+      <div className="logs-main" inert={openId !== null}>
+        <LogFilters
+          value={filters}
+          onChange={setFilters}
+          eventTypes={eventTypes}
+          dateError={dateError}
+        />
+        <div className="logs-summary">
+          {/* Not a live region: with attempts streaming in it would never stop talking. */}
+          <span className="logs-count">{summary}</span>
+          {note}
+        </div>
+        <div ref={listArea} className="logs-list-area" tabIndex={-1}>
+          <LogList
+            label={label}
+            rows={pages.rows}
+            total={pages.total}
+            status={filter === null ? "ready" : pages.status}
+            error={pages.error}
+            hasMore={pages.hasMore}
+            loadingMore={pages.loadingMore}
+            moreError={pages.moreError}
+            loadMore={pages.loadMore}
+            onRetry={pages.reload}
+            live={pages.live}
+            openId={openId}
+            onOpen={open}
+            labels={labels}
+            empty={
+              filter === null
+                ? dateError
+                : filtered
+                  ? "No attempt matches these filters."
+                  : emptyText
+            }
+            viewportHeight={viewportHeight}
+          />
+        </div>
+      </div>
+      {openId !== null && (
+        <AttemptDetailPanel attemptId={openId} onSelect={setOpenId} onClose={close} />
+      )}
+    </div>
+  );
+}

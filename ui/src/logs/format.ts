@@ -1,0 +1,54 @@
+// How times, durations and outcomes of deliveries read in the panel and the logs.
+import type { AttemptSummary } from "../bindings/AttemptSummary";
+
+/** "87 ms", "1.2 s", "2 min 5 s". */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+  const minutes = Math.floor(ms / 60_000);
+  const seconds = Math.round((ms % 60_000) / 1000);
+  return seconds === 0 ? `${minutes} min` : `${minutes} min ${seconds} s`;
+}
+
+const LOCAL_TIME = new Intl.DateTimeFormat(undefined, {
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+});
+
+/** The date and time in the user's time zone, to the second. */
+export function formatLocalTime(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : LOCAL_TIME.format(date);
+}
+
+const RELATIVE = new Intl.RelativeTimeFormat(undefined, { numeric: "auto", style: "short" });
+
+/** "just now", "5 min. ago", "yesterday"… relative to `now`. */
+export function formatRelative(iso: string, now: number = Date.now()): string {
+  const then = Date.parse(iso);
+  if (Number.isNaN(then)) return iso;
+  const seconds = Math.round((then - now) / 1000);
+  if (Math.abs(seconds) < 45) return "just now";
+  const minutes = Math.round(seconds / 60);
+  if (Math.abs(minutes) < 60) return RELATIVE.format(minutes, "minute");
+  const hours = Math.round(minutes / 60);
+  if (Math.abs(hours) < 24) return RELATIVE.format(hours, "hour");
+  const days = Math.round(hours / 24);
+  if (Math.abs(days) < 30) return RELATIVE.format(days, "day");
+  return formatLocalTime(iso);
+}
+
+/** The Status column: the HTTP status code, or the kind of error (`timeout`, `connect`…). */
+export function statusText(attempt: Pick<AttemptSummary, "status_code" | "error_kind">): string {
+  if (attempt.status_code !== null) return String(attempt.status_code);
+  return attempt.error_kind ?? "—";
+}
+
+/** "1 attempt", "1,204 attempts". */
+export function countText(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n.toLocaleString()} ${n === 1 ? singular : plural}`;
+}

@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { makeAttempt, summaryOf } from "../test/fakeBackend";
+import { mergeLive } from "./liveRows";
+import { visibleRange } from "./useVirtualRows";
+
+const row = (partial: Parameters<typeof makeAttempt>[0] = {}) => summaryOf(makeAttempt(partial));
+
+describe("mergeLive", () => {
+  it("puts new attempts on top, newest first, once each", () => {
+    const old = row();
+    const a = row();
+    const b = row();
+    const merged = mergeLive([old], [b, a, b], [b, a, b], false);
+    expect(merged.rows.map((r) => r.id)).toEqual([b.id, a.id, old.id]);
+    expect(merged.added).toBe(2);
+    expect(mergeLive(merged.rows, [a], [a], false).added).toBe(0);
+  });
+
+  it("settles an earlier RETRYING attempt of the same delivery as FAILED", () => {
+    const first = row({ result: "retrying", attempt: 1 });
+    const other = row({ result: "retrying", attempt: 1 });
+    const second = row({ delivery_id: first.delivery_id, attempt: 2, result: "success" });
+    const merged = mergeLive([other, first], [second], [second], false);
+    expect(merged.rows.map((r) => [r.id, r.result])).toEqual([
+      [second.id, "success"],
+      [other.id, "retrying"],
+      [first.id, "failed"],
+    ]);
+  });
+
+  it("drops a settled row under a RETRYING filter, even when the new attempt is not shown", () => {
+    const first = row({ result: "retrying", attempt: 1 });
+    const second = row({ delivery_id: first.delivery_id, attempt: 2, result: "success" });
+    const merged = mergeLive([first], [], [second], true);
+    expect(merged.rows).toEqual([]);
+    expect(merged.removed).toBe(1);
+  });
+});
+
+describe("visibleRange", () => {
+  it("covers the rows in view plus the overscan, within bounds", () => {
+    expect(visibleRange(1_000_000, 34, 340, 0, 5)).toEqual({ start: 0, end: 16 });
+    expect(visibleRange(1_000_000, 34, 340, 3400, 5)).toEqual({ start: 95, end: 116 });
+    expect(visibleRange(20, 34, 340, 340, 5)).toEqual({ start: 5, end: 20 });
+    expect(visibleRange(0, 34, 340, 0, 5)).toEqual({ start: 0, end: 0 });
+  });
+});

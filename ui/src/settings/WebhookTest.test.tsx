@@ -1,0 +1,109 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+import type { TestRequest } from "../bindings/TestRequest";
+import { backend, makeWebhook } from "../test/fakeBackend";
+import { renderApp } from "../test/renderApp";
+
+const NEW_SECRET = "whsec_bmV3c2VjcmV0bmV3c2VjcmV0bmV3c2VjcmV0MTI=";
+const testRequests = () => backend.callsOf("send_test").map((c) => c.request as TestRequest);
+
+describe("Test", () => {
+  it("sends the unsaved form of a new webhook, with its generated secret, and shows SUCCESS", async () => {
+    const { user } = await renderApp();
+    await user.click(screen.getAllByRole("button", { name: "Create webhook" })[0]!);
+    const drawer = await screen.findByRole("dialog", { name: "New webhook" });
+    const test = within(drawer).getByRole("button", { name: "Test" });
+    expect(test).toBeDisabled();
+    expect(test).toHaveAccessibleDescription("Choose a trigger to test");
+
+    await user.type(within(drawer).getByLabelText("Url"), "https://receiver.example.com/in");
+    await user.click(within(drawer).getByRole("checkbox", { name: "User created" }));
+    await user.click(within(drawer).getByRole("checkbox", { name: "Task updated" }));
+    expect(test).toBeEnabled();
+    // The first selected trigger, in catalog order.
+    expect(within(drawer).getByRole("combobox", { name: "Test event type" })).toHaveValue(
+      "user.created",
+    );
+    await user.selectOptions(
+      within(drawer).getByRole("combobox", { name: "Test event type" }),
+      "task.updated",
+    );
+    await waitFor(() => expect(backend.callsOf("new_signing_secret").length).toBeGreaterThan(0));
+    await user.click(test);
+
+    const result = await within(drawer).findByTestId("test-result");
+    await within(result).findByText("SUCCESS");
+    expect(result).toHaveAttribute("role", "status");
+    expect(within(result).getByText("HTTP 200")).toBeVisible();
+    expect(within(result).getByText("87 ms")).toBeVisible();
+    expect(within(result).getByText('{"received":true}')).toBeVisible();
+
+    const [request] = testRequests();
+    expect(request).not.toHaveProperty("webhook_id");
+    expect(request!.event_type).toBe("task.updated");
+    expect(request!.input).toMatchObject({
+      url: "https://receiver.example.com/in",
+      events: ["user.created", "task.updated"],
+      secret: NEW_SECRET,
+    });
+    // Nothing was saved.
+    expect(backend.callsOf("create_webhook")).toEqual([]);
+  });
+
+  it("shows FAILED with the error in words for a saved webhook, sending its id and current form", async () => {
+    const [hook] = backend.seed(makeWebhook({ name: "Orders", url: "https://a.example.com/" }));
+    backend.testResult = {
+      ...backend.testResult,
+      result: "failed",
+      status_code: null,
+      duration_ms: 30000,
+      error_kind: "timeout",
+      error: "timed out after 30 s",
+      response_excerpt: "",
+      attempt_id: "att_77",
+    };
+    const { user } = await renderApp();
+    await user.click(screen.getByRole("button", { name: "Edit Orders" }));
+    const drawer = await screen.findByRole("dialog", { name: "Orders" });
+    const url = within(drawer).getByLabelText("Url");
+    await user.clear(url);
+    await user.type(url, "https://b.example.com/unsaved");
+    await user.click(within(drawer).getByRole("button", { name: "Test" }));
+
+    const result = await within(drawer).findByTestId("test-result");
+    await within(result).findByText("FAILED");
+    expect(within(result).getByText(/timed out after 30 s/)).toBeVisible();
+    expect(within(result).getByText("30 s")).toBeVisible();
+    expect(within(result).getByText(/Recorded in the Logs with a test badge/)).toBeVisible();
+    const [request] = testRequests();
+    expect(request).toMatchObject({
+      webhook_id: hook!.id,
+      event_type: "task.created",
+      input: { url: "https://b.example.com/unsaved" },
+    });
+    // A saved webhook's stored secret signs: the form sends none.
+    expect(request!.input).not.toHaveProperty("secret");
+  });
+
+  it("puts the engine's Url error under the field", async () => {
+    const { user } = await renderApp();
+    await user.click(screen.getAllByRole("button", { name: "Create webhook" })[0]!);
+    const drawer = await screen.findByRole("dialog", { name: "New webhook" });
+    await user.type(within(drawer).getByLabelText("Url"), "https://receiver.invalid/in");
+    await user.click(within(drawer).getByRole("checkbox", { name: "Task created" }));
+    const url = within(drawer).getByLabelText("Url");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(url).not.toHaveAttribute("aria-invalid");
+
+    backend.failures.set("send_test", {
+      kind: "invalid",
+      message: "The host receiver.invalid does not resolve.",
+      fields: [{ field: "url", message: "The host receiver.invalid does not resolve." }],
+    });
+    await user.click(within(drawer).getByRole("button", { name: "Test" }));
+    await waitFor(() => expect(url).toHaveAttribute("aria-invalid", "true"));
+    expect(url).toHaveAccessibleDescription(/receiver.invalid does not resolve/);
+    expect(within(drawer).getByTestId("test-result")).toHaveTextContent(/Nothing was sent/);
+    expect(url).toHaveValue("https://receiver.invalid/in");
+  });
+});

@@ -1,0 +1,49 @@
+import { FieldMessages } from "../components/FieldMessages";
+import { Switch } from "../components/Switch";
+import type { EngineSettingsState } from "./useEngineSettings";
+
+/** How long logs are kept, and whether deliveries may reach private and loopback addresses. */
+export function DeliveryPolicySection({ settings }: { settings: EngineSettingsState }) {
+  const { form } = settings;
+  if (!form) return null;
+  const retentionErrors = settings.errorFor("retentionDays");
+  return (
+    <section className="form-section" aria-labelledby="policy-heading">
+      <h2 id="policy-heading" className="section-title">
+        Logs and network
+      </h2>
+      <div className="field field-number">
+        <label htmlFor="log-retention" className="field-label">
+          Log retention (days)
+        </label>
+        <input
+          id="log-retention"
+          className="input input-number"
+          type="number"
+          min={1}
+          max={3650}
+          value={form.retentionDays}
+          aria-invalid={retentionErrors.length > 0 ? true : undefined}
+          aria-describedby="log-retention-hint log-retention-messages"
+          onChange={(e) => settings.edit({ retentionDays: e.target.value })}
+        />
+        <p id="log-retention-hint" className="field-hint">
+          Attempts older than this are deleted in the background. Default 30.
+        </p>
+        <FieldMessages id="log-retention-messages" errors={retentionErrors} />
+      </div>
+      <div className="field">
+        <Switch
+          label="Allow private and loopback targets"
+          checked={form.allowPrivate}
+          onChange={(allowPrivate) => settings.edit({ allowPrivate })}
+        />
+        <p className="field-hint">
+          When off, a delivery to a loopback, private, link-local or otherwise non-public address is
+          refused at connect time (after DNS resolution) and logged as{" "}
+          <code>blocked: private address</code>.
+        </p>
+      </div>
+    </section>
+  );
+}

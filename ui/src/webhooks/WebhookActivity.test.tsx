@@ -1,0 +1,132 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+import { backend, makeAttempt, makeWebhook, summaryOf } from "../test/fakeBackend";
+import { lastOf } from "../test/lastOf";
+import { sendNotice } from "../test/notices";
+import { renderApp } from "../test/renderApp";
+
+const minutesAgo = (n: number) => new Date(Date.now() - n * 60_000).toISOString();
+
+describe("the last delivery and paused webhooks in the list", () => {
+  it("shows each webhook's last delivery, and updates the one row when an attempt is recorded", async () => {
+    const [orders, users] = backend.seed(
+      makeWebhook({ name: "Orders" }),
+      makeWebhook({ name: "Users" }),
+    );
+    const last = makeAttempt({
+      webhook_id: orders!.id,
+      result: "failed",
+      status_code: 503,
+      executed_at: minutesAgo(5),
+    });
+    backend.activity[orders!.id] = { last_attempt: summaryOf(last), queued: 2 };
+    await renderApp();
+
+    const row = await screen.findByRole("row", { name: /Orders/ });
+    const cell = await within(row).findByText("FAILED");
+    const lastDelivery = cell.closest(".last-delivery")!;
+    expect(lastDelivery).toHaveAttribute("title", `${last.executed_at} · HTTP 503`);
+    expect(lastDelivery).toHaveTextContent(/5 min/);
+    expect(lastDelivery).toHaveTextContent(/2 waiting/);
+    expect(
+      within(screen.getByRole("row", { name: /Users/ })).getByText("No deliveries yet"),
+    ).toBeVisible();
+
+    const calls = backend.callsOf("webhook_activity").length;
+    const next = makeAttempt({ webhook_id: users!.id, executed_at: new Date().toISOString() });
+    await sendNotice({ kind: "attempt_recorded", attempt: summaryOf(next) });
+    const usersRow = screen.getByRole("row", { name: /Users/ });
+    expect(await within(usersRow).findByText("SUCCESS")).toBeVisible();
+    expect(within(usersRow).getByText("just now")).toBeVisible();
+    // Orders' row is as it was, and nothing was asked of the engine.
+    expect(within(screen.getByRole("row", { name: /Orders/ })).getByText("FAILED")).toBeVisible();
+    expect(backend.callsOf("webhook_activity")).toHaveLength(calls);
+  });
+
+  it("resumes a paused webhook from its row", async () => {
+    const [stuck] = backend.seed(
+      makeWebhook({ name: "Stuck", status: "paused", status_reason: "10 deliveries failed." }),
+    );
+    const { user } = await renderApp();
+    const row = screen.getByRole("row", { name: /Stuck/ });
+    expect(within(row).getByText("10 deliveries failed.")).toBeVisible();
+    await user.click(within(row).getByRole("button", { name: "Resume Stuck" }));
+    await waitFor(() =>
+      expect(backend.callsOf("set_webhooks_active")).toEqual([{ ids: [stuck!.id], active: true }]),
+    );
+    await waitFor(() =>
+      expect(within(screen.getByRole("row", { name: /Stuck/ })).getByText("Active")).toBeVisible(),
+    );
+    expect(screen.queryByRole("button", { name: "Resume Stuck" })).not.toBeInTheDocument();
+  });
+
+  it("resumes from the panel, which shows why it was paused", async () => {
+    const [stuck] = backend.seed(
+      makeWebhook({ name: "Stuck", status: "paused", status_reason: "10 deliveries failed." }),
+    );
+    const { user } = await renderApp();
+    await user.click(screen.getByRole("button", { name: "Edit Stuck" }));
+    const drawer = await screen.findByRole("dialog", { name: "Stuck" });
+    expect(within(drawer).getByText(/10 deliveries failed\. New events are held/)).toBeVisible();
+    expect(within(drawer).getByRole("switch", { name: "Active" })).toHaveAttribute(
+      "aria-checked",
+      "false",
+    );
+    await user.click(within(drawer).getByRole("button", { name: "Resume Stuck" }));
+    await waitFor(() =>
+      expect(backend.callsOf("set_webhooks_active")).toEqual([{ ids: [stuck!.id], active: true }]),
+    );
+    await waitFor(() =>
+      expect(within(drawer).getByRole("switch", { name: "Active" })).toHaveAttribute(
+        "aria-checked",
+        "true",
+      ),
+    );
+    // Resuming is not an unsaved change.
+    expect(within(drawer).getByRole("button", { name: "Save" })).toBeDisabled();
+    expect(within(drawer).queryByRole("button", { name: "Resume Stuck" })).toBeNull();
+  });
+
+  it("says so when a webhook is paused, naming it and the reason", async () => {
+    const [orders] = backend.seed(makeWebhook({ name: "Orders" }));
+    const { user } = await renderApp();
+    Object.assign(backend.webhooks[0]!, {
+      status: "paused",
+      active: false,
+      status_reason: "Paused after 10 failed deliveries in a row.",
+    });
+    await sendNotice({
+      kind: "webhook_paused",
+      webhook_id: orders!.id,
+      code: "orders",
+      reason: "Paused after 10 failed deliveries in a row.",
+    });
+    const toast = await screen.findByText(
+      "Webhook “Orders” was paused: Paused after 10 failed deliveries in a row.",
+    );
+    expect(toast).toBeVisible();
+    await user.click(screen.getByRole("button", { name: "Resume" }));
+    await waitFor(() =>
+      expect(backend.callsOf("set_webhooks_active")).toEqual([{ ids: [orders!.id], active: true }]),
+    );
+  });
+});
+
+describe("Direct deliveries", () => {
+  it("lists deliveries made without a webhook, with the same rows and detail", async () => {
+    backend.seed(makeWebhook({ name: "Orders" }));
+    const direct = makeAttempt({ webhook_id: null, kind: "direct", event_type: "user.created" });
+    backend.log(direct, makeAttempt({ webhook_id: backend.webhooks[0]!.id }));
+    const { user } = await renderApp();
+    await user.click(screen.getByRole("button", { name: "Direct deliveries" }));
+    expect(
+      await screen.findByRole("heading", { name: "Direct deliveries", level: 1 }),
+    ).toBeVisible();
+    await waitFor(() => expect(screen.getAllByTestId("log-row")).toHaveLength(1));
+    expect(lastOf(backend.callsOf("list_logs"))!.scope).toEqual({ kind: "direct" });
+    await user.click(screen.getByRole("button", { name: "Logs" }));
+    const detail = await screen.findByTestId("attempt-detail");
+    await within(detail).findByText(direct.event_id);
+    expect(within(detail).getByRole("button", { name: "Copy payload" })).toBeVisible();
+  });
+});
