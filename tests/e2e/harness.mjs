@@ -2,7 +2,7 @@
 // Xvfb display and private keyring that scripts/test-env.sh sets up. Each app gets its own
 // data directory and its own tauri-driver (the app inherits the driver's environment).
 
-import { spawn, execFileSync } from "node:child_process";
+import { execFile, execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -190,7 +190,18 @@ export class App {
 
   /** What the app put on the clipboard (read while the app still owns it). */
   clipboard() {
-    return execFileSync("xclip", ["-o", "-selection", "clipboard"], { encoding: "utf8" });
+    try {
+      return execFileSync("xclip", ["-o", "-selection", "clipboard"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 5000 });
+    } catch {
+      return ""; // nothing on the clipboard yet
+    }
+  }
+
+  /** Clicks a copy button and waits for the clipboard to hold something new. */
+  async copy(name, { matches = () => true } = {}) {
+    const before = this.clipboard();
+    await this.click("button", name);
+    return this.until(() => this.clipboard(), (v) => v !== before && matches(v), `the clipboard after ${name}`);
   }
 
   async close() {
@@ -227,4 +238,48 @@ export async function launch({ dataDir = tempDataDir("app"), env = {} } = {}) {
   const app = new App(browser, driver, dataDir, () => log);
   await app.find("heading", "Webhooks", { timeout: 30_000 });
   return app;
+}
+
+/** Runs the hookdesk CLI against the app of `dataDir` (it finds the running instance itself). */
+export function cli(dataDir, args) {
+  return execFileSync(APP, args, { env: { ...process.env, HOOKDESK_DATA_DIR: dataDir }, encoding: "utf8" });
+}
+
+/** Runs a shell command, as a user pasting it into a terminal would. Asynchronous, so
+ * that receivers living in this process can answer it. */
+export function shell(command) {
+  return new Promise((resolve, reject) => {
+    execFile("bash", ["-c", command], { encoding: "utf8", timeout: 30_000 }, (error, stdout, stderr) =>
+      error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout),
+    );
+  });
+}
+
+/** Creates a webhook through the settings panel and leaves the panel open on it. */
+export async function createWebhook(app, { name, url, triggers = ["Task created"], delivery = {} }) {
+  await app.click("button", "Create webhook");
+  await app.find("dialog", "New webhook");
+  await app.fill("textbox", "Name", name);
+  await app.fill("textbox", "Url", url);
+  for (const t of triggers) await app.click("checkbox", t);
+  if (Object.keys(delivery).length > 0) {
+    await app.click("button", "Delivery");
+    for (const [label, value] of Object.entries(delivery)) await app.fill("spinbutton", label, String(value));
+  }
+  const save = await app.find("button", "Save");
+  await app.until(() => save.isEnabled(), Boolean, "Save enabled");
+  await save.click();
+  await app.find("dialog", name);
+  await app.until(async () => (await app.find("textbox", "Code")).getAttribute("readonly"), (v) => v !== null, "saved");
+}
+
+/** The visible log rows, newest first, as their text and result. */
+export async function logRows(app) {
+  const rows = await app.browser.$$('[data-testid="log-row"]');
+  const out = [];
+  for (const row of rows) {
+    const text = await app.browser.execute((el) => el.innerText.replace(/\s+/g, " ").trim(), row);
+    out.push({ el: row, result: await row.getAttribute("data-result"), text });
+  }
+  return out;
 }

@@ -102,6 +102,8 @@ impl Engine {
     /// address in the lock file for the CLI. Replaces a server already running.
     pub async fn start_api(&self, port: u16) -> Result<SocketAddr> {
         self.stop_api().await;
+        // The token exists before anyone is told where the API is (the CLI reads it).
+        self.api_token().await?;
         let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await.map_err(|e| {
             Error::Io(format!("The Events API cannot listen on 127.0.0.1:{port}: {e}. Choose another port in Settings or with --port."))
         })?;

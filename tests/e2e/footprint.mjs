@@ -1,0 +1,93 @@
+// `make bench`, footprint part: the release binary's size, the app's memory when idle with a
+// million attempts stored and the panel shown, and the cold start (process start → the
+// webhooks list visible). Prints a table, then name=value lines.
+//
+// HOOKDESK_APP: the release binary. HOOKDESK_BENCH_DATASET: the data directory the
+// throughput benchmark filled with 1,000,000 attempts.
+
+import { readFileSync, readdirSync, readlinkSync, statSync } from "node:fs";
+import { launch } from "./harness.mjs";
+
+const app = process.env.HOOKDESK_APP;
+const dataset = process.env.HOOKDESK_BENCH_DATASET;
+if (!dataset) throw new Error("Set HOOKDESK_BENCH_DATASET (scripts/bench.sh does).");
+
+const MiB = 1024 * 1024;
+const ticksPerSecond = 100; // USER_HZ on Linux
+const bootMs = Number(/^btime (\d+)$/m.exec(readFileSync("/proc/stat", "utf8"))[1]) * 1000;
+
+function processes() {
+  return readdirSync("/proc")
+    .filter((d) => /^\d+$/.test(d))
+    .map((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        return { pid: Number(pid), ppid: Number(fields[1]), startTicks: Number(fields[19]), exe: safeExe(pid) };
+      } catch {
+        return null;
+      }
+    })
+    .filter(Boolean);
+}
+
+function safeExe(pid) {
+  try {
+    return readlinkSync(`/proc/${pid}/exe`);
+  } catch {
+    return "";
+  }
+}
+
+function memoryKb(pid, key) {
+  const file = key === "Pss" ? `/proc/${pid}/smaps_rollup` : `/proc/${pid}/status`;
+  const match = new RegExp(`^${key}:\\s+(\\d+) kB`, "m").exec(readFileSync(file, "utf8"));
+  return match ? Number(match[1]) : 0;
+}
+
+function tree(all, root) {
+  const out = [root];
+  for (let i = 0; i < out.length; i++) out.push(...all.filter((p) => p.ppid === out[i].pid));
+  return out;
+}
+
+const figures = [];
+function add(name, value, unit, note) {
+  figures.push({ name, value, unit, note });
+}
+
+add("binary_mb", statSync(app).size / MiB, "MB", "the release binary, UI embedded");
+
+const session = await launch({ dataDir: dataset, env: { HOOKDESK_LOG: "warn" } });
+try {
+  await session.browser.waitUntil(async () => (await session.browser.$$('[data-testid="webhook-row"]')).length > 0, {
+    timeout: 30_000,
+    timeoutMsg: "the webhooks list never showed",
+  });
+  const visibleAt = await session.browser.execute(() => {
+    const mark = performance.getEntriesByName("webhooks-list-visible")[0];
+    return mark ? performance.timeOrigin + mark.startTime : null;
+  });
+  const all = processes();
+  const main = all.find((p) => p.exe === app || p.exe.endsWith("/hookdesk"));
+  if (!main) throw new Error("the app's process was not found");
+  const startedAt = bootMs + (main.startTicks * 1000) / ticksPerSecond;
+  if (visibleAt === null) throw new Error("the UI did not mark the moment the list became visible");
+  add("cold_start_ms", visibleAt - startedAt, "ms", "process start → webhooks list visible (target ≤ 1500)");
+
+  // Idle: let start-up work settle, then read the memory of the app and its WebKit processes.
+  await new Promise((r) => setTimeout(r, 3000));
+  const procs = tree(processes(), main);
+  const pss = procs.reduce((sum, p) => sum + memoryKb(p.pid, "Pss"), 0) / 1024;
+  const rssTree = procs.reduce((sum, p) => sum + memoryKb(p.pid, "VmRSS"), 0) / 1024;
+  add("idle_rss_mb", pss, "MB", `app + ${procs.length - 1} WebKit processes, proportional set size (target ≤ 150)`);
+  add("idle_rss_main_mb", memoryKb(main.pid, "VmRSS") / 1024, "MB", "the hookdesk process alone, resident set");
+  add("idle_rss_tree_mb", rssTree, "MB", "all processes' resident sets added (shared pages counted in each)");
+} finally {
+  await session.close();
+}
+
+console.log(`${"figure".padEnd(24)} ${"value".padStart(12)} unit   what`);
+for (const f of figures) console.log(`${f.name.padEnd(24)} ${f.value.toFixed(2).padStart(12)} ${f.unit.padEnd(6)} ${f.note}`);
+console.log();
+for (const f of figures) console.log(`${f.name}=${f.value.toFixed(2)}`);
