@@ -17,9 +17,11 @@ run: deps ui
 	cargo build -p hookdesk $(FEATURES)
 	$(APP)
 
-## dev: the app with the UI served by Vite (hot reload)
+## dev: the app with the UI served by Vite (hot reload); stop with Ctrl+C
 dev: deps
-	cd src-tauri && ../ui/node_modules/.bin/tauri dev
+	npm --prefix ui run dev & vite=$$!; trap "kill $$vite" EXIT; \
+	  until (exec 3<>/dev/tcp/127.0.0.1/5173) 2>/dev/null; do sleep 0.2; done; \
+	  cargo run -p hookdesk
 
 ## test: lint, unit and integration tests, UI tests, end-to-end tests in the real window
 test: test-deps lint unit e2e
