@@ -41,7 +41,7 @@ pub async fn run(args: LogsArgs, data_dir: &Path) -> CliResult {
             result,
             status,
             format!("{}/{}", a["attempt"], a["attempts"]),
-            a["duration_ms"],
+            a["duration_ms"].as_u64().unwrap_or(0),
             s(&a["event_type"]),
             s(&a["event_id"])
         );
