@@ -19,7 +19,7 @@ run: deps ui
 
 ## dev: the app with the UI served by Vite (hot reload); stop with Ctrl+C
 dev: deps
-	npm --prefix ui run dev & vite=$$!; trap "kill $$vite" EXIT; \
+	cd ui && exec node_modules/.bin/vite & vite=$$!; trap "kill $$vite" EXIT; \
 	  until (exec 3<>/dev/tcp/127.0.0.1/5173) 2>/dev/null; do sleep 0.2; done; \
 	  cargo run -p hookdesk
 

@@ -3,6 +3,7 @@
 
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { execFile } from "node:child_process";
 import { launch, tempDataDir } from "../harness.mjs";
 
 const NAME = "Órdenes de Compra";
@@ -80,6 +81,17 @@ describe("the Webhooks panel", () => {
     await app.find("checkbox", `Select ${NAME}`);
     const row = await app.browser.$('[data-testid="webhook-row"][data-code="ordenes_de_compra"]');
     assert.match(await row.getText(), /Disabled/);
+  });
+
+  test("a second launch on the same data directory focuses the running window", async () => {
+    const second = await new Promise((resolve) =>
+      execFile(process.env.HOOKDESK_APP, [], { env: { ...process.env, HOOKDESK_DATA_DIR: dataDir }, timeout: 20_000 }, (error, stdout, stderr) =>
+        resolve({ code: error ? error.code : 0, stderr }),
+      ),
+    );
+    assert.equal(second.code, 0, second.stderr);
+    assert.match(second.stderr, /already open for .*; its window was brought to the front/);
+    assert.ok(await app.has("heading", "Webhooks"), "the first window is still there");
   });
 
   test("after quitting and relaunching, everything is as it was", async () => {

@@ -1,7 +1,7 @@
 import { useEffect, useLayoutEffect, useRef, type ReactNode } from "react";
 import type { AttemptSummary } from "../bindings/AttemptSummary";
-import type { ErrorView } from "../bindings/ErrorView";
 import { LogRow } from "./LogRow";
+import type { PagesState } from "./useLogPages";
 import { useVirtualRows } from "./useVirtualRows";
 
 /** Every row has this height (the stylesheet's `.log-row` agrees). */
@@ -11,18 +11,17 @@ const PREFETCH_ROWS = 60;
 
 const COLUMNS = ["Result", "Execution date", "Event type", "Status", "Duration", "Attempt"];
 
-interface LogListProps {
+/** The paging state it shows, as `useLogPages` keeps it. */
+type PagesView = Pick<
+  PagesState,
+  "total" | "status" | "error" | "hasMore" | "loadingMore" | "moreError" | "live"
+>;
+
+interface LogListProps extends PagesView {
   label: string;
   rows: readonly AttemptSummary[];
-  total: number | null;
-  status: "loading" | "ready" | "failed";
-  error: ErrorView | null;
-  hasMore: boolean;
-  loadingMore: boolean;
-  moreError: ErrorView | null;
   loadMore: () => void;
   onRetry: () => void;
-  live: { seq: number; added: number };
   openId: string | null;
   onOpen: (attempt: AttemptSummary, button: HTMLButtonElement) => void;
   labels: ReadonlyMap<string, string>;

@@ -14,7 +14,7 @@ export const NEXT_PAGE = 200;
 /** Attempts arriving together (a burst of deliveries) are added to the list at once. */
 export const LIVE_BATCH_MS = 60;
 
-interface PagesState {
+export interface PagesState {
   /** The scope and filter these rows are for. */
   key: string;
   rows: AttemptSummary[];
