@@ -59,6 +59,7 @@ pub fn run(data_dir: PathBuf) -> ExitCode {
         .manage(AppState { engine, api_error: Default::default() })
         .invoke_handler(commands::handler())
         .setup(move |app| {
+            software_rendering(app.handle());
             if let Some(engine) = running {
                 forward_notices(app.handle().clone(), &engine);
                 focus::listen(app.handle().clone(), engine.data_dir());
@@ -129,6 +130,22 @@ fn forward_notices(app: tauri::AppHandle, engine: &Engine) {
             }
         }
     });
+}
+
+/// A settings-like window needs no GPU compositing: WebKitGTK then renders on the CPU, which
+/// spares the web process its GL state and avoids the blank windows some GPU drivers give.
+fn software_rendering(app: &tauri::AppHandle) {
+    #[cfg(target_os = "linux")]
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.with_webview(|webview| {
+            use webkit2gtk::{HardwareAccelerationPolicy, SettingsExt, WebViewExt};
+            if let Some(settings) = webview.inner().settings() {
+                settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
+            }
+        });
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = app;
 }
 
 /// Brings the main window to the front.
