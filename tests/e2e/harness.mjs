@@ -154,13 +154,25 @@ export class App {
   /** Waits until `read()` returns something `ok` accepts; returns it. */
   async until(read, ok, what, { timeout = 10_000 } = {}) {
     let last;
-    await this.browser.waitUntil(
-      async () => {
-        last = await read();
-        return ok(last);
-      },
-      { timeout, interval: 100, timeoutMsg: `${what}: still ${JSON.stringify(last)} after ${timeout} ms` },
-    );
+    let failure;
+    try {
+      await this.browser.waitUntil(
+        async () => {
+          try {
+            last = await read();
+            failure = undefined;
+          } catch (error) {
+            failure = error; // e.g. an element React replaced: read again next time
+            return false;
+          }
+          return ok(last);
+        },
+        { timeout, interval: 100 },
+      );
+    } catch {
+      const why = failure ? `reading failed: ${failure.message}` : `still ${JSON.stringify(last)}`;
+      throw new Error(`${what}: ${why} after ${timeout} ms`);
+    }
     return last;
   }
 
@@ -266,9 +278,9 @@ export async function createWebhook(app, { name, url, triggers = ["Task created"
     await app.click("button", "Delivery");
     for (const [label, value] of Object.entries(delivery)) await app.fill("spinbutton", label, String(value));
   }
-  const save = await app.find("button", "Save");
-  await app.until(() => save.isEnabled(), Boolean, "Save enabled");
-  await save.click();
+  // Found afresh each time: React may replace the button while the form settles.
+  await app.until(async () => (await app.find("button", "Save")).isEnabled(), Boolean, "Save enabled");
+  await app.click("button", "Save");
   await app.find("dialog", name);
   await app.until(async () => (await app.find("textbox", "Code")).getAttribute("readonly"), (v) => v !== null, "saved");
 }

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { execFile } from "node:child_process";
-import { launch, tempDataDir } from "../harness.mjs";
+import { cli, launch, tempDataDir } from "../harness.mjs";
 
 const NAME = "Órdenes de Compra";
 const HEADER_VALUE = "Bearer e2e-panel-secret-42";
@@ -36,15 +36,17 @@ describe("the Webhooks panel", () => {
       "the URL error under the field",
     );
     assert.equal(await (await app.find("button", "Save")).isEnabled(), false, "a bad URL does not save");
+    await app.browser.keys(["Control", "s"]);
+    assert.ok(await app.has("dialog", "New webhook"), "Ctrl+S with a bad URL keeps the form open");
+    assert.match(cli(dataDir, ["webhooks", "list"]), /No webhooks yet/, "nothing was stored");
 
     await app.fill("textbox", "Url", "https://hooks.example.com/orders");
     await app.fill("textbox", "Workflow", "purchase_orders");
     await app.click("button", "Add header");
     await app.fill("textbox", "Header 1 name", "Authorization");
     await app.fill("textbox", "Value of Authorization", HEADER_VALUE);
-    const save = await app.find("button", "Save");
-    await app.until(() => save.isEnabled(), Boolean, "Save enabled once the form is valid");
-    await save.click();
+    await app.until(async () => (await app.find("button", "Save")).isEnabled(), Boolean, "Save enabled once the form is valid");
+    await app.click("button", "Save");
 
     await app.find("dialog", NAME);
     await app.until(() => code.getAttribute("readonly"), (v) => v !== null, "the code read-only after save");
@@ -101,6 +103,9 @@ describe("the Webhooks panel", () => {
     await app.click("button", "More options");
     await app.click("menuitemcheckbox", "Show disabled webhooks");
     await app.click("button", `Edit ${NAME}`);
+    assert.equal(await (await app.find("textbox", "Name")).getValue(), NAME);
+    assert.equal(await (await app.find("textbox", "Code")).getValue(), "ordenes_de_compra");
+    assert.equal(await (await app.find("checkbox", "Task created")).isSelected(), true);
     assert.equal(await (await app.find("textbox", "Url")).getValue(), "https://hooks.example.com/orders");
     assert.equal(await (await app.find("textbox", "Workflow")).getValue(), "purchase_orders");
     assert.equal(await (await app.find("switch", "Active")).getAttribute("aria-checked"), "false");
