@@ -19,7 +19,7 @@ node_major=$(node -p 'process.versions.node.split(".")[0]')
 # gnome-keyring for the end-to-end tests.
 packages=(libwebkit2gtk-4.1-dev build-essential pkg-config libssl-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev)
 if [ "$mode" != run ]; then
-  packages+=(xvfb xauth webkit2gtk-driver xclip gnome-keyring dbus-x11 imagemagick)
+  packages+=(xvfb xauth webkit2gtk-driver xclip gnome-keyring dbus-x11 imagemagick openssl)
 fi
 if command -v dpkg-query >/dev/null; then
   missing=()

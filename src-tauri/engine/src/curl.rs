@@ -5,6 +5,7 @@ use crate::delivery::dispatch::build_headers;
 use crate::delivery::target;
 use crate::error::{Error, Result};
 use crate::model::MASK;
+use crate::signing::SigningSecret;
 use crate::{Engine, store};
 
 /// Quotes for a POSIX shell: everything inside single quotes, `'` as `'\''`.
@@ -21,11 +22,39 @@ fn command(url: &str, headers: &[(String, String)], body: &str) -> String {
     out
 }
 
+/// A request that signs itself when it runs. Standard Webhooks receivers refuse a timestamp
+/// more than five minutes away from their clock, so a signature made at copy time would
+/// expire; instead the shell takes the time and computes the HMAC (with `openssl`) at run time.
+/// `headers` are the request's headers without the signature; `webhook-timestamp` is replaced.
+fn self_signing_command(url: &str, msg_id: &str, headers: &[(String, String)], secrets: &[SigningSecret], body: &str) -> String {
+    // No comment line: interactive zsh would run `#` as a command.
+    let mut out = format!("body={}\n", shell_quote(body));
+    out.push_str("ts=$(date +%s)\n");
+    out.push_str(&format!(
+        "hookdesk_sign() {{ printf '%s.%s.%s' {} \"$ts\" \"$body\" | openssl dgst -sha256 -mac HMAC -macopt \"hexkey:$1\" -binary | base64; }}\n",
+        shell_quote(msg_id)
+    ));
+    let signature = secrets.iter().map(|s| format!("v1,$(hookdesk_sign {})", s.hex_key())).collect::<Vec<_>>().join(" ");
+    out.push_str(&format!("curl -X POST {}", shell_quote(url)));
+    for (name, value) in headers {
+        if name.eq_ignore_ascii_case("webhook-timestamp") {
+            out.push_str(" \\\n  -H \"webhook-timestamp: $ts\"");
+            if !secrets.is_empty() {
+                out.push_str(&format!(" \\\n  -H \"webhook-signature: {signature}\""));
+            }
+        } else {
+            out.push_str(&format!(" \\\n  -H {}", shell_quote(&format!("{name}: {value}"))));
+        }
+    }
+    out.push_str(" \\\n  --data-raw \"$body\"");
+    out
+}
+
 impl Engine {
     /// An attempt as a `curl` command. Without secrets, header values are masked and the
     /// logged signature is shown. With secrets, the header values come from the keyring and
-    /// the request is signed afresh (same `webhook-id`, a new timestamp), so a receiver that
-    /// verifies signatures accepts it when it is run.
+    /// the command signs the request when it runs (same `webhook-id`, the time of the run),
+    /// so a receiver that verifies signatures accepts it whenever it is run.
     pub async fn curl_command(&self, attempt_id: &str, include_secrets: bool) -> Result<String> {
         let attempt = self.attempt(attempt_id).await?.attempt;
         let req = attempt.request;
@@ -49,9 +78,9 @@ impl Engine {
             .ok_or_else(|| Error::NotFound("The webhook of this attempt was deleted.".into()))?;
         let mut t = self.blocking(move |e| target::webhook_target(e, &row)).await?;
         t.url = req.url.clone();
-        let timestamp = crate::model::time::now_ms() / 1000;
-        let (headers, _) = build_headers(&t, &attempt.summary.event_id, timestamp, &req.body);
-        Ok(command(&req.url, &headers, &req.body))
+        let secrets = std::mem::take(&mut t.signing);
+        let (headers, _) = build_headers(&t, &attempt.summary.event_id, 0, &req.body);
+        Ok(self_signing_command(&req.url, &attempt.summary.event_id, &headers, &secrets, &req.body))
     }
 
     /// The Settings page's example: a `curl` that posts an event to this Events API.

@@ -39,6 +39,11 @@ impl SigningSecret {
         (24..=64).contains(&key.len()).then_some(Self { key })
     }
 
+    /// The key in hexadecimal, as `openssl dgst -mac HMAC -macopt hexkey:` takes it.
+    pub fn hex_key(&self) -> String {
+        self.key.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
     /// `v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">`.
     pub fn sign(&self, msg_id: &str, timestamp: i64, body: &[u8]) -> String {
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.key).expect("HMAC accepts keys of any length");

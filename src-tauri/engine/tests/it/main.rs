@@ -3,6 +3,7 @@
 
 mod api;
 mod code_suggestion;
+mod curl;
 mod delivery;
 mod instance;
 mod migrations;

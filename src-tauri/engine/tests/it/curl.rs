@@ -1,0 +1,103 @@
+//! **Copy as cURL**: the copied command, run in a shell, makes the receiver get the same
+//! request again, and with secrets it verifies whenever it is run.
+
+use crate::utils::receiver::TestReceiver;
+use crate::utils::{event, eventually, header, hook, started_engine};
+use hookdesk_engine::model::MASK;
+use hookdesk_engine::signing::{SigningSecret, verify};
+use hookdesk_engine::store::attempts::{LogFilter, LogScope};
+use serde_json::json;
+use std::time::Duration;
+
+const WITHIN: Duration = Duration::from_secs(10);
+
+/// Runs a copied command as a user pasting it into bash would; `clock` is what `date +%s`
+/// says (a stand-in `date` on the PATH), or the real clock.
+async fn run_in_shell(command: String, clock: Option<i64>) {
+    tokio::task::spawn_blocking(move || {
+        let shim = tempfile::tempdir().unwrap();
+        let mut path = std::env::var("PATH").unwrap_or_default();
+        if let Some(seconds) = clock {
+            let date = shim.path().join("date");
+            std::fs::write(&date, format!("#!/bin/sh\necho {seconds}\n")).unwrap();
+            std::fs::set_permissions(&date, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+            path = format!("{}:{path}", shim.path().display());
+        }
+        let out = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(format!("{command} --silent --show-error --output /dev/null"))
+            .env("PATH", path)
+            .output()
+            .expect("bash runs");
+        assert!(out.status.success(), "the command failed: {}", String::from_utf8_lossy(&out.stderr));
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn copy_as_curl_with_secrets_replays_a_request_that_verifies_whenever_it_is_run() {
+    let t = started_engine().await;
+    let rx = TestReceiver::start().await;
+    let mut form = hook("Orders", &rx.url, 1);
+    form.headers = vec![header("Authorization", "Bearer curl-secret-1")];
+    let w = t.create_webhook(form).await.unwrap();
+    // Quotes, dollars, backticks and backslashes must reach the receiver untouched.
+    let data = json!({"task": {"id": 9, "note": "it's \"quoted\" $HOME `id` \\n %s"}});
+    let accepted = t.accept_event(event("task.created", data)).await.unwrap();
+    let original = rx.take(1, WITHIN).await.remove(0);
+    let attempt = eventually(WITHIN, "the logged attempt", || async {
+        t.logs(LogScope::Webhook(w.id.clone()), LogFilter::default(), 10, 0).await.unwrap().into_iter().next()
+    })
+    .await;
+
+    // During a rotation both secrets sign, as a real delivery would.
+    let old = SigningSecret::parse(&t.signing_secret(&w.id).await.unwrap()).unwrap();
+    t.rotate_secret(&w.id).await.unwrap();
+    let new = SigningSecret::parse(&t.signing_secret(&w.id).await.unwrap()).unwrap();
+    let command = t.curl_command(&attempt.id, true).await.unwrap();
+    assert!(!command.contains(MASK), "with secrets nothing is masked:\n{command}");
+
+    // Run a day after it was copied, as far as the command can tell.
+    let later = hookdesk_engine::model::time::now_ms() / 1000 + 86_400;
+    run_in_shell(command.clone(), Some(later)).await;
+    let replay = rx.take(1, WITHIN).await.remove(0);
+    assert_eq!(replay.body, original.body, "the exact bytes sent the first time");
+    assert_eq!(replay.header("webhook-id"), accepted.event_id);
+    assert_eq!(replay.header("webhook-timestamp"), later.to_string(), "signed at the time it runs");
+    assert_eq!(replay.header("authorization"), "Bearer curl-secret-1");
+    assert_eq!(replay.header("content-type"), "application/json");
+    for (name, secret) in [("old", &old), ("new", &new)] {
+        assert!(
+            verify(secret, replay.header("webhook-signature"), &accepted.event_id, later, &replay.body),
+            "the {name} secret verifies the replay"
+        );
+    }
+
+    // Run now: the official verifier, which checks the timestamp too, accepts it.
+    run_in_shell(command, None).await;
+    let now = rx.take(1, WITHIN).await.remove(0);
+    let current = t.signing_secret(&w.id).await.unwrap();
+    standardwebhooks::Webhook::new(&current).unwrap().verify(&now.body, &now.headers).expect("the official verifier accepts it");
+}
+
+#[tokio::test]
+async fn copy_as_curl_without_secrets_masks_them() {
+    let t = started_engine().await;
+    let rx = TestReceiver::start().await;
+    let mut form = hook("Orders", &rx.url, 1);
+    form.headers = vec![header("Authorization", "Bearer curl-secret-2")];
+    let w = t.create_webhook(form).await.unwrap();
+    t.accept_event(event("task.created", json!({"task": {"id": 10}}))).await.unwrap();
+    rx.take(1, WITHIN).await;
+    let attempt = eventually(WITHIN, "the logged attempt", || async {
+        t.logs(LogScope::Webhook(w.id.clone()), LogFilter::default(), 10, 0).await.unwrap().into_iter().next()
+    })
+    .await;
+    let command = t.curl_command(&attempt.id, false).await.unwrap();
+    assert!(command.starts_with("curl -X POST"), "{command}");
+    assert!(command.contains(&format!("Authorization: {MASK}")), "{command}");
+    assert!(!command.contains("curl-secret-2"));
+    let secret = SigningSecret::parse(&t.signing_secret(&w.id).await.unwrap()).unwrap();
+    assert!(!command.contains(&secret.hex_key()), "no signing key");
+}
