@@ -28,6 +28,7 @@ const COMMANDS: &[&str] = &[
     "engine_settings",
     "update_engine_settings",
     "api_info",
+    "api_example",
     "api_token",
     "regenerate_api_token",
     "save_event_type",

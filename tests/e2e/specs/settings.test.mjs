@@ -33,6 +33,9 @@ describe("the Settings page", () => {
 
   test("the curl example, copied and run, is accepted by the API", async () => {
     const command = await app.copy("Copy example", { matches: (v) => v.startsWith("curl") });
+    // The token is revealed (the test before): the example on screen is the command itself.
+    const example = await app.browser.$('[data-testid="api-example"]');
+    await app.until(() => app.browser.execute((el) => el.textContent, example), (t) => t === command, "the example as copied");
     const answer = JSON.parse(await shell(command + " --silent --show-error"));
     assert.match(answer.event_id, /^evt_/, `the API accepted the event: ${JSON.stringify(answer)}`);
     await app.screenshot("settings-page");

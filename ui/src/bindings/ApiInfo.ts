@@ -13,10 +13,6 @@ url: string | null,
  */
 error: string | null, 
 /**
- * A `curl` that posts an event, with the token masked.
+ * A `curl` that posts an event, with the token masked (the real one: `api_example`).
  */
-example: string | null, 
-/**
- * The same command with the real token, for copying.
- */
-example_with_token: string | null, };
+example: string | null, };

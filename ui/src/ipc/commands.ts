@@ -101,6 +101,9 @@ export const updateEngineSettings = (settings: EngineSettings) =>
 
 export const apiInfo = () => call<ApiInfo>("api_info");
 
+/** The `curl` example with the real token (the one in `ApiInfo` is masked). */
+export const apiExample = () => call<string | null>("api_example");
+
 export const apiToken = () => call<string>("api_token");
 
 export const regenerateApiToken = () => call<string>("regenerate_api_token");

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import type { ErrorView } from "../bindings/ErrorView";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { CopyButton } from "../components/CopyButton";
@@ -12,9 +12,11 @@ interface ApiTokenFieldProps {
   /** Changes when the settings changed elsewhere: a token read before may be stale. */
   version: number;
   onRegenerated: () => void;
+  /** The token while it is shown in clear, else null (the example beside it follows). */
+  onShownChange: (token: string | null) => void;
 }
 
-export function ApiTokenField({ version, onRegenerated }: ApiTokenFieldProps) {
+export function ApiTokenField({ version, onRegenerated, onShownChange }: ApiTokenFieldProps) {
   const { reportError, showToast } = useFeedback();
   const [token, setToken] = useState<string | null>(null);
   const [visible, setVisible] = useState(false);
@@ -62,6 +64,8 @@ export function ApiTokenField({ version, onRegenerated }: ApiTokenFieldProps) {
   }
 
   const shown = visible && token !== null;
+  const shownToken = shown ? token : null;
+  useEffect(() => onShownChange(shownToken), [shownToken, onShownChange]);
   return (
     <div className="field">
       <label htmlFor="api-token" className="field-label">

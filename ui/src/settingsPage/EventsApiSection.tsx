@@ -1,7 +1,10 @@
+import { useEffect, useState } from "react";
+import type { ErrorView } from "../bindings/ErrorView";
 import { CopyButton } from "../components/CopyButton";
 import { FieldMessages } from "../components/FieldMessages";
 import { Switch } from "../components/Switch";
 import { useFeedback } from "../feedback/FeedbackContext";
+import { apiExample } from "../ipc/commands";
 import { ApiStatus } from "./ApiStatus";
 import { ApiTokenField } from "./ApiTokenField";
 import type { EngineSettingsState } from "./useEngineSettings";
@@ -10,6 +13,23 @@ import type { EngineSettingsState } from "./useEngineSettings";
 export function EventsApiSection({ settings }: { settings: EngineSettingsState }) {
   const { reportError } = useFeedback();
   const { form, info } = settings;
+  // While the token is revealed, the example shows it too: then it is exactly what runs.
+  const [revealedToken, setRevealedToken] = useState<string | null>(null);
+  const [clearExample, setClearExample] = useState<string | null>(null);
+  const maskedExample = info?.example ?? null;
+  useEffect(() => {
+    if (revealedToken === null || maskedExample === null) return;
+    let live = true;
+    apiExample().then(
+      (text) => {
+        if (live) setClearExample(text);
+      },
+      (error: ErrorView) => reportError(error, "Showing the example failed"),
+    );
+    return () => {
+      live = false;
+    };
+  }, [revealedToken, maskedExample, reportError]);
   if (!form) return null;
   const portErrors = settings.errorFor("port");
   return (
@@ -46,21 +66,29 @@ export function EventsApiSection({ settings }: { settings: EngineSettingsState }
         </div>
       </div>
       <p className="field-hint">The switch and the port apply when you save the settings.</p>
-      <ApiTokenField version={settings.changes} onRegenerated={settings.reloadInfo} />
+      <ApiTokenField
+        version={settings.changes}
+        onRegenerated={settings.reloadInfo}
+        onShownChange={setRevealedToken}
+      />
       {info?.example && (
         <div className="field">
           <span className="field-label">Example</span>
           <pre className="api-example mono" data-testid="api-example" tabIndex={0}>
-            {info.example}
+            {(revealedToken !== null && clearExample) || info.example}
           </pre>
           <div className="field-control">
             <CopyButton
               label="Copy example"
               caption="Copy example"
-              text={() => info.example_with_token ?? info.example ?? ""}
+              text={async () => (await apiExample()) ?? ""}
               onError={(e) => reportError(e, "Copying the example failed")}
             />
-            <span className="field-hint">Copied with the real token, ready to run.</span>
+            <span className="field-hint">
+              {revealedToken !== null
+                ? "Runs as shown."
+                : "Copied with the real token, ready to run; reveal the token to see it in full."}
+            </span>
           </div>
         </div>
       )}

@@ -65,6 +65,12 @@ describe("the Settings page", () => {
     await user.click(screen.getByRole("button", { name: "Copy example" }));
     await waitFor(() => expect(backend.clipboard).toContain(`Bearer ${backend.apiToken}`));
     expect(backend.clipboard).toContain("http://127.0.0.1:7717/v1/events");
+
+    // Revealed, the example shows exactly what is copied; hidden again, it is masked.
+    await user.click(screen.getByRole("button", { name: "Reveal token" }));
+    await waitFor(() => expect(example.textContent).toBe(backend.clipboard));
+    await user.click(screen.getByRole("button", { name: "Hide token" }));
+    await waitFor(() => expect(example).toHaveTextContent(`Bearer ${MASK}`));
   });
 
   it("saves the engine settings once changed and valid", async () => {

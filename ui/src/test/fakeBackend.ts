@@ -311,6 +311,8 @@ export class FakeBackend {
       }
       case "api_info":
         return this.apiInfo();
+      case "api_example":
+        return this.apiExample();
       case "api_token":
         return this.apiToken;
       case "regenerate_api_token":
@@ -391,8 +393,11 @@ export class FakeBackend {
       url,
       error: this.settings.events_api_enabled ? this.apiError : null,
       example: url ? example(MASK) : null,
-      example_with_token: url ? example(this.apiToken) : null,
     };
+  }
+
+  private apiExample(): string | null {
+    return this.apiInfo().example?.replace(`Bearer ${MASK}`, `Bearer ${this.apiToken}`) ?? null;
   }
 
   private saveEventType(input: CustomEventTypeInput): EventType {

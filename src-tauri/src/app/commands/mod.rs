@@ -78,6 +78,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         engine_settings,
         update_engine_settings,
         api_info,
+        api_example,
         api_token,
         regenerate_api_token,
         save_event_type,

@@ -35,10 +35,8 @@ pub struct ApiInfo {
     pub url: Option<String>,
     /// Why it does not listen although switched on.
     pub error: Option<String>,
-    /// A `curl` that posts an event, with the token masked.
+    /// A `curl` that posts an event, with the token masked (the real one: `api_example`).
     pub example: Option<String>,
-    /// The same command with the real token, for copying.
-    pub example_with_token: Option<String>,
 }
 
 #[tauri::command]
@@ -46,12 +44,14 @@ pub async fn api_info(state: State<'_, AppState>) -> CmdResult<ApiInfo> {
     let engine = state.engine()?;
     let error = state.api_error.lock().expect("api error").clone();
     let url = engine.api_addr().await.map(|a| format!("http://{a}"));
-    Ok(ApiInfo {
-        url,
-        error,
-        example: engine.events_api_example(false).await.map_err(view)?,
-        example_with_token: engine.events_api_example(true).await.map_err(view)?,
-    })
+    Ok(ApiInfo { url, error, example: engine.events_api_example(false).await.map_err(view)? })
+}
+
+/// The example with the real token: read from the keyring only when the user reveals or
+/// copies it, so the token does not travel to the window on every visit.
+#[tauri::command]
+pub async fn api_example(state: State<'_, AppState>) -> CmdResult<Option<String>> {
+    state.engine()?.events_api_example(true).await.map_err(view)
 }
 
 #[tauri::command]
