@@ -176,7 +176,12 @@ impl Engine {
                     }
                     Ok(Committed { accepted: Accepted { event_id: row.id, deliveries }, queued })
                 },
-                move |c: &Committed| engine.inner.scheduler.enqueue(&engine, c.queued.iter().cloned()),
+                move |c: &Committed| {
+                    if !c.queued.is_empty() {
+                        engine.inner.scheduler.enqueue(&engine, c.queued.iter().cloned());
+                        engine.notify(crate::Notice::DeliveriesQueued);
+                    }
+                },
             )
             .await?;
         Ok(committed.accepted)

@@ -18,4 +18,18 @@ pub enum Notice {
     WebhookPaused { webhook_id: String, code: String, reason: String },
     /// The engine's settings changed (Events API, retention, network policy).
     SettingsChanged,
+    /// Accepted events queued deliveries (their webhooks' queue lengths changed).
+    DeliveriesQueued,
+    /// Some notices were lost (the window fell behind): reload what is shown.
+    Missed,
+}
+
+impl Notice {
+    /// Whether the notice says only "something changed": several in a row mean one reload.
+    pub fn carries_nothing(&self) -> bool {
+        matches!(
+            self,
+            Notice::WebhooksChanged | Notice::CatalogChanged | Notice::SettingsChanged | Notice::DeliveriesQueued | Notice::Missed
+        )
+    }
 }

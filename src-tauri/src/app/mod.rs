@@ -113,21 +113,38 @@ pub async fn restart_api(app: &tauri::AppHandle, engine: &Engine) -> Result<(), 
     result
 }
 
+/// Forwards engine notices to the window in batches: whatever piled up while the last batch
+/// was being delivered goes as one event, so a burst of deliveries costs the window a few
+/// script evaluations instead of one each.
 fn forward_notices(app: tauri::AppHandle, engine: &Engine) {
     let mut rx = engine.subscribe();
     tauri::async_runtime::spawn(async move {
-        use tokio::sync::broadcast::error::RecvError;
+        use hookdesk_engine::Notice;
+        use tokio::sync::broadcast::error::{RecvError, TryRecvError};
+        const MAX_BATCH: usize = 512;
+        fn push(batch: &mut Vec<Notice>, notice: Notice) {
+            // "Something changed" twice is once.
+            let same = |n: &Notice| std::mem::discriminant(n) == std::mem::discriminant(&notice);
+            if !(notice.carries_nothing() && batch.iter().any(same)) {
+                batch.push(notice);
+            }
+        }
+        let mut batch: Vec<Notice> = Vec::new();
         loop {
             match rx.recv().await {
-                Ok(notice) => {
-                    let _ = app.emit(NOTICE_EVENT, notice);
-                }
-                // Missed some: have the window reload everything.
-                Err(RecvError::Lagged(_)) => {
-                    let _ = app.emit(NOTICE_EVENT, hookdesk_engine::Notice::WebhooksChanged);
-                }
+                Ok(notice) => push(&mut batch, notice),
+                // Missed some: the window reloads what it shows.
+                Err(RecvError::Lagged(_)) => push(&mut batch, Notice::Missed),
                 Err(RecvError::Closed) => break,
             }
+            while batch.len() < MAX_BATCH {
+                match rx.try_recv() {
+                    Ok(notice) => push(&mut batch, notice),
+                    Err(TryRecvError::Lagged(_)) => push(&mut batch, Notice::Missed),
+                    Err(TryRecvError::Empty | TryRecvError::Closed) => break,
+                }
+            }
+            let _ = app.emit(NOTICE_EVENT, std::mem::take(&mut batch));
         }
     });
 }

@@ -19,7 +19,7 @@ export function useCatalog() {
   useEffect(() => {
     reload();
     return onNotice((notice) => {
-      if (notice.kind === "catalog_changed") reload();
+      if (notice.kind === "catalog_changed" || notice.kind === "missed") reload();
     });
   }, [reload]);
 

@@ -6,12 +6,15 @@ const NOTICE_EVENT = "hookdesk:notice";
 
 /**
  * Calls `handler` for every engine notice (changes made by the panel, the CLI or the API).
+ * They arrive in batches (what piled up while the window was busy), handed over in order.
  * Returns the function that stops listening.
  */
 export function onNotice(handler: (notice: Notice) => void): () => void {
   let stopped = false;
   let unlisten: (() => void) | null = null;
-  listen<Notice>(NOTICE_EVENT, (event) => handler(event.payload)).then(
+  listen<Notice[]>(NOTICE_EVENT, (event) =>
+    event.payload.forEach((notice) => handler(notice)),
+  ).then(
     (stop) => {
       if (stopped) stop();
       else unlisten = stop;

@@ -43,6 +43,7 @@ export function useAttemptDetail(id: string) {
     () =>
       onNotice((notice) => {
         if (notice.kind === "attempt_recorded") onRecorded(notice.attempt.delivery_id);
+        else if (notice.kind === "missed") setVersion((v) => v + 1);
       }),
     [],
   );

@@ -179,9 +179,17 @@ export function useLogPages(scope: LogScope, filter: LogFilter | null) {
     );
   });
 
+  const reload = useCallback(() => {
+    setState(fresh(key));
+    setReloads((n) => n + 1);
+  }, [key]);
+  const onMissed = useEffectEvent(() => reload());
+
   useEffect(() => {
     const stop = onNotice((notice) => {
       if (notice.kind === "attempt_recorded") onAttempt(notice.attempt);
+      // Notices were lost while the window was busy: what is shown may be stale.
+      else if (notice.kind === "missed") onMissed();
     });
     return () => {
       stop();
@@ -189,11 +197,6 @@ export function useLogPages(scope: LogScope, filter: LogFilter | null) {
       flushTimer.current = undefined;
     };
   }, []);
-
-  const reload = useCallback(() => {
-    setState(fresh(key));
-    setReloads((n) => n + 1);
-  }, [key]);
 
   const current = state.key === key ? state : fresh(key);
   return { ...current, loadMore, reload };

@@ -59,7 +59,7 @@ export function useEngineSettings() {
     reload();
     reloadInfo();
     return onNotice((notice) => {
-      if (notice.kind === "settings_changed") {
+      if (notice.kind === "settings_changed" || notice.kind === "missed") {
         setChanges((n) => n + 1);
         reload();
         reloadInfo();

@@ -3,5 +3,5 @@ import type { Notice } from "../bindings/Notice";
 
 /** What the backend sends when the CLI or the Events API changed something. */
 export function sendNotice(notice: Notice): Promise<void> {
-  return emit("hookdesk:notice", notice);
+  return emit("hookdesk:notice", [notice]);
 }

@@ -32,7 +32,8 @@ export function applyAttempt(activity: ActivityMap, attempt: AttemptSummary): Ac
 
 /**
  * Each webhook's last attempt and queue length. Recorded attempts update their webhook's
- * entry from the notice itself; a configuration change (pause, resume, delete) reloads it.
+ * entry from the notice itself; a configuration change (pause, resume, delete) or newly
+ * queued deliveries (events accepted, held while paused) reload it.
  * No polling.
  */
 export function useWebhookActivity() {
@@ -51,7 +52,12 @@ export function useWebhookActivity() {
     const stop = onNotice((notice) => {
       if (notice.kind === "attempt_recorded") {
         setActivity((a) => applyAttempt(a, notice.attempt));
-      } else if (notice.kind === "webhooks_changed" && timer === undefined) {
+      } else if (
+        (notice.kind === "webhooks_changed" ||
+          notice.kind === "deliveries_queued" ||
+          notice.kind === "missed") &&
+        timer === undefined
+      ) {
         timer = window.setTimeout(() => {
           timer = undefined;
           reload();

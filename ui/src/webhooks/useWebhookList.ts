@@ -45,8 +45,8 @@ export function useWebhookList() {
     reloadWebhooks();
     reloadCatalog();
     return onNotice((notice) => {
-      if (notice.kind === "webhooks_changed") reloadWebhooks();
-      else if (notice.kind === "catalog_changed") reloadCatalog();
+      if (notice.kind === "webhooks_changed" || notice.kind === "missed") reloadWebhooks();
+      if (notice.kind === "catalog_changed" || notice.kind === "missed") reloadCatalog();
     });
   }, [reloadWebhooks, reloadCatalog]);
 
