@@ -239,6 +239,18 @@ describe("the Logs tab", () => {
     expect(backend.callsOf("count_logs")).toHaveLength(1);
   });
 
+  it("asks for the list again when notices were missed", async () => {
+    const [hook] = backend.seed(makeWebhook({ name: "Orders" }));
+    backend.log(makeAttempt({ webhook_id: hook!.id }));
+    await openWebhookLogs("Orders");
+    await waitFor(() => expect(rows()).toHaveLength(1));
+    // Recorded while the window was too busy to hear of it.
+    backend.log(makeAttempt({ webhook_id: hook!.id }));
+    await sendNotice({ kind: "missed" });
+    await waitFor(() => expect(rows()).toHaveLength(2));
+    expect(screen.getByText("2 attempts")).toBeVisible();
+  });
+
   it("adds a live attempt only when it passes the filters", async () => {
     const [hook] = backend.seed(makeWebhook({ name: "Orders" }));
     const { user, drawer } = await openWebhookLogs("Orders");

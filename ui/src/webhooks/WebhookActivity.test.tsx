@@ -43,6 +43,20 @@ describe("the last delivery and paused webhooks in the list", () => {
     expect(backend.callsOf("webhook_activity")).toHaveLength(calls);
   });
 
+  it("updates a paused webhook's held count when accepted events queue more", async () => {
+    const [stuck] = backend.seed(
+      makeWebhook({ name: "Stuck", status: "paused", status_reason: "10 deliveries failed." }),
+    );
+    backend.activity[stuck!.id] = { last_attempt: null, queued: 1 };
+    await renderApp();
+    const row = await screen.findByRole("row", { name: /Stuck/ });
+    expect(await within(row).findByText(/1 held/)).toBeVisible();
+
+    backend.activity[stuck!.id] = { last_attempt: null, queued: 3 };
+    await sendNotice({ kind: "deliveries_queued" });
+    expect(await within(row).findByText(/3 held/)).toBeVisible();
+  });
+
   it("resumes a paused webhook from its row", async () => {
     const [stuck] = backend.seed(
       makeWebhook({ name: "Stuck", status: "paused", status_reason: "10 deliveries failed." }),
