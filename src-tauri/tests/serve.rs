@@ -10,6 +10,8 @@ use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_hookdesk");
@@ -85,7 +87,8 @@ async fn call(
     Ok((status, serde_json::from_str(&text).unwrap_or(Value::Null)))
 }
 
-#[tokio::test]
+// Multi-threaded: the CLI runs as a blocking child process while the receiver answers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_cli_works_against_a_running_serve() {
     let dir = tempfile::tempdir().unwrap();
     let (code, _, err) = cli(dir.path(), &["emit", "task.created"]);
@@ -167,17 +170,18 @@ async fn the_cli_works_against_a_running_serve() {
 
 /// Every acknowledged event reaches every receiver at least once, and sequential webhooks
 /// see their first deliveries in acceptance order, while the server is SIGKILLed and
-/// restarted over and over.
+/// restarted over and over with requests in flight from several clients at once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_acknowledged_event_is_lost_across_sigkills() {
-    const EVENTS: usize = 2000;
+    const EVENTS: usize = 3000;
+    const CLIENTS: usize = 6;
     const KILLS: usize = 6;
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("serve.log");
     let token = "hdk_crash_test_token";
     let receivers = [TestReceiver::start().await, TestReceiver::start().await, TestReceiver::start().await];
     let http = hookdesk_engine::net::local_client();
-    let mut serve = Serve::start(dir.path(), Some(token), &log);
+    let serve = Serve::start(dir.path(), Some(token), &log);
     for (i, rx) in receivers.iter().enumerate() {
         let ordering = if i == 2 { json!({"ordering": "parallel", "concurrency": 8}) } else { json!({"ordering": "sequential"}) };
         let mut delivery = json!({"attempts": 20, "retry": {"kind": "fixed", "delay_ms": 100}, "timeout_ms": 5000});
@@ -195,42 +199,52 @@ async fn no_acknowledged_event_is_lost_across_sigkills() {
         assert_eq!(status, 201, "{body}");
     }
 
-    let mut acked: Vec<String> = Vec::with_capacity(EVENTS);
-    let kill_every = EVENTS / (KILLS + 1);
-    let mut kills = 0;
-    for n in 0..EVENTS {
-        if n > 0 && n % kill_every == 0 && kills < KILLS {
-            serve.kill();
-            kills += 1;
-            serve = Serve::start(dir.path(), Some(token), &log);
-        }
-        let id = format!("evt_crash_{n:05}");
-        // A client that did not get its 202 sends the same id again: idempotent ingestion.
-        loop {
-            let sent = call(
-                &http,
-                &serve.url,
-                token,
-                reqwest::Method::POST,
-                "/v1/events",
-                Some(json!({"id": id, "type": "task.created", "data": {"n": n}})),
-            )
-            .await;
-            match sent {
-                Ok((202, _)) => break,
-                Ok((status, body)) => panic!("event {n} refused with {status}: {body}"),
-                Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+    // Clients send their share one event at a time; a client that did not get its 202 sends
+    // the same id again (idempotent ingestion), to wherever the server listens now.
+    let url = Arc::new(std::sync::RwLock::new(serve.url.clone()));
+    let acked_count = Arc::new(AtomicUsize::new(0));
+    let mut clients = Vec::new();
+    for c in 0..CLIENTS {
+        let (http, url, acked_count) = (http.clone(), url.clone(), acked_count.clone());
+        clients.push(tokio::spawn(async move {
+            let mut acked = Vec::new();
+            for n in (c..EVENTS).step_by(CLIENTS) {
+                let id = format!("evt_crash_{n:05}");
+                loop {
+                    let base = url.read().unwrap().clone();
+                    let body = json!({"id": id, "type": "task.created", "data": {"n": n}});
+                    match call(&http, &base, token, reqwest::Method::POST, "/v1/events", Some(body)).await {
+                        Ok((202, _)) => break,
+                        Ok((status, body)) => panic!("event {n} refused with {status}: {body}"),
+                        Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+                    }
+                }
+                acked.push(id);
+                acked_count.fetch_add(1, AtomicOrdering::SeqCst);
             }
-        }
-        acked.push(id);
-        // Kill mid-stream too, while deliveries are in flight.
-        if n % kill_every == kill_every / 2 && kills < KILLS && n > kill_every {
-            serve.kill();
-            kills += 1;
-            serve = Serve::start(dir.path(), Some(token), &log);
-        }
+            acked
+        }));
     }
-    assert!(kills >= 5, "killed {kills} times");
+    // Kill whenever another slice of the events has been acknowledged: requests are in
+    // flight from every client, and deliveries from the server, at each kill.
+    let mut serve = Some(serve);
+    for k in 1..=KILLS {
+        let due = k * EVENTS / (KILLS + 1);
+        while acked_count.load(AtomicOrdering::SeqCst) < due {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        serve.take().unwrap().kill();
+        let (dir, log) = (dir.path().to_path_buf(), log.clone());
+        let restarted = tokio::task::spawn_blocking(move || Serve::start(&dir, Some(token), &log)).await.unwrap();
+        *url.write().unwrap() = restarted.url.clone();
+        serve = Some(restarted);
+    }
+    let mut acked_by_client = Vec::new();
+    for c in clients {
+        acked_by_client.push(c.await.unwrap());
+    }
+    let acked: std::collections::HashSet<&String> = acked_by_client.iter().flatten().collect();
+    assert_eq!(acked.len(), EVENTS);
 
     for (i, rx) in receivers.iter().enumerate() {
         let mut first_seen: Vec<String> = Vec::new();
@@ -242,15 +256,21 @@ async fn no_acknowledged_event_is_lost_across_sigkills() {
                 panic!("receiver {i} got {} of {} acknowledged events", seen.len(), acked.len());
             };
             let id = r.event_id();
+            assert!(acked.contains(&id), "receiver {i} got an event nobody sent: {id}");
             if seen.insert(id.clone()) {
                 first_seen.push(id);
             }
         }
         if i < 2 {
-            assert_eq!(first_seen, acked, "sequential receiver {i} saw its first deliveries in acceptance order");
+            // A client's events were accepted in the order it sent them (each after the
+            // previous one's 202): a sequential webhook delivers them in that order.
+            for (c, sent) in acked_by_client.iter().enumerate() {
+                let mine: Vec<&String> = first_seen.iter().filter(|id| sent.contains(id)).collect();
+                assert!(mine.iter().copied().eq(sent.iter()), "sequential receiver {i} saw client {c}'s events out of acceptance order");
+            }
         }
     }
-    serve.kill();
+    serve.unwrap().kill();
 }
 
 #[tokio::test]

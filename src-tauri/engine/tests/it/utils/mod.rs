@@ -65,6 +65,8 @@ pub fn contains(haystack: &[u8], needle: &str) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
 }
 
+// Shared with the `memory` test and the app's `serve` test, each of which uses a part.
+#[allow(dead_code)]
 pub mod receiver;
 
 use hookdesk_engine::model::event::EventInput;

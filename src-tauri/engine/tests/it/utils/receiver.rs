@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
@@ -23,6 +23,12 @@ pub enum Reply {
     Body(u64),
     /// 302 to this path on the same receiver.
     Redirect(&'static str),
+    /// 200 with a chunked body that never ends.
+    Endless,
+    /// Holds each of the first `n` requests until all `n` have arrived (so they were in flight
+    /// together), then answers with the status; later requests are answered at once. After
+    /// 10 s without the `n`th, answers 500.
+    Gate(usize, u16),
     /// Drops the connection without answering.
     Reset,
     /// Never answers.
@@ -59,6 +65,27 @@ struct Shared {
     tx: mpsc::UnboundedSender<Received>,
     /// Bytes of streamed bodies the receiver managed to hand to the socket.
     streamed: Arc<AtomicU64>,
+    in_flight: AtomicUsize,
+    max_in_flight: AtomicUsize,
+    /// Requests that reached a [`Reply::Gate`].
+    gate_arrivals: AtomicUsize,
+}
+
+/// Counts a request as in flight until it is answered (or its connection dropped).
+struct InFlight<'a>(&'a Shared);
+
+impl<'a> InFlight<'a> {
+    fn enter(shared: &'a Shared) -> Self {
+        let now = shared.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        shared.max_in_flight.fetch_max(now, Ordering::SeqCst);
+        InFlight(shared)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 pub struct TestReceiver {
@@ -75,6 +102,9 @@ impl TestReceiver {
             default: Mutex::new(Reply::Status(200)),
             tx,
             streamed: Arc::new(AtomicU64::new(0)),
+            in_flight: AtomicUsize::new(0),
+            max_in_flight: AtomicUsize::new(0),
+            gate_arrivals: AtomicUsize::new(0),
         });
         let app = axum::Router::new().fallback(handle).with_state(shared.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind the receiver");
@@ -96,6 +126,11 @@ impl TestReceiver {
 
     pub fn streamed_bytes(&self) -> u64 {
         self.shared.streamed.load(Ordering::SeqCst)
+    }
+
+    /// The most requests it has had in flight at once.
+    pub fn max_in_flight(&self) -> usize {
+        self.shared.max_in_flight.load(Ordering::SeqCst)
     }
 
     /// The next request, waiting at most `within`.
@@ -126,6 +161,7 @@ impl TestReceiver {
 }
 
 async fn handle(State(shared): State<Arc<Shared>>, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+    let _in_flight = InFlight::enter(&shared);
     let _ = shared.tx.send(Received { path: uri.path().to_string(), headers, body, at: Instant::now() });
     let reply = shared.script.lock().unwrap().pop_front().unwrap_or_else(|| shared.default.lock().unwrap().clone());
     let status = |s: u16| StatusCode::from_u16(s).unwrap();
@@ -152,6 +188,28 @@ async fn handle(State(shared): State<Arc<Shared>>, uri: Uri, headers: HeaderMap,
                 Ok::<_, std::io::Error>(Bytes::from_static(&CHUNK[..len]))
             });
             Response::builder().status(200).header("content-length", size.to_string()).body(Body::from_stream(stream)).unwrap()
+        }
+        Reply::Endless => {
+            static CHUNK: [u8; 65536] = [b'y'; 65536];
+            let streamed = shared.streamed.clone();
+            let stream = futures_util::stream::repeat_with(move || {
+                streamed.fetch_add(CHUNK.len() as u64, Ordering::SeqCst);
+                Ok::<_, std::io::Error>(Bytes::from_static(&CHUNK))
+            });
+            Response::builder().status(200).body(Body::from_stream(stream)).unwrap()
+        }
+        Reply::Gate(n, s) => {
+            let arrived = shared.gate_arrivals.fetch_add(1, Ordering::SeqCst) + 1;
+            if arrived <= n {
+                let deadline = Instant::now() + Duration::from_secs(10);
+                while shared.gate_arrivals.load(Ordering::SeqCst) < n {
+                    if Instant::now() > deadline {
+                        return (status(500), "the gate never filled").into_response();
+                    }
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                }
+            }
+            (status(s), "through the gate").into_response()
         }
         Reply::Redirect(to) => Response::builder().status(302).header("location", to).body(Body::empty()).unwrap(),
         // Unwinding the connection's task drops the socket without an answer; resume_unwind
