@@ -179,4 +179,45 @@ impl Secrets {
             Err(e) => Err(describe(e)),
         }
     }
+
+    /// Writes (`Some`) and deletes (`None`) entries as one change: when one of them fails,
+    /// those already made are put back and the error is returned. The answer undoes the whole
+    /// change, for when what follows (the database write) fails.
+    pub fn apply(&self, changes: &[(String, Option<String>)]) -> Result<SecretsUndo> {
+        let mut undo = SecretsUndo(Vec::with_capacity(changes.len()));
+        for (account, value) in changes {
+            let done = self.get(account).and_then(|before| {
+                match value {
+                    Some(v) => self.set(account, v)?,
+                    None => self.delete(account)?,
+                }
+                Ok(before)
+            });
+            match done {
+                Ok(before) => undo.0.push((account.clone(), before.map(|b| b.to_string()))),
+                Err(e) => {
+                    self.restore(undo);
+                    return Err(e);
+                }
+            }
+        }
+        Ok(undo)
+    }
+
+    /// Puts entries back as they were before [`Secrets::apply`]; best effort, failures logged.
+    pub fn restore(&self, undo: SecretsUndo) {
+        for (account, before) in undo.0.into_iter().rev() {
+            let result = match &before {
+                Some(v) => self.set(&account, v),
+                None => self.delete(&account),
+            };
+            if let Err(e) = result {
+                tracing::warn!("could not put back the keyring entry {account}: {e}");
+            }
+        }
+    }
 }
+
+/// Keyring entries as they were before a change: see [`Secrets::apply`].
+#[must_use = "keep it to undo the change when the save fails"]
+pub struct SecretsUndo(Vec<(String, Option<String>)>);

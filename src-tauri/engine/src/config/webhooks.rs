@@ -108,15 +108,10 @@ impl Engine {
         let secret = input.secret.clone().unwrap_or_else(SigningSecret::generate);
         let headers: Vec<(String, String)> =
             input.headers.iter().map(|h| (h.name.clone(), h.new_value().unwrap_or_default().to_string())).collect();
-        let hid = id.clone();
-        self.blocking(move |e| {
-            e.secrets().set(&account::signing_secret(&hid), &secret)?;
-            for (name, value) in &headers {
-                e.secrets().set(&account::header(&hid, name), value)?;
-            }
-            Ok(())
-        })
-        .await?;
+        let mut changes = vec![(account::signing_secret(&id), Some(secret))];
+        changes.extend(headers.into_iter().map(|(name, value)| (account::header(&id, &name), Some(value))));
+        // All or nothing: a keyring failure part way leaves no entry behind.
+        let undo = self.blocking(move |e| e.secrets().apply(&changes)).await?;
         let row = WebhookRow {
             id: id.clone(),
             code: input.code.clone().unwrap_or_default(),
@@ -160,11 +155,20 @@ impl Engine {
                 Ok(row.view())
             }
             Err(e) => {
-                let names: Vec<String> = input.headers.iter().map(|h| h.name.clone()).collect();
-                self.forget_secrets(id, names).await;
+                self.restore_secrets(undo).await;
                 Err(e)
             }
         }
+    }
+
+    /// Puts keyring entries back as they were before a save that then failed.
+    async fn restore_secrets(&self, undo: crate::secrets::SecretsUndo) {
+        let _ = self
+            .blocking(move |engine| {
+                engine.secrets().restore(undo);
+                Ok(())
+            })
+            .await;
     }
 
     /// Best-effort removal of a webhook's keyring entries.
@@ -200,22 +204,15 @@ impl Engine {
             return Err(Error::Invalid(errors));
         }
         let id = existing.id.clone();
-        let new_values: Vec<(String, String)> =
-            input.headers.iter().filter_map(|h| h.new_value().map(|v| (h.name.clone(), v.to_string()))).collect();
-        let new_secret = input.secret.clone();
-        let hid = id.clone();
-        let replaced_secret = new_secret.is_some();
-        self.blocking(move |e| {
-            for (name, value) in &new_values {
-                e.secrets().set(&account::header(&hid, name), value)?;
-            }
-            if let Some(secret) = &new_secret {
-                e.secrets().set(&account::signing_secret(&hid), secret)?;
-                e.secrets().delete(&account::previous_signing_secret(&hid))?;
-            }
-            Ok(())
-        })
-        .await?;
+        let mut changes: Vec<(String, Option<String>)> =
+            input.headers.iter().filter_map(|h| h.new_value().map(|v| (account::header(&id, &h.name), Some(v.to_string())))).collect();
+        let replaced_secret = input.secret.is_some();
+        if let Some(secret) = input.secret.clone() {
+            changes.push((account::signing_secret(&id), Some(secret)));
+            changes.push((account::previous_signing_secret(&id), None));
+        }
+        // Put back as they were when the save fails, so a failed Save changes nothing.
+        let undo = self.blocking(move |e| e.secrets().apply(&changes)).await?;
         let header_names: Vec<String> = input.headers.iter().map(|h| h.name.clone()).collect();
         let removed: Vec<String> =
             existing.header_names.iter().filter(|old| !header_names.iter().any(|n| n.eq_ignore_ascii_case(old))).cloned().collect();
@@ -243,13 +240,20 @@ impl Engine {
             updated_at: now_ms(),
             ..existing.clone()
         };
-        let saved = self
+        let saved = match self
             .db()
             .write(move |conn| {
                 rows::update(conn, &row)?;
                 Ok(row)
             })
-            .await?;
+            .await
+        {
+            Ok(saved) => saved,
+            Err(e) => {
+                self.restore_secrets(undo).await;
+                return Err(e);
+            }
+        };
         if !removed.is_empty() {
             let rid = id.clone();
             self.blocking(move |e| {

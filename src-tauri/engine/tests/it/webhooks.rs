@@ -119,3 +119,43 @@ async fn deleting_a_webhook_removes_its_keyring_entries() {
     assert_eq!(t.secrets().get(&account::signing_secret(&w.id)).unwrap(), None);
     assert_eq!(t.secrets().get(&account::header(&w.id, "Authorization")).unwrap(), None);
 }
+
+#[tokio::test]
+async fn an_id_wins_over_a_code_spelled_the_same() {
+    let t = open_engine();
+    let first = t.create_webhook(input("First")).await.unwrap();
+    // A 24-hex-digit code is a valid code; it must not shadow the webhook whose id it is.
+    let mut form = input("Second");
+    form.code = Some(first.id.clone());
+    let second = t.create_webhook(form).await.unwrap();
+    assert_eq!(t.get_webhook(&first.id).await.unwrap().name, "First");
+    assert_eq!(t.get_webhook(&second.id).await.unwrap().name, "Second");
+}
+
+#[tokio::test]
+async fn a_save_that_fails_in_the_database_leaves_the_keyring_as_it_was() {
+    let t = open_engine();
+    let mut form = input("Orders");
+    form.headers = vec![header("Authorization", "Bearer before")];
+    let w = t.create_webhook(form).await.unwrap();
+    let secret = t.signing_secret(&w.id).await.unwrap();
+    // The database refuses the next update, as a full disk would.
+    t.db()
+        .write(|c| {
+            Ok(c.execute_batch(
+                "CREATE TRIGGER refuse BEFORE UPDATE ON webhooks BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END",
+            )?)
+        })
+        .await
+        .unwrap();
+    let mut edit = input("Orders");
+    edit.headers = vec![header("Authorization", "Bearer after"), header("X-New", "new-value")];
+    edit.secret = Some(hookdesk_engine::signing::SigningSecret::generate());
+    let err = t.update_webhook(&w.id, edit).await.unwrap_err();
+    assert!(err.to_string().contains("full"), "{err}");
+    assert_eq!(t.reveal_header(&w.id, "Authorization").await.unwrap(), "Bearer before", "the old value is back");
+    assert_eq!(t.signing_secret(&w.id).await.unwrap(), secret, "the old signing secret is back");
+    assert_eq!(t.get_webhook(&w.id).await.unwrap().headers.len(), 1);
+    let added = hookdesk_engine::secrets::account::header(&w.id, "X-New");
+    assert_eq!(t.secrets().get(&added).unwrap(), None, "the new header's entry was removed again");
+}
