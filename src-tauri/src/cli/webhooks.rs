@@ -56,7 +56,8 @@ pub async fn run(cmd: WebhooksCommand, data_dir: &Path) -> CliResult {
             }
             match file {
                 Some(path) => {
-                    std::fs::write(&path, text + "\n").map_err(|e| Failure(format!("cannot write {}: {e}", path.display())))?;
+                    hookdesk_engine::config::transfer::write_export_file(&path, &(text + "\n"), include_secrets)
+                        .map_err(|e| Failure(format!("cannot write {}: {e}", path.display())))?;
                     let n = export["webhooks"].as_array().map(Vec::len).unwrap_or(0);
                     println!("Exported {n} webhook{} to {}.", if n == 1 { "" } else { "s" }, path.display());
                 }

@@ -15,6 +15,22 @@ pub const FORMAT_VERSION: u32 = 1;
 pub const SECRETS_WARNING: &str =
     "This file contains secrets in plain text (header values and signing secrets). Store it like a password and delete it after use.";
 
+/// Writes an export to a file. One that holds secrets is made readable by its owner only,
+/// before anything is written to it.
+pub fn write_export_file(path: &std::path::Path, text: &str, with_secrets: bool) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut file = std::fs::OpenOptions::new().write(true).create(true).truncate(true).open(path)?;
+    #[cfg(unix)]
+    if with_secrets {
+        use std::os::unix::fs::PermissionsExt as _;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    #[cfg(not(unix))]
+    let _ = with_secrets;
+    file.write_all(text.as_bytes())?;
+    file.sync_all()
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct ConfigExport {

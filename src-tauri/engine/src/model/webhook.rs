@@ -272,7 +272,7 @@ fn check_url(raw: &str, v: &mut Validation) {
         v.error("url", "Url is required.");
         return;
     }
-    if raw.len() > URL_MAX_LEN {
+    if raw.chars().count() > URL_MAX_LEN {
         v.error("url", format!("Url must be at most {URL_MAX_LEN} characters."));
         return;
     }

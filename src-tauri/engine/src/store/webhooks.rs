@@ -82,10 +82,10 @@ pub fn list(conn: &Connection) -> Result<Vec<WebhookRow>> {
     Ok(rows)
 }
 
-/// Finds a webhook by its id or its code.
+/// Finds a webhook by its id or its code; an id wins over a code spelled the same.
 pub fn get(conn: &Connection, id_or_code: &str) -> Result<Option<WebhookRow>> {
     Ok(conn
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM webhooks WHERE id = ?1 OR code = ?1"))?
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM webhooks WHERE id = ?1 OR code = ?1 ORDER BY id = ?1 DESC LIMIT 1"))?
         .query_row([id_or_code], from_row)
         .optional()?)
 }

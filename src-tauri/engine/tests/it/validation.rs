@@ -56,6 +56,10 @@ fn url_must_be_absolute_http_or_https_without_credentials() {
     assert!(creds.contains("custom header"), "{creds}");
     let long = format!("https://hooks.example.com/{}", "a".repeat(2048));
     assert!(error_on(with(|f| f.url = long), "url").contains("2048"));
+    // Characters, not bytes: 2048 characters of which many take two bytes are fine.
+    let accented = format!("https://hooks.example.com/{}", "é".repeat(2048 - 26));
+    assert_eq!(accented.chars().count(), 2048);
+    assert!(errors(with(|f| f.url = accented)).is_empty());
 }
 
 #[test]

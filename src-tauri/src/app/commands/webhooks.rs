@@ -87,7 +87,8 @@ pub async fn export_config(app: tauri::AppHandle, state: State<'_, AppState>, in
     let Some(path) = rx.await.ok().flatten() else { return Ok(None) };
     let path = path.into_path().map_err(|e| Error::Io(format!("That location cannot be written: {e}")).view())?;
     let text = serde_json::to_string_pretty(&export).map_err(|e| Error::Io(e.to_string()).view())?;
-    std::fs::write(&path, text).map_err(|e| Error::Io(format!("Cannot write {}: {e}", path.display())).view())?;
+    hookdesk_engine::config::transfer::write_export_file(&path, &text, include_secrets)
+        .map_err(|e| Error::Io(format!("Cannot write {}: {e}", path.display())).view())?;
     Ok(Some(path.display().to_string()))
 }
 
