@@ -114,6 +114,32 @@ describe("the webhooks list", () => {
     expect(backend.webhooks.every((w) => w.status === "active")).toBe(true);
   });
 
+  it("Undo of a deactivation leaves a paused webhook paused", async () => {
+    backend.seed(
+      makeWebhook({ name: "Alpha" }),
+      makeWebhook({
+        name: "Stuck",
+        status: "paused",
+        active: false,
+        status_reason: "Paused after 10 consecutive failed deliveries.",
+      }),
+    );
+    const { user } = await renderApp();
+    await user.click(screen.getByRole("checkbox", { name: "Select Alpha" }));
+    await user.click(screen.getByRole("checkbox", { name: "Select Stuck" }));
+    await user.click(screen.getByRole("button", { name: "Deactivate selected" }));
+    await waitFor(() =>
+      expect(backend.webhooks.find((w) => w.code === "alpha")?.status).toBe("disabled"),
+    );
+
+    await user.click(screen.getByRole("button", { name: "Undo" }));
+    await waitFor(() => expect(screen.getByText("1 webhook restored")).toBeVisible());
+    expect(backend.webhooks.map((w) => [w.code, w.status])).toEqual([
+      ["alpha", "active"],
+      ["stuck", "paused"],
+    ]);
+  });
+
   it("offers Activate selected for inactive rows and Select all for the listed ones", async () => {
     backend.seed(makeWebhook({ name: "On" }), makeWebhook({ name: "Off", status: "disabled" }));
     const { user } = await renderApp();

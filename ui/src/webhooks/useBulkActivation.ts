@@ -36,20 +36,28 @@ export function useBulkActivation(applyChanges: (changed: readonly Webhook[]) =>
     if (targets.length === 0) return false;
     setBusy(true);
     const ids = targets.map((w) => w.id);
+    // Undo reverts only what this action changed: a paused webhook stays paused when
+    // deactivated, and one resumed by Activate has already sent its held deliveries.
+    const undoable = targets
+      .filter((w) => w.status === (active ? "disabled" : "active"))
+      .map((w) => w.id);
     const done = await apply(ids, active);
     setBusy(false);
     if (done) {
       showToast({
         message: countText(ids.length, active ? "activated" : "deactivated"),
         durationMs: UNDO_MS,
-        action: {
-          label: "Undo",
-          run: () => {
-            void apply(ids, !active).then((undone) => {
-              if (undone) showToast({ message: countText(ids.length, "restored") });
-            });
-          },
-        },
+        action:
+          undoable.length === 0
+            ? undefined
+            : {
+                label: "Undo",
+                run: () => {
+                  void apply(undoable, !active).then((undone) => {
+                    if (undone) showToast({ message: countText(undoable.length, "restored") });
+                  });
+                },
+              },
       });
     }
     return done;
