@@ -125,7 +125,10 @@ pub fn get(conn: &Connection, id: i64) -> Result<Option<DeliveryRow>> {
 
 /// Every pending delivery in acceptance order, for rebuilding the queues at start.
 pub fn pending(conn: &Connection) -> Result<Vec<(i64, Option<String>, DeliveryKind)>> {
-    let mut stmt = conn.prepare_cached("SELECT id, webhook_id, kind FROM deliveries WHERE state = 'pending' ORDER BY id")?;
+    // The partial index holds only the pending rows; without INDEXED BY the planner prefers
+    // to walk the whole table in id order, which reads every delivery ever made at start-up.
+    let mut stmt = conn
+        .prepare_cached("SELECT id, webhook_id, kind FROM deliveries INDEXED BY deliveries_pending WHERE state = 'pending' ORDER BY id")?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, DeliveryKind::parse(&r.get::<_, String>(2)?))))?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
