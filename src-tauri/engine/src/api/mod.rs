@@ -119,6 +119,10 @@ impl Engine {
                     _ = engine_stop.cancelled() => {}
                 }
             };
+            // Answers go out at once rather than waiting on Nagle's algorithm.
+            let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+                let _ = tcp.set_nodelay(true);
+            });
             if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
                 tracing::error!("the Events API stopped: {e}");
             }
