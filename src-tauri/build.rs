@@ -21,6 +21,7 @@ const COMMANDS: &[&str] = &[
     "send_test",
     "list_logs",
     "count_logs",
+    "list_queued",
     "get_attempt",
     "resend",
     "curl_command",

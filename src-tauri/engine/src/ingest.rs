@@ -276,7 +276,10 @@ impl Engine {
                         },
                     )
                 },
-                move |id: &i64| engine.inner.scheduler.enqueue(&engine, [(None, *id, None)]),
+                move |id: &i64| {
+                    engine.inner.scheduler.enqueue(&engine, [(None, *id, None)]);
+                    engine.notify(crate::Notice::DeliveriesQueued);
+                },
             )
             .await?;
         Ok(delivery_id(id))
@@ -322,7 +325,10 @@ impl Engine {
                         },
                     )
                 },
-                move |id: &i64| engine.inner.scheduler.enqueue(&engine, [(key.clone(), *id, None)]),
+                move |id: &i64| {
+                    engine.inner.scheduler.enqueue(&engine, [(key.clone(), *id, None)]);
+                    engine.notify(crate::Notice::DeliveriesQueued);
+                },
             )
             .await?;
         Ok(delivery_id(new_id))

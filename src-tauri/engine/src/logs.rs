@@ -28,6 +28,17 @@ pub struct WebhookActivity {
 
 pub const MAX_PAGE: u32 = 500;
 
+/// Deliveries waiting for their first attempt, shown as PENDING rows above the attempts.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct QueuedLogs {
+    /// The newest ones, as many as asked for.
+    pub rows: Vec<AttemptSummary>,
+    /// All of them that match.
+    #[ts(type = "number")]
+    pub total: u64,
+}
+
 impl Engine {
     /// Attempts, newest first.
     pub async fn logs(&self, scope: LogScope, filter: LogFilter, limit: u32, offset: u32) -> Result<Vec<AttemptSummary>> {
@@ -37,6 +48,20 @@ impl Engine {
 
     pub async fn count_logs(&self, scope: LogScope, filter: LogFilter) -> Result<u64> {
         self.db().read(move |conn| store::attempts::count(conn, &scope, &filter)).await
+    }
+
+    /// Deliveries not attempted yet, newest first (one read: rows and total agree).
+    pub async fn queued_logs(&self, scope: LogScope, filter: LogFilter, limit: u32) -> Result<QueuedLogs> {
+        let limit = limit.clamp(1, MAX_PAGE);
+        self.db()
+            .read(move |conn| {
+                let tx = conn.unchecked_transaction()?;
+                let rows = store::deliveries::queued(&tx, &scope, &filter, limit)?;
+                let total = store::deliveries::queued_count(&tx, &scope, &filter)?;
+                tx.finish()?;
+                Ok(QueuedLogs { rows, total })
+            })
+            .await
     }
 
     /// A page of attempts with their requests and responses (the API's shape), and the

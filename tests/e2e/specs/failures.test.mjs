@@ -67,8 +67,18 @@ describe("failures, resend, pause and resume", () => {
 
     // Paused: new events are held, nothing is sent.
     cli(dataDir, ["emit", "task.created", "--data", '{"task": {"id": 4}}']);
-    await new Promise((r) => setTimeout(r, 1500));
+    // The list says it is held as soon as it is queued (no reload), and nothing went out.
+    await app.until(() => row.getText(), (t) => /1 held/.test(t), "the held delivery in the list");
     assert.equal(receiver.requests.length, before + 4, "nothing is sent while paused");
+    // The Logs tab shows it as a PENDING row above the failed attempts.
+    await app.click("button", `Edit ${NAME}`);
+    await app.click("tab", "Logs");
+    const [held] = await app.until(() => logRows(app), (r) => r[0]?.result === "pending", "the PENDING row on top");
+    assert.match(held.text, /PENDING/);
+    assert.match(held.text, /0\/2/, "no attempt made yet, of two");
+    await app.screenshot("logs-pending");
+    await app.click("button", "Close");
+    await app.waitGone("dialog", NAME);
 
     receiver.setStatus(200);
     await app.click("button", `Resume ${NAME}`);

@@ -1,13 +1,14 @@
 import type { AttemptResult } from "../bindings/AttemptResult";
-import { ActiveIcon, ErrorIcon, RotateIcon } from "./icons";
+import { ActiveIcon, ClockIcon, ErrorIcon, RotateIcon } from "./icons";
 
 const LABELS: Record<AttemptResult, string> = {
   success: "SUCCESS",
   failed: "FAILED",
   retrying: "RETRYING",
+  pending: "PENDING",
 };
 
-const ICONS = { success: ActiveIcon, failed: ErrorIcon, retrying: RotateIcon };
+const ICONS = { success: ActiveIcon, failed: ErrorIcon, retrying: RotateIcon, pending: ClockIcon };
 
 /** The outcome of a delivery attempt, by icon and text, never by colour alone. */
 export function ResultBadge({ result }: { result: AttemptResult }) {

@@ -13,6 +13,7 @@ import type { ImportReport } from "../bindings/ImportReport";
 import type { KeyringStatus } from "../bindings/KeyringStatus";
 import type { LogFilter } from "../bindings/LogFilter";
 import type { LogScope } from "../bindings/LogScope";
+import type { QueuedLogs } from "../bindings/QueuedLogs";
 import type { TestRequest } from "../bindings/TestRequest";
 import type { TestResult } from "../bindings/TestResult";
 import type { Webhook } from "../bindings/Webhook";
@@ -78,6 +79,10 @@ export const listLogs = (scope: LogScope, filter: LogFilter, limit: number) =>
 
 export const countLogs = (scope: LogScope, filter: LogFilter) =>
   call<number>("count_logs", { scope, filter });
+
+/** Deliveries waiting for their first attempt (PENDING rows), newest first, and how many. */
+export const listQueued = (scope: LogScope, filter: LogFilter, limit: number) =>
+  call<QueuedLogs>("list_queued", { scope, filter, limit });
 
 export const getAttempt = (id: string) => call<AttemptDetail>("get_attempt", { id });
 

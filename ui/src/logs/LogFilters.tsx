@@ -44,6 +44,7 @@ export function LogFilters({ value, onChange, eventTypes, dateError }: LogFilter
           <option value="success">Success</option>
           <option value="failed">Failed</option>
           <option value="retrying">Retrying</option>
+          <option value="pending">Pending</option>
         </select>
       </div>
       <div className="log-filter">

@@ -31,7 +31,12 @@ export function LogRow({ attempt, index, top, open, onOpen, label }: LogRowProps
         {attempt.test && <TestBadge />}
       </div>
       <div role="cell" className="log-cell-date">
-        <time dateTime={attempt.executed_at} title={attempt.executed_at}>
+        <time
+          dateTime={attempt.executed_at}
+          title={
+            attempt.result === "pending" ? `Queued ${attempt.executed_at}` : attempt.executed_at
+          }
+        >
           {formatLocalTime(attempt.executed_at)}
         </time>
       </div>
@@ -46,20 +51,25 @@ export function LogRow({ attempt, index, top, open, onOpen, label }: LogRowProps
         {statusText(attempt)}
       </div>
       <div role="cell" className="log-cell-duration">
-        {formatDuration(attempt.duration_ms)}
+        {attempt.result === "pending" ? "—" : formatDuration(attempt.duration_ms)}
       </div>
       <div role="cell" className="log-cell-attempt">
         {attempt.attempt}/{attempt.attempts}
       </div>
       <div role="cell" className="log-cell-logs">
-        <button
-          type="button"
-          className="button button-small"
-          title="Show the request and the response"
-          onClick={(e) => onOpen(attempt, e.currentTarget)}
-        >
-          Logs
-        </button>
+        {attempt.result === "pending" ? (
+          // Nothing was sent yet: no request or response to show.
+          <span className="log-not-sent">Queued</span>
+        ) : (
+          <button
+            type="button"
+            className="button button-small"
+            title="Show the request and the response"
+            onClick={(e) => onOpen(attempt, e.currentTarget)}
+          >
+            Logs
+          </button>
+        )}
       </div>
     </div>
   );

@@ -239,6 +239,47 @@ describe("the Logs tab", () => {
     expect(backend.callsOf("count_logs")).toHaveLength(1);
   });
 
+  it("shows deliveries not attempted yet as PENDING rows on top, and follows the queue", async () => {
+    const [hook] = backend.seed(makeWebhook({ name: "Orders", status: "paused" }));
+    backend.log(makeAttempt({ webhook_id: hook!.id, result: "failed", status_code: 500 }));
+    const pending = (n: number) => ({
+      ...summaryOf(makeAttempt({ webhook_id: hook!.id, event_type: "task.updated" })),
+      id: `dlv_${900 + n}`,
+      delivery_id: `dlv_${900 + n}`,
+      result: "pending" as const,
+      attempt: 0,
+      status_code: null,
+      duration_ms: 0,
+    });
+    backend.queued = [pending(1)];
+    const { user, drawer } = await openWebhookLogs("Orders");
+    await waitFor(() => expect(rows()).toHaveLength(2));
+    const [first, second] = rows();
+    expect(first).toHaveAttribute("data-result", "pending");
+    expect(within(first!).getByText("PENDING")).toBeVisible();
+    expect(within(first!).getByText("0/3")).toBeVisible();
+    expect(within(first!).queryByRole("button", { name: "Logs" })).not.toBeInTheDocument();
+    expect(within(first!).getByText("Queued")).toBeVisible();
+    expect(second).toHaveAttribute("data-result", "failed");
+    expect(screen.getByText(/1 attempt · 1 delivery not attempted yet/)).toBeVisible();
+
+    // Accepted events queue more: read again without reloading the attempts.
+    const attemptReads = backend.callsOf("list_logs").length;
+    backend.queued = [pending(2), pending(1)];
+    await sendNotice({ kind: "deliveries_queued" });
+    await waitFor(() => expect(rows()).toHaveLength(3));
+    expect(rows().map((r) => r.dataset.result)).toEqual(["pending", "pending", "failed"]);
+    expect(backend.callsOf("list_logs")).toHaveLength(attemptReads);
+
+    // The Pending filter shows only them; another result hides them.
+    await user.selectOptions(within(drawer).getByLabelText("Result"), "pending");
+    await waitFor(() =>
+      expect(rows().map((r) => r.dataset.result)).toEqual(["pending", "pending"]),
+    );
+    await user.selectOptions(within(drawer).getByLabelText("Result"), "failed");
+    await waitFor(() => expect(rows().map((r) => r.dataset.result)).toEqual(["failed"]));
+  });
+
   it("asks for the list again when notices were missed", async () => {
     const [hook] = backend.seed(makeWebhook({ name: "Orders" }));
     backend.log(makeAttempt({ webhook_id: hook!.id }));

@@ -13,6 +13,7 @@ import {
   type LogFilterState,
 } from "./logFilter";
 import { useLogPages } from "./useLogPages";
+import { useQueued } from "./useQueued";
 
 export interface EventTypeOption {
   name: string;
@@ -55,6 +56,12 @@ export function LogsView({
   const dateError = dateRangeError(filters);
   const filter = useMemo(() => (dateError ? null : toLogFilter(filters)), [filters, dateError]);
   const pages = useLogPages(scope, filter);
+  // Deliveries not attempted yet come first, as PENDING rows: they are the newest news.
+  const queued = useQueued(scope, filter);
+  const rows = useMemo(
+    () => (queued.rows.length === 0 ? pages.rows : [...queued.rows, ...pages.rows]),
+    [queued.rows, pages.rows],
+  );
   const labels = useMemo(() => new Map(eventTypes.map((t) => [t.name, t.label])), [eventTypes]);
   const filtered = filter !== null && isFiltered(filter);
 
@@ -75,7 +82,13 @@ export function LogsView({
   let summary: string;
   if (filter === null) summary = "Fix the date range to see attempts.";
   else if (pages.total === null) summary = "Counting attempts…";
-  else summary = countText(pages.total, "attempt") + (filtered ? " match the filters" : "");
+  else {
+    summary = countText(pages.total, "attempt") + (filtered ? " match the filters" : "");
+    if (queued.total > 0) {
+      summary += ` · ${countText(queued.total, "delivery", "deliveries")} not attempted yet`;
+      if (queued.total > queued.rows.length) summary += ` (the newest ${queued.rows.length} shown)`;
+    }
+  }
 
   return (
     <div className="logs-view">
@@ -95,8 +108,8 @@ export function LogsView({
         <div ref={listArea} className="logs-list-area" tabIndex={-1}>
           <LogList
             label={label}
-            rows={pages.rows}
-            total={pages.total}
+            rows={rows}
+            total={pages.total === null ? null : pages.total + queued.rows.length}
             status={filter === null ? "ready" : pages.status}
             error={pages.error}
             hasMore={pages.hasMore}

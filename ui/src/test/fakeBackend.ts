@@ -169,6 +169,8 @@ export class FakeBackend {
   calls: Call[] = [];
   /** Logged attempts (any order: queries sort them newest first by id). */
   logs: Attempt[] = [];
+  /** Deliveries not attempted yet, as the PENDING rows `list_queued` answers, newest first. */
+  queued: AttemptSummary[] = [];
   /**
    * Pretends to hold this many more attempts (`att_1` … `att_<n>`, all for every scope and
    * filter) without keeping them: enough to prove the Logs tab never asks for them all.
@@ -273,6 +275,15 @@ export class FakeBackend {
         );
       case "count_logs":
         return this.countLogs(args.scope as LogScope, args.filter as LogFilter);
+      case "list_queued": {
+        const { result, ...filter } = args.filter as LogFilter;
+        const matching = this.queued.filter(
+          (q) =>
+            (result === undefined || result === "pending") &&
+            matchesLog(q, args.scope as LogScope, filter, ""),
+        );
+        return { rows: matching.slice(0, args.limit as number), total: matching.length };
+      }
       case "get_attempt": {
         const attempt = this.logs.find((a) => a.id === args.id);
         if (!attempt)

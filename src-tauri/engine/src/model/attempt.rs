@@ -12,6 +12,8 @@ pub enum AttemptResult {
     Failed,
     /// Failed, and the delivery will be attempted again.
     Retrying,
+    /// A queued delivery not attempted yet (its row stands for the first attempt to come).
+    Pending,
 }
 
 /// A log row without bodies: what lists show.

@@ -76,6 +76,8 @@ pub enum ResultFilter {
     Success,
     Failed,
     Retrying,
+    /// Queued deliveries not attempted yet: no attempt row matches, see `deliveries::queued`.
+    Pending,
 }
 
 /// Filters of the Logs tab and the logs API.
@@ -156,6 +158,7 @@ fn where_clause(scope: &LogScope, filter: &LogFilter) -> (String, Vec<Value>) {
             clauses.push("a.result = 'failed' AND NOT (d.state = 'pending' AND a.attempt = d.attempts_made)".into());
         }
         Some(ResultFilter::Retrying) => clauses.push("a.result = 'failed' AND d.state = 'pending' AND a.attempt = d.attempts_made".into()),
+        Some(ResultFilter::Pending) => clauses.push("0".into()),
         None => {}
     }
     if let Some(from) = filter.from_ms {

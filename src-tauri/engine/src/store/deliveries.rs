@@ -2,6 +2,10 @@
 //! and direct deliveries), pending until it succeeds or its attempts are used up.
 
 use crate::error::Result;
+use crate::model::attempt::{AttemptResult, AttemptSummary, delivery_id};
+use crate::model::time::format_ms;
+use crate::store::attempts::{LogFilter, LogScope, ResultFilter};
+use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,6 +135,84 @@ pub fn pending(conn: &Connection) -> Result<Vec<(i64, Option<String>, DeliveryKi
         .prepare_cached("SELECT id, webhook_id, kind FROM deliveries INDEXED BY deliveries_pending WHERE state = 'pending' ORDER BY id")?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, DeliveryKind::parse(&r.get::<_, String>(2)?))))?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// The WHERE clause of [`queued`] and [`queued_count`]: deliveries not attempted yet, in a
+/// scope, with the Logs filters that apply to them (the queue time stands for the date).
+fn queued_where(scope: &LogScope, filter: &LogFilter) -> Option<(String, Vec<Value>)> {
+    if filter.result.is_some_and(|r| r != ResultFilter::Pending) {
+        return None;
+    }
+    let mut clauses = vec!["d.state = 'pending'".to_string(), "d.attempts_made = 0".to_string()];
+    let mut params: Vec<Value> = Vec::new();
+    match scope {
+        LogScope::All => {}
+        LogScope::Webhook(id) => {
+            clauses.push("d.webhook_id = ?".into());
+            params.push(Value::Text(id.clone()));
+        }
+        LogScope::Direct => clauses.push("d.webhook_id IS NULL".into()),
+    }
+    if let Some(t) = &filter.event_type {
+        clauses.push("e.type = ?".into());
+        params.push(Value::Text(t.clone()));
+    }
+    if let Some(from) = filter.from_ms {
+        clauses.push("d.created_at >= ?".into());
+        params.push(Value::Integer(from));
+    }
+    if let Some(to) = filter.to_ms {
+        clauses.push("d.created_at < ?".into());
+        params.push(Value::Integer(to));
+    }
+    if let Some(text) = filter.search.as_deref().filter(|s| !s.is_empty()) {
+        clauses.push("instr(COALESCE(d.body, e.data), ?) > 0".into());
+        params.push(Value::Text(text.to_string()));
+    }
+    Some((clauses.join(" AND "), params))
+}
+
+// Through the partial index of pending rows: the planner would otherwise walk every delivery.
+const QUEUED_FROM: &str = "FROM deliveries d INDEXED BY deliveries_pending JOIN events e ON e.seq = d.event_seq \
+    LEFT JOIN webhooks w ON w.id = d.webhook_id";
+
+/// Deliveries waiting for their first attempt, newest first, as PENDING log rows.
+pub fn queued(conn: &Connection, scope: &LogScope, filter: &LogFilter, limit: u32) -> Result<Vec<AttemptSummary>> {
+    let Some((clause, mut params)) = queued_where(scope, filter) else { return Ok(vec![]) };
+    params.push(Value::Integer(i64::from(limit)));
+    let sql = format!(
+        "SELECT d.id, e.id, e.type, d.webhook_id, w.code, d.max_attempts, d.created_at, d.kind {QUEUED_FROM} \
+         WHERE {clause} ORDER BY d.id DESC LIMIT ?"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(params), |r| {
+        let id = delivery_id(r.get(0)?);
+        Ok(AttemptSummary {
+            id: id.clone(),
+            delivery_id: id,
+            event_id: r.get(1)?,
+            event_type: r.get(2)?,
+            webhook_id: r.get(3)?,
+            webhook_code: r.get(4)?,
+            attempt: 0,
+            attempts: r.get(5)?,
+            result: AttemptResult::Pending,
+            status_code: None,
+            error_kind: None,
+            error: None,
+            duration_ms: 0,
+            executed_at: format_ms(r.get(6)?),
+            test: false,
+            kind: r.get(7)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+pub fn queued_count(conn: &Connection, scope: &LogScope, filter: &LogFilter) -> Result<u64> {
+    let Some((clause, params)) = queued_where(scope, filter) else { return Ok(0) };
+    let sql = format!("SELECT COUNT(*) {QUEUED_FROM} WHERE {clause}");
+    Ok(conn.prepare_cached(&sql)?.query_row(rusqlite::params_from_iter(params), |r| r.get::<_, i64>(0))?.max(0) as u64)
 }
 
 /// The deliveries an event caused when it was accepted (not tests or resends).

@@ -233,12 +233,26 @@ async fn failures_pause_the_webhook_which_keeps_queueing_and_releases_in_order_o
     }
     rx.assert_silent(Duration::from_millis(500)).await;
     assert_eq!(t.activity().await.unwrap()[&w.id].queued, 3);
+    // The Logs tab shows them as PENDING rows, newest first.
+    let scope = LogScope::Webhook(w.id.clone());
+    let queued = t.queued_logs(scope.clone(), LogFilter::default(), 50).await.unwrap();
+    assert_eq!(queued.total, 3);
+    assert_eq!(queued.rows.iter().map(|r| r.event_id.clone()).rev().collect::<Vec<_>>(), held);
+    assert!(queued.rows.iter().all(|r| r.result == AttemptResult::Pending && r.attempt == 0 && r.attempts == 1));
+    let failed_only = LogFilter { result: Some(hookdesk_engine::store::attempts::ResultFilter::Failed), ..Default::default() };
+    assert_eq!(t.queued_logs(scope.clone(), failed_only, 50).await.unwrap().total, 0, "not failed");
+    let other_type = LogFilter { event_type: Some("user.created".into()), ..Default::default() };
+    assert_eq!(t.queued_logs(scope.clone(), other_type, 50).await.unwrap().total, 0);
 
     rx.set_default(Reply::Status(200));
     let resumed = t.patch_webhook(&w.id, json!({"active": true})).await.unwrap();
     assert_eq!((resumed.status, resumed.status_reason), (WebhookStatus::Active, None));
     let got: Vec<String> = rx.take(3, WITHIN).await.iter().map(|r| r.event_id()).collect();
     assert_eq!(got, held, "released in acceptance order");
+    eventually(WITHIN, "the queue to empty", || async {
+        (t.queued_logs(scope.clone(), LogFilter::default(), 50).await.unwrap().total == 0).then_some(())
+    })
+    .await;
 }
 
 #[tokio::test]

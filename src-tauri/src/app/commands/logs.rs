@@ -2,7 +2,7 @@
 
 use super::{CmdResult, view};
 use crate::app::AppState;
-use hookdesk_engine::logs::{AttemptDetail, WebhookActivity};
+use hookdesk_engine::logs::{AttemptDetail, QueuedLogs, WebhookActivity};
 use hookdesk_engine::model::attempt::AttemptSummary;
 use hookdesk_engine::store::attempts::{LogFilter, LogScope};
 use hookdesk_engine::test_event::{TestRequest, TestResult};
@@ -23,6 +23,12 @@ pub async fn list_logs(state: State<'_, AppState>, scope: LogScope, filter: LogF
 #[tauri::command]
 pub async fn count_logs(state: State<'_, AppState>, scope: LogScope, filter: LogFilter) -> CmdResult<u64> {
     state.engine()?.count_logs(scope, filter).await.map_err(view)
+}
+
+/// Deliveries waiting for their first attempt (PENDING rows), newest first.
+#[tauri::command]
+pub async fn list_queued(state: State<'_, AppState>, scope: LogScope, filter: LogFilter, limit: u32) -> CmdResult<QueuedLogs> {
+    state.engine()?.queued_logs(scope, filter, limit).await.map_err(view)
 }
 
 #[tauri::command]

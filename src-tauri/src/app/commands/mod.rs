@@ -71,6 +71,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         send_test,
         list_logs,
         count_logs,
+        list_queued,
         get_attempt,
         resend,
         curl_command,
