@@ -5,7 +5,9 @@
 // HOOKDESK_APP: the release binary. HOOKDESK_BENCH_DATASET: the data directory the
 // throughput benchmark filled with 1,000,000 attempts.
 
-import { readFileSync, readdirSync, readlinkSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, readlinkSync, statSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { launch } from "./harness.mjs";
 
 const app = process.env.HOOKDESK_APP;
@@ -61,14 +63,14 @@ add("binary_mb", statSync(app).size / MiB, "MB", "the release binary, UI embedde
 const LAUNCHES = 3;
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-/** Opens the app on the dataset; returns the cold start and, after it settles, the memory. */
-async function launchOnce() {
-  const session = await launch({ dataDir: dataset, env: { HOOKDESK_LOG: "warn" } });
+/** Opens the app on a data directory; returns the cold start and, after it settles, the memory. */
+async function launchOnce(dataDir = dataset) {
+  const session = await launch({ dataDir, env: { HOOKDESK_LOG: "warn" } });
   try {
-    await session.browser.waitUntil(async () => (await session.browser.$$('[data-testid="webhook-row"]')).length > 0, {
-      timeout: 30_000,
-      timeoutMsg: "the webhooks list never showed",
-    });
+    await session.browser.waitUntil(
+      () => session.browser.execute(() => performance.getEntriesByName("webhooks-list-visible").length > 0),
+      { timeout: 30_000, timeoutMsg: "the webhooks list never showed" },
+    );
     const visibleAt = await session.browser.execute(() => {
       const mark = performance.getEntriesByName("webhooks-list-visible")[0];
       return mark ? performance.timeOrigin + mark.startTime : null;
@@ -107,6 +109,9 @@ add(
 );
 add("idle_rss_main_mb", pick("rssMain"), "MB", "the hookdesk process alone, resident set");
 add("idle_rss_tree_mb", pick("rssTree"), "MB", "all processes' resident sets added (shared pages counted in each)");
+// The floor the platform sets: the same app and WebKit processes on an empty data directory.
+const empty = await launchOnce(mkdtempSync(path.join(os.tmpdir(), "hookdesk-bench-empty-")));
+add("idle_rss_empty_mb", empty.pss, "MB", "the same, on an empty data directory: what WebKitGTK and the app take with no data");
 
 console.log(`${"figure".padEnd(24)} ${"value".padStart(12)} unit   what`);
 for (const f of figures) console.log(`${f.name.padEnd(24)} ${f.value.toFixed(2).padStart(12)} ${f.unit.padEnd(6)} ${f.note}`);
