@@ -12,6 +12,9 @@ use crate::{Engine, Notice, store};
 use std::sync::Arc;
 use std::time::Duration;
 
+/// How long a delivery whose row could not be read waits before it is tried again.
+const READ_RETRY: Duration = Duration::from_secs(1);
+
 enum End {
     /// Succeeded, failed for good, or gone from the table.
     Done,
@@ -37,15 +40,19 @@ async fn drive(engine: &Engine, key: &QueueKey, id: i64, row: Option<Arc<Deliver
         Some(row) => Ok(Some(DeliveryRow::clone(&row))),
         None => engine.db().read(move |conn| store::deliveries::get(conn, id)).await,
     };
+    let cancel = engine.cancelled();
     let mut d = match loaded {
         Ok(Some(d)) if d.state == "pending" => d,
         Ok(_) => return End::Done,
         Err(e) => {
-            tracing::error!("delivery {id} could not be read: {e}");
-            return End::Held;
+            tracing::error!("delivery {id} could not be read: {e}; trying again in a second");
+            // Not at once: a database that cannot be read now will not be a moment later.
+            tokio::select! {
+                _ = tokio::time::sleep(READ_RETRY) => return End::Held,
+                _ = cancel.cancelled() => return End::Stopped,
+            }
         }
     };
-    let cancel = engine.cancelled();
     loop {
         let wait = d.next_attempt_at - now_ms();
         if wait > 0 {
