@@ -136,6 +136,27 @@ fn summary_from(r: &Row) -> rusqlite::Result<AttemptSummary> {
     })
 }
 
+/// The filters attempts and queued deliveries share: event type, date range (`time` is the
+/// column that dates a row) and text in the payload (`d` the delivery, `e` its event).
+pub(crate) fn push_common_filters(filter: &LogFilter, event_type: &str, time: &str, clauses: &mut Vec<String>, params: &mut Vec<Value>) {
+    if let Some(t) = &filter.event_type {
+        clauses.push(format!("{event_type} = ?"));
+        params.push(Value::Text(t.clone()));
+    }
+    if let Some(from) = filter.from_ms {
+        clauses.push(format!("{time} >= ?"));
+        params.push(Value::Integer(from));
+    }
+    if let Some(to) = filter.to_ms {
+        clauses.push(format!("{time} < ?"));
+        params.push(Value::Integer(to));
+    }
+    if let Some(text) = filter.search.as_deref().filter(|s| !s.is_empty()) {
+        clauses.push("instr(COALESCE(d.body, e.data), ?) > 0".into());
+        params.push(Value::Text(text.to_string()));
+    }
+}
+
 /// The WHERE clause and its parameters for a scope and filter.
 fn where_clause(scope: &LogScope, filter: &LogFilter) -> (String, Vec<Value>) {
     let mut clauses = Vec::new();
@@ -148,10 +169,7 @@ fn where_clause(scope: &LogScope, filter: &LogFilter) -> (String, Vec<Value>) {
         }
         LogScope::Direct => clauses.push("a.webhook_id IS NULL".to_string()),
     }
-    if let Some(t) = &filter.event_type {
-        clauses.push("a.event_type = ?".into());
-        params.push(Value::Text(t.clone()));
-    }
+    push_common_filters(filter, "a.event_type", "a.executed_at", &mut clauses, &mut params);
     match filter.result {
         Some(ResultFilter::Success) => clauses.push("a.result = 'success'".into()),
         Some(ResultFilter::Failed) => {
@@ -160,18 +178,6 @@ fn where_clause(scope: &LogScope, filter: &LogFilter) -> (String, Vec<Value>) {
         Some(ResultFilter::Retrying) => clauses.push("a.result = 'failed' AND d.state = 'pending' AND a.attempt = d.attempts_made".into()),
         Some(ResultFilter::Pending) => clauses.push("0".into()),
         None => {}
-    }
-    if let Some(from) = filter.from_ms {
-        clauses.push("a.executed_at >= ?".into());
-        params.push(Value::Integer(from));
-    }
-    if let Some(to) = filter.to_ms {
-        clauses.push("a.executed_at < ?".into());
-        params.push(Value::Integer(to));
-    }
-    if let Some(text) = filter.search.as_deref().filter(|s| !s.is_empty()) {
-        clauses.push("instr(COALESCE(d.body, e.data), ?) > 0".into());
-        params.push(Value::Text(text.to_string()));
     }
     if let Some(before) = filter.before.as_deref().and_then(|b| crate::model::attempt::parse_id(b, "att_")) {
         clauses.push("a.id < ?".into());

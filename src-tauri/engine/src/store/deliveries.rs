@@ -153,22 +153,7 @@ fn queued_where(scope: &LogScope, filter: &LogFilter) -> Option<(String, Vec<Val
         }
         LogScope::Direct => clauses.push("d.webhook_id IS NULL".into()),
     }
-    if let Some(t) = &filter.event_type {
-        clauses.push("e.type = ?".into());
-        params.push(Value::Text(t.clone()));
-    }
-    if let Some(from) = filter.from_ms {
-        clauses.push("d.created_at >= ?".into());
-        params.push(Value::Integer(from));
-    }
-    if let Some(to) = filter.to_ms {
-        clauses.push("d.created_at < ?".into());
-        params.push(Value::Integer(to));
-    }
-    if let Some(text) = filter.search.as_deref().filter(|s| !s.is_empty()) {
-        clauses.push("instr(COALESCE(d.body, e.data), ?) > 0".into());
-        params.push(Value::Text(text.to_string()));
-    }
+    crate::store::attempts::push_common_filters(filter, "e.type", "d.created_at", &mut clauses, &mut params);
     Some((clauses.join(" AND "), params))
 }
 

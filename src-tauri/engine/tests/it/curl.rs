@@ -1,9 +1,11 @@
 //! **Copy as cURL**: the copied command, run in a shell, makes the receiver get the same
 //! request again, and with secrets it verifies whenever it is run.
 
-use crate::utils::receiver::TestReceiver;
-use crate::utils::{event, eventually, header, hook, started_engine};
+use crate::utils::receiver::{Received, TestReceiver};
+use crate::utils::{TestEngine, event, eventually, header, hook, started_engine};
 use hookdesk_engine::model::MASK;
+use hookdesk_engine::model::Webhook;
+use hookdesk_engine::model::attempt::AttemptSummary;
 use hookdesk_engine::signing::{SigningSecret, verify};
 use hookdesk_engine::store::attempts::{LogFilter, LogScope};
 use serde_json::json;
@@ -35,21 +37,34 @@ async fn run_in_shell(command: String, clock: Option<i64>) {
     .unwrap();
 }
 
+struct Delivered {
+    webhook: Webhook,
+    event_id: String,
+    received: Received,
+    attempt: AttemptSummary,
+}
+
+/// A webhook with an Authorization header, and one event delivered to it and logged.
+async fn deliver(t: &TestEngine, rx: &TestReceiver, authorization: &str, data: serde_json::Value) -> Delivered {
+    let mut form = hook("Orders", &rx.url, 1);
+    form.headers = vec![header("Authorization", authorization)];
+    let webhook = t.create_webhook(form).await.unwrap();
+    let event_id = t.accept_event(event("task.created", data)).await.unwrap().event_id;
+    let received = rx.take(1, WITHIN).await.remove(0);
+    let attempt = eventually(WITHIN, "the logged attempt", || async {
+        t.logs(LogScope::Webhook(webhook.id.clone()), LogFilter::default(), 10, 0).await.unwrap().into_iter().next()
+    })
+    .await;
+    Delivered { webhook, event_id, received, attempt }
+}
+
 #[tokio::test]
 async fn copy_as_curl_with_secrets_replays_a_request_that_verifies_whenever_it_is_run() {
     let t = started_engine().await;
     let rx = TestReceiver::start().await;
-    let mut form = hook("Orders", &rx.url, 1);
-    form.headers = vec![header("Authorization", "Bearer curl-secret-1")];
-    let w = t.create_webhook(form).await.unwrap();
     // Quotes, dollars, backticks and backslashes must reach the receiver untouched.
     let data = json!({"task": {"id": 9, "note": "it's \"quoted\" $HOME `id` \\n %s"}});
-    let accepted = t.accept_event(event("task.created", data)).await.unwrap();
-    let original = rx.take(1, WITHIN).await.remove(0);
-    let attempt = eventually(WITHIN, "the logged attempt", || async {
-        t.logs(LogScope::Webhook(w.id.clone()), LogFilter::default(), 10, 0).await.unwrap().into_iter().next()
-    })
-    .await;
+    let Delivered { webhook: w, event_id, received: original, attempt } = deliver(&t, &rx, "Bearer curl-secret-1", data).await;
 
     // During a rotation both secrets sign, as a real delivery would.
     let old = SigningSecret::parse(&t.signing_secret(&w.id).await.unwrap()).unwrap();
@@ -63,13 +78,13 @@ async fn copy_as_curl_with_secrets_replays_a_request_that_verifies_whenever_it_i
     run_in_shell(command.clone(), Some(later)).await;
     let replay = rx.take(1, WITHIN).await.remove(0);
     assert_eq!(replay.body, original.body, "the exact bytes sent the first time");
-    assert_eq!(replay.header("webhook-id"), accepted.event_id);
+    assert_eq!(replay.header("webhook-id"), event_id);
     assert_eq!(replay.header("webhook-timestamp"), later.to_string(), "signed at the time it runs");
     assert_eq!(replay.header("authorization"), "Bearer curl-secret-1");
     assert_eq!(replay.header("content-type"), "application/json");
     for (name, secret) in [("old", &old), ("new", &new)] {
         assert!(
-            verify(secret, replay.header("webhook-signature"), &accepted.event_id, later, &replay.body),
+            verify(secret, replay.header("webhook-signature"), &event_id, later, &replay.body),
             "the {name} secret verifies the replay"
         );
     }
@@ -85,15 +100,7 @@ async fn copy_as_curl_with_secrets_replays_a_request_that_verifies_whenever_it_i
 async fn copy_as_curl_without_secrets_masks_them() {
     let t = started_engine().await;
     let rx = TestReceiver::start().await;
-    let mut form = hook("Orders", &rx.url, 1);
-    form.headers = vec![header("Authorization", "Bearer curl-secret-2")];
-    let w = t.create_webhook(form).await.unwrap();
-    t.accept_event(event("task.created", json!({"task": {"id": 10}}))).await.unwrap();
-    rx.take(1, WITHIN).await;
-    let attempt = eventually(WITHIN, "the logged attempt", || async {
-        t.logs(LogScope::Webhook(w.id.clone()), LogFilter::default(), 10, 0).await.unwrap().into_iter().next()
-    })
-    .await;
+    let Delivered { webhook: w, attempt, .. } = deliver(&t, &rx, "Bearer curl-secret-2", json!({"task": {"id": 10}})).await;
     let command = t.curl_command(&attempt.id, false).await.unwrap();
     assert!(command.starts_with("curl -X POST"), "{command}");
     assert!(command.contains(&format!("Authorization: {MASK}")), "{command}");
