@@ -13,13 +13,38 @@ pub fn shell_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
 }
 
-fn command(url: &str, headers: &[(String, String)], body: &str) -> String {
-    let mut out = format!("curl -X POST {}", shell_quote(url));
-    for (name, value) in headers {
-        out.push_str(&format!(" \\\n  -H {}", shell_quote(&format!("{name}: {value}"))));
+/// Where a command's body comes from; both hold a shell word (already quoted).
+enum Data {
+    /// `--data-raw WORD`: short bodies, as people write them.
+    Argument(String),
+    /// `printf '%s' WORD | curl … --data-binary @-`: any size. Linux limits one argument to
+    /// 128 KiB and event data may be 1 MiB; `printf` is a shell builtin, which has no limit.
+    Stdin(String),
+}
+
+/// `curl -X POST URL -H …` with one header (a shell word) per line.
+fn curl(url: &str, headers: &[String], data: Data) -> String {
+    let mut out = String::new();
+    if let Data::Stdin(body) = &data {
+        out.push_str(&format!("printf '%s' {body} | "));
     }
-    out.push_str(&format!(" \\\n  --data-raw {}", shell_quote(body)));
+    out.push_str(&format!("curl -X POST {}", shell_quote(url)));
+    for header in headers {
+        out.push_str(&format!(" \\\n  -H {header}"));
+    }
+    match data {
+        Data::Argument(body) => out.push_str(&format!(" \\\n  --data-raw {body}")),
+        Data::Stdin(_) => out.push_str(" \\\n  --data-binary @-"),
+    }
     out
+}
+
+fn header_word(name: &str, value: &str) -> String {
+    shell_quote(&format!("{name}: {value}"))
+}
+
+fn header_words(headers: &[(String, String)]) -> Vec<String> {
+    headers.iter().map(|(name, value)| header_word(name, value)).collect()
 }
 
 /// A request that signs itself when it runs. Standard Webhooks receivers refuse a timestamp
@@ -35,18 +60,18 @@ fn self_signing_command(url: &str, msg_id: &str, headers: &[(String, String)], s
         shell_quote(msg_id)
     ));
     let signature = secrets.iter().map(|s| format!("v1,$(hookdesk_sign {})", s.hex_key())).collect::<Vec<_>>().join(" ");
-    out.push_str(&format!("curl -X POST {}", shell_quote(url)));
+    let mut words = Vec::with_capacity(headers.len() + 1);
     for (name, value) in headers {
         if name.eq_ignore_ascii_case("webhook-timestamp") {
-            out.push_str(" \\\n  -H \"webhook-timestamp: $ts\"");
+            words.push("\"webhook-timestamp: $ts\"".to_string());
             if !secrets.is_empty() {
-                out.push_str(&format!(" \\\n  -H \"webhook-signature: {signature}\""));
+                words.push(format!("\"webhook-signature: {signature}\""));
             }
         } else {
-            out.push_str(&format!(" \\\n  -H {}", shell_quote(&format!("{name}: {value}"))));
+            words.push(header_word(name, value));
         }
     }
-    out.push_str(" \\\n  --data-raw \"$body\"");
+    out.push_str(&curl(url, &words, Data::Stdin("\"$body\"".into())));
     out
 }
 
@@ -60,7 +85,7 @@ impl Engine {
         let req = attempt.request;
         if !include_secrets {
             let headers: Vec<(String, String)> = req.headers.into_iter().collect();
-            return Ok(command(&req.url, &headers, &req.body));
+            return Ok(curl(&req.url, &header_words(&headers), Data::Stdin(shell_quote(&req.body))));
         }
         let Some(webhook_id) = attempt.summary.webhook_id else {
             let custom = req.headers.iter().any(|(_, v)| v == MASK);
@@ -69,7 +94,8 @@ impl Engine {
                     "A direct delivery's header values are discarded once it ends; they cannot be included.".into(),
                 ));
             }
-            return Ok(command(&req.url, &req.headers.into_iter().collect::<Vec<_>>(), &req.body));
+            let headers: Vec<(String, String)> = req.headers.into_iter().collect();
+            return Ok(curl(&req.url, &header_words(&headers), Data::Stdin(shell_quote(&req.body))));
         };
         let row = self
             .db()
@@ -91,7 +117,7 @@ impl Engine {
             vec![("Authorization".to_string(), format!("Bearer {token}")), ("Content-Type".to_string(), "application/json".to_string())];
         let body =
             r#"{"type": "task.created", "workflow": "purchase_orders", "data": {"task": {"id": "42", "name": "Purchase order #42"}}}"#;
-        Ok(Some(command(&format!("http://{addr}/v1/events"), &headers, body)))
+        Ok(Some(curl(&format!("http://{addr}/v1/events"), &header_words(&headers), Data::Argument(shell_quote(body)))))
     }
 }
 

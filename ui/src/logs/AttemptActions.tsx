@@ -53,7 +53,7 @@ export function AttemptActions({ attempt }: { attempt: Attempt }) {
         <label
           className="checkbox-label"
           htmlFor={secretsId}
-          title="Real header values; the command signs the request when you run it (needs openssl)"
+          title="Real header values and the signing key: the command signs the request when you run it (needs openssl)"
         >
           <input
             id={secretsId}

@@ -13,9 +13,9 @@ use std::time::Duration;
 
 const WITHIN: Duration = Duration::from_secs(10);
 
-/// Runs a copied command as a user pasting it into bash would; `clock` is what `date +%s`
-/// says (a stand-in `date` on the PATH), or the real clock.
-async fn run_in_shell(command: String, clock: Option<i64>) {
+/// Runs a copied command as a user pasting it into `shell` would; `clock` is what
+/// `date +%s` says (a stand-in `date` on the PATH), or the real clock.
+async fn run_in_shell(shell: &'static str, command: String, clock: Option<i64>) {
     tokio::task::spawn_blocking(move || {
         let shim = tempfile::tempdir().unwrap();
         let mut path = std::env::var("PATH").unwrap_or_default();
@@ -25,12 +25,17 @@ async fn run_in_shell(command: String, clock: Option<i64>) {
             std::fs::set_permissions(&date, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
             path = format!("{}:{path}", shim.path().display());
         }
-        let out = std::process::Command::new("bash")
-            .arg("-c")
-            .arg(format!("{command} --silent --show-error --output /dev/null"))
+        // On the shell's input, as pasted: as an argument it could exceed the 128 KiB limit.
+        let mut child = std::process::Command::new(shell)
             .env("PATH", path)
-            .output()
-            .expect("bash runs");
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("the shell runs");
+        let script = format!("{command} --silent --show-error --fail --output /dev/null\n");
+        std::io::Write::write_all(&mut child.stdin.take().unwrap(), script.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
         assert!(out.status.success(), "the command failed: {}", String::from_utf8_lossy(&out.stderr));
     })
     .await
@@ -62,8 +67,9 @@ async fn deliver(t: &TestEngine, rx: &TestReceiver, authorization: &str, data: s
 async fn copy_as_curl_with_secrets_replays_a_request_that_verifies_whenever_it_is_run() {
     let t = started_engine().await;
     let rx = TestReceiver::start().await;
-    // Quotes, dollars, backticks and backslashes must reach the receiver untouched.
-    let data = json!({"task": {"id": 9, "note": "it's \"quoted\" $HOME `id` \\n %s"}});
+    // Quotes, dollars, backticks, backslashes, newlines and accents must reach the receiver
+    // untouched, and a body larger than one shell argument may be (128 KiB on Linux) too.
+    let data = json!({"task": {"id": 9, "note": "it's \"quoted\" $HOME `id` \\n %s\nÓrdenes ✓", "pad": "x".repeat(200 * 1024)}});
     let Delivered { webhook: w, event_id, received: original, attempt } = deliver(&t, &rx, "Bearer curl-secret-1", data).await;
 
     // During a rotation both secrets sign, as a real delivery would.
@@ -75,7 +81,7 @@ async fn copy_as_curl_with_secrets_replays_a_request_that_verifies_whenever_it_i
 
     // Run a day after it was copied, as far as the command can tell.
     let later = hookdesk_engine::model::time::now_ms() / 1000 + 86_400;
-    run_in_shell(command.clone(), Some(later)).await;
+    run_in_shell("bash", command.clone(), Some(later)).await;
     let replay = rx.take(1, WITHIN).await.remove(0);
     assert_eq!(replay.body, original.body, "the exact bytes sent the first time");
     assert_eq!(replay.header("webhook-id"), event_id);
@@ -89,8 +95,9 @@ async fn copy_as_curl_with_secrets_replays_a_request_that_verifies_whenever_it_i
         );
     }
 
-    // Run now: the official verifier, which checks the timestamp too, accepts it.
-    run_in_shell(command, None).await;
+    // Run now, in a plain POSIX sh: the official verifier, which checks the timestamp too,
+    // accepts it.
+    run_in_shell("sh", command, None).await;
     let now = rx.take(1, WITHIN).await.remove(0);
     let current = t.signing_secret(&w.id).await.unwrap();
     standardwebhooks::Webhook::new(&current).unwrap().verify(&now.body, &now.headers).expect("the official verifier accepts it");
@@ -102,7 +109,7 @@ async fn copy_as_curl_without_secrets_masks_them() {
     let rx = TestReceiver::start().await;
     let Delivered { webhook: w, attempt, .. } = deliver(&t, &rx, "Bearer curl-secret-2", json!({"task": {"id": 10}})).await;
     let command = t.curl_command(&attempt.id, false).await.unwrap();
-    assert!(command.starts_with("curl -X POST"), "{command}");
+    assert!(command.contains("| curl -X POST"), "{command}");
     assert!(command.contains(&format!("Authorization: {MASK}")), "{command}");
     assert!(!command.contains("curl-secret-2"));
     let secret = SigningSecret::parse(&t.signing_secret(&w.id).await.unwrap()).unwrap();
