@@ -221,7 +221,6 @@ impl Engine {
             (false, WebhookStatus::Active) => (WebhookStatus::Disabled, Some(DEACTIVATED_BY_USER.to_string())),
             (false, other) => (other, existing.status_reason.clone()),
         };
-        let reactivated = status == WebhookStatus::Active && existing.status != WebhookStatus::Active;
         let row = WebhookRow {
             name: input.name,
             url: input.url,
@@ -230,7 +229,11 @@ impl Engine {
             filters: input.filters,
             header_names,
             delivery: input.delivery,
-            consecutive_failures: if reactivated { 0 } else { existing.consecutive_failures },
+            consecutive_failures: if status == WebhookStatus::Active && existing.status != WebhookStatus::Active {
+                0
+            } else {
+                existing.consecutive_failures
+            },
             status,
             status_reason: reason,
             previous_secret_until: if replaced_secret { None } else { existing.previous_secret_until },
@@ -240,7 +243,7 @@ impl Engine {
         let saved = match self
             .db()
             .write(move |conn| {
-                rows::update(conn, &row, reactivated)?;
+                rows::update(conn, &row)?;
                 Ok(row)
             })
             .await

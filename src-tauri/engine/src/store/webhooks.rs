@@ -122,13 +122,14 @@ pub fn insert(conn: &Connection, w: &WebhookRow) -> Result<()> {
 }
 
 /// Rewrites the settings, every column but `id`, `code` and `created_at` (the code is immutable
-/// once saved). The failure count is the delivery workers' to keep: a save only resets it
-/// (on reactivation), never writes back a count it read earlier.
-pub fn update(conn: &Connection, w: &WebhookRow, reset_failures: bool) -> Result<()> {
+/// once saved). The failure count is the delivery workers' to keep: a save only resets it,
+/// when it makes an inactive webhook active (judged by the status stored at that moment, in
+/// case a worker paused it since it was read), and never writes back a count it read earlier.
+pub fn update(conn: &Connection, w: &WebhookRow) -> Result<()> {
     conn.prepare_cached(
         "UPDATE webhooks SET name = ?2, url = ?3, description = ?4, events = ?5, filters = ?6, header_names = ?7, delivery = ?8,
-         status = ?9, status_reason = ?10, consecutive_failures = CASE WHEN ?11 THEN 0 ELSE consecutive_failures END,
-         previous_secret_until = ?12, updated_at = ?13 WHERE id = ?1",
+         status = ?9, status_reason = ?10, consecutive_failures = CASE WHEN ?9 = 'active' AND status <> 'active' THEN 0 ELSE consecutive_failures END,
+         previous_secret_until = ?11, updated_at = ?12 WHERE id = ?1",
     )?
     .execute(params![
         w.id,
@@ -141,7 +142,6 @@ pub fn update(conn: &Connection, w: &WebhookRow, reset_failures: bool) -> Result
         serde_json::to_string(&w.delivery)?,
         w.status.as_str(),
         w.status_reason,
-        reset_failures,
         w.previous_secret_until,
         w.updated_at,
     ])?;

@@ -125,6 +125,7 @@ async fn an_id_wins_over_a_code_spelled_the_same() {
     let t = open_engine();
     let first = t.create_webhook(input("First")).await.unwrap();
     // A 24-hex-digit code is a valid code; it must not shadow the webhook whose id it is.
+    // (Guaranteed by the lookup's ORDER BY, not left to the query plan.)
     let mut form = input("Second");
     form.code = Some(first.id.clone());
     let second = t.create_webhook(form).await.unwrap();
