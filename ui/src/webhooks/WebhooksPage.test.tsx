@@ -2,6 +2,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import { backend, makeWebhook } from "../test/fakeBackend";
 import { sendNotice } from "../test/notices";
+import { lastOf } from "../test/lastOf";
 import { renderApp } from "../test/renderApp";
 
 const rowCodes = () =>
@@ -114,9 +115,9 @@ describe("the webhooks list", () => {
     expect(backend.webhooks.every((w) => w.status === "active")).toBe(true);
   });
 
-  it("Undo of a deactivation leaves a paused webhook paused", async () => {
+  it("Undo of an activation deactivates again only what was disabled, not what was resumed", async () => {
     backend.seed(
-      makeWebhook({ name: "Alpha" }),
+      makeWebhook({ name: "Off", status: "disabled", active: false }),
       makeWebhook({
         name: "Stuck",
         status: "paused",
@@ -125,19 +126,24 @@ describe("the webhooks list", () => {
       }),
     );
     const { user } = await renderApp();
-    await user.click(screen.getByRole("checkbox", { name: "Select Alpha" }));
+    await user.click(screen.getByRole("button", { name: "More options" }));
+    await user.click(screen.getByRole("menuitemcheckbox", { name: "Show disabled webhooks" }));
+    await user.click(screen.getByRole("checkbox", { name: "Select Off" }));
     await user.click(screen.getByRole("checkbox", { name: "Select Stuck" }));
-    await user.click(screen.getByRole("button", { name: "Deactivate selected" }));
-    await waitFor(() =>
-      expect(backend.webhooks.find((w) => w.code === "alpha")?.status).toBe("disabled"),
-    );
+    await user.click(screen.getByRole("button", { name: "Activate selected" }));
+    await screen.findByText("2 webhooks activated");
 
+    // Resuming released Stuck's held deliveries: undoing cannot take them back, so it stays on.
     await user.click(screen.getByRole("button", { name: "Undo" }));
-    await waitFor(() => expect(screen.getByText("1 webhook restored")).toBeVisible());
+    await screen.findByText("1 webhook restored");
     expect(backend.webhooks.map((w) => [w.code, w.status])).toEqual([
-      ["alpha", "active"],
-      ["stuck", "paused"],
+      ["off", "disabled"],
+      ["stuck", "active"],
     ]);
+    expect(lastOf(backend.callsOf("set_webhooks_active"))).toEqual({
+      ids: [backend.webhooks[0]!.id],
+      active: false,
+    });
   });
 
   it("offers Activate selected for inactive rows and Select all for the listed ones", async () => {

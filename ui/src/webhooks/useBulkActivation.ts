@@ -36,8 +36,8 @@ export function useBulkActivation(applyChanges: (changed: readonly Webhook[]) =>
     if (targets.length === 0) return false;
     setBusy(true);
     const ids = targets.map((w) => w.id);
-    // Undo reverts only what this action changed: a paused webhook stays paused when
-    // deactivated, and one resumed by Activate has already sent its held deliveries.
+    // Undo reverts only what this action changed: a webhook resumed by Activate has already
+    // sent its held deliveries, so it stays on (and a deactivated one was active before).
     const undoable = targets
       .filter((w) => w.status === (active ? "disabled" : "active"))
       .map((w) => w.id);
