@@ -12,7 +12,7 @@ import {
   toLogFilter,
   type LogFilterState,
 } from "./logFilter";
-import { useLogPages } from "./useLogPages";
+import { FIRST_PAGE, useLogPages } from "./useLogPages";
 import { useQueued } from "./useQueued";
 
 export interface EventTypeOption {
@@ -58,10 +58,13 @@ export function LogsView({
   const pages = useLogPages(scope, filter);
   // Deliveries not attempted yet come first, as PENDING rows: they are the newest news.
   const queued = useQueued(scope, filter);
-  const rows = useMemo(
-    () => (queued.rows.length === 0 ? pages.rows : [...queued.rows, ...pages.rows]),
-    [queued.rows, pages.rows],
-  );
+  const rows = useMemo(() => {
+    if (queued.rows.length === 0) return pages.rows;
+    // A delivery whose first attempt just arrived is no longer pending, though the queue
+    // has not been read again yet; its attempt is among the newest rows.
+    const attempted = new Set(pages.rows.slice(0, FIRST_PAGE).map((r) => r.delivery_id));
+    return [...queued.rows.filter((q) => !attempted.has(q.delivery_id)), ...pages.rows];
+  }, [queued.rows, pages.rows]);
   const labels = useMemo(() => new Map(eventTypes.map((t) => [t.name, t.label])), [eventTypes]);
   const filtered = filter !== null && isFiltered(filter);
 
@@ -109,7 +112,7 @@ export function LogsView({
           <LogList
             label={label}
             rows={rows}
-            total={pages.total === null ? null : pages.total + queued.rows.length}
+            total={pages.total === null ? null : pages.total + rows.length - pages.rows.length}
             status={filter === null ? "ready" : pages.status}
             error={pages.error}
             hasMore={pages.hasMore}

@@ -65,7 +65,9 @@ export function ApiTokenField({ version, onRegenerated, onShownChange }: ApiToke
 
   const shown = visible && token !== null;
   const shownToken = shown ? token : null;
-  useEffect(() => onShownChange(shownToken), [shownToken, onShownChange]);
+  useEffect(() => {
+    onShownChange(shownToken);
+  }, [shownToken, onShownChange]);
   return (
     <div className="field">
       <label htmlFor="api-token" className="field-label">

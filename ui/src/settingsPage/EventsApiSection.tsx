@@ -28,6 +28,8 @@ export function EventsApiSection({ settings }: { settings: EngineSettingsState }
     );
     return () => {
       live = false;
+      // Never show a token other than the one revealed now.
+      setClearExample(null);
     };
   }, [revealedToken, maskedExample, reportError]);
   if (!form) return null;
