@@ -216,6 +216,25 @@ export class App {
     return this.until(() => this.clipboard(), (v) => v !== before && matches(v), `the clipboard after ${name}`);
   }
 
+  /** Waits for Save to be enabled (found afresh each time: React may replace the button
+   * while the form settles), then presses it. On a timeout, says what the panel showed. */
+  async saveWhenEnabled() {
+    try {
+      await this.until(async () => (await this.find("button", "Save")).isEnabled(), Boolean, "Save enabled");
+    } catch (error) {
+      await this.screenshot("save-never-enabled");
+      const form = await this.browser.execute(() => {
+        const drawer = document.querySelector("[role=dialog]");
+        const values = [...(drawer?.querySelectorAll("input") ?? [])].map(
+          (i) => `${i.id}=${i.type === "checkbox" ? i.checked : i.value}`,
+        );
+        return `${drawer?.innerText ?? "(no panel)"}\n[${values.join(", ")}]`;
+      });
+      throw new Error(`${error.message}\nThe panel said:\n${form}`);
+    }
+    await this.click("button", "Save");
+  }
+
   async close() {
     try {
       await this.browser.deleteSession();
@@ -278,9 +297,7 @@ export async function createWebhook(app, { name, url, triggers = ["Task created"
     await app.click("button", "Delivery");
     for (const [label, value] of Object.entries(delivery)) await app.fill("spinbutton", label, String(value));
   }
-  // Found afresh each time: React may replace the button while the form settles.
-  await app.until(async () => (await app.find("button", "Save")).isEnabled(), Boolean, "Save enabled");
-  await app.click("button", "Save");
+  await app.saveWhenEnabled();
   await app.find("dialog", name);
   await app.until(async () => (await app.find("textbox", "Code")).getAttribute("readonly"), (v) => v !== null, "saved");
 }
