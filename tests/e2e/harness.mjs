@@ -141,14 +141,20 @@ export class App {
     return el;
   }
 
-  /** Replaces a text field's content, as typing would. */
+  /** Replaces a text field's content, as typing would, and checks that it took: keys sent
+   * while the window is still settling (a section opening) can land before the focus does. */
   async fill(role, name, text) {
-    const el = await this.find(role, name);
-    await el.click();
-    await this.browser.keys([process.platform === "darwin" ? "Meta" : "Control", "a"]);
-    await this.browser.keys(["Backspace"]);
-    if (text) await el.addValue(text);
-    return el;
+    let value;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const el = await this.find(role, name);
+      await el.click();
+      await this.browser.keys([process.platform === "darwin" ? "Meta" : "Control", "a"]);
+      await this.browser.keys(["Backspace"]);
+      if (text) await el.addValue(text);
+      value = await el.getValue();
+      if (value === text) return el;
+    }
+    throw new Error(`the ${role} "${name}" holds ${JSON.stringify(value)} after typing ${JSON.stringify(text)}`);
   }
 
   /** Waits until `read()` returns something `ok` accepts; returns it. */
