@@ -164,7 +164,12 @@ impl Engine {
         let mut report = ImportReport::default();
         let mut plans = Vec::new();
         let mut errors = Vec::new();
+        let mut seen_codes = std::collections::HashSet::new();
         for (i, w) in export.webhooks.into_iter().enumerate() {
+            // Checked here, not by the second create half way through the import.
+            if !seen_codes.insert(w.code.clone()) {
+                errors.push(FieldError::new(format!("webhooks[{i}].code"), format!("{}: this code appears twice in the file.", w.code)));
+            }
             let current = existing.iter().find(|e| e.code == w.code);
             let known: Vec<String> = current.map(|c| c.headers.iter().map(|h| h.name.clone()).collect()).unwrap_or_default();
             let mut headers = Vec::new();

@@ -96,4 +96,11 @@ async fn a_bad_file_is_refused_before_anything_is_written() {
     let err = target.import_config(export).await.unwrap_err();
     assert!(err.fields().iter().any(|f| f.field == "webhooks[1].url" && f.message.starts_with("surveys:")), "{:?}", err.fields());
     assert!(target.list_webhooks().await.unwrap().is_empty(), "nothing imported");
+
+    // The same new code twice: refused as a whole, not after the first was created.
+    let mut twice = source.export_config(false).await.unwrap();
+    twice.webhooks[1] = twice.webhooks[0].clone();
+    let err = target.import_config(twice).await.unwrap_err();
+    assert!(err.fields().iter().any(|f| f.field == "webhooks[1].code" && f.message.contains("twice")), "{:?}", err.fields());
+    assert!(target.list_webhooks().await.unwrap().is_empty(), "nothing imported");
 }
