@@ -89,6 +89,11 @@ impl Engine {
                 Ok(n) => tracing::info!("pruned {n} deliveries older than the log retention"),
                 Err(e) => tracing::warn!("log pruning failed: {e}"),
             }
+            match self.forget_expired_secrets().await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!("deleted {n} previous signing secrets whose 24 hours were over"),
+                Err(e) => tracing::warn!("previous signing secrets could not be deleted: {e}"),
+            }
             tokio::time::sleep(PRUNE_EVERY).await;
         }
     }

@@ -370,6 +370,39 @@ impl Engine {
     }
 }
 
+impl Engine {
+    /// Deletes previous signing secrets whose 24 hours are over: they no longer sign, and a
+    /// secret that is not needed should not stay in the keyring. Returns how many went.
+    pub async fn forget_expired_secrets(&self) -> Result<usize> {
+        let now = now_ms();
+        let expired: Vec<String> = self
+            .db()
+            .read(move |conn| {
+                let mut stmt = conn.prepare_cached("SELECT id FROM webhooks WHERE previous_secret_until < ?1")?;
+                let ids = stmt.query_map([now], |r| r.get(0))?;
+                Ok(ids.collect::<rusqlite::Result<Vec<String>>>()?)
+            })
+            .await?;
+        for id in &expired {
+            let account = account::previous_signing_secret(id);
+            self.blocking(move |e| e.secrets().delete(&account)).await?;
+            let id = id.clone();
+            // Only if no rotation happened meanwhile (it would have set a later time).
+            self.db()
+                .write(move |conn| {
+                    conn.prepare_cached("UPDATE webhooks SET previous_secret_until = NULL WHERE id = ?1 AND previous_secret_until < ?2")?
+                        .execute(rusqlite::params![id, now])?;
+                    Ok(())
+                })
+                .await?;
+        }
+        if !expired.is_empty() {
+            self.config_changed().await;
+        }
+        Ok(expired.len())
+    }
+}
+
 /// RFC 7396: objects merge key by key, `null` removes, anything else replaces.
 pub fn merge_patch(target: &mut serde_json::Value, patch: &serde_json::Value) {
     match (target, patch) {

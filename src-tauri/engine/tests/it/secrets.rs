@@ -84,3 +84,23 @@ async fn child_without_keyring() {
     drop(engine);
     assert!(!contains(&database_bytes(dir.path()), "Bearer nowhere"));
 }
+
+#[tokio::test]
+async fn a_previous_signing_secret_leaves_the_keyring_when_its_24_hours_are_over() {
+    let t = open_engine();
+    let w = t.create_webhook(input("Orders")).await.unwrap();
+    t.rotate_secret(&w.id).await.unwrap();
+    let current = t.signing_secret(&w.id).await.unwrap();
+    let previous = hookdesk_engine::secrets::account::previous_signing_secret(&w.id);
+    assert!(t.secrets().get(&previous).unwrap().is_some(), "kept while it still signs");
+    assert_eq!(t.forget_expired_secrets().await.unwrap(), 0, "not yet");
+
+    // A day later, as far as the stored time can tell.
+    let id = w.id.clone();
+    t.db().write(move |c| Ok(c.execute("UPDATE webhooks SET previous_secret_until = 1 WHERE id = ?1", [id])?)).await.unwrap();
+    assert_eq!(t.forget_expired_secrets().await.unwrap(), 1);
+    let fresh = Secrets::new(t.secrets().namespace());
+    assert_eq!(fresh.get(&previous).unwrap(), None, "gone from the keyring itself, not only the cache");
+    assert_eq!(t.signing_secret(&w.id).await.unwrap(), current, "the current secret stays");
+    assert_eq!(t.get_webhook(&w.id).await.unwrap().previous_secret_until, None);
+}
