@@ -176,12 +176,7 @@ impl Engine {
                     }
                     Ok(Committed { accepted: Accepted { event_id: row.id, deliveries }, queued })
                 },
-                move |c: &Committed| {
-                    if !c.queued.is_empty() {
-                        engine.inner.scheduler.enqueue(&engine, c.queued.iter().cloned());
-                        engine.notify(crate::Notice::DeliveriesQueued);
-                    }
-                },
+                move |c: &Committed| engine.inner.scheduler.enqueue(&engine, c.queued.iter().cloned()),
             )
             .await?;
         Ok(committed.accepted)
@@ -276,10 +271,7 @@ impl Engine {
                         },
                     )
                 },
-                move |id: &i64| {
-                    engine.inner.scheduler.enqueue(&engine, [(None, *id, None)]);
-                    engine.notify(crate::Notice::DeliveriesQueued);
-                },
+                move |id: &i64| engine.inner.scheduler.enqueue(&engine, [(None, *id, None)]),
             )
             .await?;
         Ok(delivery_id(id))
@@ -325,10 +317,7 @@ impl Engine {
                         },
                     )
                 },
-                move |id: &i64| {
-                    engine.inner.scheduler.enqueue(&engine, [(key.clone(), *id, None)]);
-                    engine.notify(crate::Notice::DeliveriesQueued);
-                },
+                move |id: &i64| engine.inner.scheduler.enqueue(&engine, [(key.clone(), *id, None)]),
             )
             .await?;
         Ok(delivery_id(new_id))

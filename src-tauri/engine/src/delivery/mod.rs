@@ -67,7 +67,7 @@ fn queue_for<'a>(queues: &'a mut HashMap<QueueKey, Queue>, key: &QueueKey, route
 }
 
 impl Scheduler {
-    /// New deliveries, committed; called in commit order.
+    /// New deliveries, committed; called in commit order. The window hears that queues grew.
     pub fn enqueue(&self, engine: &Engine, items: impl IntoIterator<Item = Queued>) {
         let routes = engine.routes();
         let mut touched = Vec::new();
@@ -81,6 +81,9 @@ impl Scheduler {
                     touched.push(key);
                 }
             }
+        }
+        if !touched.is_empty() {
+            engine.notify(crate::Notice::DeliveriesQueued);
         }
         for key in touched {
             self.pump(engine, &key);
