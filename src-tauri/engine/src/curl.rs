@@ -5,6 +5,7 @@ use crate::delivery::dispatch::build_headers;
 use crate::delivery::target;
 use crate::error::{Error, Result};
 use crate::model::MASK;
+use crate::model::attempt::RequestLog;
 use crate::signing::SigningSecret;
 use crate::{Engine, store};
 
@@ -43,8 +44,10 @@ fn header_word(name: &str, value: &str) -> String {
     shell_quote(&format!("{name}: {value}"))
 }
 
-fn header_words(headers: &[(String, String)]) -> Vec<String> {
-    headers.iter().map(|(name, value)| header_word(name, value)).collect()
+/// The request exactly as logged: secret header values masked, the signature of its time.
+fn as_logged(req: &RequestLog) -> String {
+    let headers: Vec<String> = req.headers.iter().map(|(name, value)| header_word(name, value)).collect();
+    curl(&req.url, &headers, Data::Stdin(shell_quote(&req.body)))
 }
 
 /// A request that signs itself when it runs. Standard Webhooks receivers refuse a timestamp
@@ -83,19 +86,15 @@ impl Engine {
     pub async fn curl_command(&self, attempt_id: &str, include_secrets: bool) -> Result<String> {
         let attempt = self.attempt(attempt_id).await?.attempt;
         let req = attempt.request;
-        if !include_secrets {
-            let headers: Vec<(String, String)> = req.headers.into_iter().collect();
-            return Ok(curl(&req.url, &header_words(&headers), Data::Stdin(shell_quote(&req.body))));
-        }
-        let Some(webhook_id) = attempt.summary.webhook_id else {
-            let custom = req.headers.iter().any(|(_, v)| v == MASK);
-            if custom {
+        let webhook_id = match attempt.summary.webhook_id {
+            Some(id) if include_secrets => id,
+            None if include_secrets && req.headers.values().any(|v| v == MASK) => {
                 return Err(Error::Conflict(
                     "A direct delivery's header values are discarded once it ends; they cannot be included.".into(),
                 ));
             }
-            let headers: Vec<(String, String)> = req.headers.into_iter().collect();
-            return Ok(curl(&req.url, &header_words(&headers), Data::Stdin(shell_quote(&req.body))));
+            // Without secrets, or a direct delivery without secret headers: as it was sent.
+            _ => return Ok(as_logged(&req)),
         };
         let row = self
             .db()
@@ -113,11 +112,10 @@ impl Engine {
     pub async fn events_api_example(&self, include_token: bool) -> Result<Option<String>> {
         let Some(addr) = self.api_addr().await else { return Ok(None) };
         let token = if include_token { self.api_token().await? } else { MASK.to_string() };
-        let headers =
-            vec![("Authorization".to_string(), format!("Bearer {token}")), ("Content-Type".to_string(), "application/json".to_string())];
+        let headers = [header_word("Authorization", &format!("Bearer {token}")), header_word("Content-Type", "application/json")];
         let body =
             r#"{"type": "task.created", "workflow": "purchase_orders", "data": {"task": {"id": "42", "name": "Purchase order #42"}}}"#;
-        Ok(Some(curl(&format!("http://{addr}/v1/events"), &header_words(&headers), Data::Argument(shell_quote(body)))))
+        Ok(Some(curl(&format!("http://{addr}/v1/events"), &headers, Data::Argument(shell_quote(body)))))
     }
 }
 
