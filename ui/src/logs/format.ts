@@ -27,18 +27,23 @@ export function formatLocalTime(iso: string): string {
 
 const RELATIVE = new Intl.RelativeTimeFormat(undefined, { numeric: "auto", style: "short" });
 
-/** "just now", "5 min. ago", "yesterday"… relative to `now`. */
-export function formatRelative(iso: string, now: number = Date.now()): string {
+/**
+ * How long ago a time of the past was, relative to `now`: "just now", "5 min. ago",
+ * "yesterday"… A time after `now` still reads "just now": the clock a list compares with is
+ * read a little before the rows it shows, and what already happened must never read as the
+ * future ("in 1 min.").
+ */
+export function formatTimeAgo(iso: string, now: number = Date.now()): string {
   const then = Date.parse(iso);
   if (Number.isNaN(then)) return iso;
-  const seconds = Math.round((then - now) / 1000);
-  if (Math.abs(seconds) < 45) return "just now";
+  const seconds = Math.max(0, Math.round((now - then) / 1000));
+  if (seconds < 45) return "just now";
   const minutes = Math.round(seconds / 60);
-  if (Math.abs(minutes) < 60) return RELATIVE.format(minutes, "minute");
+  if (minutes < 60) return RELATIVE.format(-minutes, "minute");
   const hours = Math.round(minutes / 60);
-  if (Math.abs(hours) < 24) return RELATIVE.format(hours, "hour");
+  if (hours < 24) return RELATIVE.format(-hours, "hour");
   const days = Math.round(hours / 24);
-  if (Math.abs(days) < 30) return RELATIVE.format(days, "day");
+  if (days < 30) return RELATIVE.format(-days, "day");
   return formatLocalTime(iso);
 }
 

@@ -1,7 +1,7 @@
 import type { WebhookActivity } from "../bindings/WebhookActivity";
 import type { WebhookStatus } from "../bindings/WebhookStatus";
 import { ResultBadge } from "../components/ResultBadge";
-import { formatRelative } from "../logs/format";
+import { formatTimeAgo } from "../logs/format";
 
 interface LastDeliveryCellProps {
   activity: WebhookActivity | undefined;
@@ -32,7 +32,7 @@ export function LastDeliveryCell({ activity, status, now }: LastDeliveryCellProp
     <span className="cell-stack last-delivery" title={title}>
       <ResultBadge result={last.result} />
       <span className="cell-secondary">
-        <time dateTime={last.executed_at}>{formatRelative(last.executed_at, now)}</time>
+        <time dateTime={last.executed_at}>{formatTimeAgo(last.executed_at, now)}</time>
         {waiting && ` · ${waiting}`}
       </span>
     </span>

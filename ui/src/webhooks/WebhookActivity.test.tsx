@@ -1,5 +1,5 @@
 import { screen, waitFor, within } from "@testing-library/react";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { backend, makeAttempt, makeWebhook, summaryOf } from "../test/fakeBackend";
 import { lastOf } from "../test/lastOf";
 import { sendNotice } from "../test/notices";
@@ -8,6 +8,10 @@ import { renderApp } from "../test/renderApp";
 const minutesAgo = (n: number) => new Date(Date.now() - n * 60_000).toISOString();
 
 describe("the last delivery and paused webhooks in the list", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it("shows each webhook's last delivery, and updates the one row when an attempt is recorded", async () => {
     const [orders, users] = backend.seed(
       makeWebhook({ name: "Orders" }),
@@ -41,6 +45,36 @@ describe("the last delivery and paused webhooks in the list", () => {
     // Orders' row is as it was, and nothing was asked of the engine.
     expect(within(screen.getByRole("row", { name: /Orders/ })).getByText("FAILED")).toBeVisible();
     expect(backend.callsOf("webhook_activity")).toHaveLength(calls);
+  });
+
+  it("never shows a fresh attempt in the future, and measures it from when its notice came", async () => {
+    const start = Date.UTC(2026, 10, 24, 12, 0, 0);
+    // Only the date is faked: the list's clock reads it once at start and then goes stale.
+    vi.useFakeTimers({ toFake: ["Date"], now: start });
+    const [users] = backend.seed(makeWebhook({ name: "Users" }));
+    await renderApp();
+    const row = () => screen.getByRole("row", { name: /Users/ });
+    expect(within(row()).getByText("No deliveries yet")).toBeVisible();
+
+    // 50 s later an attempt runs: the clock was read before it.
+    vi.setSystemTime(start + 50_000);
+    const fresh = makeAttempt({ webhook_id: users!.id, executed_at: new Date().toISOString() });
+    await sendNotice({ kind: "attempt_recorded", attempt: summaryOf(fresh) });
+    expect(await within(row()).findByText("just now")).toBeVisible();
+    expect(row()).not.toHaveTextContent(/\bin \d/);
+
+    // Its notice comes late: it is two minutes old by then, not "just now".
+    vi.setSystemTime(start + 170_000);
+    const late = makeAttempt({
+      webhook_id: users!.id,
+      executed_at: new Date(start + 50_000).toISOString(),
+    });
+    await sendNotice({ kind: "attempt_recorded", attempt: summaryOf(late) });
+    const twoMinutes = new Intl.RelativeTimeFormat(undefined, {
+      numeric: "auto",
+      style: "short",
+    }).format(-2, "minute");
+    expect(await within(row()).findByText(twoMinutes)).toBeVisible();
   });
 
   it("updates a paused webhook's held count when accepted events queue more", async () => {

@@ -15,7 +15,7 @@ import { LoadingRows } from "./LoadingRows";
 import { SelectionBar } from "./SelectionBar";
 import { useBulkActivation } from "./useBulkActivation";
 import { useGlobalShortcuts } from "./useGlobalShortcuts";
-import { useMinuteClock } from "./useMinuteClock";
+import { useClock } from "./useClock";
 import { useWebhookActivity } from "./useWebhookActivity";
 import { useWebhookList } from "./useWebhookList";
 import { matchesSearch } from "./webhookSearch";
@@ -45,7 +45,7 @@ export function WebhooksPage({ shown: pageShown = true }: { shown?: boolean }) {
   const list = useWebhookList();
   const { applyChanges, reloadWebhooks, forget } = list;
   const { activity, reload: reloadActivity } = useWebhookActivity();
-  const now = useMinuteClock();
+  const now = useClock();
   const [search, setSearch] = useState("");
   const [showDisabled, setShowDisabled] = useState(false);
   const [selected, setSelected] = useState<ReadonlySet<string>>(() => new Set());

@@ -1,14 +1,24 @@
 import { useEffect, useState } from "react";
+import { onNotice } from "../ipc/events";
+
+/** How often "5 min. ago" is brought up to date while nothing happens. */
+export const CLOCK_TICK_MS = 30_000;
 
 /**
- * The current time, renewed every minute, so "5 min ago" does not go stale. Only the
- * clock ticks: nothing is asked of the engine.
+ * The time relative times are measured from. Only the clock ticks (nothing is asked of the
+ * engine): every CLOCK_TICK_MS, and at every engine notice, because a notice may bring an
+ * attempt that has just run, and comparing it with a `now` read before it would make it
+ * older than it is (or, without the formatter's guard, in the future).
  */
-export function useMinuteClock(): number {
+export function useClock(): number {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
-    const timer = window.setInterval(() => setNow(Date.now()), 60_000);
-    return () => window.clearInterval(timer);
+    const timer = window.setInterval(() => setNow(Date.now()), CLOCK_TICK_MS);
+    const stop = onNotice(() => setNow(Date.now()));
+    return () => {
+      window.clearInterval(timer);
+      stop();
+    };
   }, []);
   return now;
 }
