@@ -3,10 +3,10 @@ import type { EventType } from "../bindings/EventType";
 import type { Webhook } from "../bindings/Webhook";
 import type { WebhookActivity } from "../bindings/WebhookActivity";
 import { CloseIcon, ErrorIcon } from "../components/icons";
-import { StatusBadge } from "../components/StatusBadge";
 import { Switch } from "../components/Switch";
 import { Tabs, type TabDefinition } from "../components/Tabs";
 import { GeneralInformationTab } from "./GeneralInformationTab";
+import { StatusNote } from "./StatusNote";
 import { TestControls } from "./TestControls";
 import { TestResultPanel } from "./TestResultPanel";
 import { useWebhookEditor } from "./useWebhookEditor";
@@ -198,15 +198,7 @@ export function SettingsDrawer({
           </button>
         </div>
       </header>
-      {saved && saved.status !== "active" && saved.status_reason && (
-        <p className="drawer-status-note">
-          <StatusBadge status={saved.status} reason={saved.status_reason} showReason={false} />{" "}
-          {saved.status_reason}{" "}
-          {saved.status === "paused"
-            ? "New events are held in its queue; Resume releases them in order."
-            : "Turn on Active and save to resume deliveries."}
-        </p>
-      )}
+      {saved && <StatusNote webhook={saved} />}
       <TestResultPanel
         state={test.state}
         onDismiss={test.dismiss}

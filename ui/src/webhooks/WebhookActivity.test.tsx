@@ -135,6 +135,22 @@ describe("the last delivery and paused webhooks in the list", () => {
     expect(within(drawer).queryByRole("button", { name: "Resume Stuck" })).toBeNull();
   });
 
+  it("puts the pause reason beside its badge, not under it, and names Resume once", async () => {
+    const reason = "Paused after 5 consecutive failed deliveries (the last: HTTP 503).";
+    backend.seed(makeWebhook({ name: "Stuck", status: "paused", status_reason: reason }));
+    const { user } = await renderApp();
+    await user.click(screen.getByRole("button", { name: "Edit Stuck" }));
+    const drawer = await screen.findByRole("dialog", { name: "Stuck" });
+    const sentence = within(drawer).getByText(
+      `${reason} New events are held in its queue; Resume releases them in order.`,
+    );
+    const note = sentence.parentElement!;
+    const badge = within(note).getByText("Paused after failures");
+    // Two boxes side by side: the badge is not inside the text that wraps.
+    expect(sentence).not.toContainElement(badge);
+    expect(note.textContent!.match(/Resume/g)).toHaveLength(1);
+  });
+
   it("says so when a webhook is paused, naming it and the reason", async () => {
     const [orders] = backend.seed(makeWebhook({ name: "Orders" }));
     const { user } = await renderApp();
