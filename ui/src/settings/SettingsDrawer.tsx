@@ -199,14 +199,17 @@ export function SettingsDrawer({
         </div>
       </header>
       {saved && <StatusNote webhook={saved} />}
-      <TestResultPanel
-        state={test.state}
-        onDismiss={test.dismiss}
-        onShowInLogs={(attemptId) => {
-          setLogsOpenId(attemptId);
-          setTab("logs");
-        }}
-      />
+      {/* About the form: it stays with the form, not over the Logs. */}
+      {tab === "general" && (
+        <TestResultPanel
+          state={test.state}
+          onDismiss={test.dismiss}
+          onShowInLogs={(attemptId) => {
+            setLogsOpenId(attemptId);
+            setTab("logs");
+          }}
+        />
+      )}
       {editor.deletedElsewhere && (
         <p className="drawer-error" role="alert">
           <ErrorIcon /> This webhook was deleted elsewhere (by the command line, the Events API or

@@ -1,6 +1,7 @@
 import { CloseIcon, WarningIcon } from "../components/icons";
 import { ResultBadge } from "../components/ResultBadge";
 import { formatDuration } from "../logs/format";
+import { useSecondsSince } from "./useSecondsSince";
 import type { TestState } from "./useWebhookTest";
 
 interface TestResultPanelProps {
@@ -12,10 +13,19 @@ interface TestResultPanelProps {
 
 /** What **Test** did: SUCCESS or FAILED, HTTP status, duration, the response or the error. */
 export function TestResultPanel({ state, onDismiss, onShowInLogs }: TestResultPanelProps) {
+  // A slow or stalled receiver: the user sees that it is still waiting, and for how long.
+  const seconds = useSecondsSince(state.status === "sending" ? state.startedAt : null);
   if (state.status === "idle") return null;
   let body;
   if (state.status === "sending") {
-    body = <p className="test-result-line">Sending a {state.eventType} sample event…</p>;
+    body = (
+      <p className="test-result-line">
+        <strong className="test-elapsed">Testing…{seconds > 0 && ` ${seconds} s`}</strong>
+        <span className="muted">
+          Sending a {state.eventType} sample event to the Url in the form.
+        </span>
+      </p>
+    );
   } else if (state.status === "failed") {
     body = (
       <p className="test-result-line test-result-error">

@@ -1,5 +1,5 @@
-import { screen, waitFor, within } from "@testing-library/react";
-import { describe, expect, it } from "vitest";
+import { act, screen, waitFor, within } from "@testing-library/react";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { TestRequest } from "../bindings/TestRequest";
 import { backend, makeWebhook } from "../test/fakeBackend";
 import { renderApp } from "../test/renderApp";
@@ -8,6 +8,10 @@ const NEW_SECRET = "whsec_bmV3c2VjcmV0bmV3c2VjcmV0bmV3c2VjcmV0MTI=";
 const testRequests = () => backend.callsOf("send_test").map((c) => c.request as TestRequest);
 
 describe("Test", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it("sends the unsaved form of a new webhook, with its generated secret, and shows SUCCESS", async () => {
     const { user } = await renderApp();
     await user.click(screen.getAllByRole("button", { name: "Create webhook" })[0]!);
@@ -105,5 +109,59 @@ describe("Test", () => {
     expect(url).toHaveAccessibleDescription(/receiver.invalid does not resolve/);
     expect(within(drawer).getByTestId("test-result")).toHaveTextContent(/Nothing was sent/);
     expect(url).toHaveValue("https://receiver.invalid/in");
+  });
+
+  it("clears its result once the form changes, and does not follow into the Logs tab", async () => {
+    backend.seed(makeWebhook({ name: "Orders", url: "https://a.example.com/" }));
+    const { user } = await renderApp();
+    await user.click(screen.getByRole("button", { name: "Edit Orders" }));
+    const drawer = await screen.findByRole("dialog", { name: "Orders" });
+    const url = within(drawer).getByLabelText("Url");
+    await user.clear(url);
+    await user.type(url, "receiver.example.com");
+    await user.click(within(drawer).getByRole("button", { name: "Test" }));
+    expect(await within(drawer).findByTestId("test-result")).toHaveTextContent(
+      "Nothing was sent: Enter an absolute http or https URL.",
+    );
+
+    // Fixing the Url: the result was about the form before, and goes.
+    await user.clear(url);
+    await user.type(url, "https://b.example.com/in");
+    expect(within(drawer).queryByTestId("test-result")).not.toBeInTheDocument();
+
+    await user.click(within(drawer).getByRole("button", { name: "Test" }));
+    await within(await within(drawer).findByTestId("test-result")).findByText("SUCCESS");
+    await user.click(within(drawer).getByRole("tab", { name: "Logs" }));
+    await within(drawer).findByRole("table", { name: "Attempts of Orders" });
+    expect(within(drawer).queryByTestId("test-result")).not.toBeInTheDocument();
+    // Back with the form it is about, unchanged: the result is still true.
+    await user.click(within(drawer).getByRole("tab", { name: "General information" }));
+    expect(within(within(drawer).getByTestId("test-result")).getByText("SUCCESS")).toBeVisible();
+    // Any edit clears it, the Active switch too.
+    await user.click(within(drawer).getByRole("switch", { name: "Active" }));
+    expect(within(drawer).queryByTestId("test-result")).not.toBeInTheDocument();
+  });
+
+  it("says how long it has been waiting for the receiver", async () => {
+    backend.seed(makeWebhook({ name: "Orders" }));
+    const { user } = await renderApp();
+    await user.click(screen.getByRole("button", { name: "Edit Orders" }));
+    const drawer = await screen.findByRole("dialog", { name: "Orders" });
+    let answer = () => {};
+    backend.testHold = new Promise<void>((resolve) => (answer = resolve));
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval", "Date"] });
+    await user.click(within(drawer).getByRole("button", { name: "Test" }));
+
+    const result = await within(drawer).findByTestId("test-result");
+    expect(result).toHaveTextContent(/^Testing…Sending a task.created sample event/);
+    expect(within(drawer).getByRole("button", { name: "Test" })).toBeDisabled();
+    act(() => vi.advanceTimersByTime(3000));
+    expect(within(result).getByText("Testing… 3 s")).toBeVisible();
+    act(() => vi.advanceTimersByTime(1000));
+    expect(within(result).getByText("Testing… 4 s")).toBeVisible();
+
+    answer();
+    await within(result).findByText("SUCCESS");
+    expect(within(result).queryByText(/Testing…/)).not.toBeInTheDocument();
   });
 });

@@ -65,6 +65,8 @@ export function useWebhookEditor({ initial, latest, catalog, onSaved }: EditorOp
   const [panelError, setPanelError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const [newSecret, setNewSecret] = useState<string | null>(null);
+  /** Counts the user's edits: what was shown about an earlier form (a Test result) is stale. */
+  const [edits, setEdits] = useState(0);
 
   const isNew = saved === null;
   const storedDelivery = saved?.delivery ?? DEFAULT_DELIVERY;
@@ -148,6 +150,7 @@ export function useWebhookEditor({ initial, latest, catalog, onSaved }: EditorOp
 
   function edit(change: (f: WebhookForm) => WebhookForm, touchKeys: readonly string[]) {
     setForm(change);
+    setEdits((n) => n + 1);
     markTouched(touchKeys);
   }
 
@@ -235,6 +238,7 @@ export function useWebhookEditor({ initial, latest, catalog, onSaved }: EditorOp
     saved,
     isNew,
     dirty,
+    edits,
     saving,
     newSecret,
     panelError,

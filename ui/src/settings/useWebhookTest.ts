@@ -7,48 +7,60 @@ import { sendTest } from "../ipc/commands";
 import { isSystemTrouble } from "../ipc/errors";
 import type { WebhookEditor } from "./useWebhookEditor";
 
+/** `edits`: the editor's edit count when it was sent (a later edit makes its result stale). */
 export type TestState =
   | { status: "idle" }
-  | { status: "sending"; eventType: string }
-  | { status: "done"; eventType: string; result: TestResult }
-  | { status: "failed"; eventType: string; message: string };
+  | { status: "sending"; eventType: string; startedAt: number; edits: number }
+  | { status: "done"; eventType: string; result: TestResult; edits: number }
+  | { status: "failed"; eventType: string; message: string; edits: number };
+
+const IDLE: TestState = { status: "idle" };
 
 /**
  * **Test**: a sample of the chosen trigger type sent with the form as it is now, saved or not
  * (a new webhook sends the secret generated for it). Field problems go under their fields.
+ * A result is about the form it was sent with: once the form is edited, it is no longer shown.
  */
 export function useWebhookTest(editor: WebhookEditor) {
   const { reportError } = useFeedback();
   const [choice, setChoice] = useState<string | null>(null);
-  const [state, setState] = useState<TestState>({ status: "idle" });
+  const [sent, setSent] = useState<TestState>(IDLE);
   const triggers = editor.input.events;
   // The first selected trigger unless another was chosen (and is still selected).
   const eventType = choice !== null && triggers.includes(choice) ? choice : (triggers[0] ?? null);
+  const stale = sent.status !== "idle" && sent.status !== "sending" && sent.edits !== editor.edits;
+  const state = stale ? IDLE : sent;
 
   async function run() {
-    if (eventType === null || state.status === "sending") return;
-    const { saved, newSecret } = editor;
+    if (eventType === null || sent.status === "sending") return;
+    const { saved, newSecret, edits } = editor;
     const request: TestRequest = {
       ...(saved ? { webhook_id: saved.id } : {}),
       input: saved || newSecret === null ? editor.input : { ...editor.input, secret: newSecret },
       event_type: eventType,
     };
-    setState({ status: "sending", eventType });
+    setSent({ status: "sending", eventType, startedAt: Date.now(), edits });
     try {
-      setState({ status: "done", eventType, result: await sendTest(request) });
+      setSent({ status: "done", eventType, result: await sendTest(request), edits });
     } catch (reason) {
       const error = reason as ErrorView;
       if (error.kind === "invalid" && error.fields.length > 0) {
         editor.applyFieldErrors(error.fields);
-        setState({
+        setSent({
           status: "failed",
           eventType,
           message: `Nothing was sent: ${error.fields.map((f) => f.message).join(" ")}`,
+          edits,
         });
         return;
       }
       if (isSystemTrouble(error)) reportError(error, "Testing the webhook failed");
-      setState({ status: "failed", eventType, message: `Nothing was sent: ${error.message}` });
+      setSent({
+        status: "failed",
+        eventType,
+        message: `Nothing was sent: ${error.message}`,
+        edits,
+      });
     }
   }
 
@@ -57,7 +69,7 @@ export function useWebhookTest(editor: WebhookEditor) {
     choose: setChoice,
     state,
     run: () => void run(),
-    dismiss: () => setState({ status: "idle" }),
+    dismiss: () => setSent(IDLE),
   };
 }
 

@@ -197,6 +197,8 @@ export class FakeBackend {
   apiToken = "hdk_Zm9vYmFyYmF6cXV4";
   apiError: string | null = null;
   resendCounter = 100;
+  /** While set, `send_test` answers only once this settles (a slow receiver). */
+  testHold: Promise<unknown> | null = null;
   /** Makes the next call of a command reject with this error. */
   failures = new Map<string, ErrorView>();
   private clock = 0;
@@ -265,8 +267,11 @@ export class FakeBackend {
         return this.exportResult;
       case "import_config":
         return this.importResult;
-      case "send_test":
-        return this.sendTest(args.request as TestRequest);
+      case "send_test": {
+        const request = args.request as TestRequest;
+        if (this.testHold) return this.testHold.then(() => this.sendTest(request));
+        return this.sendTest(request);
+      }
       case "list_logs":
         return this.listLogs(
           args.scope as LogScope,
