@@ -16,6 +16,7 @@ interface EventTypeDialogProps {
   onCancel: () => void;
 }
 
+/** Shown in the empty field as a placeholder: an example to follow, not text to delete. */
 const EXAMPLE = '{\n  "invoice": {\n    "id": "inv_42",\n    "amount": 1250\n  }\n}';
 
 /** Adds or edits a custom event type: name, description, sample payload (a JSON object). */
@@ -23,9 +24,7 @@ export function EventTypeDialog({ existing, catalog, onSaved, onCancel }: EventT
   const { reportError } = useFeedback();
   const [name, setName] = useState(existing?.name ?? "");
   const [description, setDescription] = useState(existing?.description ?? "");
-  const [sample, setSample] = useState(
-    existing ? JSON.stringify(existing.sample, null, 2) : EXAMPLE,
-  );
+  const [sample, setSample] = useState(existing ? JSON.stringify(existing.sample, null, 2) : "");
   const [touched, setTouched] = useState<ReadonlySet<string>>(() => new Set());
   const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
   const [saving, setSaving] = useState(false);
@@ -63,6 +62,8 @@ export function EventTypeDialog({ existing, catalog, onSaved, onCancel }: EventT
         await saveEventType({
           name: existing?.name ?? name.trim(),
           description,
+          // The object as parsed, keys in the order typed: the command takes an object, not
+          // the text (so the text's own spacing cannot reach the engine through it).
           sample: sampleCheck.sample,
         }),
       );
@@ -132,6 +133,7 @@ export function EventTypeDialog({ existing, catalog, onSaved, onCancel }: EventT
           rows={8}
           spellCheck={false}
           value={sample}
+          placeholder={EXAMPLE}
           aria-invalid={errorsFor("sample").length > 0 ? true : undefined}
           aria-describedby="event-type-sample-hint event-type-sample-messages"
           onChange={(e) => change("sample", setSample)(e.target.value)}

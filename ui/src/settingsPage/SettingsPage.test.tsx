@@ -168,6 +168,32 @@ describe("the event type catalog", () => {
     ).toBeVisible();
   });
 
+  it("offers the sample as a placeholder, sends the keys as typed, and names the line of an error", async () => {
+    const { user } = await openSettings();
+    await user.click(screen.getByRole("button", { name: "Add event type" }));
+    const dialog = screen.getByRole("dialog", { name: "Add event type" });
+    await user.type(within(dialog).getByLabelText("Name"), "invoice.paid");
+    const sample = within(dialog).getByLabelText("Sample payload");
+    // Nothing to delete before typing: the example is only a placeholder.
+    expect(sample).toHaveValue("");
+    expect(sample.getAttribute("placeholder")).toMatch(/"invoice"/);
+
+    await user.click(sample);
+    await user.paste('{\n  "zeta": {"id": 1}\n  "alpha": 2\n}');
+    await user.tab();
+    expect(sample).toHaveAccessibleDescription(/Line 3, column 3: Expected ',' or '}'/);
+    expect(within(dialog).getByRole("button", { name: "Save event type" })).toBeDisabled();
+
+    await user.clear(sample);
+    await user.click(sample);
+    await user.paste('{\n  "zeta": {"id": 1},\n  "alpha": 2\n}');
+    expect(sample).not.toHaveAttribute("aria-invalid");
+    await user.click(within(dialog).getByRole("button", { name: "Save event type" }));
+    await waitFor(() => expect(backend.callsOf("save_event_type")).toHaveLength(1));
+    const sent = backend.callsOf("save_event_type")[0]!.input as { sample: unknown };
+    expect(JSON.stringify(sent.sample)).toBe('{"zeta":{"id":1},"alpha":2}');
+  });
+
   it("deletes a custom type after confirming", async () => {
     backend.catalog.push({
       name: "invoice.paid",

@@ -1,5 +1,6 @@
 // Checks of a custom event type as typed, before the engine sees it.
 import type { EventType } from "../bindings/EventType";
+import { jsonSyntaxError } from "./jsonSyntax";
 
 /** The engine's rule for event type names: `entity.action`. */
 export const EVENT_TYPE_NAME = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
@@ -7,9 +8,24 @@ export const EVENT_TYPE_NAME = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
 export type SampleCheck =
   { ok: true; sample: Record<string, unknown> } | { ok: false; message: string };
 
+/** Where the text stops being JSON, or null; null too when the checker cannot tell (depth). */
+function syntaxProblem(text: string): string | null {
+  let error;
+  try {
+    error = jsonSyntaxError(text);
+  } catch {
+    return null;
+  }
+  return (
+    error && `This is not valid JSON. Line ${error.line}, column ${error.column}: ${error.message}.`
+  );
+}
+
 /** The sample payload must parse as JSON and be an object. */
 export function checkSample(text: string): SampleCheck {
   if (text.trim() === "") return { ok: false, message: "Enter a sample payload: a JSON object." };
+  const syntax = syntaxProblem(text);
+  if (syntax) return { ok: false, message: syntax };
   let value: unknown;
   try {
     value = JSON.parse(text);
