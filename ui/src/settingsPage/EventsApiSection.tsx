@@ -2,10 +2,12 @@ import { useEffect, useState } from "react";
 import type { ErrorView } from "../bindings/ErrorView";
 import { CopyButton } from "../components/CopyButton";
 import { FieldMessages } from "../components/FieldMessages";
+import { WarningIcon } from "../components/icons";
 import { Switch } from "../components/Switch";
 import { useFeedback } from "../feedback/FeedbackContext";
 import { apiExample } from "../ipc/commands";
 import { ApiStatus } from "./ApiStatus";
+import { overriddenPort } from "./apiPort";
 import { ApiTokenField } from "./ApiTokenField";
 import type { EngineSettingsState } from "./useEngineSettings";
 
@@ -34,6 +36,7 @@ export function EventsApiSection({ settings }: { settings: EngineSettingsState }
   }, [revealedToken, maskedExample, reportError]);
   if (!form) return null;
   const portErrors = settings.errorFor("port");
+  const override = overriddenPort(info, settings.saved?.events_api_port ?? null);
   return (
     <section className="form-section" aria-labelledby="events-api-heading">
       <h2 id="events-api-heading" className="section-title">
@@ -61,11 +64,20 @@ export function EventsApiSection({ settings }: { settings: EngineSettingsState }
             max={65535}
             value={form.port}
             aria-invalid={portErrors.length > 0 ? true : undefined}
-            aria-describedby="api-port-messages"
+            aria-describedby={override ? "api-port-running api-port-messages" : "api-port-messages"}
             onChange={(e) => settings.edit({ port: e.target.value })}
           />
           <FieldMessages id="api-port-messages" errors={portErrors} />
         </div>
+        {override !== null && (
+          <p id="api-port-running" className="port-override">
+            <WarningIcon />
+            <span>
+              Running on port {override}, set by the environment (<code>HOOKDESK_API_PORT</code>)
+              when Hookdesk started; the setting applies at the next start without it.
+            </span>
+          </p>
+        )}
       </div>
       <p className="field-hint">The switch and the port apply when you save the settings.</p>
       <ApiTokenField

@@ -111,6 +111,25 @@ describe("the Settings page", () => {
     await waitFor(() => expect(save).toBeDisabled());
   });
 
+  it("says beside the Port when the Events API runs on another port than the setting", async () => {
+    backend.apiPortOverride = 7718;
+    const { user } = await renderApp();
+    await user.click(screen.getByRole("button", { name: "Settings" }));
+    expect(await screen.findByText("http://127.0.0.1:7718")).toBeVisible();
+    const port = screen.getByLabelText("Port");
+    expect(port).toHaveValue(7717);
+    expect(port).toHaveAccessibleDescription(
+      /^\s*Running on port 7718, set by the environment \(HOOKDESK_API_PORT\) when Hookdesk started; the setting applies at the next start without it\.\s*$/,
+    );
+
+    // Without the override, the setting is what runs: nothing to say.
+    backend.apiPortOverride = null;
+    await sendNotice({ kind: "settings_changed" });
+    expect(await screen.findByText("http://127.0.0.1:7717")).toBeVisible();
+    expect(screen.queryByText(/Running on port/)).not.toBeInTheDocument();
+    expect(port).not.toHaveAccessibleDescription(/Running on port/);
+  });
+
   it("follows settings changed elsewhere", async () => {
     await openSettings();
     backend.settings = { ...backend.settings, log_retention_days: 7 };

@@ -92,13 +92,17 @@ export function useEngineSettings() {
     const sent = loaded.form;
     try {
       const saved = await updateEngineSettings(settingsFromForm(sent));
+      // The address as it is now, set in the same render as the new settings: shown a moment
+      // apart, the old address beside the new port would read as a port override.
+      const address = await apiInfo().catch(() => null);
       setLoaded((l) => ({
         saved,
         form: l && l.form !== sent ? l.form : formFromSettings(saved),
       }));
+      if (address) setInfo(address);
+      else reloadInfo();
       setShowErrors(false);
       showToast({ message: "Settings saved" });
-      reloadInfo();
     } catch (reason) {
       const error = reason as ErrorView;
       if (error.kind === "invalid" && error.fields.length > 0) {
@@ -130,6 +134,8 @@ export function useEngineSettings() {
 
   return {
     form,
+    /** The settings as the engine has them (null until loaded). */
+    saved: loaded?.saved ?? null,
     info,
     changes,
     loadError,

@@ -196,6 +196,8 @@ export class FakeBackend {
   };
   apiToken = "hdk_Zm9vYmFyYmF6cXV4";
   apiError: string | null = null;
+  /** The port the Events API listens on when an override wins over the setting. */
+  apiPortOverride: number | null = null;
   resendCounter = 100;
   /** While set, `send_test` answers only once this settles (a slow receiver). */
   testHold: Promise<unknown> | null = null;
@@ -402,7 +404,8 @@ export class FakeBackend {
 
   private apiInfo(): ApiInfo {
     const on = this.settings.events_api_enabled && this.apiError === null;
-    const url = on ? `http://127.0.0.1:${this.settings.events_api_port}` : null;
+    const port = this.apiPortOverride ?? this.settings.events_api_port;
+    const url = on ? `http://127.0.0.1:${port}` : null;
     const example = (token: string) =>
       `curl -X POST '${url}/v1/events' \\\n  -H 'Authorization: Bearer ${token}' \\\n  --data-raw '{"type": "task.created"}'`;
     return {
