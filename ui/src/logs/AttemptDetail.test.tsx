@@ -133,4 +133,24 @@ describe("an attempt's detail", () => {
     expect(drawer).toBeInTheDocument();
     expect(screen.getByRole("dialog", { name: "Orders" })).toBeVisible();
   });
+
+  it("opens from a click anywhere on its row, and gives focus back to the row's Logs button", async () => {
+    const [hook] = backend.seed(makeWebhook({ name: "Orders" }));
+    const attempt = makeAttempt({ webhook_id: hook!.id, event_type: "task.updated" });
+    backend.log(attempt);
+    const { user } = await openWebhookLogs("Orders");
+    const row = await screen.findByTestId("log-row");
+    await user.click(within(row).getByText("task.updated"));
+    const detail = await screen.findByTestId("attempt-detail");
+    await within(detail).findByText(attempt.event_id);
+    expect(lastOf(backend.callsOf("get_attempt"))).toEqual({ id: attempt.id });
+
+    await user.keyboard("{Escape}");
+    await waitFor(() => expect(screen.queryByTestId("attempt-detail")).not.toBeInTheDocument());
+    await waitFor(() =>
+      expect(
+        within(screen.getByTestId("log-row")).getByRole("button", { name: "Logs" }),
+      ).toHaveFocus(),
+    );
+  });
 });

@@ -1,3 +1,4 @@
+import type { MouseEvent } from "react";
 import type { AttemptSummary } from "../bindings/AttemptSummary";
 import { ResultBadge, TestBadge } from "../components/ResultBadge";
 import { formatDuration, formatLocalTime, statusText } from "./format";
@@ -13,8 +14,20 @@ interface LogRowProps {
   label: string | undefined;
 }
 
-/** One attempt: a fixed-height row of the virtual list. */
+/**
+ * One attempt: a fixed-height row of the virtual list. A click anywhere on it opens its detail,
+ * as its **Logs** button does (which keyboard users reach with Tab).
+ */
 export function LogRow({ attempt, index, top, open, onOpen, label }: LogRowProps) {
+  const sent = attempt.result !== "pending";
+  function onRowClick(event: MouseEvent<HTMLDivElement>) {
+    if (!sent || (event.target as Element).closest("button, a, input")) return;
+    // Nothing was clicked, only text selected: let it be copied.
+    if ((window.getSelection?.()?.toString() ?? "") !== "") return;
+    const button = event.currentTarget.querySelector<HTMLButtonElement>(".log-open");
+    if (button) onOpen(attempt, button);
+  }
+  const classes = ["log-row", sent && "is-openable", open && "is-open"].filter(Boolean);
   return (
     <div
       role="row"
@@ -22,9 +35,10 @@ export function LogRow({ attempt, index, top, open, onOpen, label }: LogRowProps
       data-testid="log-row"
       data-result={attempt.result}
       data-attempt-id={attempt.id}
-      className={open ? "log-row is-open" : "log-row"}
+      className={classes.join(" ")}
       // Positioned through the CSSOM (allowed by the CSP), not a style attribute in markup.
       style={{ transform: `translateY(${top}px)` }}
+      onClick={onRowClick}
     >
       <div role="cell" className="log-cell-result">
         <ResultBadge result={attempt.result} />
@@ -63,7 +77,7 @@ export function LogRow({ attempt, index, top, open, onOpen, label }: LogRowProps
         ) : (
           <button
             type="button"
-            className="button button-small"
+            className="button button-small log-open"
             title="Show the request and the response"
             onClick={(e) => onOpen(attempt, e.currentTarget)}
           >

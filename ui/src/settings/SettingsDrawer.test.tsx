@@ -1,5 +1,5 @@
 import { screen, waitFor, within } from "@testing-library/react";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { backend, makeWebhook, MASK } from "../test/fakeBackend";
 import { sendNotice } from "../test/notices";
 import { renderApp } from "../test/renderApp";
@@ -19,6 +19,10 @@ async function openExisting(name: string) {
 }
 
 describe("the settings panel", () => {
+  afterEach(() => {
+    delete (Element.prototype as Partial<Element>).scrollIntoView;
+  });
+
   it("suggests the Code from the Name until the Code is edited by hand", async () => {
     backend.seed(makeWebhook({ name: "Orders", code: "ordenes_de_compra" }));
     const { user } = await openNew();
@@ -165,6 +169,26 @@ describe("the settings panel", () => {
     await user.type(url, "s");
     await waitFor(() => expect(within(drawer).getByRole("button", { name: "Save" })).toBeEnabled());
     expect(within(drawer).queryByText(/does not resolve/)).not.toBeInTheDocument();
+  });
+
+  it("takes the user to the first field to fix, its error message in view too", async () => {
+    const scrolled: Element[] = [];
+    // jsdom lays nothing out and has no scrollIntoView: record what the panel asks to show.
+    Element.prototype.scrollIntoView = vi.fn(function (this: Element) {
+      scrolled.push(this);
+    });
+    const { user, drawer } = await openNew();
+    await user.type(within(drawer).getByLabelText("Name"), "Orders");
+    const fix = await within(drawer).findByRole("button", { name: "2 fields to fix" });
+    await user.click(fix);
+
+    const url = within(drawer).getByLabelText("Url");
+    await waitFor(() => expect(url).toHaveFocus());
+    const message = within(drawer).getByText("Url is required.");
+    expect(scrolled).toHaveLength(1);
+    // What was scrolled into view holds the field and its message.
+    expect(scrolled[0]).toContainElement(url);
+    expect(scrolled[0]).toContainElement(message);
   });
 
   it("shows the engine's live warning for plain http", async () => {

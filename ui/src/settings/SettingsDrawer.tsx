@@ -5,6 +5,7 @@ import type { WebhookActivity } from "../bindings/WebhookActivity";
 import { CloseIcon, ErrorIcon } from "../components/icons";
 import { Switch } from "../components/Switch";
 import { Tabs, type TabDefinition } from "../components/Tabs";
+import { revealFirstProblem } from "./firstProblem";
 import { GeneralInformationTab } from "./GeneralInformationTab";
 import { StatusNote } from "./StatusNote";
 import { TestControls } from "./TestControls";
@@ -27,6 +28,8 @@ interface SettingsDrawerProps {
   onResume: (webhook: Webhook) => Promise<Webhook | null>;
   /** Kept current with whether the form has unsaved changes (read by the close guard). */
   dirtyRef: RefObject<boolean>;
+  /** Gets focus back when the panel closes (what had it when the panel was asked for). */
+  returnFocus: HTMLElement | null;
   onClose: () => void;
   onSaved: (webhook: Webhook, created: boolean) => void;
   onDeleted: (webhook: Webhook) => void;
@@ -46,6 +49,7 @@ export function SettingsDrawer({
   onRefreshActivity,
   onResume,
   dirtyRef,
+  returnFocus,
   onClose,
   onSaved,
   onDeleted,
@@ -64,12 +68,11 @@ export function SettingsDrawer({
   }, [dirtyRef, editor.dirty]);
 
   // Opening a saved webhook puts focus on the panel's title (a new one focuses Name), and
-  // closing returns it to what opened the panel.
+  // closing returns it to what had it before the panel was asked for.
   useEffect(() => {
-    const opener = document.activeElement as HTMLElement | null;
     if (initial !== null) heading.current?.focus();
     return () => {
-      if (opener && opener !== document.body && document.contains(opener)) opener.focus();
+      if (returnFocus?.isConnected) returnFocus.focus();
     };
     // Only on open and close.
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -78,10 +81,12 @@ export function SettingsDrawer({
   async function saveNow() {
     const outcome = await editor.save();
     if (outcome === "invalid") {
-      // After the errors render, take the user to the first one.
-      window.requestAnimationFrame(() =>
-        panel.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus(),
-      );
+      // The fields are on the General information tab; after the errors render, take the
+      // user to the first one.
+      setTab("general");
+      window.requestAnimationFrame(() => {
+        if (panel.current) revealFirstProblem(panel.current);
+      });
     }
   }
   const onSaveShortcut = useEffectEvent(() => void saveNow());

@@ -182,6 +182,47 @@ describe("the webhooks list", () => {
     expect(screen.getByLabelText("Name")).toHaveFocus();
   });
 
+  it("gives focus back to what had it after N and Escape", async () => {
+    backend.seed(makeWebhook({ name: "Alpha" }));
+    const { user } = await renderApp();
+    const more = screen.getByRole("button", { name: "More options" });
+    more.focus();
+    await user.keyboard("N");
+    await screen.findByRole("dialog", { name: "New webhook" });
+    expect(screen.getByLabelText("Name")).toHaveFocus();
+    await user.keyboard("{Escape}");
+    expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
+    expect(more).toHaveFocus();
+  });
+
+  it("opens a webhook from a click anywhere on its row, or Enter on it, but not from its checkbox", async () => {
+    backend.seed(makeWebhook({ name: "Alpha" }), makeWebhook({ name: "Beta" }));
+    const { user } = await renderApp();
+    const alpha = screen.getByRole("row", { name: /Alpha/ });
+
+    await user.click(within(alpha).getByRole("checkbox", { name: "Select Alpha" }));
+    expect(within(alpha).getByRole("checkbox", { name: "Select Alpha" })).toBeChecked();
+    expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
+
+    await user.click(within(alpha).getByText("https://example.com/hooks"));
+    expect(await screen.findByRole("dialog", { name: "Alpha" })).toBeVisible();
+    await user.keyboard("{Escape}");
+    await waitFor(() => expect(screen.queryByRole("dialog")).not.toBeInTheDocument());
+    // Back on the row it was opened from, which Enter opens again.
+    expect(alpha).toHaveFocus();
+    await user.keyboard("{Enter}");
+    expect(await screen.findByRole("dialog", { name: "Alpha" })).toBeVisible();
+
+    // Rows are in the Tab order; Enter on another one opens it instead.
+    const beta = screen.getByRole("row", { name: /Beta/ });
+    beta.focus();
+    await user.keyboard("{Enter}");
+    expect(await screen.findByRole("dialog", { name: "Beta" })).toBeVisible();
+    expect(beta).toHaveAttribute("tabindex", "0");
+    // The Edit button is still there, with its name.
+    expect(within(beta).getByRole("button", { name: "Edit Beta" })).toBeVisible();
+  });
+
   it("shows keyring trouble in a dismissible banner", async () => {
     backend.keyringStatus = { available: false, message: "No Secret Service on the session bus." };
     const { user } = await renderApp();

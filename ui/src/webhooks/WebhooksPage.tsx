@@ -29,6 +29,14 @@ interface OpenPanel {
   /** The webhook's id and name once it exists (set when a new one is first saved). */
   id: string | null;
   name: string | null;
+  /** What had focus when the panel was asked for: it gets it back when the panel closes. */
+  returnFocus: HTMLElement | null;
+}
+
+/** The element with focus, unless that is nobody in particular. */
+function focusedElement(): HTMLElement | null {
+  const active = document.activeElement;
+  return active instanceof HTMLElement && active !== document.body ? active : null;
 }
 
 interface PendingDiscard {
@@ -101,6 +109,8 @@ export function WebhooksPage({ shown: pageShown = true }: { shown?: boolean }) {
 
   function open(initial: Webhook | null) {
     if (initial && panel?.id === initial.id) return;
+    // Read now: once the panel renders, its Name field (autofocused) has focus.
+    const returnFocus = focusedElement();
     guard(() => {
       dirtyRef.current = false;
       setPanel({
@@ -108,6 +118,7 @@ export function WebhooksPage({ shown: pageShown = true }: { shown?: boolean }) {
         initial,
         id: initial?.id ?? null,
         name: initial?.name ?? null,
+        returnFocus,
       });
     });
   }
@@ -338,6 +349,7 @@ export function WebhooksPage({ shown: pageShown = true }: { shown?: boolean }) {
           onRefreshActivity={reloadActivity}
           onResume={resume}
           dirtyRef={dirtyRef}
+          returnFocus={panel.returnFocus}
           onClose={close}
           onSaved={onSaved}
           onDeleted={onDeleted}
