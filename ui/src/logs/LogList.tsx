@@ -1,5 +1,6 @@
-import { useEffect, useLayoutEffect, useRef, type ReactNode } from "react";
+import { useEffect, useEffectEvent, useLayoutEffect, useRef, type ReactNode } from "react";
 import type { AttemptSummary } from "../bindings/AttemptSummary";
+import { ArrowUpIcon } from "../components/icons";
 import { LogRow } from "./LogRow";
 import type { PagesState } from "./useLogPages";
 import { useVirtualRows } from "./useVirtualRows";
@@ -8,6 +9,8 @@ import { useVirtualRows } from "./useVirtualRows";
 export const ROW_HEIGHT = 34;
 /** Ask for the next page while this many loaded rows are still below the rendered ones. */
 const PREFETCH_ROWS = 60;
+/** Scrolled no further than this, the list is at its top: new rows appear there live. */
+export const AT_TOP_PX = 4;
 
 const COLUMNS = ["Result", "Execution date", "Event type", "Status", "Duration", "Attempt"];
 
@@ -29,6 +32,12 @@ interface LogListProps extends PagesView {
   empty: ReactNode;
   /** A fixed height for the scrolling area (tests); measured otherwise. */
   viewportHeight?: number;
+  /** Attempts recorded but not shown yet (the list is held): offered at the top. */
+  newCount: number;
+  /** Shows them (the list has been scrolled to its top). */
+  onShowNew: () => void;
+  /** Called when the list reaches its top or leaves it. */
+  onAtTopChange: (atTop: boolean) => void;
 }
 
 /**
@@ -52,9 +61,27 @@ export function LogList({
   labels,
   empty,
   viewportHeight,
+  newCount,
+  onShowNew,
+  onAtTopChange,
 }: LogListProps) {
   const viewport = useRef<HTMLDivElement>(null);
-  const { start, end, totalHeight } = useVirtualRows(viewport, {
+  const atTop = useRef(true);
+  function noteAtTop(next: boolean) {
+    if (next === atTop.current) return;
+    atTop.current = next;
+    onAtTopChange(next);
+  }
+  const reportAtTop = useEffectEvent((next: boolean) => noteAtTop(next));
+  // Not throttled like the rendering: holding the list must start with the first scroll.
+  useEffect(() => {
+    const element = viewport.current;
+    if (!element) return;
+    const onScroll = () => reportAtTop(element.scrollTop <= AT_TOP_PX);
+    element.addEventListener("scroll", onScroll, { passive: true });
+    return () => element.removeEventListener("scroll", onScroll);
+  }, []);
+  const { start, end, totalHeight, resync } = useVirtualRows(viewport, {
     count: rows.length,
     rowHeight: ROW_HEIGHT,
     viewportHeight,
@@ -69,10 +96,21 @@ export function LogList({
   // New filters start from the top.
   const restarting = status === "loading" && rows.length === 0;
   useLayoutEffect(() => {
-    if (restarting && viewport.current) viewport.current.scrollTop = 0;
+    if (restarting && viewport.current) {
+      viewport.current.scrollTop = 0;
+      reportAtTop(true);
+    }
   }, [restarting]);
 
-  // Rows put on top while the user reads further down must not push what they read away.
+  function showNew() {
+    if (viewport.current) viewport.current.scrollTop = 0;
+    resync();
+    noteAtTop(true);
+    onShowNew();
+  }
+
+  // Rows are held while the user reads further down; should some arrive on top anyway (the
+  // list scrolled a few pixels), they must not push what the user reads away.
   useLayoutEffect(() => {
     const element = viewport.current;
     if (element && live.added > 0 && element.scrollTop > 0) {
@@ -110,6 +148,18 @@ export function LogList({
       aria-rowcount={(total ?? rows.length) + 1}
       aria-busy={status === "loading" || undefined}
     >
+      {newCount > 0 && (
+        <button
+          type="button"
+          className="log-new-button"
+          aria-label={`Show ${newCount.toLocaleString()} new ${newCount === 1 ? "attempt" : "attempts"}`}
+          title="Go to the top and show them"
+          onClick={showNew}
+        >
+          <ArrowUpIcon />
+          {newCount.toLocaleString()} new
+        </button>
+      )}
       <div ref={viewport} className="log-viewport">
         <div role="rowgroup" className="log-head">
           <div role="row" aria-rowindex={1} className="log-row log-head-row">

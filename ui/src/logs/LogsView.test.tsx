@@ -239,6 +239,85 @@ describe("the Logs tab", () => {
     expect(backend.callsOf("count_logs")).toHaveLength(1);
   });
 
+  it("keeps the rows on screen still while scrolled down, and offers the new ones at the top", async () => {
+    const [hook] = backend.seed(makeWebhook({ name: "Orders" }));
+    const seeded = Array.from({ length: 80 }, () => makeAttempt({ webhook_id: hook!.id }));
+    backend.log(...seeded);
+    const newest = seeded[seeded.length - 1]!.id;
+    const { table, user } = await openWebhookLogs("Orders");
+    await waitFor(() => expect(rows().length).toBeGreaterThan(0));
+    const viewport = viewportOf(table);
+    viewport.scrollTop = 20 * 34;
+    fireEvent.scroll(viewport);
+    await waitFor(() => expect(rows()[0]).not.toHaveAttribute("data-attempt-id", newest));
+    const onScreen = () => rows().map((r) => [r.dataset.attemptId, r.style.transform]);
+    const before = onScreen();
+
+    const live = [0, 1, 2].map(() => makeAttempt({ webhook_id: hook!.id }));
+    for (const attempt of live) {
+      backend.log(attempt);
+      await sendNotice({ kind: "attempt_recorded", attempt: summaryOf(attempt) });
+    }
+    const button = await within(table).findByRole("button", { name: "Show 3 new attempts" });
+    expect(button).toHaveTextContent(/^3 new$/);
+    // Nothing moved: the same rows at the same places, the scroll where it was.
+    expect(onScreen()).toEqual(before);
+    expect(viewport.scrollTop).toBe(20 * 34);
+    expect(screen.getByText("83 attempts")).toBeVisible();
+
+    await user.click(button);
+    expect(viewport.scrollTop).toBe(0);
+    await waitFor(() =>
+      expect(
+        rows()
+          .slice(0, 4)
+          .map((r) => r.dataset.attemptId),
+      ).toEqual([...live.map((a) => a.id).reverse(), newest]),
+    );
+    expect(within(table).queryByRole("button", { name: /new attempt/ })).not.toBeInTheDocument();
+    // Back at the top, the next one appears at once.
+    const next = makeAttempt({ webhook_id: hook!.id });
+    await sendNotice({ kind: "attempt_recorded", attempt: summaryOf(next) });
+    await waitFor(() => expect(rows()[0]).toHaveAttribute("data-attempt-id", next.id));
+  });
+
+  it("pauses live updates: new attempts are counted, not shown, until resumed", async () => {
+    const [hook] = backend.seed(makeWebhook({ name: "Orders" }));
+    const first = makeAttempt({ webhook_id: hook!.id });
+    backend.log(first);
+    const { table, user, drawer } = await openWebhookLogs("Orders");
+    await waitFor(() => expect(rows()).toHaveLength(1));
+    const pause = within(drawer).getByRole("button", { name: "Pause live updates" });
+    expect(pause).toHaveAttribute("aria-pressed", "false");
+    await user.click(pause);
+    expect(pause).toHaveAttribute("aria-pressed", "true");
+    expect(pause).toHaveAccessibleName("Resume live updates");
+
+    const a = makeAttempt({ webhook_id: hook!.id });
+    await sendNotice({ kind: "attempt_recorded", attempt: summaryOf(a) });
+    expect(await within(table).findByRole("button", { name: "Show 1 new attempt" })).toBeVisible();
+    const b = makeAttempt({ webhook_id: hook!.id });
+    await sendNotice({ kind: "attempt_recorded", attempt: summaryOf(b) });
+    expect(await within(table).findByRole("button", { name: "Show 2 new attempts" })).toBeVisible();
+    // At the top, but paused: still only the row that was there.
+    expect(rows().map((r) => r.dataset.attemptId)).toEqual([first.id]);
+
+    // "N new" shows them and stays paused; the next one is counted again.
+    await user.click(within(table).getByRole("button", { name: "Show 2 new attempts" }));
+    await waitFor(() =>
+      expect(rows().map((r) => r.dataset.attemptId)).toEqual([b.id, a.id, first.id]),
+    );
+    expect(pause).toHaveAttribute("aria-pressed", "true");
+    const c = makeAttempt({ webhook_id: hook!.id });
+    await sendNotice({ kind: "attempt_recorded", attempt: summaryOf(c) });
+    expect(await within(table).findByRole("button", { name: "Show 1 new attempt" })).toBeVisible();
+
+    await user.click(pause);
+    expect(pause).toHaveAccessibleName("Pause live updates");
+    await waitFor(() => expect(rows()[0]).toHaveAttribute("data-attempt-id", c.id));
+    expect(within(table).queryByRole("button", { name: /new attempt/ })).not.toBeInTheDocument();
+  });
+
   it("shows deliveries not attempted yet as PENDING rows on top, and follows the queue", async () => {
     const [hook] = backend.seed(makeWebhook({ name: "Orders", status: "paused" }));
     backend.log(makeAttempt({ webhook_id: hook!.id, result: "failed", status_code: 500 }));

@@ -1,6 +1,7 @@
 import { useMemo, useRef, useState, type ReactNode } from "react";
 import type { AttemptSummary } from "../bindings/AttemptSummary";
 import type { LogScope } from "../bindings/LogScope";
+import { PauseIcon, PlayIcon } from "../components/icons";
 import { AttemptDetailPanel } from "./AttemptDetailPanel";
 import { countText } from "./format";
 import { LogFilters } from "./LogFilters";
@@ -51,20 +52,30 @@ export function LogsView({
 }: LogsViewProps) {
   const [filters, setFilters] = useState<LogFilterState>(NO_FILTERS);
   const [openId, setOpenId] = useState<string | null>(initialOpenId);
+  const [paused, setPaused] = useState(false);
+  const [atTop, setAtTop] = useState(true);
   const opener = useRef<HTMLButtonElement | null>(null);
   const listArea = useRef<HTMLDivElement>(null);
   const dateError = dateRangeError(filters);
   const filter = useMemo(() => (dateError ? null : toLogFilter(filters)), [filters, dateError]);
-  const pages = useLogPages(scope, filter);
+  // The list holds still while it is read: scrolled down, paused, or under an open detail.
+  // New attempts then wait behind "N new" instead of pushing the rows on screen down.
+  const holding = paused || !atTop || openId !== null;
+  const pages = useLogPages(scope, filter, holding);
   // Deliveries not attempted yet come first, as PENDING rows: they are the newest news.
   const queued = useQueued(scope, filter);
+  // Held too: the queue's rows are above the attempts, and its changes would move them.
+  const [heldQueue, setHeldQueue] = useState<AttemptSummary[] | null>(null);
+  if (holding && heldQueue === null) setHeldQueue(queued.rows);
+  else if (!holding && heldQueue !== null) setHeldQueue(null);
+  const queuedRows = (holding ? heldQueue : null) ?? queued.rows;
   const rows = useMemo(() => {
-    if (queued.rows.length === 0) return pages.rows;
+    if (queuedRows.length === 0) return pages.rows;
     // A delivery whose first attempt just arrived is no longer pending, though the queue
     // has not been read again yet; its attempt is among the newest rows.
     const attempted = new Set(pages.rows.slice(0, FIRST_PAGE).map((r) => r.delivery_id));
-    return [...queued.rows.filter((q) => !attempted.has(q.delivery_id)), ...pages.rows];
-  }, [queued.rows, pages.rows]);
+    return [...queuedRows.filter((q) => !attempted.has(q.delivery_id)), ...pages.rows];
+  }, [queuedRows, pages.rows]);
   const labels = useMemo(() => new Map(eventTypes.map((t) => [t.name, t.label])), [eventTypes]);
   const filtered = filter !== null && isFiltered(filter);
 
@@ -107,6 +118,20 @@ export function LogsView({
           {/* Not a live region: with attempts streaming in it would never stop talking. */}
           <span className="logs-count">{summary}</span>
           {note}
+          <button
+            type="button"
+            className="button button-small logs-pause"
+            aria-pressed={paused}
+            title={
+              paused
+                ? "New attempts are counted above the list, not shown, until you resume"
+                : "Keep the list as it is; new attempts are counted above it"
+            }
+            onClick={() => setPaused(!paused)}
+          >
+            {paused ? <PlayIcon /> : <PauseIcon />}
+            {paused ? "Resume live updates" : "Pause live updates"}
+          </button>
         </div>
         <div ref={listArea} className="logs-list-area" tabIndex={-1}>
           <LogList
@@ -132,6 +157,13 @@ export function LogsView({
                   : emptyText
             }
             viewportHeight={viewportHeight}
+            newCount={pages.held.length}
+            onShowNew={() => {
+              // Paused, the list takes these and holds again from here, the queue too.
+              pages.showHeld();
+              setHeldQueue(paused ? queued.rows : null);
+            }}
+            onAtTopChange={setAtTop}
           />
         </div>
       </div>

@@ -27,6 +27,13 @@ export interface PagesState {
   moreError: ErrorView | null;
   /** Bumped each time live rows are put on top, with how many (to keep the scroll still). */
   live: { seq: number; added: number };
+  /**
+   * Attempts recorded while the list was held (the user reads further down, or paused live
+   * updates), newest last: counted, not shown, so the rows on screen stay where they are.
+   */
+  held: AttemptSummary[];
+  /** Every attempt recorded while held, those not shown included (they settle RETRYING rows). */
+  heldRecorded: AttemptSummary[];
 }
 
 const fresh = (key: string): PagesState => ({
@@ -39,7 +46,50 @@ const fresh = (key: string): PagesState => ({
   loadingMore: false,
   moreError: null,
   live: { seq: 0, added: 0 },
+  held: [],
+  heldRecorded: [],
 });
+
+/** The held attempts put on top of the rows, as if they had just arrived. */
+function releaseHeld(s: PagesState, retryingOnly: boolean): PagesState {
+  if (s.held.length === 0 && s.heldRecorded.length === 0) return s;
+  const merged = mergeLive(s.rows, s.held, s.heldRecorded, retryingOnly);
+  return {
+    ...s,
+    rows: merged.rows,
+    // The held ones were counted as they came; only the rows that left are new to the total.
+    total: s.total === null ? null : s.total - merged.removed,
+    live: { seq: s.live.seq + 1, added: merged.added },
+    held: [],
+    heldRecorded: [],
+  };
+}
+
+/** Recorded attempts kept aside while the list is held. */
+function holdLive(
+  s: PagesState,
+  added: readonly AttemptSummary[],
+  recorded: readonly AttemptSummary[],
+  retryingOnly: boolean,
+): PagesState {
+  // A RETRYING row on screen that a later attempt settled turns FAILED where it is: nothing
+  // moves. (Under a RETRYING filter it would leave the list, which moves the rows: later.)
+  const rows = retryingOnly ? s.rows : mergeLive(s.rows, [], recorded, false).rows;
+  const seen = new Set([...s.rows, ...s.held].map((r) => r.id));
+  const fresh: AttemptSummary[] = [];
+  for (const a of added) {
+    if (seen.has(a.id)) continue;
+    seen.add(a.id);
+    fresh.push(a);
+  }
+  return {
+    ...s,
+    rows,
+    held: [...s.held, ...fresh],
+    heldRecorded: [...s.heldRecorded, ...recorded],
+    total: s.total === null ? null : s.total + fresh.length,
+  };
+}
 
 /** Rows of `page` not already in `rows`, after them. */
 function appendPage(rows: AttemptSummary[], page: readonly AttemptSummary[]): AttemptSummary[] {
@@ -50,10 +100,11 @@ function appendPage(rows: AttemptSummary[], page: readonly AttemptSummary[]): At
 /**
  * The attempts of a scope and filter, newest first, a page at a time (keyset paging with
  * `before`: never all of them), with the total from `count_logs`. Attempts recorded while the
- * list is shown are put on top as their notices arrive, without asking for the list again.
+ * list is shown are put on top as their notices arrive, without asking for the list again;
+ * while `hold` is true they are kept aside (`held`) until it turns false or `showHeld`.
  * `filter` null means the filters are not usable yet (nothing is asked).
  */
-export function useLogPages(scope: LogScope, filter: LogFilter | null) {
+export function useLogPages(scope: LogScope, filter: LogFilter | null, hold = false) {
   const key = JSON.stringify({ scope, filter });
   const [state, setState] = useState<PagesState>(() => fresh(key));
   const [reloads, setReloads] = useState(0);
@@ -65,6 +116,14 @@ export function useLogPages(scope: LogScope, filter: LogFilter | null) {
   const flushTimer = useRef<number | undefined>(undefined);
 
   if (state.key !== key) setState(fresh(key));
+
+  // No longer held (back at the top, live updates resumed): what was held goes on top.
+  const retryingOnly = filter?.result === "retrying";
+  const [wasHeld, setWasHeld] = useState(hold);
+  if (hold !== wasHeld) {
+    setWasHeld(hold);
+    if (!hold) setState((s) => releaseHeld(s, retryingOnly));
+  }
 
   useEffect(() => {
     const query = JSON.parse(key) as { scope: LogScope; filter: LogFilter | null };
@@ -129,9 +188,12 @@ export function useLogPages(scope: LogScope, filter: LogFilter | null) {
     const incoming = pending.current;
     pending.current = [];
     if (incoming.length === 0) return;
-    const retryingOnly = filter?.result === "retrying";
     const added = incoming.filter((p) => p.add).map((p) => p.attempt);
     const recorded = incoming.map((p) => p.attempt);
+    if (hold) {
+      setState((s) => holdLive(s, added, recorded, retryingOnly));
+      return;
+    }
     setState((s) => {
       const merged = mergeLive(s.rows, added, recorded, retryingOnly);
       // Only RETRYING rows may have settled as FAILED: nothing moves.
@@ -199,5 +261,11 @@ export function useLogPages(scope: LogScope, filter: LogFilter | null) {
   }, []);
 
   const current = state.key === key ? state : fresh(key);
-  return { ...current, loadMore, reload };
+  return {
+    ...current,
+    loadMore,
+    reload,
+    /** Puts the held attempts on top now (the user asked for them). */
+    showHeld: () => setState((s) => releaseHeld(s, retryingOnly)),
+  };
 }

@@ -72,5 +72,9 @@ export function useVirtualRows(
 
   const height = viewportHeight ?? measured ?? FALLBACK_VIEWPORT_HEIGHT;
   const range = visibleRange(count, rowHeight, height, scrollTop, overscan);
-  return { ...range, totalHeight: count * rowHeight, viewportHeight: height };
+  /** Follows a scroll made by the code at once, before its scroll event. */
+  const resync = () => {
+    if (viewport.current) setScrollTop(viewport.current.scrollTop);
+  };
+  return { ...range, totalHeight: count * rowHeight, viewportHeight: height, resync };
 }
