@@ -1,91 +1,18 @@
 //! The real `hookdesk` binary: `serve`, the CLI against it, a crash test with SIGKILL, and a
 //! scan for secrets at rest. Run under `make test` (a private keyring).
 
+mod common;
 #[path = "../engine/tests/it/utils/receiver.rs"]
 #[allow(dead_code)]
 mod receiver;
 
+use common::{Serve, call, cli};
 use receiver::TestReceiver;
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader, Read};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::io::Read;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
 use std::time::{Duration, Instant};
-
-const BIN: &str = env!("CARGO_BIN_EXE_hookdesk");
-
-/// A running `hookdesk serve`, killed when dropped.
-struct Serve {
-    child: Child,
-    url: String,
-    log: std::path::PathBuf,
-}
-
-impl Serve {
-    fn start(data_dir: &Path, token: Option<&str>, log: &Path) -> Serve {
-        let stderr = std::fs::OpenOptions::new().create(true).append(true).open(log).unwrap();
-        let mut cmd = Command::new(BIN);
-        cmd.args(["serve", "--port", "0", "--allow-private-targets", "--data-dir"])
-            .arg(data_dir)
-            .env("HOOKDESK_LOG", "debug")
-            .env_remove("HOOKDESK_TOKEN")
-            .stdout(Stdio::piped())
-            .stderr(stderr);
-        if let Some(t) = token {
-            cmd.env("HOOKDESK_TOKEN", t);
-        }
-        let mut child = cmd.spawn().unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.as_mut().unwrap()).read_line(&mut line).unwrap();
-        let url = line.split_whitespace().find(|w| w.starts_with("http://")).unwrap_or_else(|| panic!("serve said: {line:?}")).to_string();
-        Serve { child, url, log: log.to_path_buf() }
-    }
-
-    fn kill(mut self) {
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
-    }
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = &self.log;
-    }
-}
-
-fn cli(data_dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(BIN)
-        .args(args)
-        .arg("--data-dir")
-        .arg(data_dir)
-        .env_remove("HOOKDESK_TOKEN")
-        .env_remove("HOOKDESK_URL")
-        .output()
-        .unwrap();
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
-}
-
-async fn call(
-    http: &reqwest::Client,
-    url: &str,
-    token: &str,
-    method: reqwest::Method,
-    path: &str,
-    body: Option<Value>,
-) -> Result<(u16, Value), String> {
-    let mut rb = http.request(method, format!("{url}{path}")).bearer_auth(token).timeout(Duration::from_secs(10));
-    if let Some(b) = body {
-        rb = rb.json(&b);
-    }
-    let r = rb.send().await.map_err(|e| e.to_string())?;
-    let status = r.status().as_u16();
-    let text = r.text().await.map_err(|e| e.to_string())?;
-    Ok((status, serde_json::from_str(&text).unwrap_or(Value::Null)))
-}
 
 // Multi-threaded: the CLI runs as a blocking child process while the receiver answers.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

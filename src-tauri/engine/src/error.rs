@@ -19,7 +19,7 @@ impl FieldError {
 }
 
 /// What went wrong, in a form the UI, the API and the CLI can all show.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum Error {
     /// Input that breaks a rule; each problem names its field.
     #[error("{}", summarize(.0))]
@@ -29,11 +29,20 @@ pub enum Error {
     /// The request clashes with what is stored (a code in use, an immutable field).
     #[error("{0}")]
     Conflict(String),
-    /// The OS keyring cannot be reached or refused the operation.
+    /// The OS keyring refused the operation, or lacks an entry.
     #[error("{0}")]
     Keyring(String),
+    /// No OS keyring can be reached at all (not running, locked, no session bus).
+    #[error("{0}")]
+    KeyringUnreachable(String),
     #[error("{0}")]
     Database(String),
+    /// SQLite found the file damaged; [`crate::store::file::wrap`] names the file.
+    #[error("The database is damaged ({0}); restore it from a backup.")]
+    Damaged(String),
+    /// No space left for a write; nothing was changed.
+    #[error("{0}")]
+    DiskFull(String),
     #[error("{0}")]
     Io(String),
     /// Another Hookdesk already owns the data directory.
@@ -62,8 +71,9 @@ impl Error {
             Error::Invalid(_) => ErrorKind::Invalid,
             Error::NotFound(_) => ErrorKind::NotFound,
             Error::Conflict(_) => ErrorKind::Conflict,
-            Error::Keyring(_) => ErrorKind::Keyring,
-            Error::Database(_) => ErrorKind::Database,
+            Error::Keyring(_) | Error::KeyringUnreachable(_) => ErrorKind::Keyring,
+            Error::Database(_) | Error::Damaged(_) => ErrorKind::Database,
+            Error::DiskFull(_) => ErrorKind::DiskFull,
             Error::Io(_) => ErrorKind::Io,
             Error::AlreadyRunning(_) => ErrorKind::AlreadyRunning,
             Error::Unavailable(_) => ErrorKind::Unavailable,
@@ -92,6 +102,7 @@ pub enum ErrorKind {
     Conflict,
     Keyring,
     Database,
+    DiskFull,
     Io,
     AlreadyRunning,
     Unavailable,
@@ -111,7 +122,10 @@ impl From<rusqlite::Error> for Error {
         use rusqlite::ffi::ErrorCode;
         match &e {
             rusqlite::Error::SqliteFailure(f, _) if f.code == ErrorCode::DiskFull => {
-                Error::Database("The disk is full: Hookdesk could not save. Free some space and try again; nothing was changed.".into())
+                Error::DiskFull("The disk is full, so Hookdesk could not save; nothing was changed. Free some space and try again.".into())
+            }
+            rusqlite::Error::SqliteFailure(f, _) if f.code == ErrorCode::DatabaseCorrupt || f.code == ErrorCode::NotADatabase => {
+                Error::Damaged(e.to_string())
             }
             rusqlite::Error::SqliteFailure(f, _) if f.code == ErrorCode::ReadOnly || f.code == ErrorCode::CannotOpen => {
                 Error::Database(format!("The database cannot be written ({e}). Check the data directory's permissions."))

@@ -1,6 +1,7 @@
 //! Events in: accepting an event (durably, idempotently), one-off direct deliveries, and
 //! resending a logged delivery.
 
+use crate::delivery::QueueKey;
 use crate::error::{Error, FieldError, Result};
 use crate::model::attempt::{delivery_id, parse_id};
 use crate::model::event::{EventInput, envelope, is_valid_event_type, new_event_id};
@@ -143,7 +144,7 @@ impl Engine {
                     let mut deliveries = Vec::with_capacity(plan.len());
                     let mut queued = Vec::with_capacity(plan.len());
                     for (webhook_id, code, body, max_attempts) in plan {
-                        let d = store::deliveries::insert(
+                        let Some(d) = store::deliveries::insert_if_webhook_exists(
                             conn,
                             &NewDelivery {
                                 event_seq: seq,
@@ -155,7 +156,10 @@ impl Engine {
                                 max_attempts,
                                 now,
                             },
-                        )?;
+                        )?
+                        else {
+                            continue;
+                        };
                         deliveries.push(AcceptedDelivery { id: delivery_id(d), webhook_code: code });
                         // The worker gets the row in hand instead of reading it back.
                         let delivery = store::deliveries::DeliveryRow {
@@ -172,7 +176,7 @@ impl Engine {
                             event_id: row.id.clone(),
                             event_type: row.event_type.clone(),
                         };
-                        queued.push((Some(webhook_id), d, Some(std::sync::Arc::new(delivery))));
+                        queued.push((QueueKey::Webhook(webhook_id), d, Some(std::sync::Arc::new(delivery))));
                     }
                     Ok(Committed { accepted: Accepted { event_id: row.id, deliveries }, queued })
                 },
@@ -239,6 +243,7 @@ impl Engine {
         let body = envelope(&event_id, &input.event_type, now, false, None, None, None, None, &data);
         let names = serde_json::to_string(&headers.iter().map(|(n, _)| n).collect::<Vec<_>>())?;
         let url = form.url;
+        let target = url.clone();
         let row = EventRow {
             seq: 0,
             fingerprint: String::new(),
@@ -271,7 +276,7 @@ impl Engine {
                         },
                     )
                 },
-                move |id: &i64| engine.inner.scheduler.enqueue(&engine, [(None, *id, None)]),
+                move |id: &i64| engine.inner.scheduler.enqueue(&engine, [(QueueKey::direct(&target), *id, None)]),
             )
             .await?;
         Ok(delivery_id(id))
@@ -298,7 +303,7 @@ impl Engine {
         };
         let now = now_ms();
         let engine = self.clone();
-        let key = webhook_id.clone();
+        let key = QueueKey::webhook(webhook_id.as_deref(), url.as_deref());
         let new_id = self
             .db()
             .write_then(

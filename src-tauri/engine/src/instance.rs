@@ -42,13 +42,13 @@ pub struct InstanceLock {
 impl InstanceLock {
     pub fn acquire(data_dir: &Path, program: &str) -> Result<Self> {
         let path = data_dir.join(LOCK_FILE);
-        let mut file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(|e| Error::Io(format!("Cannot open {}: {e}", path.display())))?;
+        let mut options = OpenOptions::new();
+        options.read(true).write(true).create(true).truncate(false);
+        // It names the process and the Events API address: the owner's business only.
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&path).map_err(|e| Error::Io(format!("Cannot open {}: {e}", path.display())))?;
+        crate::store::file::make_private(&path);
         match file.try_lock() {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) => {

@@ -11,6 +11,7 @@ pub mod error;
 pub mod ingest;
 pub mod instance;
 pub mod logs;
+mod mask;
 pub mod model;
 pub mod net;
 pub mod notice;
@@ -25,7 +26,7 @@ pub mod test_event;
 pub use error::{Error, ErrorKind, ErrorView, FieldError, Result};
 pub use notice::Notice;
 
-use delivery::Scheduler;
+use delivery::{QueueKey, Scheduler};
 use net::NetworkPolicy;
 use routes::Routes;
 use secrets::Secrets;
@@ -36,6 +37,9 @@ use store::Db;
 use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
+
+/// How long attempts under way may take to finish once shutdown begins.
+pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// How to open an engine.
 #[derive(Debug, Clone)]
@@ -72,6 +76,9 @@ pub(crate) struct Inner {
     client: RwLock<reqwest::Client>,
     runtime: OnceLock<tokio::runtime::Handle>,
     tasks: TaskTracker,
+    /// Shutdown has begun: nothing new starts; attempts under way may finish.
+    draining: CancellationToken,
+    /// Everything stops now, attempts under way too.
     cancel: CancellationToken,
     allow_private_default: bool,
     api: tokio::sync::Mutex<Option<api::ApiServer>>,
@@ -89,7 +96,7 @@ impl Engine {
     /// connects the keyring lazily. Refuses a directory another instance holds.
     pub fn open(options: EngineOptions) -> Result<Self> {
         let dir = &options.data_dir;
-        std::fs::create_dir_all(dir).map_err(|e| Error::Io(format!("Cannot create the data directory {}: {e}", dir.display())))?;
+        paths::create_private_dir(dir)?;
         let lock = instance::InstanceLock::acquire(dir, &options.program)?;
         let db = Db::open(&dir.join(paths::DB_FILE))?;
         let instance_id = db.write_blocking(|conn| {
@@ -120,6 +127,7 @@ impl Engine {
                 policy,
                 runtime: OnceLock::new(),
                 tasks: TaskTracker::new(),
+                draining: CancellationToken::new(),
                 cancel: CancellationToken::new(),
                 allow_private_default: options.allow_private_default,
                 api: tokio::sync::Mutex::new(None),
@@ -136,8 +144,9 @@ impl Engine {
         let engine = self.clone();
         // Through the writer, so that no delivery accepted meanwhile is queued twice or missed.
         self.db()
-            .write_then(store::deliveries::pending, move |pending: &Vec<(i64, Option<String>, store::deliveries::DeliveryKind)>| {
-                let items = pending.iter().map(|(id, webhook, _)| (webhook.clone(), *id, None)).collect::<Vec<_>>();
+            .write_then(store::deliveries::pending, move |pending: &Vec<store::deliveries::Pending>| {
+                let items =
+                    pending.iter().map(|p| (QueueKey::webhook(p.webhook_id.as_deref(), p.url.as_deref()), p.id, None)).collect::<Vec<_>>();
                 engine.inner.scheduler.start(&engine, items);
             })
             .await?;
@@ -147,22 +156,50 @@ impl Engine {
     }
 
     /// Stops the workers and waits for them; pending deliveries stay in the queue on disk.
+    /// Attempts under way get [`SHUTDOWN_GRACE`] to finish and be recorded (so they are not
+    /// made again after the restart); what is still running then is stopped.
     pub async fn shutdown(&self) {
-        self.inner.cancel.cancel();
+        self.inner.draining.cancel();
         self.inner.tasks.close();
+        if tokio::time::timeout(SHUTDOWN_GRACE, self.inner.tasks.wait()).await.is_err() {
+            tracing::warn!(
+                "attempts still under way after {SHUTDOWN_GRACE:?} were stopped; they are made again at the next start, with the same webhook-id"
+            );
+        }
+        self.inner.cancel.cancel();
         self.inner.tasks.wait().await;
+        // The records of the last attempts are queued for the writer: on disk before this
+        // returns (and their after-commit work done, which may hold the engine).
+        if let Err(e) = self.db().write(|_| Ok(())).await {
+            tracing::warn!("the last writes could not be confirmed: {e}");
+        }
     }
 
-    /// Spawns a task the engine tracks and stops on shutdown.
+    /// Spawns background work the engine tracks; it stops as soon as shutdown begins.
     pub(crate) fn spawn<F>(&self, fut: F)
     where
         F: Future<Output = ()> + Send + 'static,
     {
-        let cancel = self.inner.cancel.clone();
+        self.spawn_until(self.inner.draining.clone(), fut);
+    }
+
+    /// Spawns a delivery's work: it watches [`Engine::draining`] itself, to let an attempt
+    /// under way finish, and is stopped only when the grace is over.
+    pub(crate) fn spawn_delivery<F>(&self, fut: F)
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        self.spawn_until(self.inner.cancel.clone(), fut);
+    }
+
+    fn spawn_until<F>(&self, stop: CancellationToken, fut: F)
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
         let task = async move {
             tokio::select! {
                 _ = fut => {}
-                _ = cancel.cancelled() => {}
+                _ = stop.cancelled() => {}
             }
         };
         match self.inner.runtime.get().cloned().or_else(|| tokio::runtime::Handle::try_current().ok()) {
@@ -173,8 +210,18 @@ impl Engine {
         }
     }
 
+    /// Cancelled when everything must stop at once.
     pub(crate) fn cancelled(&self) -> CancellationToken {
         self.inner.cancel.clone()
+    }
+
+    /// Cancelled when shutdown begins.
+    pub(crate) fn draining(&self) -> CancellationToken {
+        self.inner.draining.clone()
+    }
+
+    pub(crate) fn is_draining(&self) -> bool {
+        self.inner.draining.is_cancelled()
     }
 
     pub(crate) fn client(&self) -> reqwest::Client {

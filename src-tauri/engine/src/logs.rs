@@ -1,6 +1,7 @@
 //! Reading the logs: pages of attempts, one attempt in full, the attempts of a delivery, and
 //! each webhook's last result and queue length for the panel.
 
+use crate::delivery::QueueKey;
 use crate::error::{Error, Result};
 use crate::model::attempt::{Attempt, AttemptSummary, parse_id};
 use crate::store::attempts::{LogFilter, LogScope};
@@ -37,6 +38,8 @@ pub struct QueuedLogs {
     /// All of them that match.
     #[ts(type = "number")]
     pub total: u64,
+    /// Why they wait although their webhook is active ("Waiting for the keyring: …").
+    pub held_by: Option<String>,
 }
 
 impl Engine {
@@ -53,13 +56,19 @@ impl Engine {
     /// Deliveries not attempted yet, newest first (one read: rows and total agree).
     pub async fn queued_logs(&self, scope: LogScope, filter: LogFilter, limit: u32) -> Result<QueuedLogs> {
         let limit = limit.clamp(1, MAX_PAGE);
+        let holds = self.inner.scheduler.holds();
+        let held_by = match &scope {
+            LogScope::Webhook(id) => holds.get(&QueueKey::Webhook(id.clone())).cloned(),
+            LogScope::Direct => holds.iter().find(|(k, _)| k.webhook_id().is_none()).map(|(_, r)| r.clone()),
+            LogScope::All => holds.values().next().cloned(),
+        };
         self.db()
             .read(move |conn| {
                 let tx = conn.unchecked_transaction()?;
                 let rows = store::deliveries::queued(&tx, &scope, &filter, limit)?;
                 let total = store::deliveries::queued_count(&tx, &scope, &filter)?;
                 tx.finish()?;
-                Ok(QueuedLogs { rows, total })
+                Ok(QueuedLogs { rows, total, held_by })
             })
             .await
     }
@@ -101,7 +110,7 @@ impl Engine {
     /// The panel's per-webhook activity.
     pub async fn activity(&self) -> Result<HashMap<String, WebhookActivity>> {
         self.db()
-            .read(|conn| {
+            .read(move |conn| {
                 let mut out: HashMap<String, WebhookActivity> = HashMap::new();
                 for a in store::attempts::latest_per_webhook(conn)? {
                     if let Some(id) = a.webhook_id.clone() {

@@ -16,6 +16,8 @@ pub enum Notice {
     AttemptRecorded { attempt: AttemptSummary },
     /// A webhook was paused after consecutive failed deliveries; its queue is held.
     WebhookPaused { webhook_id: String, code: String, reason: String },
+    /// The engine deactivated a webhook (its endpoint answered 410 Gone).
+    WebhookDisabled { webhook_id: String, code: String, reason: String },
     /// The engine's settings changed (Events API, retention, network policy).
     SettingsChanged,
     /// Accepted events queued deliveries (their webhooks' queue lengths changed).

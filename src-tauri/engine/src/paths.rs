@@ -1,6 +1,6 @@
 //! Where a data directory lives by default.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 pub const DATA_DIR_ENV: &str = "HOOKDESK_DATA_DIR";
 pub const DB_FILE: &str = "hookdesk.db";
@@ -23,4 +23,28 @@ fn platform_data_dir() -> PathBuf {
         return home.join("Library/Application Support");
     }
     env("XDG_DATA_HOME").unwrap_or_else(|| home.join(".local/share"))
+}
+
+/// Creates the data directory readable by its owner only (0700), and tightens one that is
+/// already Hookdesk's (it holds our files, or nothing yet) but open to others.
+pub fn create_private_dir(dir: &Path) -> crate::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir).map_err(|e| crate::Error::Io(format!("Cannot create the data directory {}: {e}", dir.display())))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let ours = [DB_FILE, crate::instance::LOCK_FILE].iter().any(|f| dir.join(f).exists())
+            || std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_none());
+        if ours
+            && let Ok(meta) = std::fs::metadata(dir)
+            && meta.permissions().mode() & 0o077 != 0
+            && let Err(e) = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+        {
+            tracing::warn!("could not make the data directory {} private to its owner: {e}", dir.display());
+        }
+    }
+    Ok(())
 }

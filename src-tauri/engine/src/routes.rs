@@ -63,6 +63,16 @@ impl Engine {
         self.inner.routes.read().expect("routes").clone()
     }
 
+    /// Drops a deleted webhook from the routes at once, before they are re-read.
+    pub(crate) fn forget_route(&self, webhook_id: &str) {
+        let mut routes = self.inner.routes.write().expect("routes");
+        if routes.by_id.contains_key(webhook_id) {
+            let mut by_id = routes.by_id.clone();
+            by_id.remove(webhook_id);
+            *routes = Arc::new(Routes { by_id });
+        }
+    }
+
     /// Re-reads the webhooks after a change and lets the delivery queues follow: a webhook
     /// that became active releases its held deliveries; one deleted loses its queue.
     pub(crate) async fn config_changed(&self) {

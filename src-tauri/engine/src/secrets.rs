@@ -79,9 +79,18 @@ const STORE_NAME: &str = if cfg!(target_os = "macos") {
 };
 
 fn unreachable(cause: impl std::fmt::Display) -> Error {
-    Error::Keyring(format!(
-        "The OS keyring is not reachable: {cause}. Hookdesk stores secrets only in {STORE_NAME}; start or unlock it and try again. Nothing was saved."
+    Error::KeyringUnreachable(format!(
+        "The OS keyring is not reachable: {cause}. Hookdesk keeps secrets only in {STORE_NAME}; start or unlock it and try again."
     ))
+}
+
+/// The error of a write, saying that it changed nothing.
+fn nothing_saved(e: Error) -> Error {
+    match e {
+        Error::KeyringUnreachable(m) => Error::KeyringUnreachable(format!("{m} Nothing was saved.")),
+        Error::Keyring(m) => Error::Keyring(format!("{m} Nothing was saved.")),
+        other => other,
+    }
 }
 
 fn describe(e: KeyringError) -> Error {
@@ -110,6 +119,15 @@ impl Secrets {
         Ok(store)
     }
 
+    /// An error from the store; when the store itself is unreachable it is let go, so that
+    /// the next call connects afresh (a restarted Secret Service has new sessions).
+    fn failed(&self, e: KeyringError) -> Error {
+        if matches!(e, KeyringError::NoStorageAccess(_) | KeyringError::PlatformFailure(_) | KeyringError::NoDefaultStore) {
+            self.store.lock().expect("keyring store lock").take();
+        }
+        describe(e)
+    }
+
     /// The data directory's instance id that prefixes every account.
     pub fn namespace(&self) -> &str {
         &self.namespace
@@ -121,10 +139,10 @@ impl Secrets {
 
     pub fn status(&self) -> KeyringStatus {
         let probe = self.store().and_then(|store| {
-            let entry = store.build(SERVICE, &self.full("probe"), None).map_err(describe)?;
+            let entry = store.build(SERVICE, &self.full("probe"), None).map_err(|e| self.failed(e))?;
             match entry.get_password() {
                 Ok(_) | Err(KeyringError::NoEntry) => Ok(()),
-                Err(e) => Err(describe(e)),
+                Err(e) => Err(self.failed(e)),
             }
         });
         match probe {
@@ -134,9 +152,13 @@ impl Secrets {
     }
 
     pub fn set(&self, account: &str, value: &str) -> Result<()> {
+        self.write(account, value).map_err(nothing_saved)
+    }
+
+    fn write(&self, account: &str, value: &str) -> Result<()> {
         let full = self.full(account);
-        let entry = self.store()?.build(SERVICE, &full, None).map_err(describe)?;
-        entry.set_password(value).map_err(describe)?;
+        let entry = self.store()?.build(SERVICE, &full, None).map_err(|e| self.failed(e))?;
+        entry.set_password(value).map_err(|e| self.failed(e))?;
         self.cache.write().expect("secret cache").insert(full, Arc::from(value));
         Ok(())
     }
@@ -146,7 +168,7 @@ impl Secrets {
         if let Some(v) = self.cache.read().expect("secret cache").get(&full) {
             return Ok(Some(v.clone()));
         }
-        let entry = self.store()?.build(SERVICE, &full, None).map_err(describe)?;
+        let entry = self.store()?.build(SERVICE, &full, None).map_err(|e| self.failed(e))?;
         match entry.get_password() {
             Ok(v) => {
                 let v: Arc<str> = Arc::from(v);
@@ -154,7 +176,7 @@ impl Secrets {
                 Ok(Some(v))
             }
             Err(KeyringError::NoEntry) => Ok(None),
-            Err(e) => Err(describe(e)),
+            Err(e) => Err(self.failed(e)),
         }
     }
 
@@ -171,12 +193,16 @@ impl Secrets {
 
     /// Deletes an entry; a missing one is not an error.
     pub fn delete(&self, account: &str) -> Result<()> {
+        self.remove(account).map_err(nothing_saved)
+    }
+
+    fn remove(&self, account: &str) -> Result<()> {
         let full = self.full(account);
         self.cache.write().expect("secret cache").remove(&full);
-        let entry = self.store()?.build(SERVICE, &full, None).map_err(describe)?;
+        let entry = self.store()?.build(SERVICE, &full, None).map_err(|e| self.failed(e))?;
         match entry.delete_credential() {
             Ok(()) | Err(KeyringError::NoEntry) => Ok(()),
-            Err(e) => Err(describe(e)),
+            Err(e) => Err(self.failed(e)),
         }
     }
 
@@ -188,8 +214,8 @@ impl Secrets {
         for (account, value) in changes {
             let done = self.get(account).and_then(|before| {
                 match value {
-                    Some(v) => self.set(account, v)?,
-                    None => self.delete(account)?,
+                    Some(v) => self.write(account, v)?,
+                    None => self.remove(account)?,
                 }
                 Ok(before)
             });
@@ -197,7 +223,7 @@ impl Secrets {
                 Ok(before) => undo.0.push((account.clone(), before.map(|b| b.to_string()))),
                 Err(e) => {
                     self.restore(undo);
-                    return Err(e);
+                    return Err(nothing_saved(e));
                 }
             }
         }

@@ -146,6 +146,8 @@ impl Engine {
         let target =
             Target { url: input.url.clone(), headers, signing, timeout: Duration::from_millis(u64::from(input.delivery.timeout_ms)) };
         let sent = dispatch::send(&self.client(), self.policy(), &target, &event_id, &body).await;
+        let secrets = target.secret_values();
+        let mask = crate::mask::SecretMask::new(&secrets);
         let decision = if sent.succeeded() { Decision::Succeeded } else { Decision::Failed };
 
         let response = sent.response.clone();
@@ -157,11 +159,11 @@ impl Engine {
             error: sent
                 .error
                 .as_ref()
-                .map(|e| e.1.clone())
+                .map(|e| mask.text(&e.1))
                 .or_else(|| (!sent.succeeded()).then(|| format!("HTTP {}", sent.status().unwrap_or(0)))),
             response_excerpt: response
                 .as_ref()
-                .map(|r| String::from_utf8_lossy(&r.body[..r.body.len().min(EXCERPT)]).into_owned())
+                .map(|r| mask.text(&String::from_utf8_lossy(&r.body[..r.body.len().min(EXCERPT)])))
                 .unwrap_or_default(),
             response_truncated: response.as_ref().is_some_and(|r| r.truncated || r.body.len() > EXCERPT),
             event_id: event_id.clone(),
@@ -189,6 +191,7 @@ impl Engine {
             webhook_code: Some(w.code.clone()),
             attempt_no: 1,
             sent,
+            secrets,
             decision,
             consecutive_failures: None,
         };

@@ -33,8 +33,11 @@ pub async fn run(args: ServeArgs, data_dir: PathBuf) -> CliResult {
     let addr = engine.start_api(port).await?;
     println!("Hookdesk is serving the Events API on http://{addr} (data directory {}). Press Ctrl+C to stop.", data_dir.display());
     wait_for_stop().await;
-    engine.stop_api().await;
+    tracing::info!("stopping: attempts under way may finish, for up to {:?}", hookdesk_engine::SHUTDOWN_GRACE);
+    // Shutting down stops the Events API too; both are bounded, so a stalled client or a
+    // hanging endpoint cannot keep the process alive.
     engine.shutdown().await;
+    engine.stop_api().await;
     Ok(())
 }
 

@@ -12,4 +12,8 @@ rows: Array<AttemptSummary>,
 /**
  * All of them that match.
  */
-total: number, };
+total: number, 
+/**
+ * Why they wait although their webhook is active ("Waiting for the keyring: …").
+ */
+held_by: string | null, };

@@ -19,4 +19,8 @@ active: boolean, status: WebhookStatus, status_reason: string | null, headers: A
 /**
  * Until when the previous signing secret still signs alongside the current one.
  */
-previous_secret_until: string | null, created_at: string, updated_at: string, };
+previous_secret_until: string | null, created_at: string, updated_at: string, 
+/**
+ * Why its deliveries wait although it is active: "Waiting for the keyring: …".
+ */
+held_by: string | null, };

@@ -9,7 +9,7 @@ import { onNotice } from "../ipc/events";
 export const QUEUED_SHOWN = 50;
 /** Notices arriving together (a burst of deliveries) cause one read. */
 const RELOAD_DELAY_MS = 200;
-const NONE: QueuedLogs = { rows: [], total: 0 };
+const NONE: QueuedLogs = { rows: [], total: 0, held_by: null };
 
 /**
  * Deliveries of a scope and filter that wait for their first attempt (held by a paused

@@ -88,6 +88,7 @@ export function makeWebhook(partial: Partial<Webhook> & { name: string }): Webho
     headers: [],
     delivery: DEFAULT_DELIVERY,
     previous_secret_until: null,
+    held_by: null,
     created_at: "2026-11-24T09:00:00Z",
     updated_at: "2026-11-24T09:00:00Z",
     ...partial,
@@ -289,7 +290,7 @@ export class FakeBackend {
             (result === undefined || result === "pending") &&
             matchesLog(q, args.scope as LogScope, filter, ""),
         );
-        return { rows: matching.slice(0, args.limit as number), total: matching.length };
+        return { rows: matching.slice(0, args.limit as number), total: matching.length, held_by: null };
       }
       case "get_attempt": {
         const attempt = this.logs.find((a) => a.id === args.id);
@@ -540,6 +541,7 @@ export class FakeBackend {
       previous_secret_until: null,
       created_at: now,
       updated_at: now,
+      held_by: null,
     };
     this.storeHeaders(webhook.id, input);
     this.keyring.set(`secret:${webhook.id}`, input.secret ?? "whsec_generated");

@@ -17,7 +17,9 @@ pub struct ErrorBody {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
     /// `unauthorized`, `forbidden_host`, `unsupported_media_type`, `payload_too_large`,
-    /// `bad_json`, `invalid`, `not_found`, `conflict`, `keyring`, `internal`.
+    /// `bad_json`, `bad_request`, `request_timeout`, `method_not_allowed`, `invalid`,
+    /// `not_found`, `conflict`, `keyring`, `insufficient_storage`, `too_many_connections`,
+    /// `internal`.
     pub code: &'static str,
     pub message: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -44,7 +46,8 @@ impl From<Error> for ApiError {
             Error::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
             Error::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             Error::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
-            Error::Keyring(_) => (StatusCode::INTERNAL_SERVER_ERROR, "keyring"),
+            Error::Keyring(_) | Error::KeyringUnreachable(_) => (StatusCode::INTERNAL_SERVER_ERROR, "keyring"),
+            Error::DiskFull(_) => (StatusCode::INSUFFICIENT_STORAGE, "insufficient_storage"),
             _ => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         };
         Self { status, code, message: e.to_string(), fields: e.fields().to_vec() }
@@ -58,22 +61,95 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// A JSON body: broken JSON is 400, JSON of the wrong shape is 422, too big is 413.
+/// A JSON body: broken JSON is 400, JSON of the wrong shape is 422, too big is 413, a body
+/// that stops arriving is 408.
 pub struct ApiJson<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+        let ApiBody(bytes) = ApiBody::from_request(req, state).await?;
+        parse(&bytes).map(ApiJson)
+    }
+}
+
+/// The raw body, read with the same rules as [`ApiJson`].
+pub struct ApiBody(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for ApiBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        Bytes::from_request(req, state).await.map(ApiBody).map_err(|rejection| {
             if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 too_large()
+            } else if timed_out(&rejection) {
+                ApiError::new(
+                    StatusCode::REQUEST_TIMEOUT,
+                    "request_timeout",
+                    format!(
+                        "The body stopped arriving: nothing came for {} s. Send the whole body (as many bytes as Content-Length says).",
+                        super::server::BODY_READ_TIMEOUT.as_secs()
+                    ),
+                )
             } else {
                 ApiError::new(StatusCode::BAD_REQUEST, "bad_json", rejection.body_text())
             }
-        })?;
-        parse(&bytes).map(ApiJson)
+        })
     }
+}
+
+fn timed_out(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(e);
+    while let Some(c) = cause {
+        if c.is::<tower_http::timeout::TimeoutError>() {
+            return true;
+        }
+        cause = c.source();
+    }
+    false
+}
+
+/// Gives every error answer the JSON error shape: the rejections of axum's own extractors
+/// and router (a bad path or query string, a method the route does not take) are plain text
+/// or empty.
+pub async fn json_errors(req: Request, next: axum::middleware::Next) -> Response {
+    let method = req.method().clone();
+    let response = next.run(req).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, 16 * 1024).await.unwrap_or_default();
+    let said = String::from_utf8_lossy(&text).trim().to_string();
+    let (code, message) = match status {
+        StatusCode::METHOD_NOT_ALLOWED => {
+            ("method_not_allowed", format!("This route does not take {method}; see /v1/openapi.json for what it takes."))
+        }
+        StatusCode::NOT_FOUND => ("not_found", "No such route; see /v1/openapi.json.".to_string()),
+        StatusCode::PAYLOAD_TOO_LARGE => return too_large().into_response(),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ("unsupported_media_type", "Send the body as application/json.".to_string()),
+        StatusCode::REQUEST_TIMEOUT => ("request_timeout", "The request did not arrive in time.".to_string()),
+        s if s.is_client_error() => {
+            ("bad_request", if said.is_empty() { "The request is malformed.".to_string() } else { format!("{said}.") })
+        }
+        _ => ("internal", if said.is_empty() { "Something went wrong inside Hookdesk.".to_string() } else { said }),
+    };
+    let mut answer = ApiError::new(status, code, message).into_response();
+    // Keep what the original answer told the client beyond its body (Allow on a 405).
+    for (name, value) in parts.headers.iter() {
+        if name != axum::http::header::CONTENT_TYPE && name != axum::http::header::CONTENT_LENGTH {
+            answer.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    answer
 }
 
 pub fn too_large() -> ApiError {

@@ -8,13 +8,25 @@ use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+/// `localhost`, `127.0.0.1` or `[::1]`, with an optional numeric port and nothing else:
+/// `localhost:1@evil.com` and `localhost:abc` are not loopback names.
 fn is_loopback_host(host: &str) -> bool {
-    let name = if let Some(rest) = host.strip_prefix('[') {
-        rest.split(']').next().unwrap_or_default()
-    } else {
-        host.rsplit_once(':').map(|(h, _)| h).unwrap_or(host)
+    let (name, port) = match host.strip_prefix('[') {
+        Some(rest) => match rest.split_once(']') {
+            Some((name, "")) => (name, None),
+            Some((name, after)) => match after.strip_prefix(':') {
+                Some(port) => (name, Some(port)),
+                None => return false,
+            },
+            None => return false,
+        },
+        None => match host.split_once(':') {
+            Some((name, port)) => (name, Some(port)),
+            None => (host, None),
+        },
     };
-    matches!(name.to_ascii_lowercase().as_str(), "localhost" | "127.0.0.1" | "::1")
+    let port_ok = port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u16>().is_ok());
+    port_ok && matches!(name.to_ascii_lowercase().as_str(), "localhost" | "127.0.0.1" | "::1")
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
@@ -22,8 +34,10 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 pub async fn guard(State(engine): State<Engine>, req: Request, next: Next) -> Response {
-    let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default();
-    if !is_loopback_host(host) {
+    let mut hosts = req.headers().get_all(header::HOST).iter();
+    let host = hosts.next().and_then(|h| h.to_str().ok()).unwrap_or_default();
+    // Two Host headers could each be read by a different party: refuse the ambiguity.
+    if hosts.next().is_some() || !is_loopback_host(host) {
         return ApiError::new(
             StatusCode::FORBIDDEN,
             "forbidden_host",
@@ -77,7 +91,21 @@ mod tests {
         for ok in ["localhost", "localhost:7717", "127.0.0.1:7717", "[::1]:7717", "[::1]", "LOCALHOST"] {
             assert!(super::is_loopback_host(ok), "{ok}");
         }
-        for bad in ["evil.example", "evil.example:7717", "127.0.0.1.evil.example", "", "localhost.evil.example:80", "[::2]:7717"] {
+        for bad in [
+            "evil.example",
+            "evil.example:7717",
+            "127.0.0.1.evil.example",
+            "",
+            "localhost.evil.example:80",
+            "[::2]:7717",
+            "localhost:1@evil.com",
+            "localhost:abc",
+            "localhost:",
+            "localhost:99999",
+            "[::1]x",
+            "[::1]:",
+            "127.0.0.1:80:80",
+        ] {
             assert!(!super::is_loopback_host(bad), "{bad}");
         }
     }

@@ -6,6 +6,7 @@ pub mod error;
 pub mod events;
 mod guard;
 pub mod logs;
+pub mod server;
 pub mod webhooks;
 
 use crate::error::{Error, Result};
@@ -80,6 +81,7 @@ pub fn router(engine: Engine) -> Router {
         .fallback(|| async { error::ApiError::new(axum::http::StatusCode::NOT_FOUND, "not_found", "No such route; see /v1/openapi.json.") })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(engine.clone(), guard::guard))
+        .layer(axum::middleware::from_fn(error::json_errors))
         .with_state(engine)
 }
 
@@ -108,25 +110,9 @@ impl Engine {
             Error::Io(format!("The Events API cannot listen on 127.0.0.1:{port}: {e}. Choose another port in Settings or with --port."))
         })?;
         let addr = listener.local_addr()?;
-        let stop = CancellationToken::new();
-        let app = router(self.clone());
-        let signal = stop.clone();
-        let engine_stop = self.cancelled();
-        let done = tokio::spawn(async move {
-            let shutdown = async move {
-                tokio::select! {
-                    _ = signal.cancelled() => {}
-                    _ = engine_stop.cancelled() => {}
-                }
-            };
-            // Answers go out at once rather than waiting on Nagle's algorithm.
-            let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
-                let _ = tcp.set_nodelay(true);
-            });
-            if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
-                tracing::error!("the Events API stopped: {e}");
-            }
-        });
+        // Stops with stop_api, or when the engine starts shutting down.
+        let stop = self.draining().child_token();
+        let done = tokio::spawn(server::serve(listener, router(self.clone()), stop.clone(), server::Limits::for_this_process()));
         *self.inner.api.lock().await = Some(ApiServer { addr, stop, done });
         self.instance_lock().set_api_url(Some(format!("http://{addr}")))?;
         self.notify(Notice::SettingsChanged);

@@ -1,11 +1,10 @@
 //! `/v1/webhooks`: list, create, read, update, delete, test, secret.
 
-use super::error::{ApiError, ApiJson, ErrorBody};
+use super::error::{ApiBody, ApiError, ApiJson, ErrorBody};
 use crate::Engine;
 use crate::model::{Webhook, WebhookInput};
 use crate::test_event::{TestRequest, TestResult};
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
@@ -72,7 +71,7 @@ pub struct TestBody {
 /// logged with the test badge.
 #[utoipa::path(post, path = "/v1/webhooks/{id}/test", tag = "webhooks", params(("id" = String, Path, description = "id or code")),
     request_body(content = TestBody, description = "Optional"), responses((status = 200, body = TestResult), (status = 404, body = ErrorBody)))]
-pub async fn test(State(engine): State<Engine>, Path(id): Path<String>, body: Bytes) -> Result<Json<TestResult>, ApiError> {
+pub async fn test(State(engine): State<Engine>, Path(id): Path<String>, ApiBody(body): ApiBody) -> Result<Json<TestResult>, ApiError> {
     let body: TestBody = if body.is_empty() { TestBody::default() } else { super::error::parse(&body)? };
     let w = engine.get_webhook(&id).await?;
     let event_type = body.event_type.unwrap_or_else(|| w.events.first().cloned().unwrap_or_default());

@@ -28,6 +28,12 @@ fn clash_message(code: &str, owner_name: &str, conn: &Connection) -> Result<Stri
     Ok(format!("The code {code} is already used by the webhook “{owner_name}”. Try {free}."))
 }
 
+/// The view with what holds its deliveries, which only the running engine knows.
+fn with_hold(mut view: Webhook, holds: &std::collections::HashMap<crate::delivery::QueueKey, String>) -> Webhook {
+    view.held_by = holds.get(&crate::delivery::QueueKey::Webhook(view.id.clone())).cloned();
+    view
+}
+
 fn not_found(id_or_code: &str) -> Error {
     Error::NotFound(format!("No webhook has the id or code “{id_or_code}”."))
 }
@@ -40,7 +46,8 @@ impl Engine {
 
     pub async fn list_webhooks(&self) -> Result<Vec<Webhook>> {
         let rows = self.db().read(rows::list).await?;
-        Ok(rows.iter().map(WebhookRow::view).collect())
+        let holds = self.inner.scheduler.holds();
+        Ok(rows.iter().map(|r| with_hold(r.view(), &holds)).collect())
     }
 
     pub(crate) async fn webhook_row(&self, id_or_code: &str) -> Result<WebhookRow> {
@@ -49,7 +56,7 @@ impl Engine {
     }
 
     pub async fn get_webhook(&self, id_or_code: &str) -> Result<Webhook> {
-        Ok(self.webhook_row(id_or_code).await?.view())
+        Ok(with_hold(self.webhook_row(id_or_code).await?.view(), &self.inner.scheduler.holds()))
     }
 
     /// Checks a form as the user types: field errors and warnings, plus the Code
@@ -318,10 +325,14 @@ impl Engine {
     pub async fn delete_webhook(&self, id_or_code: &str) -> Result<()> {
         let existing = self.webhook_row(id_or_code).await?;
         let id = existing.id.clone();
-        self.db().write(move |conn| rows::delete(conn, &id).map(|_| ())).await?;
-        self.forget_secrets(existing.id.clone(), existing.header_names.clone()).await;
+        let existing_id = existing.id.clone();
+        let engine = self.clone();
+        // Out of the routes within the commit's order: no event accepted after the delete is
+        // matched to it, and none of its deliveries starts another attempt.
+        self.db().write_then(move |conn| rows::delete(conn, &id).map(|_| ()), move |_| engine.forget_route(&existing_id)).await?;
         self.config_changed().await;
         self.notify(Notice::WebhooksChanged);
+        self.forget_secrets(existing.id.clone(), existing.header_names.clone()).await;
         Ok(())
     }
 

@@ -22,6 +22,13 @@ pub struct Target {
     pub timeout: Duration,
 }
 
+impl Target {
+    /// The values sent that are secrets: masked wherever they come back.
+    pub fn secret_values(&self) -> Vec<Arc<str>> {
+        self.headers.iter().map(|(_, v)| v.clone()).collect()
+    }
+}
+
 /// What came back.
 #[derive(Debug, Clone)]
 pub struct Received {
@@ -50,6 +57,15 @@ pub struct Sent {
 }
 
 impl Sent {
+    /// What came of it in a few words, for a pause reason: "HTTP 503", "connection refused".
+    pub fn summary_for_pause(&self) -> String {
+        match (self.status(), &self.error) {
+            (Some(status), _) => format!("HTTP {status}"),
+            (None, Some((_, message))) => message.clone(),
+            (None, None) => "no response".into(),
+        }
+    }
+
     pub fn status(&self) -> Option<u16> {
         self.response.as_ref().map(|r| r.status)
     }

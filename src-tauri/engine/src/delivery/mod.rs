@@ -6,23 +6,63 @@
 //! acceptance order, and is rebuilt from the table at start.
 
 pub mod dispatch;
+mod keyring;
 pub mod outcome;
 pub mod retry;
 mod run;
 pub(crate) mod target;
 
 use crate::Engine;
-use crate::model::WebhookStatus;
+use crate::model::{Ordering as DeliveryOrdering, WebhookStatus};
 use crate::routes::Routes;
 use crate::store::deliveries::DeliveryRow;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::Notify;
 
-/// A queue per webhook; `None` is the queue of direct deliveries.
-pub(crate) type QueueKey = Option<String>;
+/// Which queue a delivery waits in.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum QueueKey {
+    /// A webhook's queue, by webhook id.
+    Webhook(String),
+    /// Direct deliveries, one queue per target origin, so a slow target holds up no other.
+    Direct(String),
+}
 
-/// Direct deliveries have no webhook settings; they run this many at once.
+impl std::fmt::Display for QueueKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            QueueKey::Webhook(id) => write!(f, "webhook {id}"),
+            QueueKey::Direct(origin) => write!(f, "direct deliveries to {origin}"),
+        }
+    }
+}
+
+impl QueueKey {
+    pub fn webhook(id: Option<&str>, url: Option<&str>) -> Self {
+        match id {
+            Some(id) => QueueKey::Webhook(id.to_string()),
+            None => QueueKey::direct(url.unwrap_or_default()),
+        }
+    }
+
+    /// The queue of direct deliveries to `url`'s scheme, host and port.
+    pub fn direct(url: &str) -> Self {
+        let origin = url::Url::parse(url).map(|u| u.origin().ascii_serialization()).unwrap_or_else(|_| url.to_string());
+        QueueKey::Direct(origin)
+    }
+
+    pub fn webhook_id(&self) -> Option<&str> {
+        match self {
+            QueueKey::Webhook(id) => Some(id),
+            QueueKey::Direct(_) => None,
+        }
+    }
+}
+
+/// Direct deliveries to one target origin run this many at once.
 const DIRECT_CONCURRENCY: usize = 16;
 /// A queue keeps the rows of this many fresh deliveries in memory, so a worker need not read
 /// them back; beyond that (a held backlog) only ids are kept and rows are read when due.
@@ -35,32 +75,55 @@ pub(crate) type Queued = (QueueKey, i64, Option<Arc<DeliveryRow>>);
 struct Queue {
     /// Deliveries waiting to start, by id = acceptance order, with their rows when fresh.
     waiting: BTreeMap<i64, Option<Arc<DeliveryRow>>>,
-    /// Deliveries started and not yet ended (including those waiting for a retry).
+    /// Deliveries started and not yet ended. In an ordered queue that includes one waiting
+    /// for its next attempt; in an unordered one that waits without a slot ([`Scheduler::later`]).
     running: usize,
     limit: usize,
+    /// Deliveries start only after the one before has ended (a sequential webhook).
+    ordered: bool,
     /// The webhook is active; a paused or disabled webhook holds its queue.
     open: bool,
     /// Consecutive failed deliveries, for pausing.
     failures: u32,
+    /// Why the queue is waiting although open: its secrets cannot be read from the keyring.
+    held_by: Option<String>,
 }
 
-#[derive(Default)]
 pub(crate) struct Scheduler {
     queues: Mutex<HashMap<QueueKey, Queue>>,
     started: AtomicBool,
+    /// Deliveries of unordered queues waiting for their next attempt, by (due time, id).
+    later: Mutex<BTreeMap<(i64, i64), QueueKey>>,
+    later_changed: Notify,
+    pub(crate) keyring: keyring::KeyringGate,
+}
+
+impl Default for Scheduler {
+    fn default() -> Self {
+        Self {
+            queues: Mutex::default(),
+            started: AtomicBool::new(false),
+            later: Mutex::default(),
+            later_changed: Notify::new(),
+            keyring: keyring::KeyringGate::default(),
+        }
+    }
 }
 
 fn queue_for<'a>(queues: &'a mut HashMap<QueueKey, Queue>, key: &QueueKey, routes: &Routes) -> &'a mut Queue {
-    queues.entry(key.clone()).or_insert_with(|| match key {
-        None => Queue { waiting: BTreeMap::new(), running: 0, limit: DIRECT_CONCURRENCY, open: true, failures: 0 },
-        Some(id) => {
-            let w = routes.by_id.get(id);
-            Queue {
-                waiting: BTreeMap::new(),
-                running: 0,
-                limit: w.map(|w| w.delivery.max_in_flight()).unwrap_or(1),
-                open: w.is_some_and(|w| w.status == WebhookStatus::Active),
-                failures: w.map(|w| w.consecutive_failures).unwrap_or(0),
+    queues.entry(key.clone()).or_insert_with(|| {
+        let empty =
+            |limit, ordered, open, failures| Queue { waiting: BTreeMap::new(), running: 0, limit, ordered, open, failures, held_by: None };
+        match key {
+            QueueKey::Direct(_) => empty(DIRECT_CONCURRENCY, false, true, 0),
+            QueueKey::Webhook(id) => {
+                let w = routes.by_id.get(id);
+                empty(
+                    w.map(|w| w.delivery.max_in_flight()).unwrap_or(1),
+                    w.is_none_or(|w| w.delivery.ordering == DeliveryOrdering::Sequential),
+                    w.is_some_and(|w| w.status == WebhookStatus::Active),
+                    w.map(|w| w.consecutive_failures).unwrap_or(0),
+                )
             }
         }
     })
@@ -69,25 +132,28 @@ fn queue_for<'a>(queues: &'a mut HashMap<QueueKey, Queue>, key: &QueueKey, route
 impl Scheduler {
     /// New deliveries, committed; called in commit order. The window hears that queues grew.
     pub fn enqueue(&self, engine: &Engine, items: impl IntoIterator<Item = Queued>) {
-        let routes = engine.routes();
-        let mut touched = Vec::new();
-        {
-            let mut queues = self.queues.lock().expect("queues");
-            for (key, id, row) in items {
-                let q = queue_for(&mut queues, &key, &routes);
-                let row = row.filter(|_| q.waiting.len() < ROWS_IN_MEMORY);
-                q.waiting.entry(id).or_insert(row);
-                if !touched.contains(&key) {
-                    touched.push(key);
-                }
-            }
-        }
+        let touched = self.add(engine, items);
         if !touched.is_empty() {
             engine.notify(crate::Notice::DeliveriesQueued);
         }
         for key in touched {
             self.pump(engine, &key);
         }
+    }
+
+    fn add(&self, engine: &Engine, items: impl IntoIterator<Item = Queued>) -> Vec<QueueKey> {
+        let routes = engine.routes();
+        let mut touched = Vec::new();
+        let mut queues = self.queues.lock().expect("queues");
+        for (key, id, row) in items {
+            let q = queue_for(&mut queues, &key, &routes);
+            let row = row.filter(|_| q.waiting.len() < ROWS_IN_MEMORY);
+            q.waiting.entry(id).or_insert(row);
+            if !touched.contains(&key) {
+                touched.push(key);
+            }
+        }
+        touched
     }
 
     /// Rebuilds the queues from the pending rows and starts delivering.
@@ -98,11 +164,13 @@ impl Scheduler {
         for key in keys {
             self.pump(engine, &key);
         }
+        let e = engine.clone();
+        engine.spawn(async move { e.inner.scheduler.release_later(&e).await });
     }
 
     /// Starts as many waiting deliveries as the queue allows.
     pub fn pump(&self, engine: &Engine, key: &QueueKey) {
-        if !self.started.load(Ordering::SeqCst) {
+        if !self.started.load(Ordering::SeqCst) || engine.is_draining() {
             return;
         }
         let mut to_start = Vec::new();
@@ -116,7 +184,7 @@ impl Scheduler {
             }
         }
         for (id, row) in to_start {
-            engine.spawn(run::run(engine.clone(), key.clone(), id, row));
+            engine.spawn_delivery(run::run(engine.clone(), key.clone(), id, row));
         }
     }
 
@@ -128,11 +196,11 @@ impl Scheduler {
             let mut queues = self.queues.lock().expect("queues");
             let q = queues.get_mut(key)?;
             // Its row may be stale now (attempts made): read it again when it runs.
-            if requeue {
+            let next = if requeue {
                 q.running = q.running.saturating_sub(1);
                 q.waiting.insert(id, None);
                 None
-            } else if q.open && q.running <= q.limit {
+            } else if q.open && q.running <= q.limit && !engine.is_draining() {
                 // The slot passes straight to the next delivery.
                 let next = q.waiting.pop_first();
                 if next.is_none() {
@@ -142,10 +210,50 @@ impl Scheduler {
             } else {
                 q.running = q.running.saturating_sub(1);
                 None
+            };
+            // Direct queues come and go with their targets.
+            if matches!(key, QueueKey::Direct(_)) && q.running == 0 && q.waiting.is_empty() {
+                queues.remove(key);
             }
+            next
         };
         self.pump(engine, key);
         next
+    }
+
+    /// An unordered queue's delivery waits for its next attempt at `due` without a slot.
+    pub fn retry_later(&self, key: &QueueKey, id: i64, due: i64) {
+        self.later.lock().expect("later").insert((due, id), key.clone());
+        self.later_changed.notify_one();
+    }
+
+    /// Puts deliveries whose next attempt is due back into their queues.
+    async fn release_later(&self, engine: &Engine) {
+        loop {
+            let now = crate::model::time::now_ms();
+            let (due, next) = {
+                let mut later = self.later.lock().expect("later");
+                let mut due = Vec::new();
+                while let Some(entry) = later.first_entry() {
+                    if entry.key().0 > now {
+                        break;
+                    }
+                    let ((_, id), key) = entry.remove_entry();
+                    due.push((key, id, None));
+                }
+                (due, later.keys().next().map(|(at, _)| *at))
+            };
+            if !due.is_empty() {
+                for key in self.add(engine, due) {
+                    self.pump(engine, &key);
+                }
+            }
+            let wait = next.map(|at| Duration::from_millis((at - now).max(1) as u64)).unwrap_or(Duration::from_secs(3600));
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                _ = self.later_changed.notified() => {}
+            }
+        }
     }
 
     /// Follows the webhooks after a configuration change.
@@ -153,21 +261,43 @@ impl Scheduler {
         let mut reopened = Vec::new();
         {
             let mut queues = self.queues.lock().expect("queues");
-            queues.retain(|key, _| key.as_ref().is_none_or(|id| routes.by_id.contains_key(id)));
+            queues.retain(|key, _| key.webhook_id().is_none_or(|id| routes.by_id.contains_key(id)));
             for (key, q) in queues.iter_mut() {
-                let Some(w) = key.as_ref().and_then(|id| routes.by_id.get(id)) else { continue };
+                let Some(w) = key.webhook_id().and_then(|id| routes.by_id.get(id)) else { continue };
                 let open = w.status == WebhookStatus::Active;
                 if open && !q.open {
                     q.failures = 0;
                 }
                 q.open = open;
                 q.limit = w.delivery.max_in_flight();
+                q.ordered = w.delivery.ordering == DeliveryOrdering::Sequential;
                 reopened.push(key.clone());
             }
         }
+        // A saved webhook may carry the secrets a held delivery was waiting for.
+        self.keyring.changed.notify_waiters();
         for key in reopened {
             self.pump(engine, &key);
         }
+    }
+
+    /// Whether the queue's deliveries must wait for the one before.
+    pub fn is_ordered(&self, key: &QueueKey) -> bool {
+        self.queues.lock().expect("queues").get(key).is_none_or(|q| q.ordered)
+    }
+
+    /// Records why an open queue cannot deliver (`None`: it can again); `true` if it changed.
+    pub fn set_held_by(&self, key: &QueueKey, reason: Option<String>) -> bool {
+        let mut queues = self.queues.lock().expect("queues");
+        let Some(q) = queues.get_mut(key) else { return false };
+        let changed = q.held_by != reason;
+        q.held_by = reason;
+        changed
+    }
+
+    /// The queues waiting for something other than their webhook's activation, and why.
+    pub fn holds(&self) -> HashMap<QueueKey, String> {
+        self.queues.lock().expect("queues").iter().filter_map(|(k, q)| q.held_by.clone().map(|r| (k.clone(), r))).collect()
     }
 
     /// Counts a delivery's end; returns the new count of consecutive failures, and whether

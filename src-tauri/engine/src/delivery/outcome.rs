@@ -55,14 +55,17 @@ pub struct AttemptRecord<'a> {
     pub webhook_code: Option<String>,
     pub attempt_no: u32,
     pub sent: Sent,
+    /// The secret values sent (custom header values): masked wherever the response echoes them.
+    pub secrets: Vec<std::sync::Arc<str>>,
     pub decision: Decision,
     /// The webhook's consecutive failed deliveries after this one, when it counts.
     pub consecutive_failures: Option<u32>,
 }
 
 pub(crate) fn summary(r: &AttemptRecord, id: i64) -> AttemptSummary {
+    let mask = crate::mask::SecretMask::new(&r.secrets);
     let (error_kind, error) = match &r.sent.error {
-        Some((kind, message)) => (Some(kind.clone()), Some(message.clone())),
+        Some((kind, message)) => (Some(kind.clone()), Some(mask.text(message))),
         None if !r.sent.succeeded() => (Some("http".to_string()), r.sent.status().map(|s| format!("HTTP {s}"))),
         None => (None, None),
     };
@@ -92,6 +95,8 @@ pub(crate) fn summary(r: &AttemptRecord, id: i64) -> AttemptSummary {
 
 pub(crate) fn new_attempt(r: &AttemptRecord, s: &AttemptSummary) -> NewAttempt {
     let response = r.sent.response.as_ref();
+    // A receiver that echoes the request (httpbin-style) must not put a secret in the logs.
+    let mask = crate::mask::SecretMask::new(&r.secrets);
     NewAttempt {
         delivery_id: r.delivery.id,
         webhook_id: r.delivery.webhook_id.clone(),
@@ -107,8 +112,8 @@ pub(crate) fn new_attempt(r: &AttemptRecord, s: &AttemptSummary) -> NewAttempt {
         test: s.test,
         request_url: r.sent.request_url.clone(),
         request_headers: r.sent.request_headers.clone(),
-        response_headers: response.map(|x| x.headers.clone()),
-        response_body: response.map(|x| x.body.clone()),
+        response_headers: response.map(|x| x.headers.iter().map(|(k, v)| (k.clone(), mask.text(v))).collect()),
+        response_body: response.map(|x| mask.bytes(&x.body)),
         response_truncated: response.is_some_and(|x| x.truncated),
     }
 }
@@ -133,8 +138,7 @@ pub fn record(engine: &Engine, r: AttemptRecord) {
             let id = store::attempts::insert(conn, &attempt)?;
             store::deliveries::update_after_attempt(conn, delivery, attempts_made, state, next_at, now_ms())?;
             if let Some((failures, webhook)) = counter {
-                conn.prepare_cached("UPDATE webhooks SET consecutive_failures = ?2 WHERE id = ?1")?
-                    .execute(rusqlite::params![webhook, failures])?;
+                store::webhooks::set_consecutive_failures(conn, &webhook, failures)?;
             }
             row.id = attempt_id(id);
             Ok(row)

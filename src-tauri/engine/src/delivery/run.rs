@@ -1,46 +1,74 @@
 //! Drives one delivery from its first attempt to its end: waits for the due time, attempts,
-//! records, and retries on schedule; hands the delivery back when its webhook is switched off.
+//! records, and retries on schedule; hands the delivery back when its webhook is switched
+//! off, and waits (without using up attempts) while its secrets cannot be read.
 
 use super::QueueKey;
-use super::dispatch::{self, Sent, Target};
+use super::dispatch::{self, Target};
 use super::outcome::{self, AttemptRecord, Decision};
 use super::target;
 use crate::model::WebhookStatus;
 use crate::model::time::now_ms;
 use crate::store::deliveries::{DeliveryKind, DeliveryRow};
+use crate::store::webhooks::WebhookRow;
 use crate::{Engine, Notice, store};
 use std::sync::Arc;
 use std::time::Duration;
 
 /// How long a delivery whose row could not be read waits before it is tried again.
 const READ_RETRY: Duration = Duration::from_secs(1);
+/// The first and the longest wait between tries to read a secret the keyring lacks (the
+/// keyring answers; the user must set the secret again, which wakes the delivery at once).
+const KEYRING_RETRY_FIRST: Duration = Duration::from_millis(500);
+const KEYRING_RETRY_MAX: Duration = Duration::from_secs(30);
 
 enum End {
     /// Succeeded, failed for good, or gone from the table.
     Done,
     /// The webhook is not active: back into its held queue.
     Held,
+    /// An unordered queue's delivery waits for its next attempt at this time, without a slot.
+    Later(i64),
     /// The engine is shutting down.
     Stopped,
 }
 
 pub(super) async fn run(engine: Engine, key: QueueKey, id: i64, row: Option<Arc<DeliveryRow>>) {
+    let scheduler = &engine.inner.scheduler;
     let mut current = Some((id, row));
     while let Some((id, row)) = current.take() {
         let end = drive(&engine, &key, id, row).await;
-        if matches!(end, End::Stopped) {
-            return;
-        }
-        current = engine.inner.scheduler.finished(&engine, &key, id, matches!(end, End::Held));
+        current = match end {
+            End::Stopped => return,
+            End::Later(due) => {
+                scheduler.retry_later(&key, id, due);
+                scheduler.finished(&engine, &key, id, false)
+            }
+            End::Held => scheduler.finished(&engine, &key, id, true),
+            End::Done => scheduler.finished(&engine, &key, id, false),
+        };
+    }
+}
+
+/// The webhook as configured now (its URL, headers and secrets may have changed): `Err`
+/// says how the delivery ends instead.
+fn current_webhook(engine: &Engine, key: &QueueKey) -> Result<Option<Arc<WebhookRow>>, End> {
+    match key.webhook_id() {
+        Some(webhook_id) => match engine.route(webhook_id) {
+            None => Err(End::Done),
+            Some(w) if w.status != WebhookStatus::Active => Err(End::Held),
+            Some(w) => Ok(Some(w)),
+        },
+        None => Ok(None),
     }
 }
 
 async fn drive(engine: &Engine, key: &QueueKey, id: i64, row: Option<Arc<DeliveryRow>>) -> End {
+    let draining = engine.draining();
+    let scheduler = &engine.inner.scheduler;
     let loaded = match row {
         Some(row) => Ok(Some(DeliveryRow::clone(&row))),
         None => engine.db().read(move |conn| store::deliveries::get(conn, id)).await,
     };
-    let cancel = engine.cancelled();
     let mut d = match loaded {
         Ok(Some(d)) if d.state == "pending" => d,
         Ok(_) => return End::Done,
@@ -49,38 +77,73 @@ async fn drive(engine: &Engine, key: &QueueKey, id: i64, row: Option<Arc<Deliver
             // Not at once: a database that cannot be read now will not be a moment later.
             tokio::select! {
                 _ = tokio::time::sleep(READ_RETRY) => return End::Held,
-                _ = cancel.cancelled() => return End::Stopped,
+                _ = draining.cancelled() => return End::Stopped,
             }
         }
     };
+    let mut keyring_wait = KEYRING_RETRY_FIRST;
     loop {
         let wait = d.next_attempt_at - now_ms();
         if wait > 0 {
+            if !scheduler.is_ordered(key) {
+                return End::Later(d.next_attempt_at);
+            }
             tokio::select! {
                 _ = tokio::time::sleep(Duration::from_millis(wait as u64)) => {}
-                _ = cancel.cancelled() => return End::Stopped,
+                _ = draining.cancelled() => return End::Stopped,
             }
         }
-        // The webhook as configured now: its URL, headers and secrets may have changed.
-        let webhook = match key {
-            Some(webhook_id) => match engine.route(webhook_id) {
-                None => return End::Done,
-                Some(w) if w.status != WebhookStatus::Active => return End::Held,
-                Some(w) => Some(w),
-            },
-            None => None,
+        if draining.is_cancelled() {
+            return End::Stopped;
+        }
+        let webhook = match current_webhook(engine, key) {
+            Ok(w) => w,
+            Err(end) => return end,
         };
+        let target = match resolve(engine, webhook.as_deref(), &d).await {
+            Ok(t) => {
+                if scheduler.set_held_by(key, None) {
+                    announce_hold(engine);
+                }
+                t
+            }
+            Err(e) => {
+                // Nothing was sent, so no attempt is used up: the queue waits, as a paused
+                // webhook's does, until the keyring answers (or the webhook is saved anew).
+                let reason = waiting_for_the_keyring(&e);
+                if scheduler.set_held_by(key, Some(reason.clone())) {
+                    tracing::warn!("deliveries of {key} wait. {reason}");
+                    announce_hold(engine);
+                }
+                let wait = match scheduler.keyring.paused() {
+                    Some((until, _)) => until.saturating_duration_since(std::time::Instant::now()),
+                    None => keyring_wait,
+                };
+                tokio::select! {
+                    _ = tokio::time::sleep(wait) => {}
+                    _ = scheduler.keyring.changed.notified() => {}
+                    _ = draining.cancelled() => return End::Stopped,
+                }
+                keyring_wait = (keyring_wait * 2).min(KEYRING_RETRY_MAX);
+                continue;
+            }
+        };
+        keyring_wait = KEYRING_RETRY_FIRST;
         let settings = webhook.as_ref().map(|w| w.delivery.clone()).unwrap_or_default();
         let attempt_no = d.attempts_made + 1;
+        // An attempt under way is let finish when shutting down (within the engine's grace),
+        // so that what it did is recorded and not repeated after the restart.
+        let stopped = engine.cancelled();
+        let client = engine.client();
         let sent = tokio::select! {
-            sent = attempt(engine, webhook.as_deref(), &d) => sent,
-            _ = cancel.cancelled() => return End::Stopped,
+            sent = dispatch::send(&client, engine.policy(), &target, &d.event_id, &d.body) => sent,
+            _ = stopped.cancelled() => return End::Stopped,
         };
         let decision = outcome::decide(&sent, attempt_no, d.max_attempts, &settings.retry);
         let counts = d.kind != DeliveryKind::Test && webhook.is_some();
         let counted = (counts && decision.ends()).then(|| engine.inner.scheduler.count_result(key, decision == Decision::Succeeded));
         let failures = counted.map(|(n, _)| n);
-        let status = sent.status();
+        let last = sent.summary_for_pause();
         outcome::record(
             engine,
             AttemptRecord {
@@ -88,6 +151,7 @@ async fn drive(engine: &Engine, key: &QueueKey, id: i64, row: Option<Arc<Deliver
                 webhook_code: webhook.as_ref().map(|w| w.code.clone()),
                 attempt_no,
                 sent,
+                secrets: target.secret_values(),
                 decision,
                 // Written only when it changed: most deliveries succeed after a success.
                 consecutive_failures: counted.filter(|(_, changed)| *changed).map(|(n, _)| n),
@@ -113,9 +177,7 @@ async fn drive(engine: &Engine, key: &QueueKey, id: i64, row: Option<Arc<Deliver
                 && settings.pause_after_failures > 0
                 && n >= settings.pause_after_failures
             {
-                let last = status.map(|s| format!("HTTP {s}")).unwrap_or_else(|| "no response".into());
-                let reason =
-                    format!("Paused after {n} consecutive failed deliveries (the last: {last}). Resume to deliver the held events.");
+                let reason = format!("Paused after {n} consecutive failed deliveries (the last: {last}).");
                 switch_off(engine, key, &w.id, WebhookStatus::Paused, reason).await;
             }
         }
@@ -123,35 +185,57 @@ async fn drive(engine: &Engine, key: &QueueKey, id: i64, row: Option<Arc<Deliver
     }
 }
 
-/// Makes one attempt; a target that cannot be resolved (keyring trouble) is a failed attempt
-/// with the cause as its error.
-async fn attempt(engine: &Engine, webhook: Option<&store::webhooks::WebhookRow>, d: &DeliveryRow) -> Sent {
-    // Secrets already read are cached: then no trip to a blocking thread is needed.
-    if let Some(t) = webhook.and_then(|w| target::cached_webhook_target(engine, w)) {
-        return dispatch::send(&engine.client(), engine.policy(), &t, &d.event_id, &d.body).await;
+/// The panel shows the hold on the webhook and above its queued deliveries.
+fn announce_hold(engine: &Engine) {
+    engine.notify(Notice::WebhooksChanged);
+    engine.notify(Notice::DeliveriesQueued);
+}
+
+/// "Waiting for the keyring: the OS keyring is not reachable: …", as the panel and the logs say.
+fn waiting_for_the_keyring(e: &crate::Error) -> String {
+    let cause = e.to_string();
+    let mut chars = cause.chars();
+    let cause = chars.next().map(|c| c.to_lowercase().chain(chars).collect::<String>()).unwrap_or_default();
+    format!("Waiting for the keyring: {cause}")
+}
+
+/// Where the attempt goes, with its secrets. Secrets already read are cached; otherwise the
+/// keyring is asked on a blocking thread, a few deliveries at a time, and not at all while
+/// it was found unreachable a moment ago.
+async fn resolve(engine: &Engine, webhook: Option<&WebhookRow>, d: &DeliveryRow) -> crate::Result<Target> {
+    if let Some(t) = cached(engine, webhook, d) {
+        return Ok(t);
     }
-    let resolved: crate::Result<Target> = {
-        let engine = engine.clone();
-        let webhook = webhook.cloned();
-        let d = d.clone();
-        engine
-            .clone()
-            .blocking(move |e| match &webhook {
-                Some(w) => target::webhook_target(e, w),
-                None => target::direct_target(e, &d),
-            })
-            .await
-    };
-    match resolved {
-        Ok(t) => dispatch::send(&engine.client(), engine.policy(), &t, &d.event_id, &d.body).await,
-        Err(e) => Sent {
-            request_url: webhook.map(|w| w.url.clone()).or_else(|| d.url.clone()).unwrap_or_default(),
-            request_headers: Default::default(),
-            executed_at_ms: now_ms(),
-            duration_ms: 0,
-            response: None,
-            error: Some(("keyring".into(), e.to_string())),
-        },
+    let gate = &engine.inner.scheduler.keyring;
+    let _permit = gate.permit().await;
+    // Another delivery of the same webhook may have read them while this one waited.
+    if let Some(t) = cached(engine, webhook, d) {
+        return Ok(t);
+    }
+    if let Some((_, cause)) = gate.paused() {
+        return Err(crate::Error::KeyringUnreachable(cause));
+    }
+    let webhook = webhook.cloned();
+    let d = d.clone();
+    let resolved = engine
+        .blocking(move |e| match &webhook {
+            Some(w) => target::webhook_target(e, w),
+            None => target::direct_target(e, &d),
+        })
+        .await;
+    match &resolved {
+        Ok(_) => gate.reachable(),
+        Err(crate::Error::KeyringUnreachable(cause)) => gate.unreachable(cause),
+        Err(_) => {}
+    }
+    resolved
+}
+
+fn cached(engine: &Engine, webhook: Option<&WebhookRow>, d: &DeliveryRow) -> Option<Target> {
+    match webhook {
+        Some(w) => target::cached_webhook_target(engine, w),
+        None if d.header_names.is_empty() => target::direct_target(engine, d).ok(),
+        None => None,
     }
 }
 
@@ -163,18 +247,21 @@ async fn switch_off(engine: &Engine, key: &QueueKey, webhook_id: &str, status: W
     let saved = engine
         .db()
         .write(move |conn| {
-            conn.prepare_cached(
-                "UPDATE webhooks SET status = ?2, status_reason = ?3, updated_at = ?4 WHERE id = ?1 AND status = 'active'",
-            )?
-            .execute(rusqlite::params![id, status.as_str(), why, now_ms()])?;
+            store::webhooks::switch_off(conn, &id, status, &why, now_ms())?;
             store::webhooks::get(conn, &id)
         })
         .await;
     match saved {
         Ok(Some(w)) => {
             engine.config_changed().await;
-            if status == WebhookStatus::Paused {
-                engine.notify(Notice::WebhookPaused { webhook_id: w.id.clone(), code: w.code.clone(), reason });
+            match status {
+                WebhookStatus::Paused => {
+                    engine.notify(Notice::WebhookPaused { webhook_id: w.id.clone(), code: w.code.clone(), reason });
+                }
+                WebhookStatus::Disabled => {
+                    engine.notify(Notice::WebhookDisabled { webhook_id: w.id.clone(), code: w.code.clone(), reason });
+                }
+                WebhookStatus::Active => {}
             }
             engine.notify(Notice::WebhooksChanged);
         }
@@ -191,7 +278,7 @@ fn forget_direct_headers(engine: &Engine, d: &DeliveryRow) {
     let names = d.header_names.clone();
     let event_id = d.event_id.clone();
     let engine = engine.clone();
-    engine.clone().spawn(async move {
+    engine.clone().spawn_delivery(async move {
         let result = engine
             .blocking(move |e| {
                 for name in &names {

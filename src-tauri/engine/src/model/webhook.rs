@@ -107,6 +107,8 @@ pub struct Webhook {
     pub previous_secret_until: Option<String>,
     pub created_at: String,
     pub updated_at: String,
+    /// Why its deliveries wait although it is active: "Waiting for the keyring: …".
+    pub held_by: Option<String>,
 }
 
 /// What a create (or a full update) carries.
@@ -216,6 +218,8 @@ impl WebhookInput {
             v.error("name", "Name is required.");
         } else if name_len > NAME_MAX_CHARS {
             v.error("name", format!("Name must be at most {NAME_MAX_CHARS} characters (it has {name_len})."));
+        } else if let Some(c) = self.name.chars().find(|c| is_hidden_control(*c)) {
+            v.error("name", format!("Name must not contain the invisible control character U+{:04X}.", c as u32));
         }
         if let Some(code) = &self.code {
             if code.is_empty() {
@@ -230,6 +234,8 @@ impl WebhookInput {
         let desc_len = self.description.chars().count();
         if desc_len > DESCRIPTION_MAX_CHARS {
             v.error("description", format!("Description must be at most {DESCRIPTION_MAX_CHARS} characters (it has {desc_len})."));
+        } else if let Some(c) = self.description.chars().find(|c| *c != '\n' && *c != '\t' && is_hidden_control(*c)) {
+            v.error("description", format!("Description must not contain the invisible control character U+{:04X}.", c as u32));
         }
         if self.events.is_empty() {
             v.error("events", "Choose at least one trigger.");
@@ -356,4 +362,11 @@ fn check_headers(headers: &[HeaderInput], existing: &[String], v: &mut Validatio
             Some(_) => {}
         }
     }
+}
+
+/// Characters that change how text reads without being seen: C0 and C1 controls (NUL
+/// among them) and the bidirectional embeddings, overrides and isolates, with which a name
+/// could show as something it is not ("Trojan Source").
+pub fn is_hidden_control(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
 }

@@ -59,6 +59,19 @@ pub fn insert(conn: &Connection, d: &NewDelivery) -> Result<i64> {
     Ok(conn.last_insert_rowid())
 }
 
+/// A delivery to a webhook, if the webhook still exists when the transaction runs: the
+/// routes an event was matched against may name a webhook deleted a moment ago, and an
+/// event must never be refused for that. `None` when it is gone.
+pub fn insert_if_webhook_exists(conn: &Connection, d: &NewDelivery) -> Result<Option<i64>> {
+    let n = conn
+        .prepare_cached(
+            "INSERT INTO deliveries (event_seq, webhook_id, kind, url, header_names, body, state, attempts_made, max_attempts, next_attempt_at, created_at)
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6, 'pending', 0, ?7, ?8, ?8 WHERE EXISTS (SELECT 1 FROM webhooks WHERE id = ?2)",
+        )?
+        .execute(params![d.event_seq, d.webhook_id, d.kind.as_str(), d.url, d.header_names, d.body, d.max_attempts, d.now])?;
+    Ok((n > 0).then(|| conn.last_insert_rowid()))
+}
+
 /// What a worker needs to attempt a delivery.
 #[derive(Debug, Clone)]
 pub struct DeliveryRow {
@@ -128,13 +141,29 @@ pub fn get(conn: &Connection, id: i64) -> Result<Option<DeliveryRow>> {
 }
 
 /// Every pending delivery in acceptance order, for rebuilding the queues at start.
-pub fn pending(conn: &Connection) -> Result<Vec<(i64, Option<String>, DeliveryKind)>> {
+/// A delivery still to be made, as the queues are rebuilt from it at start.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    pub id: i64,
+    pub webhook_id: Option<String>,
+    /// A direct delivery's target.
+    pub url: Option<String>,
+}
+
+pub fn pending(conn: &Connection) -> Result<Vec<Pending>> {
     // The partial index holds only the pending rows; without INDEXED BY the planner prefers
     // to walk the whole table in id order, which reads every delivery ever made at start-up.
-    let mut stmt = conn
-        .prepare_cached("SELECT id, webhook_id, kind FROM deliveries INDEXED BY deliveries_pending WHERE state = 'pending' ORDER BY id")?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, DeliveryKind::parse(&r.get::<_, String>(2)?))))?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    let mut stmt =
+        conn.prepare_cached("SELECT id, webhook_id FROM deliveries INDEXED BY deliveries_pending WHERE state = 'pending' ORDER BY id")?;
+    let mut rows =
+        stmt.query_map([], |r| Ok(Pending { id: r.get(0)?, webhook_id: r.get(1)?, url: None }))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    // Only direct deliveries need their row (their target picks their queue); the index
+    // alone answers for the rest.
+    let mut url = conn.prepare_cached("SELECT url FROM deliveries WHERE id = ?1")?;
+    for p in rows.iter_mut().filter(|p| p.webhook_id.is_none()) {
+        p.url = url.query_row([p.id], |r| r.get(0))?;
+    }
+    Ok(rows)
 }
 
 /// The WHERE clause of [`queued`] and [`queued_count`]: deliveries not attempted yet, in a

@@ -33,5 +33,9 @@ pub fn apply(conn: &mut Connection, up_to: Option<u32>) -> Result<u32> {
         tx.commit()?;
         version += 1;
     }
+    let id: u32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
+    if id != super::file::APPLICATION_ID {
+        conn.pragma_update(None, "application_id", super::file::APPLICATION_ID)?;
+    }
     Ok(version)
 }

@@ -6,6 +6,7 @@ pub mod attempts;
 pub mod deliveries;
 pub mod event_types;
 pub mod events;
+pub mod file;
 pub mod migrations;
 pub mod settings;
 pub mod webhooks;
@@ -30,7 +31,7 @@ trait WriteJob: Send {
     /// Whether the job's commit must reach the disk before it is acknowledged.
     fn durable(&self) -> bool;
     /// Delivers the result once the transaction's fate is known.
-    fn finish(self: Box<Self>, commit: Result<(), String>);
+    fn finish(self: Box<Self>, commit: Result<(), Error>);
 }
 
 /// Where a job's result goes once its transaction has committed (or failed).
@@ -66,12 +67,12 @@ impl<R: Send, F: FnOnce(&Connection) -> Result<R> + Send> WriteJob for Job<R, F>
         self.durable
     }
 
-    fn finish(mut self: Box<Self>, commit: Result<(), String>) {
+    fn finish(mut self: Box<Self>, commit: Result<(), Error>) {
         let result = match (commit, self.result.take()) {
             (Ok(()), Some(r)) => r,
-            (Err(e), Some(Ok(_))) => Err(Error::Database(e)),
+            (Err(e), Some(Ok(_))) => Err(e),
             (_, Some(Err(e))) => Err(e),
-            (Err(e), None) => Err(Error::Database(e)),
+            (Err(e), None) => Err(e),
             (Ok(()), None) => Err(Error::Database("The write was not run.".into())),
         };
         if let (Ok(value), Some(after)) = (&result, self.after.take()) {
@@ -104,7 +105,12 @@ struct DbInner {
     path: PathBuf,
     writer: Mutex<Option<mpsc::Sender<Box<dyn WriteJob>>>>,
     writer_thread: Mutex<Option<std::thread::JoinHandle<()>>>,
+    /// To tell when the last handle is dropped by the writer itself (an after-commit hook).
+    writer_thread_id: std::thread::ThreadId,
     readers: Mutex<Vec<Connection>>,
+    /// As many async reads at once as the pool keeps connections: a burst of reads (a
+    /// restart with many queued deliveries) must not start a thread and a connection each.
+    reads: tokio::sync::Semaphore,
 }
 
 fn configure(conn: &Connection) -> Result<()> {
@@ -115,21 +121,45 @@ fn configure(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
+fn set_wal(conn: &Connection) -> Result<()> {
+    let mode: String = conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(Error::Database(format!("The database could not switch to WAL mode (it reports {mode}).")));
+    }
+    Ok(())
+}
+
 impl Db {
-    /// Opens (creating if needed) the database file, applies pending migrations and starts
-    /// the writer thread.
+    /// Opens the database file, applies pending migrations and starts the writer thread. A
+    /// missing file is created (complete, or not at all); a file that is not Hookdesk's, or
+    /// is from a newer Hookdesk, is refused before anything is written to it.
     pub fn open(path: &Path) -> Result<Self> {
-        let mut conn = Connection::open(path).map_err(|e| Error::Database(format!("Cannot open the database {}: {e}", path.display())))?;
-        configure(&conn)?;
-        let mode: String = conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            return Err(Error::Database(format!("The database could not switch to WAL mode (it reports {mode}).")));
+        let latest = migrations::MIGRATIONS.len() as u32;
+        if file::inspect(path, latest)? == file::Found::Nothing {
+            file::create(path, |conn| {
+                configure(conn)?;
+                set_wal(conn)?;
+                migrations::apply(conn, None)?;
+                Ok(())
+            })?;
         }
-        // FULL: a commit is on disk before it is acknowledged, even across power loss. The
-        // writer relaxes this per transaction for records nobody was promised (run_batch).
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.pragma_update(None, "cache_size", WRITER_CACHE_KIB)?;
-        migrations::apply(&mut conn, None)?;
+        for suffix in ["", "-wal", "-shm"] {
+            file::make_private(&file::with_suffix(path, suffix));
+        }
+        let opened = (|| {
+            let mut conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+                .map_err(|e| Error::Database(format!("Cannot open the database {}: {e}", path.display())))?;
+            configure(&conn)?;
+            file::check_version(&conn, path, latest)?;
+            set_wal(&conn)?;
+            // FULL: a commit is on disk before it is acknowledged, even across power loss. The
+            // writer relaxes this per transaction for records nobody was promised (run_batch).
+            conn.pragma_update(None, "synchronous", "FULL")?;
+            conn.pragma_update(None, "cache_size", WRITER_CACHE_KIB)?;
+            migrations::apply(&mut conn, None)?;
+            Ok(conn)
+        })();
+        let conn = opened.map_err(|e| file::wrap(path, e))?;
         let (tx, rx) = mpsc::channel::<Box<dyn WriteJob>>();
         let thread = std::thread::Builder::new()
             .name("hookdesk-db-writer".into())
@@ -139,8 +169,10 @@ impl Db {
             inner: Arc::new(DbInner {
                 path: path.to_path_buf(),
                 writer: Mutex::new(Some(tx)),
+                writer_thread_id: thread.thread().id(),
                 writer_thread: Mutex::new(Some(thread)),
                 readers: Mutex::new(Vec::new()),
+                reads: tokio::sync::Semaphore::new(READ_POOL_MAX),
             }),
         })
     }
@@ -172,7 +204,7 @@ impl Db {
     {
         let (tx, rx) = oneshot::channel();
         self.submit(f, Reply::Async(tx), None)?;
-        rx.await.map_err(|_| Error::Unavailable("The database writer stopped.".into()))?
+        self.named(rx.await.map_err(|_| Error::Unavailable("The database writer stopped.".into()))?)
     }
 
     /// [`Db::write`], with `after` run in the writer thread once the change is durable and
@@ -184,7 +216,7 @@ impl Db {
     {
         let (tx, rx) = oneshot::channel();
         self.submit(f, Reply::Async(tx), Some(Box::new(after)))?;
-        rx.await.map_err(|_| Error::Unavailable("The database writer stopped.".into()))?
+        self.named(rx.await.map_err(|_| Error::Unavailable("The database writer stopped.".into()))?)
     }
 
     /// [`Db::write`] for callers that may block their thread.
@@ -195,7 +227,7 @@ impl Db {
     {
         let (tx, rx) = mpsc::sync_channel(1);
         self.submit(f, Reply::Blocking(tx), None)?;
-        rx.recv().map_err(|_| Error::Unavailable("The database writer stopped.".into()))?
+        self.named(rx.recv().map_err(|_| Error::Unavailable("The database writer stopped.".into()))?)
     }
 
     /// Queues a write whose completion nobody waits for; a failure is logged. Its commit
@@ -231,10 +263,15 @@ impl Db {
 
     /// Runs a read on a pooled connection, on the caller's thread.
     pub fn read_blocking<R>(&self, f: impl FnOnce(&Connection) -> Result<R>) -> Result<R> {
-        let conn = self.take_reader()?;
+        let conn = self.take_reader().map_err(|e| file::wrap(&self.inner.path, e))?;
         let result = f(&conn);
         self.return_reader(conn);
-        result
+        self.named(result)
+    }
+
+    /// A damaged file or a full disk, said with the file's name.
+    fn named<R>(&self, result: Result<R>) -> Result<R> {
+        result.map_err(|e| file::wrap(&self.inner.path, e))
     }
 
     /// Runs a read on a pooled connection, off the async runtime's threads.
@@ -243,16 +280,22 @@ impl Db {
         R: Send + 'static,
         F: FnOnce(&Connection) -> Result<R> + Send + 'static,
     {
+        let _permit = self.inner.reads.acquire().await.map_err(|_| Error::Unavailable("The database is closed.".into()))?;
         let db = self.clone();
         tokio::task::spawn_blocking(move || db.read_blocking(f))
             .await
             .map_err(|e| Error::Unavailable(format!("A database read was interrupted: {e}")))?
     }
 
-    /// Stops the writer after it has committed everything queued before this call.
+    /// Stops the writer after it has committed everything queued before this call. From the
+    /// writer thread itself (the last handle dropped by an after-commit hook) it cannot wait
+    /// for itself: the writer then finishes the queue and stops on its own.
     pub fn close(&self) {
         self.inner.writer.lock().expect("writer lock").take();
-        if let Some(t) = self.inner.writer_thread.lock().expect("writer thread").take() {
+        let thread = self.inner.writer_thread.lock().expect("writer thread").take();
+        if let Some(t) = thread
+            && std::thread::current().id() != self.inner.writer_thread_id
+        {
             let _ = t.join();
         }
         self.inner.readers.lock().expect("reader pool").clear();
@@ -281,8 +324,11 @@ fn writer_loop(conn: Connection, rx: mpsc::Receiver<Box<dyn WriteJob>>) {
                 full = durable;
             }
         }
-        let commit =
-            if durable && !full { Err("The database could not guarantee durability.".to_string()) } else { run_batch(&conn, &mut batch) };
+        let commit = if durable && !full {
+            Err(Error::Database("The database could not guarantee durability.".into()))
+        } else {
+            run_batch(&conn, &mut batch)
+        };
         for job in batch {
             job.finish(commit.clone());
         }
@@ -293,8 +339,8 @@ fn exec(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
     conn.prepare_cached(sql)?.execute([]).map(|_| ())
 }
 
-fn run_batch(conn: &Connection, batch: &mut [Box<dyn WriteJob>]) -> Result<(), String> {
-    let describe = |e: rusqlite::Error| Error::from(e).to_string();
+fn run_batch(conn: &Connection, batch: &mut [Box<dyn WriteJob>]) -> Result<(), Error> {
+    let describe = Error::from;
     exec(conn, "BEGIN IMMEDIATE").map_err(describe)?;
     let single = batch.len() == 1;
     for job in batch.iter_mut() {

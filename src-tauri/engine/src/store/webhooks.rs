@@ -43,6 +43,7 @@ impl WebhookRow {
             previous_secret_until: self.previous_secret_until.map(format_ms),
             created_at: format_ms(self.created_at),
             updated_at: format_ms(self.updated_at),
+            held_by: None,
         }
     }
 }
@@ -157,6 +158,20 @@ pub fn set_status(conn: &Connection, id: &str, status: WebhookStatus, reason: Op
         )?
         .execute(params![id, status.as_str(), reason, now, reset_failures])?;
     Ok(n > 0)
+}
+
+/// The engine pauses or disables an active webhook (after failures, on 410 Gone); one the
+/// user switched off meanwhile stays as the user left it.
+pub fn switch_off(conn: &Connection, id: &str, status: WebhookStatus, reason: &str, now: i64) -> Result<bool> {
+    let n = conn
+        .prepare_cached("UPDATE webhooks SET status = ?2, status_reason = ?3, updated_at = ?4 WHERE id = ?1 AND status = 'active'")?
+        .execute(params![id, status.as_str(), reason, now])?;
+    Ok(n > 0)
+}
+
+pub fn set_consecutive_failures(conn: &Connection, id: &str, failures: u32) -> Result<()> {
+    conn.prepare_cached("UPDATE webhooks SET consecutive_failures = ?2 WHERE id = ?1")?.execute(params![id, failures])?;
+    Ok(())
 }
 
 pub fn delete(conn: &Connection, id: &str) -> Result<bool> {

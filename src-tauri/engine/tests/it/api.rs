@@ -227,3 +227,107 @@ async fn a_regenerated_token_replaces_the_old_one_at_once() {
     let (s, _) = a.send(a.http.get(format!("{}/v1/webhooks", a.base)).bearer_auth(&new)).await;
     assert_eq!(s, StatusCode::OK);
 }
+
+/// Sends raw bytes and returns the answer's status line, content type and body.
+async fn raw(base: &str, request: String) -> (String, String, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = base.trim_start_matches("http://");
+    let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+    tcp.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), tcp.read_to_end(&mut answer)).await.expect("answered").unwrap();
+    let text = String::from_utf8_lossy(&answer).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head.lines().next().unwrap_or_default().to_string();
+    let content_type =
+        head.lines().find_map(|l| l.to_ascii_lowercase().strip_prefix("content-type: ").map(str::to_string)).unwrap_or_default();
+    (status, content_type, body.to_string())
+}
+
+#[tokio::test]
+async fn every_rejection_has_the_json_error_shape() {
+    let a = api().await;
+    let cases: [(reqwest::Method, &str, StatusCode, &str); 6] = [
+        (reqwest::Method::PUT, "/v1/events", StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+        (reqwest::Method::DELETE, "/v1/logs", StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+        (reqwest::Method::GET, "/v1/logs?limit=-1", StatusCode::BAD_REQUEST, "bad_request"),
+        (reqwest::Method::GET, "/v1/logs?offset=x", StatusCode::BAD_REQUEST, "bad_request"),
+        (reqwest::Method::GET, "/v1/config?include_secrets=maybe", StatusCode::BAD_REQUEST, "bad_request"),
+        (reqwest::Method::GET, "/v1/webhooks/%FF", StatusCode::BAD_REQUEST, "bad_request"),
+    ];
+    for (method, path, status, expected) in cases {
+        let r = a.req(method.clone(), path).send().await.unwrap();
+        assert_eq!(r.status(), status, "{method} {path}");
+        assert_eq!(r.headers()["content-type"], "application/json", "{method} {path}");
+        if status == StatusCode::METHOD_NOT_ALLOWED {
+            assert!(r.headers().contains_key("allow"), "a 405 still says what the route takes");
+        }
+        let body: Value = r.json().await.unwrap();
+        assert_eq!(code(&body), expected, "{method} {path}: {body}");
+        assert!(!body["error"]["message"].as_str().unwrap().is_empty());
+    }
+}
+
+#[tokio::test]
+async fn only_one_plain_loopback_host_header_passes() {
+    let a = api().await;
+    let request = |hosts: &[&str]| {
+        let hosts: String = hosts.iter().map(|h| format!("Host: {h}\r\n")).collect();
+        format!("GET /v1/health HTTP/1.1\r\n{hosts}Connection: close\r\n\r\n")
+    };
+    let (status, _, _) = raw(&a.base, request(&["localhost"])).await;
+    assert!(status.contains(" 200 "), "{status}");
+    for hosts in [&["localhost:1@evil.com"][..], &["localhost:abc"], &["localhost", "evil.example"], &["localhost", "localhost"]] {
+        let (status, content_type, body) = raw(&a.base, request(hosts)).await;
+        assert!(status.contains(" 403 "), "{hosts:?}: {status}");
+        assert_eq!(content_type, "application/json");
+        assert!(body.contains("forbidden_host"), "{body}");
+    }
+}
+
+#[tokio::test]
+async fn names_with_invisible_control_characters_are_refused() {
+    let a = api().await;
+    for name in ["Orders\u{0}", "Orders \u{202E}sredro", "Invoice\u{2066}s"] {
+        let (s, b) = a.post("/v1/webhooks", json!({"name": name, "url": "https://hooks.example.com/in", "events": ["task.created"]})).await;
+        assert_eq!((s, b["error"]["fields"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("name")), "{name:?}: {b}");
+    }
+}
+
+#[tokio::test]
+async fn a_full_disk_is_507_with_its_sentence() {
+    let a = api().await;
+    let pages: i64 = a.t.db().write(|c| Ok(c.query_row("PRAGMA page_count", [], |r| r.get(0))?)).await.unwrap();
+    a.t.db().write(move |c| Ok(c.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |r| r.get::<_, i64>(0))?)).await.unwrap();
+    let (s, b) = a.post("/v1/events", json!({"type": "task.created", "data": {"blob": "x".repeat(200_000)}})).await;
+    assert_eq!((s, code(&b)), (StatusCode::INSUFFICIENT_STORAGE, "insufficient_storage"), "{b}");
+    assert!(b["error"]["message"].as_str().unwrap().contains("is full"), "{b}");
+}
+
+#[tokio::test]
+async fn a_request_whose_body_stops_arriving_is_answered_408() {
+    let a = api().await;
+    let started = std::time::Instant::now();
+    let request = format!(
+        "POST /v1/events HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"type\":",
+        a.token
+    );
+    let (status, content_type, body) = tokio::time::timeout(Duration::from_secs(20), async {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let mut tcp = tokio::net::TcpStream::connect(a.base.trim_start_matches("http://")).await.unwrap();
+        tcp.write_all(request.as_bytes()).await.unwrap();
+        // The connection stays open: the client simply never sends the rest.
+        let mut answer = vec![0u8; 4096];
+        let n = tcp.read(&mut answer).await.unwrap();
+        let text = String::from_utf8_lossy(&answer[..n]).into_owned();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+        let ct = head.lines().find_map(|l| l.to_ascii_lowercase().strip_prefix("content-type: ").map(str::to_string));
+        (head.lines().next().unwrap_or_default().to_string(), ct.unwrap_or_default(), body.to_string())
+    })
+    .await
+    .expect("the server answers a stalled body instead of waiting for ever");
+    assert!(status.contains(" 408 "), "{status}");
+    assert_eq!(content_type, "application/json");
+    assert!(body.contains("request_timeout"), "{body}");
+    eprintln!("a stalled body was answered after {:?}", started.elapsed());
+}

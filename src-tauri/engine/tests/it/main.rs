@@ -5,6 +5,7 @@ mod api;
 mod code_suggestion;
 mod curl;
 mod delivery;
+mod faults;
 mod instance;
 mod migrations;
 mod network_policy;

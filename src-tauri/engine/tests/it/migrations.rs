@@ -48,13 +48,83 @@ fn an_existing_file_is_upgraded_and_keeps_its_data() {
     assert!(table_names(&conn).contains(&"deliveries".to_string()));
 }
 
+/// Opens the data directory, expecting a refusal that names the database file, and checks
+/// that the file is byte for byte as it was and that SQLite made nothing beside it.
+fn refused_untouched(dir: &std::path::Path) -> String {
+    let path = dir.join("hookdesk.db");
+    let before = std::fs::read(&path).unwrap();
+    let err = Engine::open(EngineOptions::new(dir, "test")).err().expect("refused");
+    let message = err.to_string();
+    assert!(message.contains(&path.display().to_string()), "the message names the file: {message}");
+    assert_eq!(std::fs::read(&path).unwrap(), before, "the file is untouched");
+    for suffix in ["-wal", "-journal"] {
+        assert!(!dir.join(format!("hookdesk.db{suffix}")).exists(), "no hookdesk.db{suffix} was made");
+    }
+    message
+}
+
 #[test]
-fn a_file_from_a_newer_hookdesk_is_refused() {
+fn a_file_from_a_newer_hookdesk_is_refused_before_anything_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        // A rollback-journal file, as SQLite makes by default: switching it to WAL before
+        // refusing it would change its header.
+        let mut conn = Connection::open(dir.path().join("hookdesk.db")).unwrap();
+        migrations::apply(&mut conn, None).unwrap();
+        conn.pragma_update(None, "user_version", 999).unwrap();
+    }
+    let message = refused_untouched(dir.path());
+    assert!(message.contains("newer Hookdesk") && message.contains("schema 999"), "{message}");
+}
+
+#[test]
+fn an_sqlite_file_of_another_program_is_refused_and_left_alone() {
     let dir = tempfile::tempdir().unwrap();
     {
         let conn = Connection::open(dir.path().join("hookdesk.db")).unwrap();
-        conn.pragma_update(None, "user_version", 999).unwrap();
+        conn.execute_batch("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('mine');").unwrap();
     }
+    let message = refused_untouched(dir.path());
+    assert!(message.contains("did not create") && message.contains("Move"), "{message}");
+    let conn = Connection::open(dir.path().join("hookdesk.db")).unwrap();
+    assert_eq!(table_names(&conn), ["notes"], "no table of ours was added");
+}
+
+#[test]
+fn an_empty_or_foreign_file_is_refused_not_recreated() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("hookdesk.db"), b"").unwrap();
+    let message = refused_untouched(dir.path());
+    assert!(message.contains("empty (0 bytes)") && message.contains("Move"), "{message}");
+    std::fs::write(dir.path().join("hookdesk.db"), b"name,url\norders,https://example.com\n").unwrap();
+    let message = refused_untouched(dir.path());
+    assert!(message.contains("not an SQLite database"), "{message}");
+}
+
+#[test]
+fn a_damaged_database_is_named_with_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(Engine::open(EngineOptions::new(dir.path(), "test")).unwrap());
+    let path = dir.path().join("hookdesk.db");
+    // Keep the header (it is ours) and wreck the schema page after it.
+    let mut bytes = std::fs::read(&path).unwrap();
+    for b in &mut bytes[100..4096] {
+        *b = 0xA5;
+    }
+    std::fs::write(&path, &bytes).unwrap();
     let err = Engine::open(EngineOptions::new(dir.path(), "test")).err().expect("refused");
-    assert!(err.to_string().contains("newer Hookdesk"), "{err}");
+    let message = err.to_string();
+    assert!(message.contains(&path.display().to_string()) && message.contains("damaged"), "{message}");
+    assert!(message.contains("restore it from a backup") && message.contains(".recover"), "{message}");
+}
+
+#[test]
+fn a_database_made_by_a_crash_during_creation_is_started_afresh() {
+    let dir = tempfile::tempdir().unwrap();
+    // What a crash between creating and naming a new database leaves: a staging file.
+    std::fs::write(dir.path().join("hookdesk.db.new"), b"half").unwrap();
+    drop(Engine::open(EngineOptions::new(dir.path(), "test")).unwrap());
+    assert!(!dir.path().join("hookdesk.db.new").exists());
+    let conn = Connection::open(dir.path().join("hookdesk.db")).unwrap();
+    assert_eq!(migrations::current_version(&conn).unwrap(), MIGRATIONS.len() as u32);
 }

@@ -29,6 +29,9 @@ pub enum Reply {
     /// together), then answers with the status; later requests are answered at once. After
     /// 10 s without the `n`th, answers 500.
     Gate(usize, u16),
+    /// 200 as httpbin's /anything does: the request's headers as JSON in the body, and each
+    /// request header again as an `x-echo-<name>` response header.
+    Echo,
     /// Drops the connection without answering.
     Reset,
     /// Never answers.
@@ -162,10 +165,26 @@ impl TestReceiver {
 
 async fn handle(State(shared): State<Arc<Shared>>, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
     let _in_flight = InFlight::enter(&shared);
-    let _ = shared.tx.send(Received { path: uri.path().to_string(), headers, body, at: Instant::now() });
     let reply = shared.script.lock().unwrap().pop_front().unwrap_or_else(|| shared.default.lock().unwrap().clone());
     let status = |s: u16| StatusCode::from_u16(s).unwrap();
+    let echoed = match reply {
+        Reply::Echo => Some(headers.clone()),
+        _ => None,
+    };
+    let _ = shared.tx.send(Received { path: uri.path().to_string(), headers, body, at: Instant::now() });
     match reply {
+        Reply::Echo => {
+            let headers = echoed.unwrap_or_default();
+            let as_json: serde_json::Map<String, serde_json::Value> =
+                headers.iter().map(|(k, v)| (k.to_string(), serde_json::Value::String(v.to_str().unwrap_or_default().into()))).collect();
+            let mut r = (status(200), axum::Json(serde_json::json!({"headers": as_json}))).into_response();
+            for (k, v) in headers.iter() {
+                if let Ok(name) = axum::http::HeaderName::from_bytes(format!("x-echo-{k}").as_bytes()) {
+                    r.headers_mut().insert(name, v.clone());
+                }
+            }
+            r
+        }
         Reply::Status(s) => (status(s), "ok").into_response(),
         Reply::WithHeaders(s, extra) => {
             let mut r = (status(s), "see headers").into_response();
