@@ -16,10 +16,11 @@ node_major=$(node -p 'process.versions.node.split(".")[0]')
 [ "$node_major" -ge 20 ] || die "Node.js $node_major is too old: Hookdesk's UI needs Node.js 20 or newer."
 
 # Debian packages: WebKitGTK and friends to build and run; Xvfb, WebKitWebDriver, xclip and
-# gnome-keyring for the end-to-end tests.
+# gnome-keyring for the end-to-end tests; dbus-daemon and dbus-send for the tests that stop
+# and start a keyring of their own.
 packages=(libwebkit2gtk-4.1-dev build-essential pkg-config libssl-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev)
 if [ "$mode" != run ]; then
-  packages+=(xvfb xauth webkit2gtk-driver xclip gnome-keyring dbus-x11 imagemagick openssl)
+  packages+=(xvfb xauth webkit2gtk-driver xclip gnome-keyring dbus-x11 dbus-daemon dbus-bin imagemagick openssl)
 fi
 if command -v dpkg-query >/dev/null; then
   missing=()
