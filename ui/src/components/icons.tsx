@@ -165,15 +165,9 @@ export const PauseIcon = (p: IconProps) => (
   </Icon>
 );
 
-export const ArrowLeftIcon = (p: IconProps) => (
+export const ArrowDownIcon = (p: IconProps) => (
   <Icon {...p}>
-    <path d="M13 8H3M7 4L3 8l4 4" />
-  </Icon>
-);
-
-export const ArrowRightIcon = (p: IconProps) => (
-  <Icon {...p}>
-    <path d="M3 8h10M9 4l4 4-4 4" />
+    <path d="M8 3v10M4 9l4 4 4-4" />
   </Icon>
 );
 

@@ -153,4 +153,56 @@ describe("an attempt's detail", () => {
       ).toHaveFocus(),
     );
   });
+
+  it("keeps its actions out of the part that scrolls", async () => {
+    const { detail } = await openDetail();
+    const actions = within(detail).getByRole("group", { name: "Attempt actions" });
+    expect(within(actions).getByRole("button", { name: "Copy payload" })).toBeVisible();
+    expect(within(actions).getByRole("button", { name: "Resend" })).toBeVisible();
+    const scrolling = detail.querySelector(".attempt-detail-body")!;
+    expect(scrolling).toContainElement(within(detail).getByLabelText("Request body"));
+    expect(scrolling).not.toContainElement(actions);
+  });
+
+  it("moves to the list's previous and next rows, with buttons or K and J", async () => {
+    const [hook] = backend.seed(makeWebhook({ name: "Orders" }));
+    const [oldest, middle, newest] = [0, 1, 2].map((n) =>
+      makeAttempt({
+        webhook_id: hook!.id,
+        event_type: ["user.created", "task.updated", "task.deleted"][n],
+      }),
+    );
+    backend.log(oldest!, middle!, newest!);
+    const { user } = await openWebhookLogs("Orders");
+    await waitFor(() => expect(screen.getAllByTestId("log-row")).toHaveLength(3));
+    await user.click(
+      within(screen.getAllByTestId("log-row")[1]!).getByRole("button", { name: "Logs" }),
+    );
+    const detail = await screen.findByTestId("attempt-detail");
+    const title = () => within(detail).getByRole("heading", { level: 3 });
+    await waitFor(() => expect(title()).toHaveTextContent("task.updated"));
+
+    const previous = within(detail).getByRole("button", { name: "Previous attempt" });
+    const next = within(detail).getByRole("button", { name: "Next attempt" });
+    await user.click(previous);
+    await waitFor(() => expect(title()).toHaveTextContent("task.deleted"));
+    expect(previous).toHaveAttribute("aria-disabled", "true");
+    await user.keyboard("j");
+    await waitFor(() => expect(title()).toHaveTextContent("task.updated"));
+    await user.keyboard("j");
+    await waitFor(() => expect(title()).toHaveTextContent("user.created"));
+    expect(next).toHaveAttribute("aria-disabled", "true");
+    await user.keyboard("k");
+    await waitFor(() => expect(title()).toHaveTextContent("task.updated"));
+    await user.click(next);
+    await waitFor(() => expect(title()).toHaveTextContent("user.created"));
+
+    // Closed, the list's focus is on the row last read.
+    await user.keyboard("{Escape}");
+    await waitFor(() =>
+      expect(
+        within(screen.getAllByTestId("log-row")[2]!).getByRole("button", { name: "Logs" }),
+      ).toHaveFocus(),
+    );
+  });
 });

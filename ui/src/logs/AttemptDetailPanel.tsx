@@ -1,5 +1,5 @@
-import { useEffect, useId, useRef, type KeyboardEvent } from "react";
-import { CloseIcon, ErrorIcon, WarningIcon } from "../components/icons";
+import { useEffect, useId, useLayoutEffect, useRef, type KeyboardEvent } from "react";
+import { ArrowDownIcon, ArrowUpIcon, CloseIcon, ErrorIcon, WarningIcon } from "../components/icons";
 import { ResultBadge, TestBadge } from "../components/ResultBadge";
 import { AttemptActions } from "./AttemptActions";
 import { BodyView } from "./BodyView";
@@ -12,10 +12,27 @@ interface AttemptDetailPanelProps {
   attemptId: string;
   onSelect: (id: string) => void;
   onClose: () => void;
+  /** The list's row above / below this one; null at either end. */
+  onPrevious: (() => void) | null;
+  onNext: (() => void) | null;
 }
 
-/** The request and response of one attempt, its timings and error, and its delivery's attempts. */
-export function AttemptDetailPanel({ attemptId, onSelect, onClose }: AttemptDetailPanelProps) {
+/** Keys that move through the list from the detail, as in mail and log readers. */
+export const PREVIOUS_KEY = "k";
+export const NEXT_KEY = "j";
+
+/**
+ * The request and response of one attempt, its timings and error, and its delivery's attempts.
+ * Its actions stay above the part that scrolls; ↑/↓ buttons (or K/J) move to the list's
+ * previous and next rows.
+ */
+export function AttemptDetailPanel({
+  attemptId,
+  onSelect,
+  onClose,
+  onPrevious,
+  onNext,
+}: AttemptDetailPanelProps) {
   const detail = useAttemptDetail(attemptId);
   const titleId = useId();
   const heading = useRef<HTMLHeadingElement>(null);
@@ -30,10 +47,26 @@ export function AttemptDetailPanel({ attemptId, onSelect, onClose }: AttemptDeta
       event.stopPropagation();
       event.preventDefault();
       onClose();
+      return;
     }
+    if (event.ctrlKey || event.metaKey || event.altKey || event.shiftKey) return;
+    const move =
+      event.key === PREVIOUS_KEY ? onPrevious : event.key === NEXT_KEY ? onNext : undefined;
+    if (move === undefined) return;
+    // Letters typed into a field stay letters (the detail has none today; it may one day).
+    const target = event.target as HTMLElement;
+    if (target.matches("textarea, select, input:not([type=checkbox]):not([type=radio])")) return;
+    event.preventDefault();
+    move?.();
   }
 
   const attempt = detail.detail?.attempt ?? null;
+  const body = useRef<HTMLDivElement>(null);
+  // Another attempt is read from its top.
+  const shownId = attempt?.id;
+  useLayoutEffect(() => {
+    if (body.current) body.current.scrollTop = 0;
+  }, [shownId]);
   return (
     <section
       className="attempt-detail"
@@ -50,6 +83,31 @@ export function AttemptDetailPanel({ attemptId, onSelect, onClose }: AttemptDeta
         </h3>
         {attempt && <ResultBadge result={attempt.result} />}
         {attempt?.test && <TestBadge />}
+        <span className="attempt-detail-nav">
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Previous attempt"
+            aria-keyshortcuts="K"
+            title="The row above in the list (K)"
+            // aria-disabled, not disabled: a button that keeps focus at the list's end.
+            aria-disabled={onPrevious === null || undefined}
+            onClick={() => onPrevious?.()}
+          >
+            <ArrowUpIcon />
+          </button>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Next attempt"
+            aria-keyshortcuts="J"
+            title="The row below in the list (J)"
+            aria-disabled={onNext === null || undefined}
+            onClick={() => onNext?.()}
+          >
+            <ArrowDownIcon />
+          </button>
+        </span>
         <button
           type="button"
           className="icon-button attempt-detail-close"
@@ -69,8 +127,13 @@ export function AttemptDetailPanel({ attemptId, onSelect, onClose }: AttemptDeta
         </p>
       )}
       {attempt && detail.detail && (
-        <div className="attempt-detail-body">
+        // Out of the part that scrolls: the actions stay in reach wherever the reader is.
+        <div className="attempt-detail-toolbar">
           <AttemptActions attempt={attempt} />
+        </div>
+      )}
+      {attempt && detail.detail && (
+        <div ref={body} className="attempt-detail-body">
           {attempt.error && (
             <p className="attempt-error">
               <ErrorIcon />

@@ -5,7 +5,7 @@ import { PauseIcon, PlayIcon } from "../components/icons";
 import { AttemptDetailPanel } from "./AttemptDetailPanel";
 import { countText } from "./format";
 import { LogFilters } from "./LogFilters";
-import { LogList } from "./LogList";
+import { LogList, ROW_HEIGHT } from "./LogList";
 import {
   dateRangeError,
   isFiltered,
@@ -15,6 +15,9 @@ import {
 } from "./logFilter";
 import { FIRST_PAGE, useLogPages } from "./useLogPages";
 import { useQueued } from "./useQueued";
+
+/** Moving to a row this close to the end of the loaded ones asks for the next page. */
+const NAVIGATION_PREFETCH = 10;
 
 export interface EventTypeOption {
   name: string;
@@ -52,6 +55,9 @@ export function LogsView({
 }: LogsViewProps) {
   const [filters, setFilters] = useState<LogFilterState>(NO_FILTERS);
   const [openId, setOpenId] = useState<string | null>(initialOpenId);
+  /** The list row the detail was opened from or moved to (it may show another attempt of
+   * that row's delivery, which the list need not hold). */
+  const [rowId, setRowId] = useState<string | null>(initialOpenId);
   const [paused, setPaused] = useState(false);
   const [atTop, setAtTop] = useState(true);
   const opener = useRef<HTMLButtonElement | null>(null);
@@ -82,15 +88,53 @@ export function LogsView({
   function open(attempt: AttemptSummary, button: HTMLButtonElement) {
     opener.current = button;
     setOpenId(attempt.id);
+    setRowId(attempt.id);
+  }
+
+  // Previous and next: the list's rows above and below, those that were sent (PENDING ones
+  // have no detail).
+  const rowIndex = rowId === null ? -1 : rows.findIndex((r) => r.id === rowId);
+  const sentRow = (from: number, step: 1 | -1): AttemptSummary | null => {
+    if (rowIndex < 0) return null;
+    for (let i = from + step; i >= 0 && i < rows.length; i += step) {
+      if (rows[i]!.result !== "pending") return rows[i]!;
+    }
+    return null;
+  };
+  const previousRow = sentRow(rowIndex, -1);
+  const nextRow = sentRow(rowIndex, 1);
+  function moveTo(row: AttemptSummary) {
+    setOpenId(row.id);
+    setRowId(row.id);
+    // Near the end of what is loaded: the next page, as scrolling there would ask.
+    if (rows.length - rows.indexOf(row) < NAVIGATION_PREFETCH) pages.loadMore();
   }
 
   function close() {
+    const row = rowId;
     setOpenId(null);
-    // Back to the row's Logs button, or the list when that row has scrolled away.
-    window.requestAnimationFrame(() => {
-      const target = opener.current?.isConnected ? opener.current : listArea.current;
-      target?.focus();
-    });
+    // The list shows the row last read, and its Logs button gets focus (the list itself
+    // when that row is gone).
+    const index = row === null ? -1 : rows.findIndex((r) => r.id === row);
+    const viewport = listArea.current?.querySelector<HTMLElement>(".log-viewport");
+    if (viewport && index >= 0) {
+      const top = index * ROW_HEIGHT;
+      const visible = viewport.clientHeight - ROW_HEIGHT; // less the sticky header
+      if (top < viewport.scrollTop || top + ROW_HEIGHT > viewport.scrollTop + visible) {
+        viewport.scrollTop = Math.max(0, top - visible / 2);
+      }
+    }
+    const focusRow = (frames: number) =>
+      window.requestAnimationFrame(() => {
+        const rowElement = [
+          ...(listArea.current?.querySelectorAll<HTMLElement>("[data-attempt-id]") ?? []),
+        ].find((el) => el.dataset.attemptId === row);
+        const button = rowElement?.querySelector<HTMLButtonElement>(".log-open");
+        // A row scrolled to renders a frame or two later.
+        if (!button && frames > 0) return focusRow(frames - 1);
+        (button ?? (opener.current?.isConnected ? opener.current : listArea.current))?.focus();
+      });
+    focusRow(3);
   }
 
   let summary: string;
@@ -168,7 +212,13 @@ export function LogsView({
         </div>
       </div>
       {openId !== null && (
-        <AttemptDetailPanel attemptId={openId} onSelect={setOpenId} onClose={close} />
+        <AttemptDetailPanel
+          attemptId={openId}
+          onSelect={setOpenId}
+          onClose={close}
+          onPrevious={previousRow && (() => moveTo(previousRow))}
+          onNext={nextRow && (() => moveTo(nextRow))}
+        />
       )}
     </div>
   );

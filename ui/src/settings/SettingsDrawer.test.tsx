@@ -244,6 +244,40 @@ describe("the settings panel", () => {
     expect(screen.getByRole("button", { name: "Edit Orders" })).toHaveFocus();
   });
 
+  it("opens full width, or as wide as dragged, and remembers it the next time", async () => {
+    backend.seed(makeWebhook({ name: "Orders" }));
+    const { user, drawer } = await openExisting("Orders");
+    const full = within(drawer).getByRole("button", { name: "Full width" });
+    expect(full).toHaveAttribute("aria-pressed", "false");
+    await user.click(full);
+    expect(full).toHaveAttribute("aria-pressed", "true");
+    expect(full).toHaveAccessibleName("Exit full width");
+    expect(drawer).toHaveClass("drawer-full");
+    // No edge to drag while it covers the page.
+    expect(within(drawer).queryByRole("separator")).not.toBeInTheDocument();
+
+    await user.click(within(drawer).getByRole("button", { name: "Close" }));
+    await user.click(screen.getByRole("button", { name: "Edit Orders" }));
+    let again = await screen.findByRole("dialog", { name: "Orders" });
+    expect(again).toHaveClass("drawer-full");
+    await user.click(within(again).getByRole("button", { name: "Exit full width" }));
+    expect(again).not.toHaveClass("drawer-full");
+
+    // Its edge: ← widens it (jsdom measures nothing, so it lands on the minimum width).
+    const edge = within(again).getByRole("separator", { name: "Panel width" });
+    edge.focus();
+    await user.keyboard("{ArrowLeft}");
+    expect(again.style.width).toBe("560px");
+    await user.click(within(again).getByRole("button", { name: "Close" }));
+    await user.click(screen.getByRole("button", { name: "Edit Orders" }));
+    again = await screen.findByRole("dialog", { name: "Orders" });
+    expect(again.style.width).toBe("560px");
+    expect(within(again).getByRole("button", { name: "Full width" })).toHaveAttribute(
+      "aria-pressed",
+      "false",
+    );
+  });
+
   it("reveals, copies and rotates the signing secret", async () => {
     const [hook] = backend.seed(makeWebhook({ name: "Orders" }));
     const { user, drawer } = await openExisting("Orders");

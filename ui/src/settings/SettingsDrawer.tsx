@@ -2,14 +2,16 @@ import { useEffect, useEffectEvent, useRef, useState, type RefObject } from "rea
 import type { EventType } from "../bindings/EventType";
 import type { Webhook } from "../bindings/Webhook";
 import type { WebhookActivity } from "../bindings/WebhookActivity";
-import { CloseIcon, ErrorIcon } from "../components/icons";
+import { CloseIcon, CollapseIcon, ErrorIcon, ExpandIcon } from "../components/icons";
 import { Switch } from "../components/Switch";
 import { Tabs, type TabDefinition } from "../components/Tabs";
+import { DrawerResizeHandle } from "./DrawerResizeHandle";
 import { revealFirstProblem } from "./firstProblem";
 import { GeneralInformationTab } from "./GeneralInformationTab";
 import { StatusNote } from "./StatusNote";
 import { TestControls } from "./TestControls";
 import { TestResultPanel } from "./TestResultPanel";
+import { MIN_DRAWER_WIDTH, useDrawerLayout } from "./useDrawerLayout";
 import { useWebhookEditor } from "./useWebhookEditor";
 import { useWebhookTest } from "./useWebhookTest";
 import { WebhookLogsTab } from "./WebhookLogsTab";
@@ -60,6 +62,7 @@ export function SettingsDrawer({
   const [logsOpenId, setLogsOpenId] = useState<string | null>(null);
   const [resuming, setResuming] = useState(false);
   const panel = useRef<HTMLElement>(null);
+  const layout = useDrawerLayout();
   const heading = useRef<HTMLHeadingElement>(null);
   const { saved } = editor;
 
@@ -148,7 +151,22 @@ export function SettingsDrawer({
 
   const title = saved ? saved.name : "New webhook";
   return (
-    <aside ref={panel} className="drawer" role="dialog" aria-labelledby="drawer-title">
+    <aside
+      ref={panel}
+      className={layout.full ? "drawer drawer-full" : "drawer"}
+      role="dialog"
+      aria-labelledby="drawer-title"
+      // Through the CSSOM (allowed by the CSP); the stylesheet caps it to the window.
+      style={!layout.full && layout.width !== null ? { width: layout.width } : undefined}
+    >
+      {!layout.full && (
+        <DrawerResizeHandle
+          width={layout.width}
+          currentWidth={() => panel.current?.getBoundingClientRect().width ?? MIN_DRAWER_WIDTH}
+          maxWidth={() => (panel.current?.parentElement?.clientWidth ?? window.innerWidth) - 48}
+          onResize={layout.setWidth}
+        />
+      )}
       <header className="drawer-header">
         <div className="drawer-heading">
           <h2 id="drawer-title" ref={heading} tabIndex={-1} className="drawer-title">
@@ -191,6 +209,20 @@ export function SettingsDrawer({
             title="Save (Ctrl+S)"
           >
             Save
+          </button>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label={layout.full ? "Exit full width" : "Full width"}
+            aria-pressed={layout.full}
+            title={
+              layout.full
+                ? "Back to a panel beside the list"
+                : "Widen the panel to the whole window (remembered)"
+            }
+            onClick={() => layout.setFull(!layout.full)}
+          >
+            {layout.full ? <CollapseIcon /> : <ExpandIcon />}
           </button>
           <button
             type="button"
