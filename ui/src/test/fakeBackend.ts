@@ -290,7 +290,11 @@ export class FakeBackend {
             (result === undefined || result === "pending") &&
             matchesLog(q, args.scope as LogScope, filter, ""),
         );
-        return { rows: matching.slice(0, args.limit as number), total: matching.length, held_by: null };
+        return {
+          rows: matching.slice(0, args.limit as number),
+          total: matching.length,
+          held_by: null,
+        };
       }
       case "get_attempt": {
         const attempt = this.logs.find((a) => a.id === args.id);
