@@ -1,6 +1,7 @@
 import { useEffect, useEffectEvent, useId, useState } from "react";
 import type { ResultFilter } from "../bindings/ResultFilter";
 import { FieldMessages } from "../components/FieldMessages";
+import { DateFilterField } from "./DateFilterField";
 import { NO_FILTERS, type LogFilterState } from "./logFilter";
 
 /** Typing in the payload search waits this long before asking the engine. */
@@ -9,7 +10,8 @@ export const SEARCH_DEBOUNCE_MS = 300;
 interface LogFiltersProps {
   value: LogFilterState;
   onChange: (value: LogFilterState) => void;
-  eventTypes: ReadonlyArray<{ name: string; label: string }>;
+  /** Those marked `own` (the webhook's triggers) come first, in their own group. */
+  eventTypes: ReadonlyArray<{ name: string; label: string; own?: boolean }>;
   dateError: string | null;
 }
 
@@ -27,6 +29,13 @@ export function LogFilters({ value, onChange, eventTypes, dateError }: LogFilter
   }, [text]);
 
   const set = (change: Partial<LogFilterState>) => onChange({ ...value, ...change });
+  const own = eventTypes.filter((t) => t.own);
+  const others = eventTypes.filter((t) => !t.own);
+  const typeOption = (t: { name: string; label: string }) => (
+    <option key={t.name} value={t.name}>
+      {t.label === t.name ? t.name : `${t.label} (${t.name})`}
+    </option>
+  );
   const filtered = text !== "" || JSON.stringify(value) !== JSON.stringify(NO_FILTERS);
   return (
     <div className="log-filters" role="search" aria-label="Filter attempts">
@@ -53,48 +62,39 @@ export function LogFilters({ value, onChange, eventTypes, dateError }: LogFilter
         </label>
         <select
           id={`${id}-type`}
-          className="input"
+          className="input event-type-filter"
           value={value.eventType}
           onChange={(e) => set({ eventType: e.target.value })}
         >
           <option value="">All event types</option>
-          {eventTypes.map((t) => (
-            <option key={t.name} value={t.name}>
-              {t.label === t.name ? t.name : `${t.label} (${t.name})`}
-            </option>
-          ))}
+          {own.length > 0 ? (
+            <>
+              <optgroup label="Its triggers">{own.map(typeOption)}</optgroup>
+              {others.length > 0 && (
+                <optgroup label="Other event types">{others.map(typeOption)}</optgroup>
+              )}
+            </>
+          ) : (
+            others.map(typeOption)
+          )}
         </select>
       </div>
-      <div className="log-filter">
-        <label htmlFor={`${id}-from`} className="field-label">
-          From
-        </label>
-        <input
-          id={`${id}-from`}
-          className="input"
-          type="datetime-local"
-          value={value.from}
-          max={value.to || undefined}
-          aria-invalid={dateError ? true : undefined}
-          aria-describedby={`${id}-dates`}
-          onChange={(e) => set({ from: e.target.value })}
-        />
-      </div>
-      <div className="log-filter">
-        <label htmlFor={`${id}-to`} className="field-label">
-          To
-        </label>
-        <input
-          id={`${id}-to`}
-          className="input"
-          type="datetime-local"
-          value={value.to}
-          min={value.from || undefined}
-          aria-invalid={dateError ? true : undefined}
-          aria-describedby={`${id}-dates`}
-          onChange={(e) => set({ to: e.target.value })}
-        />
-      </div>
+      <DateFilterField
+        id={`${id}-from`}
+        label="From"
+        value={value.from}
+        onChange={(from) => set({ from })}
+        invalid={dateError !== null}
+        describedBy={`${id}-dates`}
+      />
+      <DateFilterField
+        id={`${id}-to`}
+        label="To"
+        value={value.to}
+        onChange={(to) => set({ to })}
+        invalid={dateError !== null}
+        describedBy={`${id}-dates`}
+      />
       <div className="log-filter log-filter-search">
         <label htmlFor={`${id}-search`} className="field-label">
           Search payloads

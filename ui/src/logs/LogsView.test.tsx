@@ -158,6 +158,61 @@ describe("the Logs tab", () => {
     expect(listFilters().some((f) => f.from_ms !== undefined && f.to_ms !== undefined)).toBe(false);
   });
 
+  it("offers the webhook's own triggers first, in their own group, then the rest of the catalog", async () => {
+    backend.seed(makeWebhook({ name: "Orders", events: ["user.logout", "task.updated"] }));
+    const { drawer } = await openWebhookLogs("Orders");
+    const type = within(drawer).getByLabelText("Event type");
+    const [own, others] = within(type).getAllByRole("group");
+    expect(own).toHaveAttribute("label", "Its triggers");
+    expect(
+      within(own!)
+        .getAllByRole("option")
+        .map((o) => (o as HTMLOptionElement).value),
+    ).toEqual(["user.logout", "task.updated"]);
+    expect(others).toHaveAttribute("label", "Other event types");
+    expect(
+      within(others!).getByRole("option", { name: "Task created (task.created)" }),
+    ).toBeInTheDocument();
+    expect(within(others!).queryByRole("option", { name: /task\.updated/ })).toBeNull();
+  });
+
+  it("has date fields that look empty when empty, and takes a day alone as the whole day", async () => {
+    backend.seed(makeWebhook({ name: "Orders" }));
+    const { user, drawer } = await openWebhookLogs("Orders");
+    await waitFor(() => expect(backend.callsOf("list_logs")).toHaveLength(1));
+    const from = within(drawer).getByLabelText("From");
+    const to = within(drawer).getByLabelText("To");
+    // Text, not datetime-local (which WebKitGTK fills with today's date in grey).
+    expect(from).toHaveAttribute("type", "text");
+    expect(from).toHaveValue("");
+    expect(from).toHaveAttribute("placeholder", "YYYY-MM-DD HH:MM");
+
+    await user.type(to, "2026-11-24");
+    await waitFor(() =>
+      expect(lastOf(listFilters())).toEqual({ to_ms: new Date(2026, 10, 25).getTime() }),
+    );
+
+    // Half-typed is not an error; a date that is not one is, once the field is left.
+    const calls = backend.callsOf("list_logs").length;
+    await user.type(from, "2026-02-3");
+    expect(from).not.toHaveAttribute("aria-invalid");
+    await user.type(from, "1");
+    await user.tab();
+    expect(from).toHaveAttribute("aria-invalid", "true");
+    expect(from).toHaveAccessibleDescription(/Write “From” as YYYY-MM-DD HH:MM/);
+    expect(backend.callsOf("list_logs")).toHaveLength(calls);
+
+    await user.clear(from);
+    await user.type(from, "2026-11-24 09:30");
+    await waitFor(() =>
+      expect(lastOf(listFilters())).toEqual({
+        from_ms: new Date(2026, 10, 24, 9, 30).getTime(),
+        to_ms: new Date(2026, 10, 25).getTime(),
+      }),
+    );
+    expect(from).not.toHaveAttribute("aria-invalid");
+  });
+
   it("pages with `before` as it scrolls, never asking for a million rows, and renders only those in view", async () => {
     const [hook] = backend.seed(makeWebhook({ name: "Busy" }));
     backend.syntheticLogs = 1_000_000;

@@ -22,6 +22,8 @@ const NAVIGATION_PREFETCH = 10;
 export interface EventTypeOption {
   name: string;
   label: string;
+  /** One of the webhook's own triggers: offered first, in a group of their own. */
+  own?: boolean;
 }
 
 interface LogsViewProps {

@@ -7,7 +7,10 @@ import type { ResultFilter } from "../bindings/ResultFilter";
 export interface LogFilterState {
   result: ResultFilter | "";
   eventType: string;
-  /** `datetime-local` values (local time, to the minute); "" when open. */
+  /**
+   * Local dates as typed and applied: `YYYY-MM-DD`, with a time `HH:MM` after a space or a
+   * `T`; "" when open. Text that is not a date stays here, for dateRangeError to name.
+   */
   from: string;
   to: string;
   /** Text to find in the payload (already debounced). */
@@ -22,32 +25,66 @@ export const NO_FILTERS: LogFilterState = {
   search: "",
 };
 
-/** Unix ms of a `datetime-local` value, read as local time; null when empty or invalid. */
-export function localInputToMs(value: string): number | null {
-  if (value === "") return null;
-  const ms = new Date(value).getTime();
-  return Number.isNaN(ms) ? null : ms;
+/** How a date filter is written; shown in the field while it has focus. */
+export const DATE_FORMAT = "YYYY-MM-DD HH:MM";
+
+const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}))?$/;
+
+export interface LocalDate {
+  /** Unix ms of its start, read as local time. */
+  ms: number;
+  /** A whole day (no time given) or one minute. */
+  span: "day" | "minute";
+}
+
+/** A date filter as typed; null when empty or not a date (31 February included). */
+export function parseLocalDate(text: string): LocalDate | null {
+  const match = LOCAL_DATE.exec(text.trim());
+  if (!match) return null;
+  const [year, month, day, hour, minute] = match
+    .slice(1)
+    .map((n) => (n === undefined ? 0 : Number(n)));
+  const date = new Date(year!, month! - 1, day!, hour!, minute!);
+  // The Date constructor rolls 2026-02-31 over into March: such a date was not meant.
+  if (date.getFullYear() !== year || date.getMonth() !== month! - 1 || date.getDate() !== day)
+    return null;
+  if (hour! > 23 || minute! > 59) return null;
+  return { ms: date.getTime(), span: match[4] === undefined ? "day" : "minute" };
+}
+
+/** The first moment after the span that starts at `date` (the engine's bound is exclusive). */
+function endOf(date: LocalDate): number {
+  if (date.span === "minute") return date.ms + 60_000;
+  const next = new Date(date.ms);
+  next.setDate(next.getDate() + 1); // a day of 23 or 25 hours at a DST change
+  return next.getTime();
 }
 
 /** Why the date range cannot be used, or null. */
 export function dateRangeError(state: LogFilterState): string | null {
-  const from = localInputToMs(state.from);
-  const to = localInputToMs(state.to);
-  if (from !== null && to !== null && from > to) return "“From” must not be later than “To”.";
+  const from = parseLocalDate(state.from);
+  const to = parseLocalDate(state.to);
+  for (const [text, date, name] of [
+    [state.from, from, "From"],
+    [state.to, to, "To"],
+  ] as const) {
+    if (text.trim() !== "" && date === null)
+      return `Write “${name}” as ${DATE_FORMAT} (the time may be left out), e.g. 2026-11-24 09:30.`;
+  }
+  if (from !== null && to !== null && from.ms >= endOf(to))
+    return "“From” must not be later than “To”.";
   return null;
 }
 
-const MINUTE_MS = 60_000;
-
-/** The engine's filter. `to` includes the whole minute chosen (the engine's bound is exclusive). */
+/** The engine's filter. `to` includes the whole minute, or the whole day, chosen. */
 export function toLogFilter(state: LogFilterState): LogFilter {
   const filter: LogFilter = {};
   if (state.result !== "") filter.result = state.result;
   if (state.eventType !== "") filter.event_type = state.eventType;
-  const from = localInputToMs(state.from);
-  const to = localInputToMs(state.to);
-  if (from !== null) filter.from_ms = from;
-  if (to !== null) filter.to_ms = to + MINUTE_MS;
+  const from = parseLocalDate(state.from);
+  const to = parseLocalDate(state.to);
+  if (from !== null) filter.from_ms = from.ms;
+  if (to !== null) filter.to_ms = endOf(to);
   const search = state.search.trim();
   if (search !== "") filter.search = search;
   return filter;

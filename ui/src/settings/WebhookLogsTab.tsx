@@ -30,7 +30,7 @@ export function WebhookLogsTab({
     const label = (name: string) => catalog.find((t) => t.name === name)?.label ?? name;
     const others = catalog.filter((t) => !webhook.events.includes(t.name));
     return [
-      ...webhook.events.map((name) => ({ name, label: label(name) })),
+      ...webhook.events.map((name) => ({ name, label: label(name), own: true })),
       ...others.map((t) => ({ name: t.name, label: t.label })),
     ];
   }, [webhook.events, catalog]);
