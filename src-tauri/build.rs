@@ -19,6 +19,8 @@ const COMMANDS: &[&str] = &[
     "export_config",
     "import_config",
     "send_test",
+    "cancel_test",
+    "retry_now",
     "list_logs",
     "count_logs",
     "list_queued",

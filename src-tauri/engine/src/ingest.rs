@@ -5,6 +5,7 @@ use crate::delivery::QueueKey;
 use crate::error::{Error, FieldError, Result};
 use crate::model::attempt::{delivery_id, parse_id};
 use crate::model::event::{EventInput, envelope, is_valid_event_type, new_event_id};
+use crate::model::payload_summary::payload_summary;
 use crate::model::time::{now_ms, parse_rfc3339_ms};
 use crate::routes::EventKey;
 use crate::secrets::account;
@@ -13,7 +14,6 @@ use crate::store::events::EventRow;
 use crate::{Engine, store};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
 use ts_rs::TS;
 
 /// The answer to an accepted event: `202 {"event_id", "deliveries"}`.
@@ -37,15 +37,57 @@ pub struct AcceptedDelivery {
 #[ts(export)]
 pub struct DirectDeliveryInput {
     pub url: String,
-    /// Header name → value; the values are kept in the OS keyring.
+    /// `[{"name", "value"}]`, the shape webhooks take (an object of name → value is taken
+    /// too); the values are kept in the OS keyring while the delivery is pending.
     #[serde(default)]
-    pub headers: BTreeMap<String, String>,
+    #[ts(as = "Vec<DirectHeader>")]
+    #[schema(value_type = Vec<DirectHeader>)]
+    pub headers: DirectHeaders,
     #[serde(rename = "type")]
     pub event_type: String,
     #[serde(default = "empty_object")]
     #[schema(value_type = Object)]
     #[ts(type = "Record<string, unknown>")]
     pub data: serde_json::Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct DirectHeader {
+    pub name: String,
+    pub value: String,
+}
+
+/// A direct delivery's headers, written either way.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct DirectHeaders(pub Vec<DirectHeader>);
+
+impl<'de> Deserialize<'de> for DirectHeaders {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct ListOrMap;
+        impl<'de> serde::de::Visitor<'de> for ListOrMap {
+            type Value = DirectHeaders;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a list of {name, value}")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some(h) = seq.next_element::<DirectHeader>()? {
+                    out.push(h);
+                }
+                Ok(DirectHeaders(out))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some((name, value)) = map.next_entry::<String, String>()? {
+                    out.push(DirectHeader { name, value });
+                }
+                Ok(DirectHeaders(out))
+            }
+        }
+        d.deserialize_any(ListOrMap)
+    }
 }
 
 fn empty_object() -> serde_json::Value {
@@ -110,6 +152,7 @@ impl Engine {
             })
             .collect();
         let row = EventRow {
+            summary: payload_summary(&data),
             seq: 0,
             // Only a caller's id can repeat, so only then is the content compared.
             fingerprint: if caller_id { fingerprint(&input, &data) } else { String::new() },
@@ -175,6 +218,7 @@ impl Engine {
                             next_attempt_at: now,
                             event_id: row.id.clone(),
                             event_type: row.event_type.clone(),
+                            payload_summary: row.summary.clone(),
                         };
                         queued.push((QueueKey::Webhook(webhook_id), d, Some(std::sync::Arc::new(delivery))));
                     }
@@ -197,7 +241,12 @@ impl Engine {
             events: vec![],
             filters: Default::default(),
             active: true,
-            headers: input.headers.iter().map(|(n, v)| crate::model::HeaderInput { name: n.clone(), value: Some(v.clone()) }).collect(),
+            headers: input
+                .headers
+                .0
+                .iter()
+                .map(|h| crate::model::HeaderInput { name: h.name.clone(), value: Some(h.value.clone()) })
+                .collect(),
             secret: None,
             delivery: Default::default(),
         };
@@ -230,7 +279,8 @@ impl Engine {
         }
         let now = now_ms();
         let event_id = new_event_id();
-        let headers: Vec<(String, String)> = input.headers.into_iter().map(|(n, v)| (n.trim().to_string(), v.trim().to_string())).collect();
+        let headers: Vec<(String, String)> =
+            input.headers.0.into_iter().map(|h| (h.name.trim().to_string(), h.value.trim().to_string())).collect();
         let eid = event_id.clone();
         let values = headers.clone();
         self.blocking(move |e| {
@@ -245,6 +295,7 @@ impl Engine {
         let url = form.url;
         let target = url.clone();
         let row = EventRow {
+            summary: payload_summary(&data),
             seq: 0,
             fingerprint: String::new(),
             id: event_id,
@@ -280,6 +331,20 @@ impl Engine {
             )
             .await?;
         Ok(delivery_id(id))
+    }
+
+    /// **Retry now**: a delivery waiting for its next attempt makes it at once.
+    pub async fn retry_now(&self, delivery: &str) -> Result<()> {
+        let id = parse_id(delivery, "dlv_").ok_or_else(|| Error::NotFound(format!("There is no delivery {delivery}.")))?;
+        let now = now_ms();
+        let due = self.db().write(move |conn| store::deliveries::due_now(conn, id, now)).await?;
+        if !due {
+            return Err(Error::Conflict(format!(
+                "The delivery {delivery} is not waiting for a retry: it has ended, or its first attempt is still to come."
+            )));
+        }
+        self.inner.scheduler.retry_now(id);
+        Ok(())
     }
 
     /// A new delivery of a logged delivery's event to its webhook's current configuration.

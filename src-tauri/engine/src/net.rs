@@ -41,7 +41,11 @@ pub struct BlockedAddress(pub String);
 
 impl std::fmt::Display for BlockedAddress {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "blocked: private address ({})", self.0)
+        write!(
+            f,
+            "Blocked: private address ({}). To deliver to it, turn on “Allow private and loopback targets” in Settings (hookdesk serve: --allow-private-targets).",
+            self.0
+        )
     }
 }
 

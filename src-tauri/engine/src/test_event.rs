@@ -160,7 +160,7 @@ impl Engine {
                 .error
                 .as_ref()
                 .map(|e| mask.text(&e.1))
-                .or_else(|| (!sent.succeeded()).then(|| format!("HTTP {}", sent.status().unwrap_or(0)))),
+                .or_else(|| (!sent.succeeded()).then(|| dispatch::status_in_words(sent.status().unwrap_or(0)))),
             response_excerpt: response
                 .as_ref()
                 .map(|r| mask.text(&String::from_utf8_lossy(&r.body[..r.body.len().min(EXCERPT)])))
@@ -185,6 +185,7 @@ impl Engine {
             next_attempt_at: now,
             event_id: event_id.clone(),
             event_type: req.event_type.clone(),
+            payload_summary: crate::model::payload_summary::payload_summary(&data),
         };
         let record = AttemptRecord {
             delivery: &delivery,
@@ -208,6 +209,7 @@ impl Engine {
             group,
             fingerprint: String::new(),
             accepted_at: now,
+            summary: delivery.payload_summary.clone(),
         };
         delivery.state = if decision == Decision::Succeeded { "succeeded".into() } else { "failed".into() };
         let summary = self

@@ -17,6 +17,8 @@ pub struct AppState {
     engine: Result<Engine, ErrorView>,
     /// Why the Events API is not listening, when it should be.
     pub api_error: std::sync::Mutex<Option<String>>,
+    /// Tests under way, by the window's id for each, to cancel them.
+    pub tests: std::sync::Mutex<std::collections::HashMap<String, tokio::sync::oneshot::Sender<()>>>,
 }
 
 impl AppState {
@@ -56,7 +58,7 @@ pub fn run(data_dir: PathBuf) -> ExitCode {
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
-        .manage(AppState { engine, api_error: Default::default() })
+        .manage(AppState { engine, api_error: Default::default(), tests: Default::default() })
         .invoke_handler(commands::handler())
         .setup(move |app| {
             software_rendering(app.handle());

@@ -20,4 +20,8 @@ search?: string,
 /**
  * Keyset paging: only rows older than this attempt.
  */
-before?: string, };
+before?: string, 
+/**
+ * Leave out the attempts made by **Test**.
+ */
+exclude_tests?: boolean, };

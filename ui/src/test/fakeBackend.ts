@@ -123,6 +123,11 @@ export function makeAttempt(partial: Partial<Attempt> = {}): Attempt {
     executed_at: new Date(Date.UTC(2026, 10, 24, 9, 0, n)).toISOString(),
     test: false,
     kind: "event",
+    url: "https://example.com/hooks",
+    payload_summary: `task.id: ${n}`,
+    delivery_state: partial.result === "failed" ? "failed" : "succeeded",
+    delivery_attempts: partial.attempt ?? 1,
+    next_attempt_at: null,
     request: {
       method: "POST",
       url: "https://example.com/hooks",
@@ -397,6 +402,11 @@ export class FakeBackend {
         executed_at: new Date(Date.UTC(2026, 0, 1) + n * 1000).toISOString(),
         test: false,
         kind: "event",
+        url: "https://example.com/hooks",
+        payload_summary: `task.id: ${n}`,
+        delivery_state: "succeeded",
+        delivery_attempts: 1,
+        next_attempt_at: null,
       });
     }
     return rows;

@@ -156,11 +156,25 @@ pub fn too_large() -> ApiError {
     ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", format!("The body is larger than {} bytes.", super::BODY_LIMIT))
 }
 
+/// Parses a JSON body; a value of the wrong shape names its field
+/// (`headers: invalid type: string "x", expected a list of {name, value}`).
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    serde_json::from_slice(bytes).map_err(|e| match e.classify() {
-        serde_json::error::Category::Data => {
-            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", format!("The body does not fit: {e}."))
+    let bad_json = |e: serde_json::Error| ApiError::new(StatusCode::BAD_REQUEST, "bad_json", format!("The body is not valid JSON: {e}."));
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        match inner.classify() {
+            serde_json::error::Category::Data => {
+                let field = if path.is_empty() || path == "." { "body".to_string() } else { path };
+                let message = format!("{field}: {inner}.");
+                let mut err = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", format!("The body does not fit: {message}"));
+                err.fields.push(FieldError::new(field, message));
+                err
+            }
+            _ => bad_json(inner),
         }
-        _ => ApiError::new(StatusCode::BAD_REQUEST, "bad_json", format!("The body is not valid JSON: {e}.")),
-    })
+    })?;
+    de.end().map_err(bad_json)?;
+    Ok(value)
 }

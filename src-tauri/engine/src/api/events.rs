@@ -49,3 +49,13 @@ pub async fn post_delivery(
 pub async fn resend(State(engine): State<Engine>, Path(id): Path<String>) -> Result<(StatusCode, Json<DeliveryCreated>), ApiError> {
     Ok((StatusCode::ACCEPTED, Json(DeliveryCreated { delivery_id: engine.resend(&id).await? })))
 }
+
+/// Retry a delivery now
+///
+/// A delivery waiting for its next attempt makes it at once (with the same `webhook-id`).
+#[utoipa::path(post, path = "/v1/deliveries/{id}/retry", tag = "events", params(("id" = String, Path, description = "dlv_…")),
+    responses((status = 202, description = "The attempt is under way"), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn retry(State(engine): State<Engine>, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+    engine.retry_now(&id).await?;
+    Ok(StatusCode::ACCEPTED)
+}

@@ -31,7 +31,7 @@ pub const BODY_LIMIT: usize = 1024 * 1024 + 64 * 1024;
         description = "Local programs hand events to Hookdesk, which delivers them to webhooks: signed (Standard Webhooks), in order, retried and logged. Listens on 127.0.0.1 only; every request but /v1/health needs `Authorization: Bearer <token>`."
     ),
     paths(
-        admin::health, events::post_event, events::post_delivery, events::resend,
+        admin::health, events::post_event, events::post_delivery, events::resend, events::retry,
         webhooks::list, webhooks::create, webhooks::get, webhooks::patch, webhooks::delete, webhooks::test, webhooks::secret, webhooks::rotate,
         logs::all, logs::of_webhook, admin::regenerate_token, admin::export, admin::import, openapi
     ),
@@ -68,6 +68,7 @@ pub fn router(engine: Engine) -> Router {
         .route("/v1/events", post(events::post_event))
         .route("/v1/deliveries", post(events::post_delivery))
         .route("/v1/deliveries/{id}/resend", post(events::resend))
+        .route("/v1/deliveries/{id}/retry", post(events::retry))
         .route("/v1/webhooks", get(webhooks::list).post(webhooks::create))
         .route("/v1/webhooks/{id}", get(webhooks::get).patch(webhooks::patch).delete(webhooks::delete))
         .route("/v1/webhooks/{id}/test", post(webhooks::test))

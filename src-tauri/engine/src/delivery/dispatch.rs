@@ -22,6 +22,14 @@ pub struct Target {
     pub timeout: Duration,
 }
 
+/// "HTTP 503 Service Unavailable": the status a failed attempt got, as people read it.
+pub fn status_in_words(status: u16) -> String {
+    match reqwest::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()) {
+        Some(reason) => format!("HTTP {status} {reason}"),
+        None => format!("HTTP {status}"),
+    }
+}
+
 impl Target {
     /// The values sent that are secrets: masked wherever they come back.
     pub fn secret_values(&self) -> Vec<Arc<str>> {

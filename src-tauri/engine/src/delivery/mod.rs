@@ -95,6 +95,8 @@ pub(crate) struct Scheduler {
     /// Deliveries of unordered queues waiting for their next attempt, by (due time, id).
     later: Mutex<BTreeMap<(i64, i64), QueueKey>>,
     later_changed: Notify,
+    /// Deliveries of ordered queues sleeping until their retry, to wake for **Retry now**.
+    sleeping: Mutex<HashMap<i64, Arc<Notify>>>,
     pub(crate) keyring: keyring::KeyringGate,
 }
 
@@ -105,6 +107,7 @@ impl Default for Scheduler {
             started: AtomicBool::new(false),
             later: Mutex::default(),
             later_changed: Notify::new(),
+            sleeping: Mutex::default(),
             keyring: keyring::KeyringGate::default(),
         }
     }
@@ -225,6 +228,29 @@ impl Scheduler {
     pub fn retry_later(&self, key: &QueueKey, id: i64, due: i64) {
         self.later.lock().expect("later").insert((due, id), key.clone());
         self.later_changed.notify_one();
+    }
+
+    /// A delivery of an ordered queue sleeps until its retry: what wakes it early.
+    pub fn sleeping(&self, id: i64) -> Arc<Notify> {
+        self.sleeping.lock().expect("sleeping").entry(id).or_default().clone()
+    }
+
+    pub fn awake(&self, id: i64) {
+        self.sleeping.lock().expect("sleeping").remove(&id);
+    }
+
+    /// **Retry now**: the delivery's next attempt starts at once, wherever it waits.
+    pub fn retry_now(&self, id: i64) {
+        if let Some(waker) = self.sleeping.lock().expect("sleeping").get(&id) {
+            waker.notify_one();
+            return;
+        }
+        let mut later = self.later.lock().expect("later");
+        if let Some(key) = later.keys().find(|(_, d)| *d == id).copied() {
+            let queue = later.remove(&key).expect("just found");
+            later.insert((crate::model::time::now_ms(), id), queue);
+            self.later_changed.notify_one();
+        }
     }
 
     /// Puts deliveries whose next attempt is due back into their queues.

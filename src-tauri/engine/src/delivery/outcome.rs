@@ -2,7 +2,7 @@
 
 use super::dispatch::Sent;
 use crate::model::RetryPolicy;
-use crate::model::attempt::{AttemptResult, AttemptSummary, attempt_id, delivery_id};
+use crate::model::attempt::{AttemptResult, AttemptSummary, DeliveryState, attempt_id, delivery_id};
 use crate::model::time::{format_ms, now_ms};
 use crate::store::attempts::NewAttempt;
 use crate::store::deliveries::{DeliveryKind, DeliveryRow};
@@ -66,7 +66,7 @@ pub(crate) fn summary(r: &AttemptRecord, id: i64) -> AttemptSummary {
     let mask = crate::mask::SecretMask::new(&r.secrets);
     let (error_kind, error) = match &r.sent.error {
         Some((kind, message)) => (Some(kind.clone()), Some(mask.text(message))),
-        None if !r.sent.succeeded() => (Some("http".to_string()), r.sent.status().map(|s| format!("HTTP {s}"))),
+        None if !r.sent.succeeded() => (Some("http".to_string()), r.sent.status().map(super::dispatch::status_in_words)),
         None => (None, None),
     };
     AttemptSummary {
@@ -90,6 +90,18 @@ pub(crate) fn summary(r: &AttemptRecord, id: i64) -> AttemptSummary {
         executed_at: format_ms(r.sent.executed_at_ms),
         test: r.delivery.kind == DeliveryKind::Test,
         kind: r.delivery.kind.as_str().to_string(),
+        url: r.sent.request_url.clone(),
+        payload_summary: r.delivery.payload_summary.clone(),
+        delivery_state: match r.decision {
+            Decision::Succeeded => DeliveryState::Succeeded,
+            Decision::Retry(_) => DeliveryState::Pending,
+            Decision::Failed | Decision::Gone => DeliveryState::Failed,
+        },
+        delivery_attempts: r.attempt_no,
+        next_attempt_at: match r.decision {
+            Decision::Retry(at) => Some(format_ms(at)),
+            _ => None,
+        },
     }
 }
 

@@ -88,9 +88,19 @@ async fn drive(engine: &Engine, key: &QueueKey, id: i64, row: Option<Arc<Deliver
             if !scheduler.is_ordered(key) {
                 return End::Later(d.next_attempt_at);
             }
-            tokio::select! {
-                _ = tokio::time::sleep(Duration::from_millis(wait as u64)) => {}
-                _ = draining.cancelled() => return End::Stopped,
+            let waker = scheduler.sleeping(id);
+            let slept = tokio::select! {
+                _ = tokio::time::sleep(Duration::from_millis(wait as u64)) => true,
+                _ = waker.notified() => {
+                    // Retry now.
+                    d.next_attempt_at = now_ms();
+                    true
+                }
+                _ = draining.cancelled() => false,
+            };
+            scheduler.awake(id);
+            if !slept {
+                return End::Stopped;
             }
         }
         if draining.is_cancelled() {

@@ -16,6 +16,30 @@ pub enum AttemptResult {
     Pending,
 }
 
+/// Where the delivery an attempt belongs to stands now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum DeliveryState {
+    /// Waiting for its first or next attempt.
+    Pending,
+    Succeeded,
+    /// Its attempts are used up (or the endpoint answered 410 Gone).
+    Failed,
+    Cancelled,
+}
+
+impl DeliveryState {
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "succeeded" => DeliveryState::Succeeded,
+            "failed" => DeliveryState::Failed,
+            "cancelled" => DeliveryState::Cancelled,
+            _ => DeliveryState::Pending,
+        }
+    }
+}
+
 /// A log row without bodies: what lists show.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, utoipa::ToSchema)]
 #[ts(export)]
@@ -43,6 +67,16 @@ pub struct AttemptSummary {
     pub test: bool,
     /// `event`, `test`, `resend` or `direct`.
     pub kind: String,
+    /// Where it was sent: the webhook's URL at the time, or a direct delivery's.
+    pub url: String,
+    /// The first values of the event's data, on one line (`task.id: 42 · task.name: …`).
+    pub payload_summary: String,
+    /// How its delivery stands now: a failed attempt of a delivery that then succeeded says so.
+    pub delivery_state: DeliveryState,
+    /// Attempts its delivery has made so far.
+    pub delivery_attempts: u32,
+    /// For a retrying row (and a queued delivery): when the next attempt is due.
+    pub next_attempt_at: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, utoipa::ToSchema)]

@@ -1,7 +1,8 @@
 //! The `attempts` table: the logs.
 
 use crate::error::Result;
-use crate::model::attempt::{Attempt, AttemptResult, AttemptSummary, RequestLog, ResponseLog, attempt_id, delivery_id};
+use crate::model::attempt::{Attempt, AttemptResult, AttemptSummary, DeliveryState, RequestLog, ResponseLog, attempt_id, delivery_id};
+use crate::model::payload_summary::payload_summary;
 use crate::model::time::format_ms;
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params};
@@ -78,6 +79,8 @@ pub enum ResultFilter {
     Retrying,
     /// Queued deliveries not attempted yet: no attempt row matches, see `deliveries::queued`.
     Pending,
+    /// The last attempt of each delivery that failed for good (attempts used up, or 410).
+    DeliveryFailed,
 }
 
 /// Filters of the Logs tab and the logs API.
@@ -101,11 +104,36 @@ pub struct LogFilter {
     /// Keyset paging: only rows older than this attempt.
     #[ts(optional)]
     pub before: Option<String>,
+    /// Leave out the attempts made by **Test**.
+    #[ts(optional)]
+    pub exclude_tests: Option<bool>,
 }
 
-const SUMMARY_COLUMNS: &str = "a.id, a.delivery_id, e.id, a.event_type, a.webhook_id, w.code, a.attempt, a.max_attempts, \
-    CASE WHEN a.result = 'failed' AND d.state = 'pending' AND a.attempt = d.attempts_made THEN 'retrying' ELSE a.result END, \
-    a.status_code, a.error_kind, a.error, a.duration_ms, a.executed_at, a.test, d.kind";
+/// The attempt is the last of a delivery that will be attempted again.
+const RETRYING: &str = "a.result = 'failed' AND d.state = 'pending' AND a.attempt = d.attempts_made";
+
+/// Read by [`summary_from`]; the columns after them start at [`SUMMARY_LEN`].
+static SUMMARY_COLUMNS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "a.id, a.delivery_id, e.id, a.event_type, a.webhook_id, w.code, a.attempt, a.max_attempts, \
+         CASE WHEN {RETRYING} THEN 'retrying' ELSE a.result END, \
+         a.status_code, a.error_kind, a.error, a.duration_ms, a.executed_at, a.test, d.kind, \
+         a.request_url, {}, d.state, d.attempts_made, CASE WHEN {RETRYING} THEN d.next_attempt_at END",
+        SUMMARY_OF_EVENT
+    )
+});
+const SUMMARY_LEN: usize = 22;
+
+/// Two columns: the event's stored summary, or (accepted before summaries were stored) the
+/// start of its data to make one from; see [`summary_of_event`].
+pub(crate) const SUMMARY_OF_EVENT: &str = "e.summary, CASE WHEN e.summary IS NULL THEN substr(e.data, 1, 1024) END";
+
+pub(crate) fn summary_of_event(r: &Row, at: usize) -> rusqlite::Result<String> {
+    Ok(match r.get::<_, Option<String>>(at)? {
+        Some(summary) => summary,
+        None => payload_summary(&r.get::<_, Option<String>>(at + 1)?.unwrap_or_default()),
+    })
+}
 
 const FROM: &str = "FROM attempts a JOIN deliveries d ON d.id = a.delivery_id JOIN events e ON e.seq = d.event_seq \
     LEFT JOIN webhooks w ON w.id = a.webhook_id";
@@ -133,6 +161,11 @@ fn summary_from(r: &Row) -> rusqlite::Result<AttemptSummary> {
         executed_at: format_ms(r.get(13)?),
         test: r.get(14)?,
         kind: r.get(15)?,
+        url: r.get(16)?,
+        payload_summary: summary_of_event(r, 17)?,
+        delivery_state: DeliveryState::parse(&r.get::<_, String>(19)?),
+        delivery_attempts: r.get(20)?,
+        next_attempt_at: r.get::<_, Option<i64>>(21)?.map(format_ms),
     })
 }
 
@@ -175,9 +208,13 @@ fn where_clause(scope: &LogScope, filter: &LogFilter) -> (String, Vec<Value>) {
         Some(ResultFilter::Failed) => {
             clauses.push("a.result = 'failed' AND NOT (d.state = 'pending' AND a.attempt = d.attempts_made)".into());
         }
-        Some(ResultFilter::Retrying) => clauses.push("a.result = 'failed' AND d.state = 'pending' AND a.attempt = d.attempts_made".into()),
+        Some(ResultFilter::Retrying) => clauses.push(RETRYING.into()),
+        Some(ResultFilter::DeliveryFailed) => clauses.push("d.state = 'failed' AND a.attempt = d.attempts_made".into()),
         Some(ResultFilter::Pending) => clauses.push("0".into()),
         None => {}
+    }
+    if filter.exclude_tests == Some(true) {
+        clauses.push("a.test = 0".into());
     }
     if let Some(before) = filter.before.as_deref().and_then(|b| crate::model::attempt::parse_id(b, "att_")) {
         clauses.push("a.id < ?".into());
@@ -192,7 +229,7 @@ pub fn list(conn: &Connection, scope: &LogScope, filter: &LogFilter, limit: u32,
     let (filter_sql, mut params) = where_clause(scope, filter);
     params.push(Value::Integer(i64::from(limit)));
     params.push(Value::Integer(i64::from(offset)));
-    let sql = format!("SELECT {SUMMARY_COLUMNS} {FROM} {filter_sql} ORDER BY a.id DESC LIMIT ? OFFSET ?");
+    let sql = format!("SELECT {} {FROM} {filter_sql} ORDER BY a.id DESC LIMIT ? OFFSET ?", *SUMMARY_COLUMNS);
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(rusqlite::params_from_iter(params), summary_from)?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
@@ -211,28 +248,30 @@ fn json_map(text: Option<String>) -> BTreeMap<String, String> {
 /// One attempt with its request and response.
 pub fn get(conn: &Connection, id: i64) -> Result<Option<Attempt>> {
     let sql = format!(
-        "SELECT {SUMMARY_COLUMNS}, a.request_url, a.request_headers, a.response_headers, a.response_body, a.response_truncated, {} {FROM} WHERE a.id = ?1",
+        "SELECT {}, a.request_headers, a.response_headers, a.response_body, a.response_truncated, {} {FROM} WHERE a.id = ?1",
+        *SUMMARY_COLUMNS,
         super::deliveries::BODY_COLUMNS
     );
+    let at = SUMMARY_LEN;
     Ok(conn
         .prepare_cached(&sql)?
         .query_row([id], |r| {
             let summary = summary_from(r)?;
-            let response_headers: Option<String> = r.get(18)?;
-            let response_body: Option<Vec<u8>> = r.get(19)?;
+            let response_headers: Option<String> = r.get(at + 1)?;
+            let response_body: Option<Vec<u8>> = r.get(at + 2)?;
             let response = (response_headers.is_some() || response_body.is_some()).then(|| ResponseLog {
                 headers: json_map(response_headers),
                 body: String::from_utf8_lossy(&response_body.unwrap_or_default()).into_owned(),
-                truncated: r.get(20).unwrap_or(false),
+                truncated: r.get(at + 3).unwrap_or(false),
             });
             Ok(Attempt {
-                summary,
                 request: RequestLog {
                     method: "POST".into(),
-                    url: r.get(16)?,
-                    headers: json_map(r.get(17)?),
-                    body: super::deliveries::body_from(r, 21)?,
+                    url: summary.url.clone(),
+                    headers: json_map(r.get(at)?),
+                    body: super::deliveries::body_from(r, at + 4)?,
                 },
+                summary,
                 response,
             })
         })
@@ -241,16 +280,18 @@ pub fn get(conn: &Connection, id: i64) -> Result<Option<Attempt>> {
 
 /// Every attempt of one delivery, oldest first.
 pub fn of_delivery(conn: &Connection, delivery: i64) -> Result<Vec<AttemptSummary>> {
-    let sql = format!("SELECT {SUMMARY_COLUMNS} {FROM} WHERE a.delivery_id = ?1 ORDER BY a.id");
+    let sql = format!("SELECT {} {FROM} WHERE a.delivery_id = ?1 ORDER BY a.id", *SUMMARY_COLUMNS);
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map([delivery], summary_from)?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
-/// The newest attempt of each webhook (the panel's "last delivery" column).
+/// The newest attempt of each webhook (the panel's "last delivery" column). Tests do not
+/// count: a Test against a URL typed into the form says nothing of the real deliveries.
 pub fn latest_per_webhook(conn: &Connection) -> Result<Vec<AttemptSummary>> {
     let sql = format!(
-        "SELECT {SUMMARY_COLUMNS} {FROM} WHERE a.id IN (SELECT (SELECT MAX(id) FROM attempts x WHERE x.webhook_id = wh.id) FROM webhooks wh)"
+        "SELECT {} {FROM} WHERE a.id IN (SELECT (SELECT MAX(id) FROM attempts x WHERE x.webhook_id = wh.id AND x.test = 0) FROM webhooks wh)",
+        *SUMMARY_COLUMNS
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map([], summary_from)?;

@@ -2,7 +2,7 @@
 //! and direct deliveries), pending until it succeeds or its attempts are used up.
 
 use crate::error::Result;
-use crate::model::attempt::{AttemptResult, AttemptSummary, delivery_id};
+use crate::model::attempt::{AttemptResult, AttemptSummary, DeliveryState, delivery_id};
 use crate::model::time::format_ms;
 use crate::store::attempts::{LogFilter, LogScope, ResultFilter};
 use rusqlite::types::Value;
@@ -87,6 +87,7 @@ pub struct DeliveryRow {
     pub next_attempt_at: i64,
     pub event_id: String,
     pub event_type: String,
+    pub payload_summary: String,
 }
 
 /// The columns [`body_from`] reads, after `d` (deliveries), `e` (events), `w` (webhooks).
@@ -116,8 +117,9 @@ pub fn body_from(r: &rusqlite::Row, at: usize) -> rusqlite::Result<String> {
 pub fn get(conn: &Connection, id: i64) -> Result<Option<DeliveryRow>> {
     let row = conn
         .prepare_cached(&format!(
-            "SELECT d.id, d.webhook_id, d.kind, d.url, d.header_names, d.state, d.attempts_made, d.max_attempts, d.next_attempt_at, e.id, e.type, {BODY_COLUMNS}
-             FROM deliveries d JOIN events e ON e.seq = d.event_seq LEFT JOIN webhooks w ON w.id = d.webhook_id WHERE d.id = ?1"
+            "SELECT d.id, d.webhook_id, d.kind, d.url, d.header_names, d.state, d.attempts_made, d.max_attempts, d.next_attempt_at, e.id, e.type, {BODY_COLUMNS}, {}
+             FROM deliveries d JOIN events e ON e.seq = d.event_seq LEFT JOIN webhooks w ON w.id = d.webhook_id WHERE d.id = ?1",
+            crate::store::attempts::SUMMARY_OF_EVENT
         ))?
         .query_row([id], |r| {
             let names: Option<String> = r.get(4)?;
@@ -134,13 +136,13 @@ pub fn get(conn: &Connection, id: i64) -> Result<Option<DeliveryRow>> {
                 next_attempt_at: r.get(8)?,
                 event_id: r.get(9)?,
                 event_type: r.get(10)?,
+                payload_summary: crate::store::attempts::summary_of_event(r, 21)?,
             })
         })
         .optional()?;
     Ok(row)
 }
 
-/// Every pending delivery in acceptance order, for rebuilding the queues at start.
 /// A delivery still to be made, as the queues are rebuilt from it at start.
 #[derive(Debug, Clone)]
 pub struct Pending {
@@ -195,8 +197,9 @@ pub fn queued(conn: &Connection, scope: &LogScope, filter: &LogFilter, limit: u3
     let Some((clause, mut params)) = queued_where(scope, filter) else { return Ok(vec![]) };
     params.push(Value::Integer(i64::from(limit)));
     let sql = format!(
-        "SELECT d.id, e.id, e.type, d.webhook_id, w.code, d.max_attempts, d.created_at, d.kind {QUEUED_FROM} \
-         WHERE {clause} ORDER BY d.id DESC LIMIT ?"
+        "SELECT d.id, e.id, e.type, d.webhook_id, w.code, d.max_attempts, d.created_at, d.kind, COALESCE(d.url, w.url, ''), \
+         d.next_attempt_at, {} {QUEUED_FROM} WHERE {clause} ORDER BY d.id DESC LIMIT ?",
+        crate::store::attempts::SUMMARY_OF_EVENT
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(rusqlite::params_from_iter(params), |r| {
@@ -218,6 +221,11 @@ pub fn queued(conn: &Connection, scope: &LogScope, filter: &LogFilter, limit: u3
             executed_at: format_ms(r.get(6)?),
             test: false,
             kind: r.get(7)?,
+            url: r.get(8)?,
+            payload_summary: crate::store::attempts::summary_of_event(r, 10)?,
+            delivery_state: DeliveryState::Pending,
+            delivery_attempts: 0,
+            next_attempt_at: Some(format_ms(r.get(9)?)),
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
@@ -254,6 +262,15 @@ pub fn pending_counts(conn: &Connection) -> Result<Vec<(String, u64)>> {
     )?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)?.max(0) as u64)))?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// Makes a delivery waiting for its retry due now; `false` when it is not waiting for one
+/// (it has ended, or has not been attempted yet).
+pub fn due_now(conn: &Connection, id: i64, now: i64) -> Result<bool> {
+    let n = conn
+        .prepare_cached("UPDATE deliveries SET next_attempt_at = ?2 WHERE id = ?1 AND state = 'pending' AND attempts_made > 0")?
+        .execute(params![id, now])?;
+    Ok(n > 0)
 }
 
 /// What a resend copies from a logged delivery.

@@ -17,14 +17,27 @@ pub struct EventRow {
     pub group: Option<String>,
     pub fingerprint: String,
     pub accepted_at: i64,
+    /// The log rows' one-line summary of `data` ([`crate::model::payload_summary`]).
+    pub summary: String,
 }
 
 pub fn insert(conn: &Connection, e: &EventRow) -> Result<i64> {
     conn.prepare_cached(
-        "INSERT INTO events (id, type, occurred_at, data, workflow, survey, grp, fingerprint, accepted_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO events (id, type, occurred_at, data, workflow, survey, grp, fingerprint, accepted_at, summary)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
-    .execute(params![e.id, e.event_type, e.occurred_at, e.data, e.workflow, e.survey, e.group, e.fingerprint, e.accepted_at])?;
+    .execute(params![
+        e.id,
+        e.event_type,
+        e.occurred_at,
+        e.data,
+        e.workflow,
+        e.survey,
+        e.group,
+        e.fingerprint,
+        e.accepted_at,
+        e.summary
+    ])?;
     Ok(conn.last_insert_rowid())
 }
 

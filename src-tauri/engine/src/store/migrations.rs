@@ -8,6 +8,7 @@ use rusqlite::Connection;
 pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_config", include_str!("../../migrations/0001_config.sql")),
     ("0002_delivery", include_str!("../../migrations/0002_delivery.sql")),
+    ("0003_event_summary", include_str!("../../migrations/0003_event_summary.sql")),
 ];
 
 pub fn current_version(conn: &Connection) -> Result<u32> {

@@ -192,6 +192,7 @@ async fn the_openapi_document_describes_every_route() {
         ("post", "/v1/events"),
         ("post", "/v1/deliveries"),
         ("post", "/v1/deliveries/{id}/resend"),
+        ("post", "/v1/deliveries/{id}/retry"),
         ("get", "/v1/webhooks"),
         ("post", "/v1/webhooks"),
         ("get", "/v1/webhooks/{id}"),
@@ -330,4 +331,26 @@ async fn a_request_whose_body_stops_arriving_is_answered_408() {
     assert_eq!(content_type, "application/json");
     assert!(body.contains("request_timeout"), "{body}");
     eprintln!("a stalled body was answered after {:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn a_direct_delivery_takes_headers_as_a_list_like_webhooks_or_as_an_object() {
+    let a = api().await;
+    let rx = TestReceiver::start().await;
+    let (s, _) = a
+        .post(
+            "/v1/deliveries",
+            json!({"url": rx.url, "type": "task.created", "headers": [{"name": "X-One", "value": "listed"}], "data": {}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::ACCEPTED);
+    let (s, _) = a.post("/v1/deliveries", json!({"url": rx.url, "type": "task.created", "headers": {"X-One": "mapped"}, "data": {}})).await;
+    assert_eq!(s, StatusCode::ACCEPTED);
+    let mut got: Vec<String> = rx.take(2, Duration::from_secs(10)).await.iter().map(|r| r.header("x-one").to_string()).collect();
+    got.sort();
+    assert_eq!(got, ["listed", "mapped"]);
+    let (s, b) = a.post("/v1/deliveries", json!({"url": rx.url, "type": "task.created", "headers": "X-One: nope"})).await;
+    assert_eq!((s, b["error"]["fields"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("headers")), "{b}");
+    let message = b["error"]["fields"][0]["message"].as_str().unwrap();
+    assert!(message.starts_with("headers: ") && message.contains("expected a list of {name, value}"), "{message}");
 }

@@ -83,7 +83,7 @@ async fn used_up_attempts_fail_the_delivery() {
         (l.len() == 2 && l[0].result == AttemptResult::Failed).then_some(l)
     })
     .await;
-    assert_eq!((logs[0].attempt, logs[0].attempts, logs[0].error.as_deref()), (2, 2, Some("HTTP 500")));
+    assert_eq!((logs[0].attempt, logs[0].attempts, logs[0].error.as_deref()), (2, 2, Some("HTTP 500 Internal Server Error")));
     rx.assert_silent(Duration::from_millis(400)).await;
 }
 

@@ -7,7 +7,6 @@ use crate::utils::{TestEngine, contains, database_bytes, event, eventually, head
 use hookdesk_engine::ErrorKind;
 use hookdesk_engine::ingest::DirectDeliveryInput;
 use serde_json::json;
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -15,7 +14,7 @@ use std::time::{Duration, Instant};
 const WITHIN: Duration = Duration::from_secs(10);
 
 fn direct(url: &str) -> DirectDeliveryInput {
-    DirectDeliveryInput { url: url.to_string(), headers: BTreeMap::new(), event_type: "task.created".into(), data: json!({}) }
+    DirectDeliveryInput { url: url.to_string(), headers: Default::default(), event_type: "task.created".into(), data: json!({}) }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -7,6 +7,7 @@ mod curl;
 mod delivery;
 mod faults;
 mod instance;
+mod log_rows;
 mod migrations;
 mod network_policy;
 mod secrets;

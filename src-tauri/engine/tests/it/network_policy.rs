@@ -34,7 +34,8 @@ async fn private_targets_are_refused_when_the_policy_is_off() {
         })
         .await;
         assert_eq!(a.error_kind.as_deref(), Some("blocked"), "{name}: {:?}", a.error);
-        assert!(a.error.unwrap().starts_with("blocked: private address"), "{name}");
+        let error = a.error.unwrap();
+        assert!(error.starts_with("Blocked: private address (") && error.contains("Allow private and loopback targets"), "{name}: {error}");
     }
     rx.assert_silent(Duration::from_millis(300)).await;
 }

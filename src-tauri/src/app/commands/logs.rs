@@ -2,6 +2,7 @@
 
 use super::{CmdResult, view};
 use crate::app::AppState;
+use hookdesk_engine::Error;
 use hookdesk_engine::logs::{AttemptDetail, QueuedLogs, WebhookActivity};
 use hookdesk_engine::model::attempt::AttemptSummary;
 use hookdesk_engine::store::attempts::{LogFilter, LogScope};
@@ -9,9 +10,32 @@ use hookdesk_engine::test_event::{TestRequest, TestResult};
 use std::collections::HashMap;
 use tauri::State;
 
+/// Sends a Test; `test_id` lets [`cancel_test`] stop it. A cancelled Test stops waiting for
+/// the endpoint at once and is not logged.
 #[tauri::command]
-pub async fn send_test(state: State<'_, AppState>, request: TestRequest) -> CmdResult<TestResult> {
-    state.engine()?.send_test(request).await.map_err(view)
+pub async fn send_test(state: State<'_, AppState>, request: TestRequest, test_id: Option<String>) -> CmdResult<TestResult> {
+    let engine = state.engine()?.clone();
+    let Some(test_id) = test_id else { return engine.send_test(request).await.map_err(view) };
+    let (cancel, cancelled) = tokio::sync::oneshot::channel();
+    state.tests.lock().expect("tests").insert(test_id.clone(), cancel);
+    let result = tokio::select! {
+        result = engine.send_test(request) => result.map_err(view),
+        Ok(()) = cancelled => Err(Error::Unavailable("Cancelled: the Test stopped waiting for the endpoint, and was not logged.".into()).view()),
+    };
+    state.tests.lock().expect("tests").remove(&test_id);
+    result
+}
+
+/// Stops a Test under way; `false` if it had already ended.
+#[tauri::command]
+pub fn cancel_test(state: State<'_, AppState>, test_id: String) -> bool {
+    state.tests.lock().expect("tests").remove(&test_id).is_some_and(|cancel| cancel.send(()).is_ok())
+}
+
+/// **Retry now** for a delivery waiting for its next attempt.
+#[tauri::command]
+pub async fn retry_now(state: State<'_, AppState>, delivery_id: String) -> CmdResult<()> {
+    state.engine()?.retry_now(&delivery_id).await.map_err(view)
 }
 
 /// A page of attempts, newest first; page on with `filter.before`.

@@ -69,6 +69,8 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         export_config,
         import_config,
         send_test,
+        cancel_test,
+        retry_now,
         list_logs,
         count_logs,
         list_queued,
