@@ -13,7 +13,7 @@ pub enum Notice {
     /// Custom event types changed.
     CatalogChanged,
     /// A delivery attempt was recorded (committed to the logs).
-    AttemptRecorded { attempt: AttemptSummary },
+    AttemptRecorded { attempt: Box<AttemptSummary> },
     /// A webhook was paused after consecutive failed deliveries; its queue is held.
     WebhookPaused { webhook_id: String, code: String, reason: String },
     /// The engine deactivated a webhook (its endpoint answered 410 Gone).

@@ -237,7 +237,7 @@ impl Engine {
             })
             .await?;
         result.attempt_id = Some(summary.id.clone());
-        self.notify(Notice::AttemptRecorded { attempt: summary });
+        self.notify(Notice::AttemptRecorded { attempt: Box::new(summary) });
         Ok(result)
     }
 }

@@ -155,6 +155,6 @@ pub fn record(engine: &Engine, r: AttemptRecord) {
             row.id = attempt_id(id);
             Ok(row)
         },
-        move |summary: &AttemptSummary| notices.notify(Notice::AttemptRecorded { attempt: summary.clone() }),
+        move |summary: &AttemptSummary| notices.notify(Notice::AttemptRecorded { attempt: Box::new(summary.clone()) }),
     );
 }
