@@ -61,6 +61,8 @@ function add(name, value, unit, note) {
 add("binary_mb", statSync(app).size / MiB, "MB", "the release binary, UI embedded");
 
 const LAUNCHES = 3;
+/** A launch slower than this failed (the harness gives the window 30 s to appear). */
+const COLD_START_LIMIT_MS = 30_000;
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /** Opens the app on a data directory; returns the cold start and, after it settles, the memory. */
@@ -75,17 +77,25 @@ async function launchOnce(dataDir = dataset) {
       const mark = performance.getEntriesByName("webhooks-list-visible")[0];
       return mark ? performance.timeOrigin + mark.startTime : null;
     });
-    const all = processes();
-    const main = all.find((p) => p.exe === app || p.exe.endsWith("/hookdesk"));
-    if (!main) throw new Error("the app's process was not found");
+    // The app this session started: a hookdesk under this session's tauri-driver, not any
+    // other one that happens to run.
+    const main = tree(processes(), { pid: session.driver.pid }).find((p) => p.exe === path.resolve(app));
+    if (!main) throw new Error(`no ${app} process under this session's tauri-driver (pid ${session.driver.pid}): nothing to measure`);
     const startedAt = bootMs + (main.startTicks * 1000) / ticksPerSecond;
     if (visibleAt === null) throw new Error("the UI did not mark the moment the list became visible");
+    const coldStartMs = visibleAt - startedAt;
+    if (!(coldStartMs > 0 && coldStartMs < COLD_START_LIMIT_MS)) {
+      throw new Error(`the webhooks list took ${Math.round(coldStartMs)} ms to show (limit ${COLD_START_LIMIT_MS}): a failed launch, not a figure`);
+    }
 
     // Idle: let start-up work settle, then read the memory of the app and its WebKit processes.
     await new Promise((r) => setTimeout(r, 3000));
     const procs = tree(processes(), main);
+    if (procs.length < 2) {
+      throw new Error(`found no WebKit process under the app (pid ${main.pid}): its memory would be only part of the figure`);
+    }
     return {
-      coldStartMs: visibleAt - startedAt,
+      coldStartMs,
       pss: procs.reduce((sum, p) => sum + memoryKb(p.pid, "Pss"), 0) / 1024,
       rssMain: memoryKb(main.pid, "VmRSS") / 1024,
       rssTree: procs.reduce((sum, p) => sum + memoryKb(p.pid, "VmRSS"), 0) / 1024,

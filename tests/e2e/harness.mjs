@@ -29,7 +29,7 @@ function freePort() {
   });
 }
 
-async function waitForPort(port, timeoutMs) {
+async function waitForPort(port, timeoutMs, what) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const open = await new Promise((resolve) => {
@@ -42,7 +42,7 @@ async function waitForPort(port, timeoutMs) {
     if (open) return;
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`tauri-driver did not listen on ${port} within ${timeoutMs} ms`);
+  throw new Error(`${what} did not listen on ${port} within ${timeoutMs} ms`);
 }
 
 /**
@@ -252,6 +252,31 @@ export class App {
   }
 }
 
+const DROPPED = ["UND_ERR_SOCKET", "ECONNRESET", "ECONNREFUSED"];
+const dropped = (e) => DROPPED.some((code) => e?.code === code || e?.cause?.code === code || String(e?.message).includes(code));
+
+/**
+ * A WebDriver session through tauri-driver. Session creation is retried here, and every
+ * later request by WebdriverIO, when tauri-driver drops it without an answer; each retry is
+ * said on stderr.
+ */
+export async function openSession(port, capabilities, { attempts = 3 } = {}) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const browser = await remote({ hostname: "127.0.0.1", port, capabilities, logLevel: "error", connectionRetryCount: 0 });
+      browser.options.connectionRetryCount = 2;
+      browser.on("request.retry", ({ error, retryCount }) =>
+        console.warn(`[harness] tauri-driver dropped a WebDriver request (${error?.message}); retry ${retryCount} of 2`),
+      );
+      return browser;
+    } catch (e) {
+      if (!dropped(e) || attempt >= attempts) throw e;
+      console.warn(`[harness] tauri-driver dropped POST /session (${e.message}); retrying (${attempt} of ${attempts - 1})`);
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
+  }
+}
+
 /** Starts the app on `dataDir` (a fresh one when not given). */
 export async function launch({ dataDir = tempDataDir("app"), env = {} } = {}) {
   const port = await freePort();
@@ -263,14 +288,12 @@ export async function launch({ dataDir = tempDataDir("app"), env = {} } = {}) {
   let log = "";
   driver.stdout.on("data", (d) => (log += d));
   driver.stderr.on("data", (d) => (log += d));
-  await waitForPort(port, 30_000);
-  const browser = await remote({
-    hostname: "127.0.0.1",
-    port,
-    capabilities: { "tauri:options": { application: APP } },
-    logLevel: "error",
-    connectionRetryCount: 0,
-  });
+  // tauri-driver listens a few milliseconds before the WebKitWebDriver it starts; a request
+  // it cannot forward meanwhile is dropped without an answer (UND_ERR_SOCKET). So wait for
+  // both, and retry a dropped request anyway (tauri-driver drops on any forwarding error).
+  await waitForPort(port, 30_000, "tauri-driver");
+  await waitForPort(nativePort, 30_000, "WebKitWebDriver");
+  const browser = await openSession(port, { "tauri:options": { application: APP } });
   browser.addLocatorStrategy("accessible", accessibleLocator);
   const app = new App(browser, driver, dataDir, () => log);
   await app.find("heading", "Webhooks", { timeout: 30_000 });

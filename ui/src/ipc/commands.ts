@@ -70,8 +70,18 @@ export const importConfig = () => call<ImportReport | null>("import_config");
 
 // Test, logs and activity.
 
-/** Sends a sample event with the form as it is now, saved or not. */
-export const sendTest = (request: TestRequest) => call<TestResult>("send_test", { request });
+/**
+ * Sends a sample event with the form as it is now, saved or not; `testId` lets `cancelTest`
+ * stop it (it then rejects with an `unavailable` error and is not logged).
+ */
+export const sendTest = (request: TestRequest, testId: string | null = null) =>
+  call<TestResult>("send_test", { request, testId });
+
+/** Stops a Test under way; false if it had already ended. */
+export const cancelTest = (testId: string) => call<boolean>("cancel_test", { testId });
+
+/** **Retry now**: a delivery waiting for its next attempt makes it at once. */
+export const retryNow = (deliveryId: string) => call<null>("retry_now", { deliveryId });
 
 /** Attempts, newest first (limit ≤ 500); page older ones with `filter.before`. */
 export const listLogs = (scope: LogScope, filter: LogFilter, limit: number) =>

@@ -137,9 +137,7 @@ export function AttemptDetailPanel({
           {attempt.error && (
             <p className="attempt-error">
               <ErrorIcon />
-              <span>
-                <strong>{attempt.error_kind ?? "Error"}:</strong> {attempt.error}
-              </span>
+              <span title={attempt.error_kind ?? undefined}>{attempt.error}</span>
             </p>
           )}
           <AttemptFacts attempt={attempt} />

@@ -1,18 +1,31 @@
 import { useEffect, useEffectEvent, useLayoutEffect, useRef, type ReactNode } from "react";
 import type { AttemptSummary } from "../bindings/AttemptSummary";
 import { ArrowUpIcon } from "../components/icons";
+import { useClock } from "../webhooks/useClock";
 import { LogRow } from "./LogRow";
 import type { PagesState } from "./useLogPages";
 import { useVirtualRows } from "./useVirtualRows";
 
-/** Every row has this height (the stylesheet's `.log-row` agrees). */
-export const ROW_HEIGHT = 34;
+/** Every row has this height: two lines a cell (the stylesheet's `.log-row` agrees). */
+export const ROW_HEIGHT = 46;
 /** Ask for the next page while this many loaded rows are still below the rendered ones. */
 const PREFETCH_ROWS = 60;
 /** Scrolled no further than this, the list is at its top: new rows appear there live. */
 export const AT_TOP_PX = 4;
 
 const COLUMNS = ["Result", "Execution date", "Event type", "Status", "Duration", "Attempt"];
+/** Direct deliveries say where each went. */
+const COLUMNS_WITH_URL = [
+  "Result",
+  "Execution date",
+  "Event type",
+  "Url",
+  "Status",
+  "Duration",
+  "Attempt",
+];
+/** "Retry in 25 s" counts down. */
+const DUE_TICK_MS = 1000;
 
 /** The paging state it shows, as `useLogPages` keeps it. */
 type PagesView = Pick<
@@ -27,6 +40,10 @@ interface LogListProps extends PagesView {
   onRetry: () => void;
   openId: string | null;
   onOpen: (attempt: AttemptSummary, button: HTMLButtonElement) => void;
+  onRetryNow: (attempt: AttemptSummary) => void;
+  onCopied: (what: string, error: unknown) => void;
+  /** A Url column (direct deliveries). */
+  showUrl?: boolean;
   labels: ReadonlyMap<string, string>;
   /** What the list says when it has no rows. */
   empty: ReactNode;
@@ -58,6 +75,9 @@ export function LogList({
   live,
   openId,
   onOpen,
+  onRetryNow,
+  onCopied,
+  showUrl = false,
   labels,
   empty,
   viewportHeight,
@@ -67,6 +87,7 @@ export function LogList({
 }: LogListProps) {
   const viewport = useRef<HTMLDivElement>(null);
   const atTop = useRef(true);
+  const now = useClock(DUE_TICK_MS);
   function noteAtTop(next: boolean) {
     if (next === atTop.current) return;
     atTop.current = next;
@@ -142,7 +163,7 @@ export function LogList({
 
   return (
     <div
-      className="log-table"
+      className={showUrl ? "log-table log-table-with-url" : "log-table"}
       role="table"
       aria-label={label}
       aria-rowcount={(total ?? rows.length) + 1}
@@ -163,7 +184,7 @@ export function LogList({
       <div ref={viewport} className="log-viewport">
         <div role="rowgroup" className="log-head">
           <div role="row" aria-rowindex={1} className="log-row log-head-row">
-            {COLUMNS.map((column) => (
+            {(showUrl ? COLUMNS_WITH_URL : COLUMNS).map((column) => (
               <div key={column} role="columnheader">
                 {column}
               </div>
@@ -182,7 +203,11 @@ export function LogList({
               top={(start + i) * ROW_HEIGHT}
               open={attempt.id === openId}
               onOpen={onOpen}
+              onRetryNow={onRetryNow}
+              onCopied={onCopied}
               label={labels.get(attempt.event_type)}
+              showUrl={showUrl}
+              now={now}
             />
           ))}
         </div>

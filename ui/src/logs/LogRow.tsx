@@ -1,7 +1,15 @@
 import type { MouseEvent } from "react";
 import type { AttemptSummary } from "../bindings/AttemptSummary";
 import { ResultBadge, TestBadge } from "../components/ResultBadge";
-import { formatDuration, formatLocalTime, statusText } from "./format";
+import { copyText } from "../ipc/clipboard";
+import {
+  formatDueIn,
+  formatDuration,
+  formatLocalTime,
+  outcomeText,
+  shortId,
+  statusText,
+} from "./format";
 
 interface LogRowProps {
   attempt: AttemptSummary;
@@ -10,15 +18,36 @@ interface LogRowProps {
   top: number;
   open: boolean;
   onOpen: (attempt: AttemptSummary, button: HTMLButtonElement) => void;
+  /** **Retry now** for a RETRYING row. */
+  onRetryNow: (attempt: AttemptSummary) => void;
+  /** The event id was copied (or could not be). */
+  onCopied: (what: string, error: unknown) => void;
   /** The event type's human label, when the catalog has one. */
   label: string | undefined;
+  /** Direct deliveries have no webhook to name where they went: the row shows its URL. */
+  showUrl: boolean;
+  /** Now, for "retry in 25 s". */
+  now: number;
 }
 
 /**
- * One attempt: a fixed-height row of the virtual list. A click anywhere on it opens its detail,
- * as its **Logs** button does (which keyboard users reach with Tab).
+ * One attempt: a fixed-height row of the virtual list, two lines a cell, so that rows can be
+ * told apart (the event id, a line of the payload) and say how their delivery ended. A click
+ * anywhere on it opens its detail, as its **Logs** button does (which keyboard users reach
+ * with Tab).
  */
-export function LogRow({ attempt, index, top, open, onOpen, label }: LogRowProps) {
+export function LogRow({
+  attempt,
+  index,
+  top,
+  open,
+  onOpen,
+  onRetryNow,
+  onCopied,
+  label,
+  showUrl,
+  now,
+}: LogRowProps) {
   const sent = attempt.result !== "pending";
   function onRowClick(event: MouseEvent<HTMLDivElement>) {
     if (!sent || (event.target as Element).closest("button, a, input")) return;
@@ -27,6 +56,17 @@ export function LogRow({ attempt, index, top, open, onOpen, label }: LogRowProps
     const button = event.currentTarget.querySelector<HTMLButtonElement>(".log-open");
     if (button) onOpen(attempt, button);
   }
+  function copyEventId() {
+    copyText(attempt.event_id).then(
+      () => onCopied("Event id copied", null),
+      (error: unknown) => onCopied("The event id could not be copied", error),
+    );
+  }
+  const outcome = sent ? outcomeText(attempt) : null;
+  const due =
+    attempt.next_attempt_at && (attempt.result === "retrying" || attempt.result === "pending")
+      ? formatDueIn(attempt.next_attempt_at, now)
+      : null;
   const classes = ["log-row", sent && "is-openable", open && "is-open"].filter(Boolean);
   return (
     <div
@@ -40,12 +80,20 @@ export function LogRow({ attempt, index, top, open, onOpen, label }: LogRowProps
       style={{ transform: `translateY(${top}px)` }}
       onClick={onRowClick}
     >
-      <div role="cell" className="log-cell-result">
-        <ResultBadge result={attempt.result} />
-        {attempt.test && <TestBadge />}
+      <div role="cell" className="log-cell log-cell-result">
+        <span className="log-line">
+          <ResultBadge result={attempt.result} />
+          {attempt.test && <TestBadge />}
+        </span>
+        {outcome && (
+          <span className={`log-sub log-outcome log-outcome-${attempt.delivery_state}`}>
+            {outcome}
+          </span>
+        )}
       </div>
-      <div role="cell" className="log-cell-date">
+      <div role="cell" className="log-cell log-cell-date">
         <time
+          className="log-line"
           dateTime={attempt.executed_at}
           title={
             attempt.result === "pending" ? `Queued ${attempt.executed_at}` : attempt.executed_at
@@ -53,24 +101,63 @@ export function LogRow({ attempt, index, top, open, onOpen, label }: LogRowProps
         >
           {formatLocalTime(attempt.executed_at)}
         </time>
+        <span className="log-sub log-event-id mono">
+          <span title={attempt.event_id}>{shortId(attempt.event_id)}</span>
+          <button
+            type="button"
+            className="link-button log-copy-id"
+            aria-label={`Copy event id ${attempt.event_id}`}
+            title="Copy the event id (the webhook-id header)"
+            onClick={copyEventId}
+          >
+            copy
+          </button>
+        </span>
       </div>
-      <div role="cell" className="log-cell-type mono" title={label ?? attempt.event_type}>
-        {attempt.event_type}
+      <div role="cell" className="log-cell log-cell-type">
+        <span className="log-line mono" title={label ?? attempt.event_type}>
+          {attempt.event_type}
+        </span>
+        <span className="log-sub log-payload" title={attempt.payload_summary}>
+          {attempt.payload_summary || "{}"}
+        </span>
       </div>
+      {showUrl && (
+        <div role="cell" className="log-cell log-cell-url mono" title={attempt.url}>
+          {attempt.url}
+        </div>
+      )}
       <div
         role="cell"
-        className="log-cell-status mono"
+        className="log-cell log-cell-status"
         title={attempt.error ?? (attempt.status_code !== null ? `HTTP ${attempt.status_code}` : "")}
       >
-        {statusText(attempt)}
+        <span className="log-line mono">{statusText(attempt)}</span>
+        {due && (
+          <span className="log-sub" title={attempt.next_attempt_at ?? undefined}>
+            {attempt.result === "pending" ? `due ${due}` : `retry ${due}`}
+          </span>
+        )}
       </div>
-      <div role="cell" className="log-cell-duration">
+      <div role="cell" className="log-cell log-cell-duration">
         {attempt.result === "pending" ? "—" : formatDuration(attempt.duration_ms)}
       </div>
-      <div role="cell" className="log-cell-attempt">
-        {attempt.attempt}/{attempt.attempts}
+      <div role="cell" className="log-cell log-cell-attempt">
+        <span className="log-line">
+          {attempt.attempt}/{attempt.attempts}
+        </span>
+        {attempt.result === "retrying" && (
+          <button
+            type="button"
+            className="link-button log-sub"
+            title="Make the next attempt now instead of waiting"
+            onClick={() => onRetryNow(attempt)}
+          >
+            Retry now
+          </button>
+        )}
       </div>
-      <div role="cell" className="log-cell-logs">
+      <div role="cell" className="log-cell log-cell-logs">
         {attempt.result === "pending" ? (
           // Nothing was sent yet: no request or response to show.
           <span className="log-not-sent">Queued</span>

@@ -1,7 +1,10 @@
 import { useMemo, useRef, useState, type ReactNode } from "react";
 import type { AttemptSummary } from "../bindings/AttemptSummary";
+import type { ErrorView } from "../bindings/ErrorView";
 import type { LogScope } from "../bindings/LogScope";
 import { PauseIcon, PlayIcon } from "../components/icons";
+import { useFeedback } from "../feedback/FeedbackContext";
+import { retryNow } from "../ipc/commands";
 import { AttemptDetailPanel } from "./AttemptDetailPanel";
 import { countText } from "./format";
 import { LogFilters } from "./LogFilters";
@@ -55,6 +58,7 @@ export function LogsView({
   initialOpenId = null,
   viewportHeight,
 }: LogsViewProps) {
+  const { showToast, reportError } = useFeedback();
   const [filters, setFilters] = useState<LogFilterState>(NO_FILTERS);
   const [openId, setOpenId] = useState<string | null>(initialOpenId);
   /** The list row the detail was opened from or moved to (it may show another attempt of
@@ -86,6 +90,21 @@ export function LogsView({
   }, [queuedRows, pages.rows]);
   const labels = useMemo(() => new Map(eventTypes.map((t) => [t.name, t.label])), [eventTypes]);
   const filtered = filter !== null && isFiltered(filter);
+
+  function retry(attempt: AttemptSummary) {
+    retryNow(attempt.delivery_id).then(
+      () =>
+        showToast({
+          message: `Retrying ${attempt.event_type} now (attempt ${attempt.attempt + 1})`,
+        }),
+      (error: ErrorView) => reportError(error, "The retry could not start"),
+    );
+  }
+
+  function copied(what: string, error: unknown) {
+    if (error) reportError(error as ErrorView, what);
+    else showToast({ message: what });
+  }
 
   function open(attempt: AttemptSummary, button: HTMLButtonElement) {
     opener.current = button;
@@ -164,6 +183,11 @@ export function LogsView({
           {/* Not a live region: with attempts streaming in it would never stop talking. */}
           <span className="logs-count">{summary}</span>
           {note}
+          {queued.held_by && (
+            <span className="logs-held" role="status" title={queued.held_by}>
+              {queued.held_by}
+            </span>
+          )}
           <button
             type="button"
             className="button button-small logs-pause"
@@ -194,6 +218,9 @@ export function LogsView({
             live={pages.live}
             openId={openId}
             onOpen={open}
+            onRetryNow={retry}
+            onCopied={copied}
+            showUrl={scope.kind === "direct"}
             labels={labels}
             empty={
               filter === null

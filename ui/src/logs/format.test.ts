@@ -1,5 +1,7 @@
+import type { AttemptResult } from "../bindings/AttemptResult";
+import type { DeliveryState } from "../bindings/DeliveryState";
 import { describe, expect, it } from "vitest";
-import { formatDuration, formatLocalTime, formatTimeAgo } from "./format";
+import { formatDueIn, formatDuration, formatLocalTime, formatTimeAgo, outcomeText } from "./format";
 
 const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
 const at = (offsetMs: number) => new Date(NOW + offsetMs).toISOString();
@@ -41,5 +43,35 @@ describe("formatDuration", () => {
     expect(formatDuration(1234)).toBe("1.2 s");
     expect(formatDuration(30_000)).toBe("30 s");
     expect(formatDuration(125_000)).toBe("2 min 5 s");
+  });
+});
+
+describe("outcomeText and formatDueIn", () => {
+  const a = (
+    result: AttemptResult,
+    attempt: number,
+    delivery_state: DeliveryState,
+    delivery_attempts: number,
+  ) => ({
+    result,
+    attempt,
+    delivery_state,
+    delivery_attempts,
+  });
+
+  it("says how the delivery ended where the attempt's badge does not", () => {
+    expect(outcomeText(a("failed", 1, "succeeded", 2))).toBe("succeeded after 2 attempts");
+    expect(outcomeText(a("success", 2, "succeeded", 2))).toBe("after 2 attempts");
+    expect(outcomeText(a("success", 1, "succeeded", 1))).toBeNull();
+    expect(outcomeText(a("failed", 3, "failed", 3))).toBe("delivery failed");
+    expect(outcomeText(a("failed", 1, "failed", 3))).toBe("failed after 3 attempts");
+    expect(outcomeText(a("failed", 1, "pending", 2))).toBe("retrying");
+    expect(outcomeText(a("retrying", 2, "pending", 2))).toBeNull();
+  });
+
+  it("counts down to a retry, and never into the past", () => {
+    expect(formatDueIn(at(25_000), NOW)).toBe("in 25 s");
+    expect(formatDueIn(at(4 * 60_000), NOW)).toBe("in 4 min");
+    expect(formatDueIn(at(-5_000), NOW)).toBe("now");
   });
 });

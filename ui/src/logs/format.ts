@@ -57,3 +57,43 @@ export function statusText(attempt: Pick<AttemptSummary, "status_code" | "error_
 export function countText(n: number, singular: string, plural = `${singular}s`): string {
   return `${n.toLocaleString()} ${n === 1 ? singular : plural}`;
 }
+
+/** "in 25 s", "in 4 min": how soon a time of the future comes; "now" once it has come. */
+export function formatDueIn(iso: string, now: number = Date.now()): string {
+  const due = Date.parse(iso);
+  if (Number.isNaN(due)) return iso;
+  const seconds = Math.round((due - now) / 1000);
+  if (seconds <= 0) return "now";
+  if (seconds < 60) return `in ${seconds} s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `in ${minutes} min`;
+  return `at ${formatLocalTime(iso)}`;
+}
+
+/**
+ * How the attempt's delivery ended (or stands), where the attempt's own result does not say
+ * it: "succeeded after 2 attempts" under a FAILED first attempt, "delivery failed" under the
+ * last of a delivery whose attempts are used up. Null when the badge says it all.
+ */
+export function outcomeText(
+  a: Pick<AttemptSummary, "result" | "attempt" | "delivery_state" | "delivery_attempts">,
+): string | null {
+  const attempts = countText(a.delivery_attempts, "attempt");
+  switch (a.delivery_state) {
+    case "succeeded":
+      if (a.result === "success")
+        return a.attempt > 1 ? `after ${countText(a.attempt, "attempt")}` : null;
+      return `succeeded after ${attempts}`;
+    case "failed":
+      return a.attempt >= a.delivery_attempts ? "delivery failed" : `failed after ${attempts}`;
+    case "cancelled":
+      return "delivery cancelled";
+    case "pending":
+      return a.result === "failed" ? "retrying" : null;
+  }
+}
+
+/** `evt_01M8…HBX` → `…ZXHBX`: enough of an event id to tell rows apart. */
+export function shortId(id: string): string {
+  return id.length > 10 ? `…${id.slice(-6)}` : id;
+}

@@ -28,6 +28,30 @@ describe("mergeLive", () => {
     ]);
   });
 
+  it("tells an earlier failed attempt that its delivery then succeeded", () => {
+    const first = row({
+      result: "retrying",
+      attempt: 1,
+      delivery_state: "pending",
+      delivery_attempts: 1,
+    });
+    const second = row({
+      delivery_id: first.delivery_id,
+      attempt: 2,
+      result: "success",
+      delivery_state: "succeeded",
+      delivery_attempts: 2,
+    });
+    const [, settled] = mergeLive([first], [second], [second], false).rows;
+    expect(settled).toMatchObject({
+      id: first.id,
+      result: "failed",
+      delivery_state: "succeeded",
+      delivery_attempts: 2,
+      next_attempt_at: null,
+    });
+  });
+
   it("drops a settled row under a RETRYING filter, even when the new attempt is not shown", () => {
     const first = row({ result: "retrying", attempt: 1 });
     const second = row({ delivery_id: first.delivery_id, attempt: 2, result: "success" });

@@ -25,9 +25,10 @@ export interface LiveMerge {
 
 /**
  * Puts newly recorded attempts that belong in the list (`incoming`) on top of `rows`, newest
- * first. An earlier attempt of the same delivery that showed RETRYING has ended as FAILED once
- * a later attempt exists (any of `recorded`, which includes those that do not belong in the
- * list); under a RETRYING filter it leaves the list.
+ * first. Earlier attempts of a delivery learn how it stands now from its newest attempt (any
+ * of `recorded`, which includes those that do not belong in the list): a RETRYING row has
+ * ended as FAILED once a later attempt exists (under a RETRYING filter it leaves the list),
+ * and a FAILED row of a delivery that then succeeded says so.
  */
 export function mergeLive(
   rows: readonly AttemptSummary[],
@@ -35,9 +36,10 @@ export function mergeLive(
   recorded: readonly AttemptSummary[],
   retryingOnly: boolean,
 ): LiveMerge {
-  const latest = new Map<string, number>();
+  const newest = new Map<string, AttemptSummary>();
   for (const a of [...incoming, ...recorded]) {
-    latest.set(a.delivery_id, Math.max(a.attempt, latest.get(a.delivery_id) ?? 0));
+    const known = newest.get(a.delivery_id);
+    if (!known || a.attempt > known.attempt) newest.set(a.delivery_id, a);
   }
   const seen = new Set(rows.map((r) => r.id));
   const fresh: AttemptSummary[] = [];
@@ -52,9 +54,22 @@ export function mergeLive(
   const settle = (list: readonly AttemptSummary[], counted: boolean) => {
     const out: AttemptSummary[] = [];
     for (const r of list) {
-      if (r.result !== "retrying" || r.attempt >= (latest.get(r.delivery_id) ?? 0)) out.push(r);
-      else if (!retryingOnly) out.push({ ...r, result: "failed" });
-      else if (counted) removed += 1;
+      const latest = newest.get(r.delivery_id);
+      if (!latest || latest.attempt <= r.attempt) {
+        out.push(r);
+        continue;
+      }
+      if (r.result === "retrying" && retryingOnly) {
+        if (counted) removed += 1;
+        continue;
+      }
+      out.push({
+        ...r,
+        result: r.result === "retrying" ? "failed" : r.result,
+        next_attempt_at: null,
+        delivery_state: latest.delivery_state,
+        delivery_attempts: latest.delivery_attempts,
+      });
     }
     return out;
   };

@@ -241,6 +241,7 @@ export function SettingsDrawer({
         <TestResultPanel
           state={test.state}
           onDismiss={test.dismiss}
+          onCancel={test.cancel}
           onShowInLogs={(attemptId) => {
             setLogsOpenId(attemptId);
             setTab("logs");

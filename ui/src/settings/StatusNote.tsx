@@ -8,6 +8,17 @@ import { StatusBadge } from "../components/StatusBadge";
  * one that names the way out, so the header's Resume is named once.
  */
 export function StatusNote({ webhook }: { webhook: Webhook }) {
+  if (webhook.status === "active" && webhook.held_by) {
+    // Active, yet nothing goes out: the keyring cannot give its secrets. Nothing is lost.
+    return (
+      <p className="drawer-status-note drawer-held-note" role="status">
+        <span className="drawer-status-text">
+          {webhook.held_by} Its deliveries wait in order and use up no attempt; they go out as soon
+          as the keyring answers.
+        </span>
+      </p>
+    );
+  }
   if (webhook.status === "active" || !webhook.status_reason) return null;
   const next =
     webhook.status === "paused"

@@ -7,12 +7,19 @@ import type { TestState } from "./useWebhookTest";
 interface TestResultPanelProps {
   state: TestState;
   onDismiss: () => void;
+  /** Stops a Test under way. */
+  onCancel: () => void;
   /** Opens the logged test attempt (saved webhooks only). */
   onShowInLogs: (attemptId: string) => void;
 }
 
 /** What **Test** did: SUCCESS or FAILED, HTTP status, duration, the response or the error. */
-export function TestResultPanel({ state, onDismiss, onShowInLogs }: TestResultPanelProps) {
+export function TestResultPanel({
+  state,
+  onDismiss,
+  onCancel,
+  onShowInLogs,
+}: TestResultPanelProps) {
   // A slow or stalled receiver: the user sees that it is still waiting, and for how long.
   const seconds = useSecondsSince(state.status === "sending" ? state.startedAt : null);
   if (state.status === "idle") return null;
@@ -24,6 +31,9 @@ export function TestResultPanel({ state, onDismiss, onShowInLogs }: TestResultPa
         <span className="muted">
           Sending a {state.eventType} sample event to the Url in the form.
         </span>
+        <button type="button" className="button button-small" onClick={onCancel}>
+          Cancel
+        </button>
       </p>
     );
   } else if (state.status === "failed") {
@@ -45,8 +55,7 @@ export function TestResultPanel({ state, onDismiss, onShowInLogs }: TestResultPa
           </span>
         </p>
         {result.error && (
-          <p className="test-result-error">
-            {result.error_kind && <strong>{result.error_kind}: </strong>}
+          <p className="test-result-error" title={result.error_kind ?? undefined}>
             {result.error}
           </p>
         )}

@@ -164,4 +164,42 @@ describe("Test", () => {
     await within(result).findByText("SUCCESS");
     expect(within(result).queryByText(/Testing…/)).not.toBeInTheDocument();
   });
+
+  it("can be cancelled while it waits, and then says it was not logged", async () => {
+    backend.seed(makeWebhook({ name: "Orders" }));
+    const { user } = await renderApp();
+    await user.click(screen.getByRole("button", { name: "Edit Orders" }));
+    const drawer = await screen.findByRole("dialog", { name: "Orders" });
+    backend.testHold = new Promise<void>(() => {});
+    await user.click(within(drawer).getByRole("button", { name: "Test" }));
+    const result = await within(drawer).findByTestId("test-result");
+    await user.click(within(result).getByRole("button", { name: "Cancel" }));
+
+    const [sent] = backend.callsOf("send_test");
+    expect(backend.callsOf("cancel_test")).toEqual([{ testId: sent!.testId }]);
+    expect(await within(result).findByText(/Cancelled: the Test stopped waiting/)).toBeVisible();
+    expect(within(result).queryByText(/Nothing was sent/)).not.toBeInTheDocument();
+    expect(within(drawer).getByRole("button", { name: "Test" })).toBeEnabled();
+  });
+
+  it("shows an error in one sentence, not prefixed with its kind", async () => {
+    backend.seed(makeWebhook({ name: "Orders" }));
+    const sentence =
+      "Blocked: private address (127.0.0.1). To deliver to it, turn on “Allow private and loopback targets” in Settings.";
+    backend.testResult = {
+      ...backend.testResult,
+      result: "failed",
+      status_code: null,
+      error_kind: "blocked",
+      error: sentence,
+      response_excerpt: "",
+    };
+    const { user } = await renderApp();
+    await user.click(screen.getByRole("button", { name: "Edit Orders" }));
+    const drawer = await screen.findByRole("dialog", { name: "Orders" });
+    await user.click(within(drawer).getByRole("button", { name: "Test" }));
+    const result = await within(drawer).findByTestId("test-result");
+    const error = await within(result).findByText(sentence);
+    expect(error.textContent).toBe(sentence);
+  });
 });

@@ -125,7 +125,12 @@ export function makeAttempt(partial: Partial<Attempt> = {}): Attempt {
     kind: "event",
     url: "https://example.com/hooks",
     payload_summary: `task.id: ${n}`,
-    delivery_state: partial.result === "failed" ? "failed" : "succeeded",
+    delivery_state:
+      partial.result === "failed"
+        ? "failed"
+        : partial.result === "retrying"
+          ? "pending"
+          : "succeeded",
     delivery_attempts: partial.attempt ?? 1,
     next_attempt_at: null,
     request: {
@@ -207,6 +212,12 @@ export class FakeBackend {
   resendCounter = 100;
   /** While set, `send_test` answers only once this settles (a slow receiver). */
   testHold: Promise<unknown> | null = null;
+  /** Tests held by `testHold` that can be cancelled, by test id. */
+  private runningTests = new Map<string, () => void>();
+  /** What `list_queued` says holds the deliveries (the keyring, say). */
+  queuedHeldBy: string | null = null;
+  /** Deliveries that were asked to retry now. */
+  retriedNow: string[] = [];
   /** Makes the next call of a command reject with this error. */
   failures = new Map<string, ErrorView>();
   private clock = 0;
@@ -277,8 +288,40 @@ export class FakeBackend {
         return this.importResult;
       case "send_test": {
         const request = args.request as TestRequest;
-        if (this.testHold) return this.testHold.then(() => this.sendTest(request));
-        return this.sendTest(request);
+        const testId = args.testId as string | null;
+        if (!this.testHold) return this.sendTest(request);
+        const held = this.testHold.then(() => this.sendTest(request));
+        if (testId === null) return held;
+        // Cancel answers as the engine does: at once, with nothing logged.
+        return new Promise((resolve, reject) => {
+          this.runningTests.set(testId, () =>
+            reject({
+              kind: "unavailable",
+              message: "Cancelled: the Test stopped waiting for the endpoint, and was not logged.",
+              fields: [],
+            }),
+          );
+          held.then(resolve, reject).finally(() => this.runningTests.delete(testId));
+        });
+      }
+      case "cancel_test": {
+        const cancel = this.runningTests.get(args.testId as string);
+        this.runningTests.delete(args.testId as string);
+        cancel?.();
+        return cancel !== undefined;
+      }
+      case "retry_now": {
+        const attempt = this.logs.find(
+          (a) => a.delivery_id === args.deliveryId && a.result === "retrying",
+        );
+        if (!attempt)
+          throw {
+            kind: "conflict",
+            message: `The delivery ${String(args.deliveryId)} is not waiting for a retry.`,
+            fields: [],
+          };
+        this.retriedNow.push(attempt.delivery_id);
+        return null;
       }
       case "list_logs":
         return this.listLogs(
@@ -298,7 +341,7 @@ export class FakeBackend {
         return {
           rows: matching.slice(0, args.limit as number),
           total: matching.length,
-          held_by: null,
+          held_by: this.queuedHeldBy,
         };
       }
       case "get_attempt": {

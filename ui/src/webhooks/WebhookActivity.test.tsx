@@ -176,6 +176,72 @@ describe("the last delivery and paused webhooks in the list", () => {
   });
 });
 
+describe("what a Test and a 410 do to the list", () => {
+  it("keeps the last delivery of the real ones when a Test fails", async () => {
+    const [orders] = backend.seed(makeWebhook({ name: "Orders" }));
+    const real = makeAttempt({ webhook_id: orders!.id, executed_at: minutesAgo(2) });
+    backend.activity[orders!.id] = { last_attempt: summaryOf(real), queued: 0 };
+    await renderApp();
+    const row = await screen.findByRole("row", { name: /Orders/ });
+    await within(row).findByText("SUCCESS");
+    const test = makeAttempt({
+      webhook_id: orders!.id,
+      result: "failed",
+      test: true,
+      kind: "test",
+      error_kind: "blocked",
+      executed_at: new Date().toISOString(),
+    });
+    await sendNotice({ kind: "attempt_recorded", attempt: summaryOf(test) });
+    await sendNotice({ kind: "catalog_changed" });
+    expect(within(row).getByText("SUCCESS")).toBeVisible();
+    expect(within(row).queryByText("FAILED")).not.toBeInTheDocument();
+  });
+
+  it("says so when a 410 disables a webhook, keeps it in view until hidden, and offers Activate", async () => {
+    const [gone] = backend.seed(makeWebhook({ name: "Gone" }));
+    const { user } = await renderApp();
+    await screen.findByRole("row", { name: /Gone/ });
+    const reason =
+      "The endpoint answered 410 Gone on 2026-12-02T10:00:00Z; Hookdesk deactivated this webhook.";
+    Object.assign(backend.webhooks[0]!, {
+      status: "disabled",
+      active: false,
+      status_reason: reason,
+    });
+    await sendNotice({ kind: "webhook_disabled", webhook_id: gone!.id, code: "gone", reason });
+    await sendNotice({ kind: "webhooks_changed" });
+    expect(await screen.findByText(`Webhook “Gone” was deactivated: ${reason}`)).toBeVisible();
+    const row = await screen.findByRole("row", { name: /Gone/ });
+    await waitFor(() => expect(within(row).getByText("Disabled")).toBeVisible());
+    expect(within(row).getByRole("button", { name: "Activate Gone" })).toBeVisible();
+
+    await user.click(within(row).getByRole("button", { name: "Hide Gone" }));
+    expect(screen.queryByRole("row", { name: /Gone/ })).not.toBeInTheDocument();
+  });
+
+  it("activates a webhook a 410 disabled from the toast", async () => {
+    const [gone] = backend.seed(makeWebhook({ name: "Gone" }));
+    const { user } = await renderApp();
+    await screen.findByRole("row", { name: /Gone/ });
+    Object.assign(backend.webhooks[0]!, {
+      status: "disabled",
+      active: false,
+      status_reason: "410",
+    });
+    await sendNotice({
+      kind: "webhook_disabled",
+      webhook_id: gone!.id,
+      code: "gone",
+      reason: "410",
+    });
+    await user.click(await screen.findByRole("button", { name: "Activate" }));
+    await waitFor(() =>
+      expect(backend.callsOf("set_webhooks_active")).toEqual([{ ids: [gone!.id], active: true }]),
+    );
+  });
+});
+
 describe("Direct deliveries", () => {
   it("lists deliveries made without a webhook, with the same rows and detail", async () => {
     backend.seed(makeWebhook({ name: "Orders" }));

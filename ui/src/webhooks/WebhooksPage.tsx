@@ -56,6 +56,9 @@ export function WebhooksPage({ shown: pageShown = true }: { shown?: boolean }) {
   const now = useClock();
   const [search, setSearch] = useState("");
   const [showDisabled, setShowDisabled] = useState(false);
+  // Disabled by the engine (410 Gone) while the list was open: it stays in view, with its
+  // reason, until the user hides it; vanishing would leave the user wondering where it went.
+  const [kept, setKept] = useState<ReadonlySet<string>>(new Set());
   const [selected, setSelected] = useState<ReadonlySet<string>>(() => new Set());
   const [panel, setPanel] = useState<OpenPanel | null>(null);
   const [pendingDiscard, setPendingDiscard] = useState<PendingDiscard | null>(null);
@@ -90,8 +93,8 @@ export function WebhooksPage({ shown: pageShown = true }: { shown?: boolean }) {
 
   const webhooks = list.webhooks;
   const shown = useMemo(
-    () => (webhooks ?? []).filter((w) => showDisabled || w.status !== "disabled"),
-    [webhooks, showDisabled],
+    () => (webhooks ?? []).filter((w) => showDisabled || w.status !== "disabled" || kept.has(w.id)),
+    [webhooks, showDisabled, kept],
   );
   const rows = useMemo(() => shown.filter((w) => matchesSearch(w, search)), [shown, search]);
   const selectedRows = rows.filter((w) => selected.has(w.id));
@@ -161,12 +164,17 @@ export function WebhooksPage({ shown: pageShown = true }: { shown?: boolean }) {
     [forget, reloadWebhooks, showToast],
   );
 
-  /** Reactivates a paused webhook; returns it as it is now, or null when that failed. */
+  /** Reactivates a paused or disabled webhook; returns it as it is now, or null when that failed. */
   async function resume(webhook: Webhook): Promise<Webhook | null> {
     try {
       const [updated] = await setWebhooksActive([webhook.id], true);
       if (updated) applyChanges([updated]);
-      showToast({ message: `“${webhook.name}” resumed; held deliveries go out in order` });
+      showToast({
+        message:
+          webhook.status === "disabled"
+            ? `“${webhook.name}” is active again`
+            : `“${webhook.name}” resumed; held deliveries go out in order`,
+      });
       reloadActivity();
       return updated ?? null;
     } catch (error) {
@@ -185,11 +193,24 @@ export function WebhooksPage({ shown: pageShown = true }: { shown?: boolean }) {
     });
   });
 
+  const onDisabled = useEffectEvent((id: string, code: string, reason: string) => {
+    const webhook = webhooks?.find((w) => w.id === id);
+    setKept((k) => new Set([...k, id]));
+    showToast({
+      message: `Webhook “${webhook?.name ?? code}” was deactivated: ${reason}`,
+      tone: "error",
+      durationMs: 15000,
+      action: webhook ? { label: "Activate", run: () => void resume(webhook) } : undefined,
+    });
+  });
+
   useEffect(
     () =>
       onNotice((notice) => {
         if (notice.kind === "webhook_paused")
           onPaused(notice.webhook_id, notice.code, notice.reason);
+        else if (notice.kind === "webhook_disabled")
+          onDisabled(notice.webhook_id, notice.code, notice.reason);
       }),
     [],
   );
@@ -311,6 +332,8 @@ export function WebhooksPage({ shown: pageShown = true }: { shown?: boolean }) {
         onEdit={(w) => open(w)}
         activity={activity}
         onResume={(w) => void resume(w)}
+        kept={kept}
+        onHide={(w) => setKept((k) => new Set([...k].filter((id) => id !== w.id)))}
         now={now}
       />
     );

@@ -10,15 +10,15 @@ export const CLOCK_TICK_MS = 30_000;
  * attempt that has just run, and comparing it with a `now` read before it would make it
  * older than it is (or, without the formatter's guard, in the future).
  */
-export function useClock(): number {
+export function useClock(tickMs: number = CLOCK_TICK_MS): number {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
-    const timer = window.setInterval(() => setNow(Date.now()), CLOCK_TICK_MS);
+    const timer = window.setInterval(() => setNow(Date.now()), tickMs);
     const stop = onNotice(() => setNow(Date.now()));
     return () => {
       window.clearInterval(timer);
       stop();
     };
-  }, []);
+  }, [tickMs]);
   return now;
 }

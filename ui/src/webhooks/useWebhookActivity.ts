@@ -12,15 +12,19 @@ export type ActivityMap = Readonly<Partial<Record<string, WebhookActivity>>>;
 /** Coalesces the reloads a burst of configuration changes asks for. */
 const RELOAD_DELAY_MS = 200;
 
-/** A recorded attempt applied to its webhook's entry: no need to ask the engine. */
+/**
+ * A recorded attempt applied to its webhook's entry: no need to ask the engine. A Test is
+ * not a delivery: it says nothing of how the webhook's real deliveries go (it may have gone
+ * to a URL typed into the form and never saved), so it changes nothing here.
+ */
 export function applyAttempt(activity: ActivityMap, attempt: AttemptSummary): ActivityMap {
   const id = attempt.webhook_id;
-  if (id === null) return activity;
+  if (id === null || attempt.test) return activity;
   const current = activity[id] ?? { last_attempt: null, queued: 0 };
   const last = current.last_attempt;
   const newer = last === null || Date.parse(attempt.executed_at) >= Date.parse(last.executed_at);
-  // A delivery ends with an attempt that is not RETRYING; Test sends are never queued.
-  const ended = attempt.result !== "retrying" && attempt.kind !== "test";
+  // A delivery ends with an attempt that is not RETRYING.
+  const ended = attempt.result !== "retrying";
   return {
     ...activity,
     [id]: {

@@ -20,6 +20,12 @@ export interface TableContext {
   activity: ActivityMap;
   /** Reactivates a paused webhook (its held deliveries go out in order). */
   onResume: (webhook: Webhook) => void;
+  /**
+   * Webhooks the engine disabled while the list was open (410 Gone): shown although
+   * disabled ones are hidden, until the user hides them.
+   */
+  kept: ReadonlySet<string>;
+  onHide: (webhook: Webhook) => void;
   /** For relative times. */
   now: number;
 }
@@ -101,13 +107,42 @@ export const WEBHOOK_COLUMNS: WebhookColumn[] = [
             <PlayIcon />
           </button>
         )}
+        {w.status === "disabled" && c.kept.has(w.id) && (
+          <>
+            <button
+              type="button"
+              className="icon-button resume-button"
+              aria-label={`Activate ${w.name}`}
+              title="Activate it again"
+              onClick={() => c.onResume(w)}
+            >
+              <PlayIcon />
+            </button>
+            <button
+              type="button"
+              className="link-button"
+              aria-label={`Hide ${w.name}`}
+              title="Hide it with the other disabled webhooks"
+              onClick={() => c.onHide(w)}
+            >
+              Hide
+            </button>
+          </>
+        )}
       </div>
     ),
   },
   {
     id: "last",
     header: () => "Last delivery",
-    cell: (w, c) => <LastDeliveryCell activity={c.activity[w.id]} status={w.status} now={c.now} />,
+    cell: (w, c) => (
+      <LastDeliveryCell
+        activity={c.activity[w.id]}
+        status={w.status}
+        heldBy={w.held_by}
+        now={c.now}
+      />
+    ),
   },
   {
     id: "edit",
