@@ -51,7 +51,8 @@ export function LogFilters({ value, onChange, eventTypes, dateError }: LogFilter
         >
           <option value="">All results</option>
           <option value="success">Success</option>
-          <option value="failed">Failed</option>
+          <option value="failed">Failed attempts</option>
+          <option value="delivery_failed">Failed deliveries</option>
           <option value="retrying">Retrying</option>
           <option value="pending">Pending</option>
         </select>
@@ -108,6 +109,14 @@ export function LogFilters({ value, onChange, eventTypes, dateError }: LogFilter
           onChange={(e) => setText(e.target.value)}
         />
       </div>
+      <label className="log-filter log-filter-check">
+        <input
+          type="checkbox"
+          checked={value.hideTests}
+          onChange={(e) => set({ hideTests: e.target.checked })}
+        />
+        Hide tests
+      </label>
       {filtered && (
         <button
           type="button"

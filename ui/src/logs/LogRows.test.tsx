@@ -106,3 +106,38 @@ describe("deliveries waiting for the keyring", () => {
     expect(await within(drawer).findByTitle(reason)).toHaveTextContent(reason);
   });
 });
+
+describe("the Result filter and tests", () => {
+  it("tells failed deliveries from failed attempts, and can hide tests", async () => {
+    const [hook] = backend.seed(makeWebhook({ name: "Orders" }));
+    const recovered = makeAttempt({
+      webhook_id: hook!.id,
+      result: "failed",
+      delivery_state: "succeeded",
+      delivery_attempts: 2,
+    });
+    const lost = makeAttempt({
+      webhook_id: hook!.id,
+      result: "failed",
+      attempt: 3,
+      delivery_state: "failed",
+      delivery_attempts: 3,
+    });
+    const test = makeAttempt({ webhook_id: hook!.id, test: true, kind: "test" });
+    backend.log(recovered, lost, test);
+    const { user, drawer } = await openWebhookLogs("Orders");
+    await waitFor(() => expect(rows()).toHaveLength(3));
+    const result = within(drawer).getByRole("combobox", { name: "Result" });
+    await user.selectOptions(result, "Failed attempts");
+    await waitFor(() =>
+      expect(rows().map((r) => r.dataset.attemptId)).toEqual([lost.id, recovered.id]),
+    );
+    await user.selectOptions(result, "Failed deliveries");
+    await waitFor(() => expect(rows().map((r) => r.dataset.attemptId)).toEqual([lost.id]));
+    await user.selectOptions(result, "All results");
+    await user.click(within(drawer).getByRole("checkbox", { name: "Hide tests" }));
+    await waitFor(() =>
+      expect(rows().map((r) => r.dataset.attemptId)).toEqual([lost.id, recovered.id]),
+    );
+  });
+});

@@ -15,6 +15,8 @@ export interface LogFilterState {
   to: string;
   /** Text to find in the payload (already debounced). */
   search: string;
+  /** Leave out what **Test** sent. */
+  hideTests: boolean;
 }
 
 export const NO_FILTERS: LogFilterState = {
@@ -23,6 +25,7 @@ export const NO_FILTERS: LogFilterState = {
   from: "",
   to: "",
   search: "",
+  hideTests: false,
 };
 
 /** How a date filter is written; shown in the field while it has focus. */
@@ -87,7 +90,17 @@ export function toLogFilter(state: LogFilterState): LogFilter {
   if (to !== null) filter.to_ms = endOf(to);
   const search = state.search.trim();
   if (search !== "") filter.search = search;
+  if (state.hideTests) filter.exclude_tests = true;
   return filter;
+}
+
+/** The Result filter, as the engine applies it to one row. */
+function resultMatches(attempt: AttemptSummary, result: LogFilter["result"]): boolean {
+  if (result === undefined) return true;
+  // "Failed deliveries": the last attempt of each delivery that failed for good.
+  if (result === "delivery_failed")
+    return attempt.delivery_state === "failed" && attempt.attempt >= attempt.delivery_attempts;
+  return attempt.result === result;
 }
 
 export function isFiltered(filter: LogFilter): boolean {
@@ -105,7 +118,8 @@ export function liveMatch(
 ): "yes" | "no" | "ask" {
   if (scope.kind === "webhook" && attempt.webhook_id !== scope.id) return "no";
   if (scope.kind === "direct" && attempt.webhook_id !== null) return "no";
-  if (filter.result !== undefined && attempt.result !== filter.result) return "no";
+  if (!resultMatches(attempt, filter.result)) return "no";
+  if (filter.exclude_tests && attempt.test) return "no";
   if (filter.event_type !== undefined && attempt.event_type !== filter.event_type) return "no";
   const at = Date.parse(attempt.executed_at);
   if (filter.from_ms !== undefined && at < filter.from_ms) return "no";

@@ -153,7 +153,10 @@ export function summaryOf(attempt: Attempt): AttemptSummary {
 function matchesLog(a: AttemptSummary, scope: LogScope, filter: LogFilter, body: string): boolean {
   if (scope.kind === "webhook" && a.webhook_id !== scope.id) return false;
   if (scope.kind === "direct" && a.webhook_id !== null) return false;
-  if (filter.result !== undefined && a.result !== filter.result) return false;
+  if (filter.result === "delivery_failed") {
+    if (a.delivery_state !== "failed" || a.attempt < a.delivery_attempts) return false;
+  } else if (filter.result !== undefined && a.result !== filter.result) return false;
+  if (filter.exclude_tests && a.test) return false;
   if (filter.event_type !== undefined && a.event_type !== filter.event_type) return false;
   const at = Date.parse(a.executed_at);
   if (filter.from_ms !== undefined && at < filter.from_ms) return false;
