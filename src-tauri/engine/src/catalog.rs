@@ -20,6 +20,9 @@ pub struct EventType {
     #[schema(value_type = Object)]
     #[ts(type = "Record<string, unknown>")]
     pub sample: Value,
+    /// The sample as written: a custom type keeps the user's text and key order; a built-in
+    /// one is its sample pretty-printed.
+    pub sample_text: String,
     pub builtin: bool,
 }
 
@@ -31,9 +34,9 @@ pub struct CustomEventTypeInput {
     pub name: String,
     #[serde(default)]
     pub description: String,
-    /// Must be a JSON object.
+    /// A JSON object, or the text of one (kept as written, key order included).
     #[schema(value_type = Object)]
-    #[ts(type = "Record<string, unknown>")]
+    #[ts(type = "Record<string, unknown> | string")]
     pub sample: Value,
 }
 
@@ -166,6 +169,7 @@ pub fn builtin_types() -> Vec<EventType> {
                 entity: entity.to_string(),
                 label,
                 description,
+                sample_text: serde_json::to_string_pretty(&sample(action)).unwrap_or_default(),
                 sample: sample(action),
                 builtin: true,
             });

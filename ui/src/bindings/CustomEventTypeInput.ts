@@ -5,6 +5,6 @@
  */
 export type CustomEventTypeInput = { name: string, description: string, 
 /**
- * Must be a JSON object.
+ * A JSON object, or the text of one (kept as written, key order included).
  */
-sample: Record<string, unknown>, };
+sample: Record<string, unknown> | string, };

@@ -16,4 +16,9 @@ label: string, description: string,
 /**
  * A realistic `data` object sent by **Test**.
  */
-sample: Record<string, unknown>, builtin: boolean, };
+sample: Record<string, unknown>, 
+/**
+ * The sample as written: a custom type keeps the user's text and key order; a built-in
+ * one is its sample pretty-printed.
+ */
+sample_text: string, builtin: boolean, };

@@ -24,7 +24,8 @@ export function EventTypeDialog({ existing, catalog, onSaved, onCancel }: EventT
   const { reportError } = useFeedback();
   const [name, setName] = useState(existing?.name ?? "");
   const [description, setDescription] = useState(existing?.description ?? "");
-  const [sample, setSample] = useState(existing ? JSON.stringify(existing.sample, null, 2) : "");
+  // As it was written: the engine keeps the text, key order and spacing included.
+  const [sample, setSample] = useState(existing?.sample_text ?? "");
   const [touched, setTouched] = useState<ReadonlySet<string>>(() => new Set());
   const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
   const [saving, setSaving] = useState(false);
@@ -62,9 +63,8 @@ export function EventTypeDialog({ existing, catalog, onSaved, onCancel }: EventT
         await saveEventType({
           name: existing?.name ?? name.trim(),
           description,
-          // The object as parsed, keys in the order typed: the command takes an object, not
-          // the text (so the text's own spacing cannot reach the engine through it).
-          sample: sampleCheck.sample,
+          // The text itself, checked here and by the engine: saved as typed.
+          sample,
         }),
       );
     } catch (reason) {

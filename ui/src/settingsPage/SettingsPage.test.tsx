@@ -179,7 +179,7 @@ describe("the event type catalog", () => {
       input: {
         name: "invoice.paid",
         description: "An invoice was paid.",
-        sample: { invoice: { id: 1 } },
+        sample: '{"invoice": {"id": 1}}',
       },
     });
     expect(
@@ -210,7 +210,25 @@ describe("the event type catalog", () => {
     await user.click(within(dialog).getByRole("button", { name: "Save event type" }));
     await waitFor(() => expect(backend.callsOf("save_event_type")).toHaveLength(1));
     const sent = backend.callsOf("save_event_type")[0]!.input as { sample: unknown };
-    expect(JSON.stringify(sent.sample)).toBe('{"zeta":{"id":1},"alpha":2}');
+    // The text itself, as typed: its key order and its line breaks.
+    expect(sent.sample).toBe('{\n  "zeta": {"id": 1},\n  "alpha": 2\n}');
+  });
+
+  it("shows a custom type's sample for editing as it was written", async () => {
+    const text = '{\n  "zeta": 1,\n    "alpha": [2, 3]\n}';
+    backend.catalog.push({
+      name: "invoice.paid",
+      entity: "Custom",
+      label: "invoice.paid",
+      description: "",
+      sample: { alpha: [2, 3], zeta: 1 },
+      sample_text: text,
+      builtin: false,
+    });
+    const { user } = await openSettings();
+    await user.click(await screen.findByRole("button", { name: "Edit event type invoice.paid" }));
+    const dialog = await screen.findByRole("dialog");
+    expect(within(dialog).getByLabelText("Sample payload")).toHaveValue(text);
   });
 
   it("deletes a custom type after confirming", async () => {
@@ -220,6 +238,7 @@ describe("the event type catalog", () => {
       label: "invoice.paid",
       description: "",
       sample: { invoice: {} },
+      sample_text: '{"invoice": {}}',
       builtin: false,
     });
     const { user } = await openSettings();

@@ -38,6 +38,7 @@ export const BUILTIN_CATALOG: EventType[] = ENTITIES.flatMap(([prefix, entity, a
     label: action === "logout" ? `${entity} logout` : `${entity} ${action}`,
     description: `A ${prefix} was ${action}.`,
     sample: {},
+    sample_text: "{}",
     builtin: true,
   })),
 );
@@ -484,14 +485,18 @@ export class FakeBackend {
     const name = input.name.trim();
     if (!/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/.test(name))
       throw invalid([{ field: "name", message: `'${name}' is not an event type name.` }]);
-    if (typeof input.sample !== "object" || input.sample === null || Array.isArray(input.sample))
+    // Text is kept as written, as the engine does; an object is taken too.
+    const text = typeof input.sample === "string" ? input.sample : JSON.stringify(input.sample);
+    const sample: unknown = JSON.parse(text);
+    if (typeof sample !== "object" || sample === null || Array.isArray(sample))
       throw invalid([{ field: "sample", message: "The sample payload must be a JSON object." }]);
     const type: EventType = {
       name,
       entity: "Custom",
       label: name,
       description: input.description.trim(),
-      sample: input.sample,
+      sample: sample as Record<string, unknown>,
+      sample_text: text,
       builtin: false,
     };
     this.catalog = [...this.catalog.filter((t) => t.name !== name), type];

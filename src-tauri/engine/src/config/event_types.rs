@@ -6,6 +6,26 @@ use crate::model::event::is_valid_event_type;
 use crate::model::time::now_ms;
 use crate::{Engine, Notice};
 
+/// The sample as it is stored: text as the user wrote it (checked to be a JSON object), or an
+/// object given as JSON. Err: the sentence for the field, with the line and column.
+fn sample_text(sample: &serde_json::Value) -> std::result::Result<String, String> {
+    const OBJECT: &str = "The sample payload must be a JSON object, e.g. {\"invoice\": {\"id\": 1}}.";
+    match sample {
+        serde_json::Value::String(text) => match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(v) if v.is_object() => Ok(text.clone()),
+            Ok(_) => Err(OBJECT.into()),
+            Err(e) => {
+                let what = e.to_string();
+                // serde_json ends its message with " at line L column C": said first instead.
+                let what = what.split(" at line ").next().unwrap_or(&what);
+                Err(format!("This is not valid JSON. Line {}, column {}: {what}.", e.line(), e.column()))
+            }
+        },
+        serde_json::Value::Object(_) => serde_json::to_string(sample).map_err(|e| e.to_string()),
+        _ => Err(OBJECT.into()),
+    }
+}
+
 impl Engine {
     /// Adds a custom event type, or replaces the description and sample of one.
     pub async fn save_event_type(&self, input: CustomEventTypeInput) -> Result<EventType> {
@@ -19,13 +39,16 @@ impl Engine {
         if input.description.chars().count() > 1000 {
             errors.push(FieldError::new("description", "Description must be at most 1000 characters."));
         }
-        if !input.sample.is_object() {
-            errors.push(FieldError::new("sample", "The sample payload must be a JSON object, e.g. {\"invoice\": {\"id\": 1}}."));
-        }
+        let sample = match sample_text(&input.sample) {
+            Ok(text) => text,
+            Err(message) => {
+                errors.push(FieldError::new("sample", message));
+                String::new()
+            }
+        };
         if !errors.is_empty() {
             return Err(Error::Invalid(errors));
         }
-        let sample = serde_json::to_string(&input.sample)?;
         let description = input.description.trim().to_string();
         let n = name.clone();
         self.db().write(move |conn| crate::store::event_types::upsert(conn, &n, &description, &sample, now_ms())).await?;

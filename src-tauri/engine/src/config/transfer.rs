@@ -156,6 +156,7 @@ impl Engine {
                     entity: "Custom".into(),
                     label: t.name.clone(),
                     description: t.description.clone(),
+                    sample_text: serde_json::to_string_pretty(&t.sample).unwrap_or_default(),
                     sample: t.sample.clone(),
                     builtin: false,
                 });

@@ -16,6 +16,7 @@ pub fn list(conn: &Connection) -> Result<Vec<EventType>> {
             entity: "Custom".into(),
             description,
             sample: serde_json::from_str(&sample)?,
+            sample_text: sample,
             builtin: false,
         });
     }

@@ -104,3 +104,32 @@ async fn a_bad_file_is_refused_before_anything_is_written() {
     assert!(err.fields().iter().any(|f| f.field == "webhooks[1].code" && f.message.contains("twice")), "{:?}", err.fields());
     assert!(target.list_webhooks().await.unwrap().is_empty(), "nothing imported");
 }
+
+#[tokio::test]
+async fn a_custom_sample_keeps_the_text_and_key_order_it_was_written_in() {
+    let t = open_engine();
+    let text = "{\n  \"zeta\": 1,\n  \"alpha\": {\"b\": 2, \"a\": 1}\n}";
+    let saved = t
+        .save_event_type(CustomEventTypeInput { name: "invoice.paid".into(), description: String::new(), sample: text.into() })
+        .await
+        .unwrap();
+    assert_eq!(saved.sample_text, text);
+    assert_eq!(saved.sample["alpha"]["a"], 1);
+    assert_eq!(t.catalog().await.unwrap().get("invoice.paid").unwrap().sample_text, text, "read back as written");
+
+    let err = t
+        .save_event_type(CustomEventTypeInput {
+            name: "invoice.paid".into(),
+            description: String::new(),
+            sample: "{\n  \"a\": 1\n  \"b\": 2\n}".into(),
+        })
+        .await
+        .unwrap_err();
+    let message = &err.fields()[0].message;
+    assert!(message.starts_with("This is not valid JSON. Line 3, column 3: "), "{message}");
+    let err = t
+        .save_event_type(CustomEventTypeInput { name: "invoice.paid".into(), description: String::new(), sample: "[1, 2]".into() })
+        .await
+        .unwrap_err();
+    assert!(err.fields()[0].message.contains("must be a JSON object"), "{err}");
+}
