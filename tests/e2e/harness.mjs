@@ -266,7 +266,11 @@ export async function openSession(port, capabilities, { attempts = 3 } = {}) {
       const browser = await remote({ hostname: "127.0.0.1", port, capabilities, logLevel: "error", connectionRetryCount: 0 });
       browser.options.connectionRetryCount = 2;
       browser.on("request.retry", ({ error, retryCount }) =>
-        console.warn(`[harness] tauri-driver dropped a WebDriver request (${error?.message}); retry ${retryCount} of 2`),
+        console.warn(
+          dropped(error)
+            ? `[harness] tauri-driver dropped a WebDriver request (${error?.message}); retry ${retryCount} of 2`
+            : `[harness] a WebDriver request failed (${error?.message}); WebdriverIO tries it again (${retryCount} of 2)`,
+        ),
       );
       return browser;
     } catch (e) {

@@ -59,7 +59,19 @@ describe("failures, resend, pause and resume", () => {
     // Two deliveries of two attempts each fail: the webhook pauses.
     await receiver.waitFor(before + 4, 20_000);
     const dialog = await app.find("dialog", NAME);
-    await app.until(() => dialog.getText(), (t) => /Paused after 2 consecutive failed deliveries/.test(t), "the pause reason in the panel");
+    const note = await app.until(
+      () => dialog.$(".drawer-status-note").getText(),
+      (t) => /Paused after 2 consecutive failed deliveries/.test(t),
+      "the pause reason in the panel",
+    );
+    assert.equal(note.match(/Resume/g)?.length, 1, `Resume is named once: ${note}`);
+    // The badge and the reason side by side, never drawn over each other.
+    const [badge, text] = await app.browser.execute((d) => {
+      const box = (el) => el.getBoundingClientRect().toJSON();
+      return [box(d.querySelector(".drawer-status-note .status-badge")), box(d.querySelector(".drawer-status-text"))];
+    }, dialog);
+    assert.ok(badge.right <= text.left || badge.bottom <= text.top, `the badge ${JSON.stringify(badge)} overlaps ${JSON.stringify(text)}`);
+    await app.screenshot("paused-drawer");
     await app.click("button", "Close");
     const row = await app.browser.$('[data-testid="webhook-row"][data-code="flaky"]');
     await app.until(() => row.getText(), (t) => /Paused after failures/.test(t), "the paused badge in the list");
