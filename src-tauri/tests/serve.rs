@@ -207,6 +207,8 @@ async fn no_secret_reaches_the_database_or_the_logs() {
     let token = "hdk_scan_token_5d1e07c3";
     let serve = Serve::start(dir.path(), Some(token), &log);
     let rx = TestReceiver::start().await;
+    // httpbin-style: every header sent comes back, in the body and as response headers.
+    rx.set_default(receiver::Reply::Echo);
     let http = hookdesk_engine::net::local_client();
     let header_value = "Bearer scan-header-b7f2e9";
     let (status, _) = call(
@@ -242,9 +244,17 @@ async fn no_secret_reaches_the_database_or_the_logs() {
     assert!(got.iter().any(|r| r.header("authorization") == header_value), "the header was really sent");
     // Let the last attempts be committed before reading the files.
     let deadline = Instant::now() + Duration::from_secs(10);
-    while call(&http, &serve.url, token, reqwest::Method::GET, "/v1/logs", None).await.unwrap().1["total"].as_u64() < Some(3) {
+    let logs = loop {
+        let (_, page) = call(&http, &serve.url, token, reqwest::Method::GET, "/v1/logs", None).await.unwrap();
+        if page["total"].as_u64() >= Some(3) {
+            break page.to_string();
+        }
         assert!(Instant::now() < deadline);
         tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(logs.contains("x-echo-authorization"), "the echo was logged, masked");
+    for needle in [header_value, "scan-header-b7f2e9", direct_value] {
+        assert!(!logs.contains(needle), "{needle:?} is in GET /v1/logs");
     }
     serve.kill();
 
