@@ -96,38 +96,31 @@ export const WEBHOOK_COLUMNS: WebhookColumn[] = [
     cell: (w, c) => (
       <div className="status-cell">
         <StatusBadge status={w.status} reason={w.status_reason} />
-        {w.status === "paused" && (
+        {(w.status === "paused" || (w.status === "disabled" && c.kept.has(w.id))) && (
           <button
             type="button"
             className="icon-button resume-button"
-            aria-label={`Resume ${w.name}`}
-            title="Resume: reactivate it; the held deliveries go out in order"
+            aria-label={`${w.status === "paused" ? "Resume" : "Activate"} ${w.name}`}
+            title={
+              w.status === "paused"
+                ? "Resume: reactivate it; the held deliveries go out in order"
+                : "Activate it again"
+            }
             onClick={() => c.onResume(w)}
           >
             <PlayIcon />
           </button>
         )}
         {w.status === "disabled" && c.kept.has(w.id) && (
-          <>
-            <button
-              type="button"
-              className="icon-button resume-button"
-              aria-label={`Activate ${w.name}`}
-              title="Activate it again"
-              onClick={() => c.onResume(w)}
-            >
-              <PlayIcon />
-            </button>
-            <button
-              type="button"
-              className="link-button"
-              aria-label={`Hide ${w.name}`}
-              title="Hide it with the other disabled webhooks"
-              onClick={() => c.onHide(w)}
-            >
-              Hide
-            </button>
-          </>
+          <button
+            type="button"
+            className="link-button"
+            aria-label={`Hide ${w.name}`}
+            title="Hide it with the other disabled webhooks"
+            onClick={() => c.onHide(w)}
+          >
+            Hide
+          </button>
         )}
       </div>
     ),

@@ -28,7 +28,7 @@ pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long connections get to finish their exchange when the API stops.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 /// How long a connection closed to make room gets to finish writing an answer.
-const EVICTION_GRACE: Duration = Duration::from_secs(1);
+const EVICTION_GRACE: Duration = Duration::from_millis(200);
 /// The most connections, however many files the process may open.
 const MAX_CONNECTIONS: usize = 1024;
 

@@ -149,6 +149,11 @@ impl Scheduler {
         let mut touched = Vec::new();
         let mut queues = self.queues.lock().expect("queues");
         for (key, id, row) in items {
+            // Its webhook was deleted meanwhile (a retry coming due, a race with the delete):
+            // its row went with it.
+            if key.webhook_id().is_some_and(|w| !routes.by_id.contains_key(w)) {
+                continue;
+            }
             let q = queue_for(&mut queues, &key, &routes);
             let row = row.filter(|_| q.waiting.len() < ROWS_IN_MEMORY);
             q.waiting.entry(id).or_insert(row);
