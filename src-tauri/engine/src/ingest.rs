@@ -368,7 +368,7 @@ impl Engine {
         };
         let now = now_ms();
         let engine = self.clone();
-        let key = QueueKey::webhook(webhook_id.as_deref(), url.as_deref());
+        let key = QueueKey::of(webhook_id.as_deref(), url.as_deref());
         let new_id = self
             .db()
             .write_then(

@@ -146,7 +146,7 @@ impl Engine {
         self.db()
             .write_then(store::deliveries::pending, move |pending: &Vec<store::deliveries::Pending>| {
                 let items =
-                    pending.iter().map(|p| (QueueKey::webhook(p.webhook_id.as_deref(), p.url.as_deref()), p.id, None)).collect::<Vec<_>>();
+                    pending.iter().map(|p| (QueueKey::of(p.webhook_id.as_deref(), p.url.as_deref()), p.id, None)).collect::<Vec<_>>();
                 engine.inner.scheduler.start(&engine, items);
             })
             .await?;

@@ -41,7 +41,8 @@ impl std::fmt::Display for QueueKey {
 }
 
 impl QueueKey {
-    pub fn webhook(id: Option<&str>, url: Option<&str>) -> Self {
+    /// The queue of a delivery: its webhook's, or for a direct one, its target's.
+    pub fn of(id: Option<&str>, url: Option<&str>) -> Self {
         match id {
             Some(id) => QueueKey::Webhook(id.to_string()),
             None => QueueKey::direct(url.unwrap_or_default()),
