@@ -146,21 +146,17 @@ impl Engine {
         let target =
             Target { url: input.url.clone(), headers, signing, timeout: Duration::from_millis(u64::from(input.delivery.timeout_ms)) };
         let sent = dispatch::send(&self.client(), self.policy(), &target, &event_id, &body).await;
-        let secrets = target.secret_values();
-        let mask = crate::mask::SecretMask::new(&secrets);
+        let mask = target.secret_mask();
         let decision = if sent.succeeded() { Decision::Succeeded } else { Decision::Failed };
 
         let response = sent.response.clone();
+        let (error_kind, error) = sent.error_in_words(&mask);
         let mut result = TestResult {
             result: if sent.succeeded() { AttemptResult::Success } else { AttemptResult::Failed },
             status_code: sent.status(),
             duration_ms: sent.duration_ms,
-            error_kind: sent.error.as_ref().map(|e| e.0.clone()).or_else(|| (!sent.succeeded()).then(|| "http".into())),
-            error: sent
-                .error
-                .as_ref()
-                .map(|e| mask.text(&e.1))
-                .or_else(|| (!sent.succeeded()).then(|| dispatch::status_in_words(sent.status().unwrap_or(0)))),
+            error_kind,
+            error,
             response_excerpt: response
                 .as_ref()
                 .map(|r| mask.text(&String::from_utf8_lossy(&r.body[..r.body.len().min(EXCERPT)])))
@@ -192,7 +188,7 @@ impl Engine {
             webhook_code: Some(w.code.clone()),
             attempt_no: 1,
             sent,
-            secrets,
+            mask,
             decision,
             consecutive_failures: None,
         };

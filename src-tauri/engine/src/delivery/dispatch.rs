@@ -31,9 +31,9 @@ pub fn status_in_words(status: u16) -> String {
 }
 
 impl Target {
-    /// The values sent that are secrets: masked wherever they come back.
-    pub fn secret_values(&self) -> Vec<Arc<str>> {
-        self.headers.iter().map(|(_, v)| v.clone()).collect()
+    /// Masks the values sent that are secrets (custom header values) wherever they come back.
+    pub fn secret_mask(&self) -> crate::mask::SecretMask {
+        crate::mask::SecretMask::new(self.headers.iter().map(|(_, v)| &**v))
     }
 }
 
@@ -65,6 +65,16 @@ pub struct Sent {
 }
 
 impl Sent {
+    /// The error kind and sentence of a failed attempt (`None`s for a success), with the
+    /// secrets sent masked out of it.
+    pub fn error_in_words(&self, mask: &crate::mask::SecretMask) -> (Option<String>, Option<String>) {
+        match &self.error {
+            Some((kind, message)) => (Some(kind.clone()), Some(mask.text(message))),
+            None if !self.succeeded() => (Some("http".to_string()), self.status().map(status_in_words)),
+            None => (None, None),
+        }
+    }
+
     /// What came of it in a few words, for a pause reason: "HTTP 503", "connection refused".
     pub fn summary_for_pause(&self) -> String {
         match (self.status(), &self.error) {

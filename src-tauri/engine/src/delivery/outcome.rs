@@ -56,19 +56,14 @@ pub struct AttemptRecord<'a> {
     pub attempt_no: u32,
     pub sent: Sent,
     /// The secret values sent (custom header values): masked wherever the response echoes them.
-    pub secrets: Vec<std::sync::Arc<str>>,
+    pub mask: crate::mask::SecretMask,
     pub decision: Decision,
     /// The webhook's consecutive failed deliveries after this one, when it counts.
     pub consecutive_failures: Option<u32>,
 }
 
 pub(crate) fn summary(r: &AttemptRecord, id: i64) -> AttemptSummary {
-    let mask = crate::mask::SecretMask::new(&r.secrets);
-    let (error_kind, error) = match &r.sent.error {
-        Some((kind, message)) => (Some(kind.clone()), Some(mask.text(message))),
-        None if !r.sent.succeeded() => (Some("http".to_string()), r.sent.status().map(super::dispatch::status_in_words)),
-        None => (None, None),
-    };
+    let (error_kind, error) = r.sent.error_in_words(&r.mask);
     AttemptSummary {
         id: attempt_id(id),
         delivery_id: delivery_id(r.delivery.id),
@@ -108,7 +103,7 @@ pub(crate) fn summary(r: &AttemptRecord, id: i64) -> AttemptSummary {
 pub(crate) fn new_attempt(r: &AttemptRecord, s: &AttemptSummary) -> NewAttempt {
     let response = r.sent.response.as_ref();
     // A receiver that echoes the request (httpbin-style) must not put a secret in the logs.
-    let mask = crate::mask::SecretMask::new(&r.secrets);
+    let mask = &r.mask;
     NewAttempt {
         delivery_id: r.delivery.id,
         webhook_id: r.delivery.webhook_id.clone(),

@@ -161,7 +161,7 @@ async fn drive(engine: &Engine, key: &QueueKey, id: i64, row: Option<Arc<Deliver
                 webhook_code: webhook.as_ref().map(|w| w.code.clone()),
                 attempt_no,
                 sent,
-                secrets: target.secret_values(),
+                mask: target.secret_mask(),
                 decision,
                 // Written only when it changed: most deliveries succeed after a success.
                 consecutive_failures: counted.filter(|(_, changed)| *changed).map(|(n, _)| n),
