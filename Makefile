@@ -10,7 +10,7 @@ export CARGO_TERM_COLOR ?= never
 FEATURES := --features hookdesk/custom-protocol
 APP := $(CARGO_TARGET_DIR)/debug/hookdesk
 
-.PHONY: run dev test lint unit e2e bench deps test-deps ui app bindings-check clean
+.PHONY: run dev test lint unit fuzz e2e bench deps test-deps ui app bindings-check clean
 
 ## run: build the UI and the app, then open the window on your data directory
 run: deps ui
@@ -23,8 +23,8 @@ dev: deps
 	  until (exec 3<>/dev/tcp/127.0.0.1/5173) 2>/dev/null; do sleep 0.2; done; \
 	  cargo run -p hookdesk
 
-## test: lint, unit and integration tests, UI tests, end-to-end tests in the real window
-test: test-deps lint unit e2e
+## test: lint, unit and integration tests, UI tests, the API fuzzer, end-to-end tests in the real window
+test: test-deps lint unit fuzz e2e
 
 deps:
 	@scripts/ensure-deps.sh run
@@ -55,6 +55,10 @@ bindings-check:
 
 app: ui
 	cargo build -p hookdesk $(FEATURES)
+
+## fuzz: Schemathesis against `hookdesk serve` and the OpenAPI document it publishes (any finding fails)
+fuzz: app
+	scripts/test-env.sh -- tests/api/fuzz.sh $(APP)
 
 ## e2e: WebDriver specs against the real window under Xvfb, each with its own data dir
 e2e: app

@@ -20,7 +20,7 @@ node_major=$(node -p 'process.versions.node.split(".")[0]')
 # and start a keyring of their own.
 packages=(libwebkit2gtk-4.1-dev build-essential pkg-config libssl-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev)
 if [ "$mode" != run ]; then
-  packages+=(xvfb xauth webkit2gtk-driver xclip gnome-keyring dbus-x11 dbus-daemon dbus-bin imagemagick openssl)
+  packages+=(xvfb xauth webkit2gtk-driver xclip gnome-keyring dbus-x11 dbus-daemon dbus-bin imagemagick openssl python3-venv iproute2 util-linux)
 fi
 if command -v dpkg-query >/dev/null; then
   missing=()
@@ -58,5 +58,16 @@ if [ "$mode" != run ]; then
   if ! command -v tauri-driver >/dev/null; then
     say "Installing tauri-driver"
     cargo install tauri-driver --locked --version '^2' --quiet
+  fi
+fi
+
+# Schemathesis (the OpenAPI fuzzer of `make fuzz`) from PyPI, in a virtualenv of the project's
+# own, reinstalled only when tests/api/requirements.txt changes.
+if [ "$mode" != run ]; then
+  if [ ! -x .venv-test/bin/st ] || [ tests/api/requirements.txt -nt .venv-test/.installed ]; then
+    say "Installing Schemathesis into .venv-test"
+    python3 -m venv .venv-test
+    .venv-test/bin/pip install --quiet --disable-pip-version-check -r tests/api/requirements.txt
+    touch .venv-test/.installed
   fi
 fi

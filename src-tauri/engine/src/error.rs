@@ -24,6 +24,10 @@ pub enum Error {
     /// Input that breaks a rule; each problem names its field.
     #[error("{}", summarize(.0))]
     Invalid(Vec<FieldError>),
+    /// A value another record already holds (a webhook's code): a conflict, named by its
+    /// field. The panel shows it under the field like a broken rule; the API answers 409.
+    #[error("{}", summarize(.0))]
+    Taken(Vec<FieldError>),
     #[error("{0}")]
     NotFound(String),
     /// The request clashes with what is stored (a code in use, an immutable field).
@@ -68,7 +72,7 @@ impl Error {
 
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Error::Invalid(_) => ErrorKind::Invalid,
+            Error::Invalid(_) | Error::Taken(_) => ErrorKind::Invalid,
             Error::NotFound(_) => ErrorKind::NotFound,
             Error::Conflict(_) => ErrorKind::Conflict,
             Error::Keyring(_) | Error::KeyringUnreachable(_) => ErrorKind::Keyring,
@@ -82,7 +86,7 @@ impl Error {
 
     pub fn fields(&self) -> &[FieldError] {
         match self {
-            Error::Invalid(fields) => fields,
+            Error::Invalid(fields) | Error::Taken(fields) => fields,
             _ => &[],
         }
     }

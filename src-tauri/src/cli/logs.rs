@@ -9,7 +9,7 @@ use std::path::Path;
 pub struct LogsArgs {
     code: String,
     /// How many attempts (1–500).
-    #[arg(long, default_value_t = 20)]
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=500))]
     limit: u32,
     /// Print the API's JSON, with requests and responses.
     #[arg(long)]

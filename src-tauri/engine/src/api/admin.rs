@@ -27,7 +27,7 @@ pub struct TokenBody {
 /// Regenerate the token
 ///
 /// The old token stops working at once.
-#[utoipa::path(post, path = "/v1/token/regenerate", tag = "admin", responses((status = 200, body = TokenBody), (status = 500, body = ErrorBody)))]
+#[utoipa::path(post, path = "/v1/token/regenerate", tag = "admin", responses((status = 200, body = TokenBody), (status = 409, body = ErrorBody, description = "The token comes from HOOKDESK_TOKEN")))]
 pub async fn regenerate_token(State(engine): State<Engine>) -> Result<Json<TokenBody>, ApiError> {
     Ok(Json(TokenBody { token: engine.regenerate_token().await? }))
 }
@@ -41,7 +41,7 @@ pub struct ExportQuery {
 }
 
 /// Export the configuration
-#[utoipa::path(get, path = "/v1/config", tag = "admin", params(ExportQuery), responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/v1/config", tag = "admin", params(ExportQuery), responses((status = 200, body = ConfigExport)))]
 pub async fn export(State(engine): State<Engine>, Query(q): Query<ExportQuery>) -> Result<Json<ConfigExport>, ApiError> {
     Ok(Json(engine.export_config(q.include_secrets).await?))
 }
@@ -49,8 +49,8 @@ pub async fn export(State(engine): State<Engine>, Query(q): Query<ExportQuery>) 
 /// Import a configuration
 ///
 /// Creates webhooks, or updates those whose code exists. Everything is checked first.
-#[utoipa::path(post, path = "/v1/config/import", tag = "admin", request_body(content = Object, description = "An export"),
-    responses((status = 200, body = Object), (status = 422, body = ErrorBody)))]
+#[utoipa::path(post, path = "/v1/config/import", tag = "admin", request_body(content = ConfigExport, description = "An export"),
+    responses((status = 200, body = ImportReport), (status = 422, body = ErrorBody)))]
 pub async fn import(State(engine): State<Engine>, ApiJson(file): ApiJson<ConfigExport>) -> Result<Json<ImportReport>, ApiError> {
     Ok(Json(engine.import_config(file).await?))
 }

@@ -45,7 +45,7 @@ impl From<Error> for ApiError {
         let (status, code) = match &e {
             Error::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
             Error::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
-            Error::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            Error::Conflict(_) | Error::Taken(_) => (StatusCode::CONFLICT, "conflict"),
             Error::Keyring(_) | Error::KeyringUnreachable(_) => (StatusCode::INTERNAL_SERVER_ERROR, "keyring"),
             Error::DiskFull(_) => (StatusCode::INSUFFICIENT_STORAGE, "insufficient_storage"),
             _ => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),

@@ -7,6 +7,7 @@ use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use subtle::ConstantTimeEq;
 
 /// `localhost`, `127.0.0.1` or `[::1]`, with an optional numeric port and nothing else:
 /// `localhost:1@evil.com` and `localhost:abc` are not loopback names.
@@ -27,10 +28,6 @@ fn is_loopback_host(host: &str) -> bool {
     };
     let port_ok = port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u16>().is_ok());
     port_ok && matches!(name.to_ascii_lowercase().as_str(), "localhost" | "127.0.0.1" | "::1")
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 pub async fn guard(State(engine): State<Engine>, req: Request, next: Next) -> Response {
@@ -56,7 +53,7 @@ pub async fn guard(State(engine): State<Engine>, req: Request, next: Next) -> Re
             Ok(t) => t,
             Err(e) => return ApiError::from(e).into_response(),
         };
-        if given.is_empty() || !constant_time_eq(given.trim().as_bytes(), token.as_bytes()) {
+        if given.is_empty() || !bool::from(given.trim().as_bytes().ct_eq(token.as_bytes())) {
             let mut response = ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 "unauthorized",

@@ -2,6 +2,7 @@
 //! bodies, no CORS. The OpenAPI document is generated from these handlers.
 
 pub mod admin;
+mod contract;
 pub mod error;
 pub mod events;
 mod guard;
@@ -13,13 +14,16 @@ use crate::error::{Error, Result};
 use crate::{Engine, Notice};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::extract::State;
 use base64::Engine as _;
 use rand::RngCore;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
+use std::sync::LazyLock;
 use tokio_util::sync::CancellationToken;
 use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// The largest request body: a 1 MiB `data` object plus its envelope.
 pub const BODY_LIMIT: usize = 1024 * 1024 + 64 * 1024;
@@ -28,18 +32,13 @@ pub const BODY_LIMIT: usize = 1024 * 1024 + 64 * 1024;
 #[openapi(
     info(
         title = "Hookdesk Events API",
-        description = "Local programs hand events to Hookdesk, which delivers them to webhooks: signed (Standard Webhooks), in order, retried and logged. Listens on 127.0.0.1 only; every request but /v1/health needs `Authorization: Bearer <token>`."
-    ),
-    paths(
-        admin::health, events::post_event, events::post_delivery, events::resend, events::retry,
-        webhooks::list, webhooks::create, webhooks::get, webhooks::patch, webhooks::delete, webhooks::test, webhooks::secret, webhooks::rotate,
-        logs::all, logs::of_webhook, admin::regenerate_token, admin::export, admin::import, openapi
+        description = "Local programs hand events to Hookdesk, which delivers them to webhooks: signed (Standard Webhooks), in order, retried and logged. Listens on 127.0.0.1 only; every request but /v1/health needs `Authorization: Bearer <token>`. Every error is `{\"error\": {\"code\", \"message\", \"fields\"?}}`."
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
     tags((name = "events", description = "Events in, deliveries out"), (name = "webhooks"), (name = "logs"), (name = "admin"))
 )]
-pub struct ApiDoc;
+struct ApiDoc;
 
 struct BearerAuth;
 
@@ -55,30 +54,56 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
+/// Every route with its OpenAPI operation, declared together: a handler is routed and
+/// documented by the same line, so neither can exist without the other.
+fn routes() -> OpenApiRouter<Engine> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(admin::health))
+        .routes(routes!(openapi))
+        .routes(routes!(events::post_event))
+        .routes(routes!(events::post_delivery))
+        .routes(routes!(events::resend))
+        .routes(routes!(events::retry))
+        .routes(routes!(webhooks::list, webhooks::create))
+        .routes(routes!(webhooks::get, webhooks::patch, webhooks::delete))
+        .routes(routes!(webhooks::test))
+        .routes(routes!(logs::of_webhook))
+        .routes(routes!(webhooks::secret))
+        .routes(routes!(webhooks::rotate))
+        .routes(routes!(logs::all))
+        .routes(routes!(admin::regenerate_token))
+        .routes(routes!(admin::export))
+        .routes(routes!(admin::import))
+}
+
+/// The OpenAPI document as generated from the routes and completed by [`contract`] (the
+/// answers every route shares, the links between operations).
+static DOCUMENT: LazyLock<serde_json::Value> = LazyLock::new(|| {
+    let (_, doc) = routes().split_for_parts();
+    let mut doc = serde_json::to_value(doc).expect("the OpenAPI document serialises");
+    contract::complete(&mut doc);
+    doc
+});
+
+/// The OpenAPI document without the event catalog (for tools and tests that have no engine).
+pub fn document() -> serde_json::Value {
+    DOCUMENT.clone()
+}
+
 /// This document
-#[utoipa::path(get, path = "/v1/openapi.json", tag = "admin", responses((status = 200, description = "OpenAPI 3.1", body = Object)))]
-pub async fn openapi() -> axum::Json<utoipa::openapi::OpenApi> {
-    axum::Json(ApiDoc::openapi())
+///
+/// The webhook schemas list the event types of this instance's catalog.
+#[utoipa::path(get, path = "/v1/openapi.json", tag = "admin", operation_id = "openapi", responses((status = 200, description = "OpenAPI 3.1", body = Object)))]
+pub async fn openapi(State(engine): State<Engine>) -> Result<axum::Json<serde_json::Value>, error::ApiError> {
+    let names: Vec<String> = engine.catalog().await?.types.into_iter().map(|t| t.name).collect();
+    let mut doc = document();
+    contract::name_event_types(&mut doc, &names);
+    Ok(axum::Json(doc))
 }
 
 pub fn router(engine: Engine) -> Router {
-    Router::new()
-        .route("/v1/health", get(admin::health))
-        .route("/v1/openapi.json", get(openapi))
-        .route("/v1/events", post(events::post_event))
-        .route("/v1/deliveries", post(events::post_delivery))
-        .route("/v1/deliveries/{id}/resend", post(events::resend))
-        .route("/v1/deliveries/{id}/retry", post(events::retry))
-        .route("/v1/webhooks", get(webhooks::list).post(webhooks::create))
-        .route("/v1/webhooks/{id}", get(webhooks::get).patch(webhooks::patch).delete(webhooks::delete))
-        .route("/v1/webhooks/{id}/test", post(webhooks::test))
-        .route("/v1/webhooks/{id}/logs", get(logs::of_webhook))
-        .route("/v1/webhooks/{id}/secret", get(webhooks::secret))
-        .route("/v1/webhooks/{id}/secret/rotate", post(webhooks::rotate))
-        .route("/v1/logs", get(logs::all))
-        .route("/v1/token/regenerate", post(admin::regenerate_token))
-        .route("/v1/config", get(admin::export))
-        .route("/v1/config/import", post(admin::import))
+    let (router, _) = routes().split_for_parts();
+    router
         .fallback(|| async { error::ApiError::new(axum::http::StatusCode::NOT_FOUND, "not_found", "No such route; see /v1/openapi.json.") })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(engine.clone(), guard::guard))

@@ -20,7 +20,7 @@ pub async fn list(State(engine): State<Engine>) -> Result<Json<Vec<Webhook>>, Ap
 /// Same rules as the panel. Header values are given in plain text and stored in the OS
 /// keyring; `secret` is generated when left out.
 #[utoipa::path(post, path = "/v1/webhooks", tag = "webhooks", request_body = WebhookInput,
-    responses((status = 201, body = Webhook), (status = 422, body = ErrorBody), (status = 500, body = ErrorBody)))]
+    responses((status = 201, body = Webhook), (status = 409, body = ErrorBody, description = "The code is taken"), (status = 422, body = ErrorBody)))]
 pub async fn create(State(engine): State<Engine>, ApiJson(input): ApiJson<WebhookInput>) -> Result<(StatusCode, Json<Webhook>), ApiError> {
     Ok((StatusCode::CREATED, Json(engine.create_webhook(input).await?)))
 }

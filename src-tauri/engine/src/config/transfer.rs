@@ -31,10 +31,11 @@ pub fn write_export_file(path: &std::path::Path, text: &str, with_secrets: bool)
     file.sync_all()
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, utoipa::ToSchema)]
 #[ts(export)]
 pub struct ConfigExport {
     pub format: String,
+    #[serde(deserialize_with = "crate::model::delivery_settings::integral::number")]
     pub version: u32,
     pub exported_at: String,
     pub includes_secrets: bool,
@@ -46,7 +47,7 @@ pub struct ConfigExport {
     pub event_types: Vec<CustomEventTypeInput>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, utoipa::ToSchema)]
 #[ts(export)]
 pub struct ExportedWebhook {
     pub code: String,
@@ -69,7 +70,7 @@ pub struct ExportedWebhook {
 }
 
 /// What an import did.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, TS, utoipa::ToSchema)]
 #[ts(export)]
 pub struct ImportReport {
     pub created: Vec<String>,
@@ -166,7 +167,8 @@ impl Engine {
         let mut plans = Vec::new();
         let mut errors = Vec::new();
         let mut seen_codes = std::collections::HashSet::new();
-        for (i, w) in export.webhooks.into_iter().enumerate() {
+        for (i, mut w) in export.webhooks.into_iter().enumerate() {
+            w.code = w.code.trim().to_string();
             // Checked here, not by the second create half way through the import.
             if !seen_codes.insert(w.code.clone()) {
                 errors.push(FieldError::new(format!("webhooks[{i}].code"), format!("{}: this code appears twice in the file.", w.code)));
@@ -174,6 +176,15 @@ impl Engine {
             let current = existing.iter().find(|e| e.code == w.code);
             let known: Vec<String> = current.map(|c| c.headers.iter().map(|h| h.name.clone()).collect()).unwrap_or_default();
             let mut headers = Vec::new();
+            let mut seen_headers = std::collections::HashSet::new();
+            for (j, h) in w.headers.iter().enumerate() {
+                if !seen_headers.insert(h.name.trim().to_ascii_lowercase()) {
+                    errors.push(FieldError::new(
+                        format!("webhooks[{i}].headers[{j}].name"),
+                        format!("{}: header {} appears twice; keep one.", w.code, h.name),
+                    ));
+                }
+            }
             for h in w.headers {
                 if h.new_value().is_none() && !known.iter().any(|k| k.eq_ignore_ascii_case(&h.name)) {
                     report

@@ -21,6 +21,9 @@ pub struct FormCheck {
     pub suggested_code: Option<String>,
 }
 
+/// The code of a webhook created without one whose name has no letters or digits.
+pub const FALLBACK_CODE: &str = "webhook";
+
 pub const DEACTIVATED_BY_USER: &str = "Deactivated by the user.";
 
 fn clash_message(code: &str, owner_name: &str, conn: &Connection) -> Result<String> {
@@ -143,13 +146,13 @@ impl Engine {
                 let mut row = row;
                 if explicit_code {
                     if let Some((_, owner)) = rows::code_owner(conn, &row.code)? {
-                        return Err(Error::invalid("code", clash_message(&row.code, &owner, conn)?));
+                        return Err(Error::Taken(vec![FieldError::new("code", clash_message(&row.code, &owner, conn)?)]));
                     }
                 } else {
-                    row.code = unique_code(&suggest_code(&row.name), |c| rows::code_owner(conn, c).ok().flatten().is_some());
-                    if row.code.is_empty() {
-                        return Err(Error::invalid("code", "Code is required: the name has no letters or digits to suggest one from."));
-                    }
+                    // A name with nothing to fold into a code ("🚀") gets the generic one.
+                    let suggested = suggest_code(&row.name);
+                    let base = if suggested.is_empty() { FALLBACK_CODE } else { &suggested };
+                    row.code = unique_code(base, |c| rows::code_owner(conn, c).ok().flatten().is_some());
                 }
                 rows::insert(conn, &row)?;
                 Ok(row)
@@ -287,9 +290,21 @@ impl Engine {
             "code": view.code, "name": view.name, "url": view.url, "description": view.description,
             "events": view.events, "filters": view.filters, "active": view.active,
             "headers": view.headers.iter().map(|h| serde_json::json!({"name": h.name})).collect::<Vec<_>>(),
-            "delivery": view.delivery,
+            "delivery": view.delivery, "secret": null,
         });
-        merge_patch(&mut current, &patch);
+        // `null` removes a member: a name that is not one is a mistake, not a no-op.
+        if let Some(path) = unknown_removal(&patch, &current, "") {
+            return Err(Error::invalid(path.clone(), format!("{path} is not a webhook setting.")));
+        }
+        // A retry policy's kind decides its members: a new one replaces the old whole.
+        if let Some(retry) = patch.pointer("/delivery/retry").filter(|r| r.is_object()) {
+            if let Some(member) = retry.as_object().and_then(|r| r.iter().find(|(_, v)| v.is_null())) {
+                let field = format!("delivery.retry.{}", member.0);
+                return Err(Error::invalid(field.clone(), format!("{field}: a retry policy is replaced whole; give its members, not null.")));
+            }
+            current["delivery"]["retry"] = serde_json::Value::Null;
+        }
+        json_patch::merge(&mut current, &patch);
         let input: WebhookInput =
             serde_json::from_value(current).map_err(|e| Error::invalid("body", format!("The patch does not fit a webhook: {e}.")))?;
         self.update_webhook(&existing.id, input).await
@@ -414,22 +429,15 @@ impl Engine {
     }
 }
 
-/// RFC 7396: objects merge key by key, `null` removes, anything else replaces.
-pub fn merge_patch(target: &mut serde_json::Value, patch: &serde_json::Value) {
-    match (target, patch) {
-        (serde_json::Value::Object(t), serde_json::Value::Object(p)) => {
-            for (k, v) in p {
-                if v.is_null() {
-                    t.remove(k);
-                } else {
-                    merge_patch(t.entry(k.clone()).or_insert(serde_json::Value::Null), v);
-                }
-            }
+/// The first `null` in a merge patch whose member does not exist where it points (`a.b`).
+fn unknown_removal(patch: &serde_json::Value, current: &serde_json::Value, at: &str) -> Option<String> {
+    let (serde_json::Value::Object(patch), serde_json::Value::Object(current)) = (patch, current) else { return None };
+    patch.iter().find_map(|(key, value)| {
+        let path = if at.is_empty() { key.clone() } else { format!("{at}.{key}") };
+        match current.get(key) {
+            None if value.is_null() => Some(path),
+            Some(inner) => unknown_removal(value, inner, &path),
+            None => None,
         }
-        (t, serde_json::Value::Object(_)) => {
-            *t = serde_json::Value::Object(Default::default());
-            merge_patch(t, patch);
-        }
-        (t, p) => *t = p.clone(),
-    }
+    })
 }

@@ -99,7 +99,9 @@ impl EventInput {
         }
         for (field, value) in [("workflow", &self.workflow), ("survey", &self.survey), ("group", &self.group)] {
             if let Some(v) = value
-                && (v.is_empty() || v.len() > 255 || v.chars().any(|c| c.is_control() || c.is_whitespace()))
+                && (v.is_empty()
+                    || v.chars().count() > super::webhook::FILTER_VALUE_MAX_CHARS
+                    || v.chars().any(|c| c.is_control() || c.is_whitespace()))
             {
                 errors.push(FieldError::new(field, format!("'{v}' is not a {field} code.")));
             }

@@ -5,6 +5,7 @@ pub mod code;
 pub mod delivery_settings;
 pub mod event;
 pub mod object_id;
+pub mod patterns;
 pub mod payload_summary;
 pub mod time;
 pub mod webhook;

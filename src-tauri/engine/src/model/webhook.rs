@@ -189,13 +189,19 @@ impl WebhookInput {
             list.retain(|v| !v.is_empty());
             dedupe(list);
         }
-        // A filter only means something for the events it applies to.
+        // A filter only means something for the events it applies to; one that does not
+        // apply is dropped, unless a value breaks the rules (then validation says so).
+        let drop_unless_malformed = |list: &mut Vec<String>| {
+            if list.iter().all(|v| is_filter_value(v)) {
+                list.clear();
+            }
+        };
         if !self.events.iter().any(|e| e.starts_with("task.")) {
-            self.filters.workflow.clear();
+            drop_unless_malformed(&mut self.filters.workflow);
         }
         if !self.events.iter().any(|e| e.starts_with("survey.")) {
-            self.filters.survey.clear();
-            self.filters.group.clear();
+            drop_unless_malformed(&mut self.filters.survey);
+            drop_unless_malformed(&mut self.filters.group);
         }
         for h in &mut self.headers {
             h.name = h.name.trim().to_string();
@@ -203,7 +209,9 @@ impl WebhookInput {
                 *v = v.trim().to_string();
             }
         }
-        if self.delivery.ordering == super::Ordering::Sequential {
+        // Sequential is one at a time, whatever concurrency says (if it says something valid).
+        let (lo, hi) = super::delivery_settings::CONCURRENCY_RANGE;
+        if self.delivery.ordering == super::Ordering::Sequential && (lo..=hi).contains(&self.delivery.concurrency) {
             self.delivery.concurrency = 1;
         }
     }
@@ -249,7 +257,7 @@ impl WebhookInput {
         }
         for (key, list) in [("workflow", &self.filters.workflow), ("survey", &self.filters.survey), ("group", &self.filters.group)] {
             for (i, value) in list.iter().enumerate() {
-                if value.chars().count() > FILTER_VALUE_MAX_CHARS || value.chars().any(|c| c.is_control() || c.is_whitespace()) {
+                if !is_filter_value(value) {
                     v.error(
                         format!("filters.{key}[{i}]"),
                         format!("'{value}' is not a {key} code: no spaces, at most {FILTER_VALUE_MAX_CHARS} characters."),
@@ -266,6 +274,11 @@ impl WebhookInput {
         self.delivery.validate("delivery", &mut v.errors);
         v
     }
+}
+
+/// A workflow, survey or group code: at most 255 characters, no spaces or control characters.
+pub fn is_filter_value(value: &str) -> bool {
+    value.chars().count() <= FILTER_VALUE_MAX_CHARS && !value.chars().any(|c| c.is_control() || c.is_whitespace())
 }
 
 fn dedupe(list: &mut Vec<String>) {
@@ -301,6 +314,13 @@ fn check_url(raw: &str, v: &mut Validation) {
         v.error("url", "The URL needs a host name.");
         return;
     };
+    if !super::patterns::URL_RE.is_match(raw) {
+        v.error(
+            "url",
+            "Give the host as a plain name or address (an international domain in its xn-- form) and percent-encode spaces and control characters (%20 for a space).",
+        );
+        return;
+    }
     if url.scheme() == "http" && !is_loopback_host(&host) {
         v.warnings.push(FieldWarning {
             field: "url".into(),

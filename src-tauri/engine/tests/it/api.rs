@@ -131,6 +131,19 @@ async fn webhooks_are_managed_through_the_api_with_the_panels_rules() {
     assert_eq!((s, b["status"].as_str(), b["active"].as_bool()), (StatusCode::OK, Some("disabled"), Some(false)));
     let (s, b) = patch(json!({"active": true, "description": "via API"})).await;
     assert_eq!((s, b["status"].as_str(), b["description"].as_str()), (StatusCode::OK, Some("active"), Some("via API")));
+    // Removing what is not a setting is a mistake the caller hears about, not a quiet no-op.
+    for (body, field) in [
+        (json!({"": null}), ""),
+        (json!({"colour": null}), "colour"),
+        (json!({"filters": {"team": null}}), "filters.team"),
+        (json!({"delivery": {"retry": {"kind": "fixed", "delay_ms": 100, "jitter": null}}}), "delivery.retry.jitter"),
+    ] {
+        let (s, b) = patch(body.clone()).await;
+        assert_eq!((s, code(&b)), (StatusCode::UNPROCESSABLE_ENTITY, "invalid"), "{body}: {b}");
+        assert_eq!(b["error"]["fields"][0]["field"], field, "{body}: {b}");
+    }
+    let (s, b) = patch(json!({"description": null, "delivery": {"retry": null}})).await;
+    assert_eq!((s, b["description"].as_str(), b["delivery"]["retry"]["kind"].as_str()), (StatusCode::OK, Some(""), Some("fixed")), "{b}");
 
     let (s, secret) = a.get("/v1/webhooks/ordenes/secret").await;
     assert_eq!(s, StatusCode::OK);
@@ -267,6 +280,79 @@ async fn every_rejection_has_the_json_error_shape() {
         assert_eq!(code(&body), expected, "{method} {path}: {body}");
         assert!(!body["error"]["message"].as_str().unwrap().is_empty());
     }
+}
+
+#[tokio::test]
+async fn every_kind_of_rejection_is_json_with_a_fitting_status() {
+    let a = api().await;
+    let post = |path: &str, content_type: &str, body: &'static str| {
+        a.req(reqwest::Method::POST, path).header("content-type", content_type).body(body)
+    };
+    let cases: Vec<(&str, reqwest::RequestBuilder, StatusCode, &str)> = vec![
+        ("query out of range", a.req(reqwest::Method::GET, "/v1/logs?limit=0"), StatusCode::BAD_REQUEST, "bad_request"),
+        ("query over the page", a.req(reqwest::Method::GET, "/v1/logs?limit=501"), StatusCode::BAD_REQUEST, "bad_request"),
+        ("offset past int32", a.req(reqwest::Method::GET, "/v1/logs?offset=2147483648"), StatusCode::BAD_REQUEST, "bad_request"),
+        ("unknown result", a.req(reqwest::Method::GET, "/v1/logs?result=maybe"), StatusCode::BAD_REQUEST, "bad_request"),
+        ("path", a.req(reqwest::Method::GET, "/v1/webhooks/%FF/logs"), StatusCode::BAD_REQUEST, "bad_request"),
+        ("broken JSON", post("/v1/events", "application/json", "{\"type\":"), StatusCode::BAD_REQUEST, "bad_json"),
+        ("JSON of the wrong shape", post("/v1/events", "application/json", "{\"type\": 5}"), StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+        (
+            "a fraction where a whole number goes",
+            post(
+                "/v1/webhooks",
+                "application/json",
+                "{\"name\":\"A\",\"url\":\"https://a.example\",\"events\":[\"task.created\"],\"delivery\":{\"attempts\":2.5}}",
+            ),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+        ),
+        ("content type", post("/v1/events", "text/plain", "{}"), StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
+        ("method", a.req(reqwest::Method::PATCH, "/v1/events"), StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+        ("unknown route", a.req(reqwest::Method::GET, "/v1/nothing/here"), StatusCode::NOT_FOUND, "not_found"),
+        ("unknown webhook", a.req(reqwest::Method::GET, "/v1/webhooks/nope"), StatusCode::NOT_FOUND, "not_found"),
+    ];
+    for (what, request, status, expected) in cases {
+        let r = request.send().await.unwrap();
+        assert_eq!(r.status(), status, "{what}");
+        assert_eq!(r.headers()["content-type"], "application/json", "{what}");
+        let body: Value = r.json().await.unwrap();
+        assert_eq!(code(&body), expected, "{what}: {body}");
+        assert!(body["error"]["message"].as_str().is_some_and(|m| m.len() > 10), "{what}: a sentence, not a code: {body}");
+    }
+}
+
+#[tokio::test]
+async fn whole_numbers_written_as_5_0_are_read_as_5() {
+    let a = api().await;
+    let body = json!({"name": "Floats", "url": "https://hooks.example.com/in", "events": ["task.created"],
+        "delivery": {"attempts": 5.0, "timeout_ms": 2000.0, "retry": {"kind": "exponential", "schedule_ms": [1000.0, 2000]}}});
+    let (s, b) = a.post("/v1/webhooks", body).await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    assert_eq!((b["delivery"]["attempts"].as_u64(), b["delivery"]["retry"]["schedule_ms"][0].as_u64()), (Some(5), Some(1000)));
+}
+
+#[tokio::test]
+async fn a_taken_code_is_a_409_that_names_the_field() {
+    let a = api().await;
+    let body = json!({"code": "orders", "name": "Orders", "url": "https://hooks.example.com/in", "events": ["task.created"]});
+    assert_eq!(a.post("/v1/webhooks", body.clone()).await.0, StatusCode::CREATED);
+    let (s, b) = a.post("/v1/webhooks", body).await;
+    assert_eq!((s, code(&b), b["error"]["fields"][0]["field"].as_str()), (StatusCode::CONFLICT, "conflict", Some("code")), "{b}");
+    // A name with nothing to fold into a code gets the generic one.
+    let (s, b) = a.post("/v1/webhooks", json!({"name": "🚀", "url": "https://hooks.example.com/in", "events": ["task.created"]})).await;
+    assert_eq!((s, b["code"].as_str()), (StatusCode::CREATED, Some("webhook")), "{b}");
+}
+
+#[tokio::test]
+async fn the_published_document_lists_this_catalog_and_links_a_new_webhook_to_its_operations() {
+    let a = api().await;
+    let (s, doc) = a.send(a.http.get(format!("{}/v1/openapi.json", a.base)).bearer_auth(&a.token)).await;
+    assert_eq!(s, StatusCode::OK);
+    let events = doc.pointer("/components/schemas/WebhookInput/properties/events/items/enum").and_then(Value::as_array).expect("an enum");
+    assert!(events.iter().any(|e| e == "task.created"), "{events:?}");
+    let links = doc.pointer("/paths/~1v1~1webhooks/post/responses/201/links").and_then(Value::as_object).expect("links");
+    assert!(links.contains_key("read") && links.contains_key("delete"), "{links:?}");
+    assert!(doc.pointer("/paths/~1v1~1logs/get/responses/401").is_some());
 }
 
 #[tokio::test]

@@ -3,6 +3,7 @@
 
 mod api;
 mod code_suggestion;
+mod contract;
 mod curl;
 mod delivery;
 mod faults;
