@@ -1,44 +1,41 @@
 //! Tauri's build step, with an app manifest so that each command needs its own permission
-//! (`allow-<command>`) in `capabilities/main.json`.
+//! (`allow-<command>`) in `capabilities/main.json`. The command names are read from the
+//! `commands!` blocks in `src/app/commands/`, where each command is declared once.
 
-const COMMANDS: &[&str] = &[
-    "app_info",
-    "keyring_status",
-    "catalog",
-    "list_webhooks",
-    "get_webhook",
-    "check_webhook",
-    "create_webhook",
-    "update_webhook",
-    "set_webhooks_active",
-    "delete_webhook",
-    "reveal_header",
-    "signing_secret",
-    "new_signing_secret",
-    "rotate_secret",
-    "export_config",
-    "import_config",
-    "send_test",
-    "cancel_test",
-    "retry_now",
-    "list_logs",
-    "count_logs",
-    "list_queued",
-    "get_attempt",
-    "resend",
-    "curl_command",
-    "webhook_activity",
-    "engine_settings",
-    "update_engine_settings",
-    "api_info",
-    "api_example",
-    "api_token",
-    "regenerate_api_token",
-    "save_event_type",
-    "delete_event_type",
-];
+use std::path::Path;
+
+const COMMANDS_DIR: &str = "src/app/commands";
+
+/// `pub async fn NAME(` lines inside `commands! { … }` blocks (which end at a `}` in column 0).
+fn declared_commands() -> Vec<String> {
+    let mut files: Vec<_> =
+        std::fs::read_dir(COMMANDS_DIR).expect("src/app/commands").map(|e| e.expect("a directory entry").path()).collect();
+    files.sort();
+    let mut names = Vec::new();
+    for file in files.iter().filter(|f| f.extension().is_some_and(|e| e == "rs")) {
+        let text = std::fs::read_to_string(file).expect("a command file");
+        let mut inside = false;
+        for line in text.lines() {
+            if line.starts_with("commands! {") {
+                inside = true;
+            } else if line == "}" {
+                inside = false;
+            } else if inside && let Some(rest) = line.trim_start().strip_prefix("pub async fn ") {
+                names.push(rest.split('(').next().expect("a name").to_string());
+            }
+        }
+    }
+    names
+}
 
 fn main() {
-    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)))
+    println!("cargo:rerun-if-changed={COMMANDS_DIR}");
+    let names = declared_commands();
+    assert!(!names.is_empty(), "no commands! declarations found in {}", Path::new(COMMANDS_DIR).display());
+    // The app's tests compare this list with the macro's own.
+    println!("cargo:rustc-env=HOOKDESK_COMMANDS={}", names.join(","));
+    // The manifest wants 'static names; a build script runs once, so leaking them is free.
+    let names: &'static [&'static str] = Vec::leak(names.into_iter().map(|n| &*String::leak(n)).collect());
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(names)))
         .expect("the Tauri build step failed");
 }

@@ -8,8 +8,8 @@
 
 use axum::body::Bytes;
 use hookdesk_engine::model::event::EventInput;
+use hookdesk_engine::model::log_filter::{LogFilter, LogScope};
 use hookdesk_engine::model::{DeliverySettings, Ordering, RetryPolicy, WebhookInput};
-use hookdesk_engine::store::attempts::{LogFilter, LogScope};
 use hookdesk_engine::{Engine, EngineOptions};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};

@@ -121,24 +121,6 @@ pub struct ErrorView {
     pub fields: Vec<FieldError>,
 }
 
-impl From<rusqlite::Error> for Error {
-    fn from(e: rusqlite::Error) -> Self {
-        use rusqlite::ffi::ErrorCode;
-        match &e {
-            rusqlite::Error::SqliteFailure(f, _) if f.code == ErrorCode::DiskFull => {
-                Error::DiskFull("The disk is full, so Hookdesk could not save; nothing was changed. Free some space and try again.".into())
-            }
-            rusqlite::Error::SqliteFailure(f, _) if f.code == ErrorCode::DatabaseCorrupt || f.code == ErrorCode::NotADatabase => {
-                Error::Damaged(e.to_string())
-            }
-            rusqlite::Error::SqliteFailure(f, _) if f.code == ErrorCode::ReadOnly || f.code == ErrorCode::CannotOpen => {
-                Error::Database(format!("The database cannot be written ({e}). Check the data directory's permissions."))
-            }
-            _ => Error::Database(format!("Database error: {e}")),
-        }
-    }
-}
-
 impl From<std::io::Error> for Error {
     fn from(e: std::io::Error) -> Self {
         Error::Io(e.to_string())

@@ -224,7 +224,7 @@ impl Engine {
                     }
                     Ok(Committed { accepted: Accepted { event_id: row.id, deliveries }, queued })
                 },
-                move |c: &Committed| engine.inner.scheduler.enqueue(&engine, c.queued.iter().cloned()),
+                move |c: &Committed| engine.scheduler().enqueue(&engine, c.queued.iter().cloned()),
             )
             .await?;
         Ok(committed.accepted)
@@ -327,7 +327,7 @@ impl Engine {
                         },
                     )
                 },
-                move |id: &i64| engine.inner.scheduler.enqueue(&engine, [(QueueKey::direct(&target), *id, None)]),
+                move |id: &i64| engine.scheduler().enqueue(&engine, [(QueueKey::direct(&target), *id, None)]),
             )
             .await?;
         Ok(delivery_id(id))
@@ -343,7 +343,7 @@ impl Engine {
                 "The delivery {delivery} is not waiting for a retry: it has ended, or its first attempt is still to come."
             )));
         }
-        self.inner.scheduler.retry_now(id);
+        self.scheduler().retry_now(id);
         Ok(())
     }
 
@@ -387,7 +387,7 @@ impl Engine {
                         },
                     )
                 },
-                move |id: &i64| engine.inner.scheduler.enqueue(&engine, [(key.clone(), *id, None)]),
+                move |id: &i64| engine.scheduler().enqueue(&engine, [(key.clone(), *id, None)]),
             )
             .await?;
         Ok(delivery_id(new_id))

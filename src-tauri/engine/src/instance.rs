@@ -9,7 +9,7 @@ use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-pub const LOCK_FILE: &str = "hookdesk.lock";
+pub use crate::paths::LOCK_FILE;
 
 /// Who holds a data directory, as written in its lock file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -130,12 +130,5 @@ pub fn instance_id(data_dir: &Path) -> Result<Option<String>> {
     if !path.exists() {
         return Ok(None);
     }
-    let conn = rusqlite::Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-    conn.busy_timeout(std::time::Duration::from_secs(5))?;
-    let found = conn.query_row("SELECT value FROM settings WHERE key = 'instance_id'", [], |r| r.get(0));
-    match found {
-        Ok(v) => Ok(Some(v)),
-        Err(rusqlite::Error::QueryReturnedNoRows) => Ok(None),
-        Err(e) => Err(e.into()),
-    }
+    crate::store::settings::read_only(&path, "instance_id")
 }

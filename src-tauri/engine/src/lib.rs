@@ -17,6 +17,7 @@ pub mod net;
 pub mod notice;
 pub mod paths;
 mod routes;
+pub mod rules;
 pub mod secrets;
 pub mod settings;
 pub mod signing;
@@ -147,7 +148,7 @@ impl Engine {
             .write_then(store::deliveries::pending, move |pending: &Vec<store::deliveries::Pending>| {
                 let items =
                     pending.iter().map(|p| (QueueKey::of(p.webhook_id.as_deref(), p.url.as_deref()), p.id, None)).collect::<Vec<_>>();
-                engine.inner.scheduler.start(&engine, items);
+                engine.scheduler().start(&engine, items);
             })
             .await?;
         let engine = self.clone();
@@ -226,6 +227,35 @@ impl Engine {
 
     pub(crate) fn client(&self) -> reqwest::Client {
         self.inner.client.read().expect("client").clone()
+    }
+
+    /// A new HTTP client for deliveries, after the network policy changed.
+    pub(crate) fn renew_client(&self) {
+        *self.inner.client.write().expect("client") = net::delivery_client(&self.inner.policy);
+    }
+
+    pub(crate) fn scheduler(&self) -> &Scheduler {
+        &self.inner.scheduler
+    }
+
+    /// The webhooks deliveries go to, as last loaded (`routes.rs` keeps it current).
+    pub(crate) fn routes_slot(&self) -> &RwLock<Arc<Routes>> {
+        &self.inner.routes
+    }
+
+    /// The Events API server while it runs (`api/` starts and stops it).
+    pub(crate) fn api_slot(&self) -> &tokio::sync::Mutex<Option<api::ApiServer>> {
+        &self.inner.api
+    }
+
+    /// The Events API token, once read from the keyring.
+    pub(crate) fn token_slot(&self) -> &RwLock<Option<Arc<str>>> {
+        &self.inner.token
+    }
+
+    /// Whether deliveries may reach private addresses when the user has not said.
+    pub(crate) fn allow_private_default(&self) -> bool {
+        self.inner.allow_private_default
     }
 
     pub fn policy(&self) -> &NetworkPolicy {

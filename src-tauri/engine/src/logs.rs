@@ -4,7 +4,7 @@
 use crate::delivery::QueueKey;
 use crate::error::{Error, Result};
 use crate::model::attempt::{Attempt, AttemptSummary, parse_id};
-use crate::store::attempts::{LogFilter, LogScope};
+use crate::model::log_filter::{LogFilter, LogScope};
 use crate::{Engine, store};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -46,17 +46,17 @@ impl Engine {
     /// Attempts, newest first.
     pub async fn logs(&self, scope: LogScope, filter: LogFilter, limit: u32, offset: u32) -> Result<Vec<AttemptSummary>> {
         let limit = limit.clamp(1, MAX_PAGE);
-        self.db().read(move |conn| store::attempts::list(conn, &scope, &filter, limit, offset)).await
+        self.db().read(move |conn| store::logs::list(conn, &scope, &filter, limit, offset)).await
     }
 
     pub async fn count_logs(&self, scope: LogScope, filter: LogFilter) -> Result<u64> {
-        self.db().read(move |conn| store::attempts::count(conn, &scope, &filter)).await
+        self.db().read(move |conn| store::logs::count(conn, &scope, &filter)).await
     }
 
     /// Deliveries not attempted yet, newest first (one read: rows and total agree).
     pub async fn queued_logs(&self, scope: LogScope, filter: LogFilter, limit: u32) -> Result<QueuedLogs> {
         let limit = limit.clamp(1, MAX_PAGE);
-        let holds = self.inner.scheduler.holds();
+        let holds = self.scheduler().holds();
         let held_by = match &scope {
             LogScope::Webhook(id) => holds.get(&QueueKey::Webhook(id.clone())).cloned(),
             LogScope::Direct => holds.iter().find(|(k, _)| k.webhook_id().is_none()).map(|(_, r)| r.clone()),
@@ -65,8 +65,8 @@ impl Engine {
         self.db()
             .read(move |conn| {
                 let tx = conn.unchecked_transaction()?;
-                let rows = store::deliveries::queued(&tx, &scope, &filter, limit)?;
-                let total = store::deliveries::queued_count(&tx, &scope, &filter)?;
+                let rows = store::logs::queued(&tx, &scope, &filter, limit)?;
+                let total = store::logs::queued_count(&tx, &scope, &filter)?;
                 tx.finish()?;
                 Ok(QueuedLogs { rows, total, held_by })
             })
@@ -81,13 +81,13 @@ impl Engine {
             .read(move |conn| {
                 conn.execute_batch("BEGIN")?;
                 let page = (|| {
-                    let attempts = store::attempts::list(conn, &scope, &filter, limit, offset)?
+                    let attempts = store::logs::list(conn, &scope, &filter, limit, offset)?
                         .into_iter()
                         .filter_map(|s| parse_id(&s.id, "att_"))
-                        .map(|id| store::attempts::get(conn, id))
+                        .map(|id| store::logs::get(conn, id))
                         .filter_map(Result::transpose)
                         .collect::<Result<Vec<_>>>()?;
-                    Ok((attempts, store::attempts::count(conn, &scope, &filter)?))
+                    Ok((attempts, store::logs::count(conn, &scope, &filter)?))
                 })();
                 conn.execute_batch("COMMIT")?;
                 page
@@ -100,9 +100,9 @@ impl Engine {
         let missing = format!("There is no attempt {id}.");
         self.db()
             .read(move |conn| {
-                let attempt = store::attempts::get(conn, n)?.ok_or(Error::NotFound(missing))?;
+                let attempt = store::logs::get(conn, n)?.ok_or(Error::NotFound(missing))?;
                 let delivery = parse_id(&attempt.summary.delivery_id, "dlv_").unwrap_or_default();
-                Ok(AttemptDetail { delivery_attempts: store::attempts::of_delivery(conn, delivery)?, attempt })
+                Ok(AttemptDetail { delivery_attempts: store::logs::of_delivery(conn, delivery)?, attempt })
             })
             .await
     }
@@ -112,7 +112,7 @@ impl Engine {
         self.db()
             .read(move |conn| {
                 let mut out: HashMap<String, WebhookActivity> = HashMap::new();
-                for a in store::attempts::latest_per_webhook(conn)? {
+                for a in store::logs::latest_per_webhook(conn)? {
                     if let Some(id) = a.webhook_id.clone() {
                         out.entry(id).or_default().last_attempt = Some(a);
                     }

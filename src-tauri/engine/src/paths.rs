@@ -4,6 +4,8 @@ use std::path::{Path, PathBuf};
 
 pub const DATA_DIR_ENV: &str = "HOOKDESK_DATA_DIR";
 pub const DB_FILE: &str = "hookdesk.db";
+/// Held by the process that has the data directory open (see `instance.rs`).
+pub const LOCK_FILE: &str = "hookdesk.lock";
 
 /// `HOOKDESK_DATA_DIR`, else the platform's per-user data directory.
 pub fn default_data_dir() -> PathBuf {
@@ -36,7 +38,7 @@ pub fn create_private_dir(dir: &Path) -> crate::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let ours = [DB_FILE, crate::instance::LOCK_FILE].iter().any(|f| dir.join(f).exists())
+        let ours = [DB_FILE, LOCK_FILE].iter().any(|f| dir.join(f).exists())
             || std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_none());
         if ours
             && let Ok(meta) = std::fs::metadata(dir)

@@ -56,16 +56,16 @@ impl Routes {
 
 impl Engine {
     pub(crate) fn route(&self, webhook_id: &str) -> Option<Arc<WebhookRow>> {
-        self.inner.routes.read().expect("routes").by_id.get(webhook_id).cloned()
+        self.routes_slot().read().expect("routes").by_id.get(webhook_id).cloned()
     }
 
     pub(crate) fn routes(&self) -> Arc<Routes> {
-        self.inner.routes.read().expect("routes").clone()
+        self.routes_slot().read().expect("routes").clone()
     }
 
     /// Drops a deleted webhook from the routes at once, before they are re-read.
     pub(crate) fn forget_route(&self, webhook_id: &str) {
-        let mut routes = self.inner.routes.write().expect("routes");
+        let mut routes = self.routes_slot().write().expect("routes");
         if routes.by_id.contains_key(webhook_id) {
             let mut by_id = routes.by_id.clone();
             by_id.remove(webhook_id);
@@ -81,8 +81,8 @@ impl Engine {
         match loaded {
             Ok(Ok(routes)) => {
                 let routes = Arc::new(routes);
-                *self.inner.routes.write().expect("routes") = routes.clone();
-                self.inner.scheduler.sync(self, &routes);
+                *self.routes_slot().write().expect("routes") = routes.clone();
+                self.scheduler().sync(self, &routes);
             }
             Ok(Err(e)) => tracing::error!("the webhooks could not be re-read after a change: {e}"),
             Err(e) => tracing::error!("the webhooks could not be re-read after a change: {e}"),

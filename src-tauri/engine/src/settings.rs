@@ -14,7 +14,10 @@ pub const API_ENABLED: &str = "events_api_enabled";
 pub const API_PORT: &str = "events_api_port";
 
 pub const DEFAULT_RETENTION_DAYS: u32 = 30;
+pub const RETENTION_DAYS_RANGE: (u32, u32) = (1, 3650);
 pub const DEFAULT_API_PORT: u16 = 7717;
+/// Any port but 0 (which would pick a random one: the window would not know where to look).
+pub const API_PORT_RANGE: (u16, u16) = (1, u16::MAX);
 const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 const PRUNE_BATCH: u32 = 2000;
 
@@ -31,7 +34,7 @@ pub struct EngineSettings {
 
 impl Engine {
     pub async fn settings(&self) -> Result<EngineSettings> {
-        let default_private = self.inner.allow_private_default;
+        let default_private = self.allow_private_default();
         self.db()
             .read(move |conn| {
                 let get = |k: &str| store::settings::get(conn, k);
@@ -49,11 +52,13 @@ impl Engine {
     /// on a new port or switch is the caller's (it owns the server).
     pub async fn update_settings(&self, s: EngineSettings) -> Result<EngineSettings> {
         let mut errors = Vec::new();
-        if !(1..=3650).contains(&s.log_retention_days) {
-            errors.push(FieldError::new("log_retention_days", "Keep logs between 1 and 3650 days."));
+        let (lo, hi) = RETENTION_DAYS_RANGE;
+        if !(lo..=hi).contains(&s.log_retention_days) {
+            errors.push(FieldError::new("log_retention_days", format!("Keep logs between {lo} and {hi} days.")));
         }
-        if s.events_api_port == 0 {
-            errors.push(FieldError::new("events_api_port", "Choose a port between 1 and 65535."));
+        let (lo, hi) = API_PORT_RANGE;
+        if !(lo..=hi).contains(&s.events_api_port) {
+            errors.push(FieldError::new("events_api_port", format!("Choose a port between {lo} and {hi}.")));
         }
         if !errors.is_empty() {
             return Err(Error::Invalid(errors));
@@ -75,10 +80,10 @@ impl Engine {
     /// Applies the network policy; a stricter one gets a fresh connection pool so that no
     /// kept-alive connection to a private address is reused.
     pub fn set_allow_private(&self, allow: bool) {
-        let was = self.inner.policy.allows_private();
-        self.inner.policy.set_allow_private(allow);
+        let was = self.policy().allows_private();
+        self.policy().set_allow_private(allow);
         if was && !allow {
-            *self.inner.client.write().expect("client") = crate::net::delivery_client(&self.inner.policy);
+            self.renew_client();
         }
     }
 
@@ -108,20 +113,8 @@ impl Engine {
             let (deliveries, events) = self
                 .db()
                 .write(move |conn| {
-                    let d = conn
-                        .prepare_cached(
-                            "DELETE FROM deliveries WHERE id IN
-                             (SELECT id FROM deliveries WHERE state != 'pending' AND ended_at < ?1 LIMIT ?2)",
-                        )?
-                        .execute(rusqlite::params![cutoff, PRUNE_BATCH])?;
-                    let e = conn
-                        .prepare_cached(
-                            "DELETE FROM events WHERE seq IN
-                             (SELECT seq FROM events e WHERE accepted_at < ?1
-                              AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_seq = e.seq) LIMIT ?2)",
-                        )?
-                        .execute(rusqlite::params![cutoff, PRUNE_BATCH])?;
-                    Ok((d as u64, e as u64))
+                    let deliveries = store::deliveries::delete_ended_before(conn, cutoff, PRUNE_BATCH)?;
+                    Ok((deliveries, store::events::delete_unused_before(conn, cutoff, PRUNE_BATCH)?))
                 })
                 .await?;
             total += deliveries;

@@ -7,7 +7,7 @@
 mod utils;
 
 use hookdesk_engine::model::attempt::AttemptResult;
-use hookdesk_engine::store::attempts::{LogFilter, LogScope};
+use hookdesk_engine::model::log_filter::{LogFilter, LogScope};
 use serde_json::json;
 use std::time::Duration;
 use utils::receiver::{Reply, TestReceiver};

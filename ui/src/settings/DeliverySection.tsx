@@ -1,9 +1,19 @@
 import { useState } from "react";
+import { RULES } from "../bindings/rules";
 import { FieldMessages } from "../components/FieldMessages";
 import { ChevronIcon } from "../components/icons";
 import { DeliveryNumberField as NumberField } from "./DeliveryNumberField";
 import { EXPONENTIAL_PRESET_MS, formatDelays, type DeliveryForm } from "./deliveryForm";
 import type { WebhookEditor } from "./useWebhookEditor";
+
+/** The panel's ranges, in the units its fields show. */
+const {
+  panel_timeout_s: timeoutS,
+  attempts,
+  panel_delay_s: delayS,
+  concurrency,
+  pause_after_failures: pauseAfterFailures,
+} = RULES.delivery;
 
 const DELIVERY_ERROR_KEYS = [
   "delivery.timeout_ms",
@@ -61,9 +71,9 @@ export function DeliverySection({
             label="Timeout per attempt (seconds)"
             field="timeoutSeconds"
             errorKey="delivery.timeout_ms"
-            min={1}
-            max={60}
-            hint="1 to 60 seconds."
+            min={timeoutS[0]}
+            max={timeoutS[1]}
+            hint={`${timeoutS[0]} to ${timeoutS[1]} seconds.`}
             editor={editor}
           />
           <NumberField
@@ -71,9 +81,9 @@ export function DeliverySection({
             label="Attempts"
             field="attempts"
             errorKey="delivery.attempts"
-            min={1}
-            max={20}
-            hint="The first try plus retries, 1 to 20."
+            min={attempts[0]}
+            max={attempts[1]}
+            hint={`The first try plus retries, ${attempts[0]} to ${attempts[1]}.`}
             editor={editor}
           />
           <fieldset className="field field-wide">
@@ -117,8 +127,8 @@ export function DeliverySection({
               label="Delay between attempts (seconds)"
               field="delaySeconds"
               errorKey="delivery.retry.delay_ms"
-              min={1}
-              max={86400}
+              min={delayS[0]}
+              max={delayS[1]}
               editor={editor}
             />
           )}
@@ -156,9 +166,9 @@ export function DeliverySection({
               label="Up to N at once"
               field="concurrency"
               errorKey="delivery.concurrency"
-              min={1}
-              max={64}
-              hint="1 to 64 deliveries in flight."
+              min={concurrency[0]}
+              max={concurrency[1]}
+              hint={`${concurrency[0]} to ${concurrency[1]} deliveries in flight.`}
               editor={editor}
             />
           )}
@@ -167,8 +177,8 @@ export function DeliverySection({
             label="Pause after consecutive failed deliveries"
             field="pauseAfterFailures"
             errorKey="delivery.pause_after_failures"
-            min={0}
-            max={1000}
+            min={pauseAfterFailures[0]}
+            max={pauseAfterFailures[1]}
             hint="0 never pauses. A paused webhook keeps queueing events."
             editor={editor}
           />

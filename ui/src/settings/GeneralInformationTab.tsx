@@ -1,4 +1,5 @@
 import type { EventType } from "../bindings/EventType";
+import { RULES } from "../bindings/rules";
 import type { Webhook } from "../bindings/Webhook";
 import { TextField } from "../components/TextField";
 import { DeleteWebhookSection } from "./DeleteWebhookSection";
@@ -80,7 +81,7 @@ export function GeneralInformationTab({ editor, catalog, onDeleted }: GeneralInf
               label="Description"
               value={form.description}
               multiline
-              counterMax={1000}
+              counterMax={RULES.description_max}
               onChange={editor.setDescription}
               onBlur={() => editor.touch("description")}
               errors={editor.errorsFor("description")}

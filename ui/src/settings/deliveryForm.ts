@@ -2,18 +2,22 @@ import type { DeliverySettings } from "../bindings/DeliverySettings";
 import type { FieldError } from "../bindings/FieldError";
 import type { Ordering } from "../bindings/Ordering";
 import type { RetryPolicy } from "../bindings/RetryPolicy";
+import { RULES } from "../bindings/rules";
 
-/** The engine's exponential preset: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
-export const EXPONENTIAL_PRESET_MS = [5000, 300000, 1800000, 7200000, 18000000, 36000000, 36000000];
+/** The engine's exponential preset (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h as of writing). */
+export const EXPONENTIAL_PRESET_MS: readonly number[] = RULES.delivery.exponential_preset_ms;
 
-export const DEFAULT_DELIVERY: DeliverySettings = {
-  timeout_ms: 30000,
-  attempts: 3,
-  retry: { kind: "fixed", delay_ms: 30000 },
-  ordering: "sequential",
-  concurrency: 1,
-  pause_after_failures: 10,
-};
+/** The engine's delivery settings for a new webhook. */
+export const DEFAULT_DELIVERY: DeliverySettings = RULES.delivery.defaults;
+
+/**
+ * What the fixed delay field starts from when the stored retry is exponential: the engine's
+ * default delay (or, were its default exponential, the preset's first delay).
+ */
+const DEFAULT_FIXED_DELAY_MS =
+  DEFAULT_DELIVERY.retry.kind === "fixed"
+    ? DEFAULT_DELIVERY.retry.delay_ms
+    : (EXPONENTIAL_PRESET_MS[0] ?? RULES.delivery.delay_ms[0]);
 
 /** What the Delivery inputs hold: text, so that a half-typed number is not lost. */
 export interface DeliveryForm {
@@ -31,7 +35,7 @@ function seconds(ms: number): string {
 }
 
 function fixedDelayMs(settings: DeliverySettings): number {
-  return settings.retry.kind === "fixed" ? settings.retry.delay_ms : 30000;
+  return settings.retry.kind === "fixed" ? settings.retry.delay_ms : DEFAULT_FIXED_DELAY_MS;
 }
 
 export function deliveryFormFrom(settings: DeliverySettings): DeliveryForm {
@@ -76,7 +80,9 @@ export function deliverySettingsFrom(
           kind: "exponential",
           // A schedule set through the API is kept; choosing exponential here means the preset.
           schedule_ms:
-            stored.retry.kind === "exponential" ? stored.retry.schedule_ms : EXPONENTIAL_PRESET_MS,
+            stored.retry.kind === "exponential"
+              ? stored.retry.schedule_ms
+              : [...EXPONENTIAL_PRESET_MS],
         };
   return {
     timeout_ms: ms(form.timeoutSeconds, storedForm.timeoutSeconds, stored.timeout_ms),
@@ -109,6 +115,15 @@ function numberError(
   return { field, message: `Enter ${kind} from ${min} to ${max}${unit}.` };
 }
 
+/** The engine's ranges, and the panel's in seconds for its seconds fields. */
+const {
+  panel_timeout_s: timeoutS,
+  attempts,
+  panel_delay_s: delayS,
+  concurrency,
+  pause_after_failures: pause,
+} = RULES.delivery;
+
 /**
  * The panel's own ranges, in the units it shows. Checked here because the engine speaks
  * milliseconds, and "Must be between 100 and 60000 ms" under a seconds field would confuse.
@@ -119,17 +134,17 @@ export function deliveryErrors(form: DeliveryForm, stored: DeliverySettings): Fi
   const edited = (key: keyof DeliveryForm) => form[key] !== storedForm[key];
   const checks: Array<FieldError | null> = [
     edited("timeoutSeconds")
-      ? numberError("delivery.timeout_ms", form.timeoutSeconds, [1, 60], " seconds", false)
+      ? numberError("delivery.timeout_ms", form.timeoutSeconds, timeoutS, " seconds", false)
       : null,
-    edited("attempts") ? numberError("delivery.attempts", form.attempts, [1, 20], "", true) : null,
+    edited("attempts") ? numberError("delivery.attempts", form.attempts, attempts, "", true) : null,
     form.retryKind === "fixed" && edited("delaySeconds")
-      ? numberError("delivery.retry.delay_ms", form.delaySeconds, [1, 86400], " seconds", false)
+      ? numberError("delivery.retry.delay_ms", form.delaySeconds, delayS, " seconds", false)
       : null,
     form.ordering === "parallel" && edited("concurrency")
-      ? numberError("delivery.concurrency", form.concurrency, [1, 64], "", true)
+      ? numberError("delivery.concurrency", form.concurrency, concurrency, "", true)
       : null,
     edited("pauseAfterFailures")
-      ? numberError("delivery.pause_after_failures", form.pauseAfterFailures, [0, 1000], "", true)
+      ? numberError("delivery.pause_after_failures", form.pauseAfterFailures, pause, "", true)
       : null,
   ];
   return checks.filter((e): e is FieldError => e !== null);

@@ -1,6 +1,7 @@
 import type { DeliverySettings } from "../bindings/DeliverySettings";
 import type { EventType } from "../bindings/EventType";
 import type { HeaderInput } from "../bindings/HeaderInput";
+import { RULES } from "../bindings/rules";
 import type { Webhook } from "../bindings/Webhook";
 import type { WebhookInput } from "../bindings/WebhookInput";
 import {
@@ -11,7 +12,7 @@ import {
 } from "./deliveryForm";
 
 /** How the engine shows a stored secret value; sending it back keeps the stored value. */
-export const MASK = "••••••";
+export const MASK = RULES.mask;
 
 export interface HeaderRow {
   /** Stable React key and touch key; indexes shift when a row is removed. */

@@ -1,3 +1,4 @@
+import { RULES } from "../bindings/rules";
 import { FieldMessages } from "../components/FieldMessages";
 import { Switch } from "../components/Switch";
 import type { EngineSettingsState } from "./useEngineSettings";
@@ -20,15 +21,15 @@ export function DeliveryPolicySection({ settings }: { settings: EngineSettingsSt
           id="log-retention"
           className="input input-number"
           type="number"
-          min={1}
-          max={3650}
+          min={RULES.settings.log_retention_days[0]}
+          max={RULES.settings.log_retention_days[1]}
           value={form.retentionDays}
           aria-invalid={retentionErrors.length > 0 ? true : undefined}
           aria-describedby="log-retention-hint log-retention-messages"
           onChange={(e) => settings.edit({ retentionDays: e.target.value })}
         />
         <p id="log-retention-hint" className="field-hint">
-          Attempts older than this are deleted in the background. Default 30.
+          {`Attempts older than this are deleted in the background. Default ${RULES.settings.default_log_retention_days}.`}
         </p>
         <FieldMessages id="log-retention-messages" errors={retentionErrors} />
       </div>

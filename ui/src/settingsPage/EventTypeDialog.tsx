@@ -1,6 +1,7 @@
 import { useState } from "react";
 import type { ErrorView } from "../bindings/ErrorView";
 import type { EventType } from "../bindings/EventType";
+import { RULES } from "../bindings/rules";
 import { FieldMessages } from "../components/FieldMessages";
 import { ModalDialog } from "../components/ModalDialog";
 import { TextField } from "../components/TextField";
@@ -33,7 +34,9 @@ export function EventTypeDialog({ existing, catalog, onSaved, onCancel }: EventT
   const sampleCheck = checkSample(sample);
   const nameProblem = existing ? null : nameError(name, catalog, false);
   const descriptionProblem =
-    [...description].length > 1000 ? "Description must be at most 1000 characters." : null;
+    [...description].length > RULES.description_max
+      ? `Description must be at most ${RULES.description_max} characters.`
+      : null;
   const problems: Record<string, string | null> = {
     name: nameProblem,
     description: descriptionProblem,
@@ -118,7 +121,7 @@ export function EventTypeDialog({ existing, catalog, onSaved, onCancel }: EventT
         label="Description"
         value={description}
         multiline
-        counterMax={1000}
+        counterMax={RULES.description_max}
         onChange={change("description", setDescription)}
         onBlur={() => touch("description")}
         errors={errorsFor("description")}

@@ -1,5 +1,6 @@
 import { useEffect, useState } from "react";
 import type { ErrorView } from "../bindings/ErrorView";
+import { RULES } from "../bindings/rules";
 import { CopyButton } from "../components/CopyButton";
 import { FieldMessages } from "../components/FieldMessages";
 import { WarningIcon } from "../components/icons";
@@ -60,8 +61,8 @@ export function EventsApiSection({ settings }: { settings: EngineSettingsState }
             id="api-port"
             className="input input-number"
             type="number"
-            min={1}
-            max={65535}
+            min={RULES.settings.events_api_port[0]}
+            max={RULES.settings.events_api_port[1]}
             value={form.port}
             aria-invalid={portErrors.length > 0 ? true : undefined}
             aria-describedby={override ? "api-port-running api-port-messages" : "api-port-messages"}

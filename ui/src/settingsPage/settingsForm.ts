@@ -1,5 +1,6 @@
 // The Settings page's engine settings as typed, and their checks.
 import type { EngineSettings } from "../bindings/EngineSettings";
+import { RULES } from "../bindings/rules";
 
 export interface SettingsForm {
   /** Number inputs hold what was typed, valid or not. */
@@ -32,13 +33,15 @@ function wholeNumber(text: string): number | null {
 
 export function settingsErrors(form: SettingsForm): Partial<Record<SettingsField, string>> {
   const errors: Partial<Record<SettingsField, string>> = {};
+  const [minDays, maxDays] = RULES.settings.log_retention_days;
   const days = wholeNumber(form.retentionDays);
-  if (days === null || days < 1 || days > 3650) {
-    errors.retentionDays = "Keep logs between 1 and 3650 days (a whole number).";
+  if (days === null || days < minDays || days > maxDays) {
+    errors.retentionDays = `Keep logs between ${minDays} and ${maxDays} days (a whole number).`;
   }
+  const [minPort, maxPort] = RULES.settings.events_api_port;
   const port = wholeNumber(form.port);
-  if (port === null || port < 1 || port > 65535) {
-    errors.port = "Choose a port between 1 and 65535.";
+  if (port === null || port < minPort || port > maxPort) {
+    errors.port = `Choose a port between ${minPort} and ${maxPort}.`;
   }
   return errors;
 }

@@ -4,6 +4,7 @@
 import type { ApiInfo } from "../bindings/ApiInfo";
 import type { Attempt } from "../bindings/Attempt";
 import type { AttemptSummary } from "../bindings/AttemptSummary";
+import type { Commands } from "../bindings/commands";
 import type { CustomEventTypeInput } from "../bindings/CustomEventTypeInput";
 import type { DeliverySettings } from "../bindings/DeliverySettings";
 import type { EngineSettings } from "../bindings/EngineSettings";
@@ -16,13 +17,14 @@ import type { ImportReport } from "../bindings/ImportReport";
 import type { KeyringStatus } from "../bindings/KeyringStatus";
 import type { LogFilter } from "../bindings/LogFilter";
 import type { LogScope } from "../bindings/LogScope";
+import { RULES } from "../bindings/rules";
 import type { TestRequest } from "../bindings/TestRequest";
 import type { TestResult } from "../bindings/TestResult";
 import type { Webhook } from "../bindings/Webhook";
 import type { WebhookActivity } from "../bindings/WebhookActivity";
 import type { WebhookInput } from "../bindings/WebhookInput";
 
-export const MASK = "••••••";
+export const MASK = RULES.mask;
 
 const ENTITIES: Array<[string, string, string[]]> = [
   ["user", "User", ["created", "updated", "deleted", "logout"]],
@@ -43,14 +45,7 @@ export const BUILTIN_CATALOG: EventType[] = ENTITIES.flatMap(([prefix, entity, a
   })),
 );
 
-export const DEFAULT_DELIVERY: DeliverySettings = {
-  timeout_ms: 30000,
-  attempts: 3,
-  retry: { kind: "fixed", delay_ms: 30000 },
-  ordering: "sequential",
-  concurrency: 1,
-  pause_after_failures: 10,
-};
+export const DEFAULT_DELIVERY: DeliverySettings = RULES.delivery.defaults;
 
 const invalid = (fields: FieldError[]): ErrorView => ({
   kind: "invalid",
@@ -166,6 +161,19 @@ function matchesLog(a: AttemptSummary, scope: LogScope, filter: LogFilter, body:
   return true;
 }
 
+/** What the fake answers for each command: the generated `Commands`, so the two cannot drift. */
+type Handlers = {
+  [K in keyof Commands]: (
+    args: Commands[K]["args"],
+  ) => Commands[K]["returns"] | Promise<Commands[K]["returns"]>;
+};
+
+/** The clipboard plugin's write, which the fake answers too (it is no command of ours). */
+const CLIPBOARD_WRITE = "plugin:clipboard-manager|write_text";
+interface ClipboardWriteArgs {
+  text: string;
+}
+
 interface Call {
   cmd: string;
   args: Record<string, unknown>;
@@ -204,10 +212,10 @@ export class FakeBackend {
     attempt_id: null,
   };
   settings: EngineSettings = {
-    log_retention_days: 30,
+    log_retention_days: RULES.settings.default_log_retention_days,
     allow_private_targets: true,
     events_api_enabled: true,
-    events_api_port: 7717,
+    events_api_port: RULES.settings.default_events_api_port,
   };
   apiToken = "hdk_Zm9vYmFyYmF6cXV4";
   apiError: string | null = null;
@@ -238,6 +246,142 @@ export class FakeBackend {
     return this.calls.filter((c) => c.cmd === cmd).map((c) => c.args);
   }
 
+  /**
+   * One handler per command of the generated `Commands` interface: a command missing here, one
+   * the Rust side no longer has, or an argument or answer of the wrong type fails tsc.
+   */
+  private readonly commands: Handlers = {
+    app_info: () => ({
+      version: "0.1.0",
+      data_dir: "/tmp/hookdesk",
+      startup_error: this.startupError,
+    }),
+    keyring_status: () => this.keyringStatus,
+    catalog: () => this.catalog,
+    list_webhooks: () => structuredClone(this.webhooks),
+    get_webhook: ({ id }) => structuredClone(this.find(id)),
+    check_webhook: ({ input, existingId }) => this.check(input, existingId),
+    create_webhook: ({ input }) => this.create(input),
+    update_webhook: ({ id, input }) => this.update(id, input),
+    set_webhooks_active: ({ ids, active }) => ids.map((id) => this.setActive(id, active)),
+    delete_webhook: ({ id }) => {
+      this.find(id);
+      this.webhooks = this.webhooks.filter((w) => w.id !== id);
+      return null;
+    },
+    reveal_header: ({ id, name }) => {
+      const value = this.keyring.get(`header:${id}:${name}`);
+      if (value === undefined) throw { kind: "not_found", message: "No such header.", fields: [] };
+      return value;
+    },
+    signing_secret: ({ id }) => {
+      const secret = this.keyring.get(`secret:${id}`);
+      if (secret === undefined)
+        throw { kind: "not_found", message: "No signing secret is stored.", fields: [] };
+      return secret;
+    },
+    new_signing_secret: () => "whsec_bmV3c2VjcmV0bmV3c2VjcmV0bmV3c2VjcmV0MTI=",
+    rotate_secret: ({ id }) => {
+      const w = this.find(id);
+      this.keyring.set(`secret:${w.id}`, "whsec_cm90YXRlZHJvdGF0ZWRyb3RhdGVkcm90YXRlZA==");
+      w.previous_secret_until = "2026-11-25T10:00:00Z";
+      w.updated_at = this.tick();
+      return structuredClone(w);
+    },
+    export_config: () => this.exportResult,
+    import_config: () => this.importResult,
+    send_test: ({ request, testId }) => {
+      if (!this.testHold) return this.sendTest(request);
+      const held = this.testHold.then(() => this.sendTest(request));
+      if (testId === null) return held;
+      // Cancel answers as the engine does: at once, with nothing logged.
+      return new Promise<TestResult>((resolve, reject) => {
+        this.runningTests.set(testId, () =>
+          reject({
+            kind: "unavailable",
+            message: "Cancelled: the Test stopped waiting for the endpoint, and was not logged.",
+            fields: [],
+          }),
+        );
+        held.then(resolve, reject).finally(() => this.runningTests.delete(testId));
+      });
+    },
+    cancel_test: ({ testId }) => {
+      const cancel = this.runningTests.get(testId);
+      this.runningTests.delete(testId);
+      cancel?.();
+      return cancel !== undefined;
+    },
+    retry_now: ({ deliveryId }) => {
+      const attempt = this.logs.find(
+        (a) => a.delivery_id === deliveryId && a.result === "retrying",
+      );
+      if (!attempt)
+        throw {
+          kind: "conflict",
+          message: `The delivery ${deliveryId} is not waiting for a retry.`,
+          fields: [],
+        };
+      this.retriedNow.push(attempt.delivery_id);
+      return null;
+    },
+    list_logs: ({ scope, filter, limit }) => this.listLogs(scope, filter, limit),
+    count_logs: ({ scope, filter }) => this.countLogs(scope, filter),
+    list_queued: ({ scope, filter: { result, ...filter }, limit }) => {
+      const matching = this.queued.filter(
+        (q) => (result === undefined || result === "pending") && matchesLog(q, scope, filter, ""),
+      );
+      return {
+        rows: matching.slice(0, limit),
+        total: matching.length,
+        held_by: this.queuedHeldBy,
+      };
+    },
+    get_attempt: ({ id }) => {
+      const attempt = this.logs.find((a) => a.id === id);
+      if (!attempt) throw { kind: "not_found", message: `There is no attempt ${id}.`, fields: [] };
+      const delivery_attempts = this.logs
+        .filter((a) => a.delivery_id === attempt.delivery_id)
+        .sort((a, b) => idNumber(a.id) - idNumber(b.id))
+        .map(summaryOf);
+      return structuredClone({ attempt, delivery_attempts });
+    },
+    resend: () => {
+      this.resendCounter += 1;
+      return `dlv_${this.resendCounter}`;
+    },
+    curl_command: ({ attemptId, includeSecrets }) => {
+      const attempt = this.logs.find((a) => a.id === attemptId);
+      if (!attempt) throw { kind: "not_found", message: "There is no such attempt.", fields: [] };
+      const secret = includeSecrets ? "real" : MASK;
+      return `curl -X POST '${attempt.request.url}' -H 'Authorization: ${secret}' --data-raw '${attempt.request.body}'`;
+    },
+    webhook_activity: () => structuredClone(this.activity),
+    engine_settings: () => ({ ...this.settings }),
+    update_engine_settings: ({ settings }) => {
+      const [min, max] = RULES.settings.log_retention_days;
+      if (settings.log_retention_days < min || settings.log_retention_days > max)
+        throw invalid([
+          { field: "log_retention_days", message: `Keep logs between ${min} and ${max} days.` },
+        ]);
+      this.settings = { ...settings };
+      return { ...this.settings };
+    },
+    api_info: () => this.apiInfo(),
+    api_example: () => this.apiExample(),
+    api_token: () => this.apiToken,
+    regenerate_api_token: () => {
+      this.apiToken = `hdk_regenerated${this.calls.length}`;
+      return this.apiToken;
+    },
+    save_event_type: ({ input }) => this.saveEventType(input),
+    delete_event_type: ({ name }) => {
+      this.catalog = this.catalog.filter((t) => t.builtin || t.name !== name);
+      return null;
+    },
+  };
+
+  /** What Tauri's IPC mock hands over: a command (or a plugin's call) and its arguments. */
   handle(cmd: string, rawArgs: unknown): unknown {
     const args = (rawArgs ?? {}) as Record<string, unknown>;
     this.calls.push({ cmd, args });
@@ -246,164 +390,22 @@ export class FakeBackend {
       this.failures.delete(cmd);
       throw failure;
     }
-    switch (cmd) {
-      case "app_info":
-        return { version: "0.1.0", data_dir: "/tmp/hookdesk", startup_error: this.startupError };
-      case "keyring_status":
-        return this.keyringStatus;
-      case "catalog":
-        return this.catalog;
-      case "list_webhooks":
-        return structuredClone(this.webhooks);
-      case "get_webhook":
-        return structuredClone(this.find(args.id as string));
-      case "check_webhook":
-        return this.check(args.input as WebhookInput, (args.existingId as string | null) ?? null);
-      case "create_webhook":
-        return this.create(args.input as WebhookInput);
-      case "update_webhook":
-        return this.update(args.id as string, args.input as WebhookInput);
-      case "set_webhooks_active":
-        return (args.ids as string[]).map((id) => this.setActive(id, args.active as boolean));
-      case "delete_webhook":
-        this.find(args.id as string);
-        this.webhooks = this.webhooks.filter((w) => w.id !== args.id);
-        return null;
-      case "reveal_header": {
-        const value = this.keyring.get(`header:${args.id as string}:${args.name as string}`);
-        if (value === undefined)
-          throw { kind: "not_found", message: "No such header.", fields: [] };
-        return value;
-      }
-      case "signing_secret":
-        return this.keyring.get(`secret:${args.id as string}`);
-      case "new_signing_secret":
-        return "whsec_bmV3c2VjcmV0bmV3c2VjcmV0bmV3c2VjcmV0MTI=";
-      case "rotate_secret": {
-        const w = this.find(args.id as string);
-        this.keyring.set(`secret:${w.id}`, "whsec_cm90YXRlZHJvdGF0ZWRyb3RhdGVkcm90YXRlZA==");
-        w.previous_secret_until = "2026-11-25T10:00:00Z";
-        w.updated_at = this.tick();
-        return structuredClone(w);
-      }
-      case "export_config":
-        return this.exportResult;
-      case "import_config":
-        return this.importResult;
-      case "send_test": {
-        const request = args.request as TestRequest;
-        const testId = args.testId as string | null;
-        if (!this.testHold) return this.sendTest(request);
-        const held = this.testHold.then(() => this.sendTest(request));
-        if (testId === null) return held;
-        // Cancel answers as the engine does: at once, with nothing logged.
-        return new Promise((resolve, reject) => {
-          this.runningTests.set(testId, () =>
-            reject({
-              kind: "unavailable",
-              message: "Cancelled: the Test stopped waiting for the endpoint, and was not logged.",
-              fields: [],
-            }),
-          );
-          held.then(resolve, reject).finally(() => this.runningTests.delete(testId));
-        });
-      }
-      case "cancel_test": {
-        const cancel = this.runningTests.get(args.testId as string);
-        this.runningTests.delete(args.testId as string);
-        cancel?.();
-        return cancel !== undefined;
-      }
-      case "retry_now": {
-        const attempt = this.logs.find(
-          (a) => a.delivery_id === args.deliveryId && a.result === "retrying",
-        );
-        if (!attempt)
-          throw {
-            kind: "conflict",
-            message: `The delivery ${String(args.deliveryId)} is not waiting for a retry.`,
-            fields: [],
-          };
-        this.retriedNow.push(attempt.delivery_id);
-        return null;
-      }
-      case "list_logs":
-        return this.listLogs(
-          args.scope as LogScope,
-          args.filter as LogFilter,
-          args.limit as number,
-        );
-      case "count_logs":
-        return this.countLogs(args.scope as LogScope, args.filter as LogFilter);
-      case "list_queued": {
-        const { result, ...filter } = args.filter as LogFilter;
-        const matching = this.queued.filter(
-          (q) =>
-            (result === undefined || result === "pending") &&
-            matchesLog(q, args.scope as LogScope, filter, ""),
-        );
-        return {
-          rows: matching.slice(0, args.limit as number),
-          total: matching.length,
-          held_by: this.queuedHeldBy,
-        };
-      }
-      case "get_attempt": {
-        const attempt = this.logs.find((a) => a.id === args.id);
-        if (!attempt)
-          throw {
-            kind: "not_found",
-            message: `There is no attempt ${args.id as string}.`,
-            fields: [],
-          };
-        const delivery_attempts = this.logs
-          .filter((a) => a.delivery_id === attempt.delivery_id)
-          .sort((a, b) => idNumber(a.id) - idNumber(b.id))
-          .map(summaryOf);
-        return structuredClone({ attempt, delivery_attempts });
-      }
-      case "resend":
-        this.resendCounter += 1;
-        return `dlv_${this.resendCounter}`;
-      case "curl_command": {
-        const attempt = this.logs.find((a) => a.id === args.attemptId);
-        if (!attempt) throw { kind: "not_found", message: "There is no such attempt.", fields: [] };
-        const secret = args.includeSecrets ? "real" : MASK;
-        return `curl -X POST '${attempt.request.url}' -H 'Authorization: ${secret}' --data-raw '${attempt.request.body}'`;
-      }
-      case "webhook_activity":
-        return structuredClone(this.activity);
-      case "engine_settings":
-        return { ...this.settings };
-      case "update_engine_settings": {
-        const next = args.settings as EngineSettings;
-        if (next.log_retention_days < 1 || next.log_retention_days > 3650)
-          throw invalid([
-            { field: "log_retention_days", message: "Keep logs between 1 and 3650 days." },
-          ]);
-        this.settings = { ...next };
-        return { ...this.settings };
-      }
-      case "api_info":
-        return this.apiInfo();
-      case "api_example":
-        return this.apiExample();
-      case "api_token":
-        return this.apiToken;
-      case "regenerate_api_token":
-        this.apiToken = `hdk_regenerated${this.calls.length}`;
-        return this.apiToken;
-      case "save_event_type":
-        return this.saveEventType(args.input as CustomEventTypeInput);
-      case "delete_event_type":
-        this.catalog = this.catalog.filter((t) => t.builtin || t.name !== args.name);
-        return null;
-      case "plugin:clipboard-manager|write_text":
-        this.clipboard = args.text as string;
-        return null;
-      default:
-        throw `unknown command ${cmd}`;
+    if (cmd === CLIPBOARD_WRITE) {
+      this.clipboard = (rawArgs as ClipboardWriteArgs).text;
+      return null;
     }
+    if (!this.isCommand(cmd)) throw `unknown command ${cmd}`;
+    // The one unchecked step: the window sent these arguments through the typed `call`.
+    return this.run(cmd, args as Commands[typeof cmd]["args"]);
+  }
+
+  private isCommand(cmd: string): cmd is keyof Commands {
+    return Object.prototype.hasOwnProperty.call(this.commands, cmd);
+  }
+
+  private run<K extends keyof Commands>(cmd: K, args: Commands[K]["args"]) {
+    const handler: Handlers[K] = this.commands[cmd];
+    return handler(args);
   }
 
   /** Adds attempts to the logs; returns them. */
@@ -566,8 +568,12 @@ export class FakeBackend {
       if ((value === undefined && !stored) || value === "")
         errors.push({ field: `headers[${i}].value`, message: "Header value is required." });
     });
-    if (input.delivery.attempts < 1 || input.delivery.attempts > 20)
-      errors.push({ field: "delivery.attempts", message: "Must be between 1 and 20." });
+    const [minAttempts, maxAttempts] = RULES.delivery.attempts;
+    if (input.delivery.attempts < minAttempts || input.delivery.attempts > maxAttempts)
+      errors.push({
+        field: "delivery.attempts",
+        message: `Must be between ${minAttempts} and ${maxAttempts}.`,
+      });
     return { errors, warnings };
   }
 

@@ -3,7 +3,7 @@
 use super::error::{ApiError, ErrorBody};
 use crate::Engine;
 use crate::model::attempt::Attempt;
-use crate::store::attempts::{LogFilter, LogScope, ResultFilter};
+use crate::model::log_filter::{LogFilter, LogScope, ResultFilter};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;

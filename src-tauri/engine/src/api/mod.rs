@@ -139,7 +139,7 @@ impl Engine {
         // Stops with stop_api, or when the engine starts shutting down.
         let stop = self.draining().child_token();
         let done = tokio::spawn(server::serve(listener, router(self.clone()), stop.clone(), server::Limits::for_this_process()));
-        *self.inner.api.lock().await = Some(ApiServer { addr, stop, done });
+        *self.api_slot().lock().await = Some(ApiServer { addr, stop, done });
         self.instance_lock().set_api_url(Some(format!("http://{addr}")))?;
         self.notify(Notice::SettingsChanged);
         tracing::info!("Events API listening on http://{addr}");
@@ -147,7 +147,7 @@ impl Engine {
     }
 
     pub async fn stop_api(&self) {
-        let server = self.inner.api.lock().await.take();
+        let server = self.api_slot().lock().await.take();
         if let Some(server) = server {
             server.stop.cancel();
             let _ = server.done.await;
@@ -158,18 +158,18 @@ impl Engine {
 
     /// Where the Events API listens, if it runs.
     pub async fn api_addr(&self) -> Option<SocketAddr> {
-        self.inner.api.lock().await.as_ref().map(|s| s.addr)
+        self.api_slot().lock().await.as_ref().map(|s| s.addr)
     }
 
     /// Uses this token instead of the keyring's (`HOOKDESK_TOKEN`, for headless use).
     pub fn set_token_override(&self, token: String) -> Result<()> {
-        *self.inner.token.write().expect("token") = Some(Arc::from(token));
+        *self.token_slot().write().expect("token") = Some(Arc::from(token));
         self.instance_lock().set_token_from_env(true)
     }
 
     /// The Events API token: from memory, else the keyring (created on first use).
     pub async fn api_token(&self) -> Result<String> {
-        if let Some(t) = self.inner.token.read().expect("token").as_ref() {
+        if let Some(t) = self.token_slot().read().expect("token").as_ref() {
             return Ok(t.to_string());
         }
         let token = self
@@ -185,19 +185,19 @@ impl Engine {
                 }
             })
             .await?;
-        *self.inner.token.write().expect("token") = Some(Arc::from(token.as_str()));
+        *self.token_slot().write().expect("token") = Some(Arc::from(token.as_str()));
         Ok(token)
     }
 
     /// A new token in the keyring; the old one stops working at once.
     pub async fn regenerate_token(&self) -> Result<String> {
-        if self.inner.lock.owner().token_from_env {
+        if self.instance_lock().owner().token_from_env {
             return Err(Error::Conflict("This instance takes its token from HOOKDESK_TOKEN; change it there.".into()));
         }
         let token = new_token();
         let t = token.clone();
         self.blocking(move |e| e.secrets().set(crate::secrets::account::API_TOKEN, &t)).await?;
-        *self.inner.token.write().expect("token") = Some(Arc::from(token.as_str()));
+        *self.token_slot().write().expect("token") = Some(Arc::from(token.as_str()));
         self.notify(Notice::SettingsChanged);
         Ok(token)
     }

@@ -2,6 +2,7 @@
 
 use crate::catalog::{CustomEventTypeInput, EventType};
 use crate::error::{Error, FieldError, Result};
+use crate::model::DESCRIPTION_MAX_CHARS;
 use crate::model::event::is_valid_event_type;
 use crate::model::time::now_ms;
 use crate::{Engine, Notice};
@@ -36,8 +37,8 @@ impl Engine {
         } else if crate::catalog::builtin_types().iter().any(|t| t.name == name) {
             errors.push(FieldError::new("name", format!("{name} is a built-in type; pick another name.")));
         }
-        if input.description.chars().count() > 1000 {
-            errors.push(FieldError::new("description", "Description must be at most 1000 characters."));
+        if input.description.chars().count() > DESCRIPTION_MAX_CHARS {
+            errors.push(FieldError::new("description", format!("Description must be at most {DESCRIPTION_MAX_CHARS} characters.")));
         }
         let sample = match sample_text(&input.sample) {
             Ok(text) => text,

@@ -8,7 +8,6 @@ use crate::secrets::account;
 use crate::signing::SigningSecret;
 use crate::store::webhooks::{self as rows, WebhookRow};
 use crate::{Engine, Notice};
-use rusqlite::Connection;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -26,9 +25,9 @@ pub const FALLBACK_CODE: &str = "webhook";
 
 pub const DEACTIVATED_BY_USER: &str = "Deactivated by the user.";
 
-fn clash_message(code: &str, owner_name: &str, conn: &Connection) -> Result<String> {
-    let free = unique_code(code, |c| rows::code_owner(conn, c).ok().flatten().is_some());
-    Ok(format!("The code {code} is already used by the webhook “{owner_name}”. Try {free}."))
+fn clash_message(code: &str, owner_name: &str, taken: impl Fn(&str) -> bool) -> String {
+    let free = unique_code(code, taken);
+    format!("The code {code} is already used by the webhook “{owner_name}”. Try {free}.")
 }
 
 /// The view with what holds its deliveries, which only the running engine knows.
@@ -49,7 +48,7 @@ impl Engine {
 
     pub async fn list_webhooks(&self) -> Result<Vec<Webhook>> {
         let rows = self.db().read(rows::list).await?;
-        let holds = self.inner.scheduler.holds();
+        let holds = self.scheduler().holds();
         Ok(rows.iter().map(|r| with_hold(r.view(), &holds)).collect())
     }
 
@@ -59,7 +58,7 @@ impl Engine {
     }
 
     pub async fn get_webhook(&self, id_or_code: &str) -> Result<Webhook> {
-        Ok(with_hold(self.webhook_row(id_or_code).await?.view(), &self.inner.scheduler.holds()))
+        Ok(with_hold(self.webhook_row(id_or_code).await?.view(), &self.scheduler().holds()))
     }
 
     /// Checks a form as the user types: field errors and warnings, plus the Code
@@ -83,10 +82,9 @@ impl Engine {
                     None => Some(unique_code(&suggest_code(&name), |c| rows::code_owner(conn, c).ok().flatten().is_some())),
                 };
                 let clash = match (&existing, &code) {
-                    (None, Some(code)) if !code.is_empty() => match rows::code_owner(conn, code)? {
-                        Some((_, owner)) => Some(clash_message(code, &owner, conn)?),
-                        None => None,
-                    },
+                    (None, Some(code)) if !code.is_empty() => {
+                        rows::code_owner(conn, code)?.map(|(_, owner)| clash_message(code, &owner, |c| rows::code_taken(conn, c)))
+                    }
                     _ => None,
                 };
                 Ok((suggestion, clash))
@@ -146,7 +144,10 @@ impl Engine {
                 let mut row = row;
                 if explicit_code {
                     if let Some((_, owner)) = rows::code_owner(conn, &row.code)? {
-                        return Err(Error::Taken(vec![FieldError::new("code", clash_message(&row.code, &owner, conn)?)]));
+                        return Err(Error::Taken(vec![FieldError::new(
+                            "code",
+                            clash_message(&row.code, &owner, |c| rows::code_taken(conn, c)),
+                        )]));
                     }
                 } else {
                     // A name with nothing to fold into a code ("🚀") gets the generic one.
@@ -300,7 +301,10 @@ impl Engine {
         if let Some(retry) = patch.pointer("/delivery/retry").filter(|r| r.is_object()) {
             if let Some(member) = retry.as_object().and_then(|r| r.iter().find(|(_, v)| v.is_null())) {
                 let field = format!("delivery.retry.{}", member.0);
-                return Err(Error::invalid(field.clone(), format!("{field}: a retry policy is replaced whole; give its members, not null.")));
+                return Err(Error::invalid(
+                    field.clone(),
+                    format!("{field}: a retry policy is replaced whole; give its members, not null."),
+                ));
             }
             current["delivery"]["retry"] = serde_json::Value::Null;
         }
@@ -385,8 +389,7 @@ impl Engine {
         let saved = self
             .db()
             .write(move |conn| {
-                conn.prepare_cached("UPDATE webhooks SET previous_secret_until = ?2, updated_at = ?3 WHERE id = ?1")?
-                    .execute(rusqlite::params![id, until, now_ms()])?;
+                rows::set_previous_secret_until(conn, &id, until, now_ms())?;
                 rows::get(conn, &id)?.ok_or_else(|| not_found(&id))
             })
             .await?;
@@ -401,26 +404,13 @@ impl Engine {
     /// secret that is not needed should not stay in the keyring. Returns how many went.
     pub async fn forget_expired_secrets(&self) -> Result<usize> {
         let now = now_ms();
-        let expired: Vec<String> = self
-            .db()
-            .read(move |conn| {
-                let mut stmt = conn.prepare_cached("SELECT id FROM webhooks WHERE previous_secret_until < ?1")?;
-                let ids = stmt.query_map([now], |r| r.get(0))?;
-                Ok(ids.collect::<rusqlite::Result<Vec<String>>>()?)
-            })
-            .await?;
+        let expired: Vec<String> = self.db().read(move |conn| rows::previous_secret_expired(conn, now)).await?;
         for id in &expired {
             let account = account::previous_signing_secret(id);
             self.blocking(move |e| e.secrets().delete(&account)).await?;
             let id = id.clone();
             // Only if no rotation happened meanwhile (it would have set a later time).
-            self.db()
-                .write(move |conn| {
-                    conn.prepare_cached("UPDATE webhooks SET previous_secret_until = NULL WHERE id = ?1 AND previous_secret_until < ?2")?
-                        .execute(rusqlite::params![id, now])?;
-                    Ok(())
-                })
-                .await?;
+            self.db().write(move |conn| rows::forget_previous_secret(conn, &id, now)).await?;
         }
         if !expired.is_empty() {
             self.config_changed().await;

@@ -174,7 +174,7 @@ impl Scheduler {
             self.pump(engine, &key);
         }
         let e = engine.clone();
-        engine.spawn(async move { e.inner.scheduler.release_later(&e).await });
+        engine.spawn(async move { e.scheduler().release_later(&e).await });
     }
 
     /// Starts as many waiting deliveries as the queue allows.

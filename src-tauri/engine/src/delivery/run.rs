@@ -33,7 +33,7 @@ enum End {
 }
 
 pub(super) async fn run(engine: Engine, key: QueueKey, id: i64, row: Option<Arc<DeliveryRow>>) {
-    let scheduler = &engine.inner.scheduler;
+    let scheduler = &engine.scheduler();
     let mut current = Some((id, row));
     while let Some((id, row)) = current.take() {
         let end = drive(&engine, &key, id, row).await;
@@ -64,7 +64,7 @@ fn current_webhook(engine: &Engine, key: &QueueKey) -> Result<Option<Arc<Webhook
 
 async fn drive(engine: &Engine, key: &QueueKey, id: i64, row: Option<Arc<DeliveryRow>>) -> End {
     let draining = engine.draining();
-    let scheduler = &engine.inner.scheduler;
+    let scheduler = &engine.scheduler();
     let loaded = match row {
         Some(row) => Ok(Some(DeliveryRow::clone(&row))),
         None => engine.db().read(move |conn| store::deliveries::get(conn, id)).await,
@@ -151,7 +151,7 @@ async fn drive(engine: &Engine, key: &QueueKey, id: i64, row: Option<Arc<Deliver
         };
         let decision = outcome::decide(&sent, attempt_no, d.max_attempts, &settings.retry);
         let counts = d.kind != DeliveryKind::Test && webhook.is_some();
-        let counted = (counts && decision.ends()).then(|| engine.inner.scheduler.count_result(key, decision == Decision::Succeeded));
+        let counted = (counts && decision.ends()).then(|| engine.scheduler().count_result(key, decision == Decision::Succeeded));
         let failures = counted.map(|(n, _)| n);
         let last = sent.summary_for_pause();
         outcome::record(
@@ -216,7 +216,7 @@ async fn resolve(engine: &Engine, webhook: Option<&WebhookRow>, d: &DeliveryRow)
     if let Some(t) = cached(engine, webhook, d) {
         return Ok(t);
     }
-    let gate = &engine.inner.scheduler.keyring;
+    let gate = &engine.scheduler().keyring;
     let _permit = gate.permit().await;
     // Another delivery of the same webhook may have read them while this one waited.
     if let Some(t) = cached(engine, webhook, d) {
@@ -251,7 +251,7 @@ fn cached(engine: &Engine, webhook: Option<&WebhookRow>, d: &DeliveryRow) -> Opt
 
 /// Pauses or disables a webhook from the engine's side and holds its queue.
 async fn switch_off(engine: &Engine, key: &QueueKey, webhook_id: &str, status: WebhookStatus, reason: String) {
-    engine.inner.scheduler.close(key);
+    engine.scheduler().close(key);
     let id = webhook_id.to_string();
     let why = reason.clone();
     let saved = engine

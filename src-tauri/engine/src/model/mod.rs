@@ -4,6 +4,7 @@ pub mod attempt;
 pub mod code;
 pub mod delivery_settings;
 pub mod event;
+pub mod log_filter;
 pub mod object_id;
 pub mod patterns;
 pub mod payload_summary;

@@ -2,10 +2,6 @@
 //! and direct deliveries), pending until it succeeds or its attempts are used up.
 
 use crate::error::Result;
-use crate::model::attempt::{AttemptResult, AttemptSummary, DeliveryState, delivery_id};
-use crate::model::time::format_ms;
-use crate::store::attempts::{LogFilter, LogScope, ResultFilter};
-use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,36 +86,13 @@ pub struct DeliveryRow {
     pub payload_summary: String,
 }
 
-/// The columns [`body_from`] reads, after `d` (deliveries), `e` (events), `w` (webhooks).
-pub const BODY_COLUMNS: &str = "d.body, e.id, e.type, e.occurred_at, e.data, e.workflow, e.survey, e.grp, d.webhook_id, w.code";
-
-/// The body a delivery sends: stored, or rebuilt from its event and webhook (columns
-/// [`BODY_COLUMNS`] starting at `at`).
-pub fn body_from(r: &rusqlite::Row, at: usize) -> rusqlite::Result<String> {
-    if let Some(body) = r.get::<_, Option<String>>(at)? {
-        return Ok(body);
-    }
-    let webhook: Option<String> = r.get(at + 8)?;
-    let code: Option<String> = r.get(at + 9)?;
-    Ok(crate::model::event::envelope(
-        &r.get::<_, String>(at + 1)?,
-        &r.get::<_, String>(at + 2)?,
-        r.get(at + 3)?,
-        false,
-        webhook.as_deref().zip(code.as_deref()),
-        r.get::<_, Option<String>>(at + 5)?.as_deref(),
-        r.get::<_, Option<String>>(at + 6)?.as_deref(),
-        r.get::<_, Option<String>>(at + 7)?.as_deref(),
-        &r.get::<_, String>(at + 4)?,
-    ))
-}
-
 pub fn get(conn: &Connection, id: i64) -> Result<Option<DeliveryRow>> {
     let row = conn
         .prepare_cached(&format!(
-            "SELECT d.id, d.webhook_id, d.kind, d.url, d.header_names, d.state, d.attempts_made, d.max_attempts, d.next_attempt_at, e.id, e.type, {BODY_COLUMNS}, {}
+            "SELECT d.id, d.webhook_id, d.kind, d.url, d.header_names, d.state, d.attempts_made, d.max_attempts, d.next_attempt_at, e.id, e.type, {}, {}
              FROM deliveries d JOIN events e ON e.seq = d.event_seq LEFT JOIN webhooks w ON w.id = d.webhook_id WHERE d.id = ?1",
-            crate::store::attempts::SUMMARY_OF_EVENT
+            super::events::BODY_COLUMNS,
+            super::events::SUMMARY_OF_EVENT
         ))?
         .query_row([id], |r| {
             let names: Option<String> = r.get(4)?;
@@ -129,14 +102,14 @@ pub fn get(conn: &Connection, id: i64) -> Result<Option<DeliveryRow>> {
                 kind: DeliveryKind::parse(&r.get::<_, String>(2)?),
                 url: r.get(3)?,
                 header_names: names.and_then(|n| serde_json::from_str(&n).ok()).unwrap_or_default(),
-                body: body_from(r, 11)?,
+                body: super::events::body_from(r, 11)?,
                 state: r.get(5)?,
                 attempts_made: r.get(6)?,
                 max_attempts: r.get(7)?,
                 next_attempt_at: r.get(8)?,
                 event_id: r.get(9)?,
                 event_type: r.get(10)?,
-                payload_summary: crate::store::attempts::summary_of_event(r, 21)?,
+                payload_summary: super::events::summary_of_event(r, 21)?,
             })
         })
         .optional()?;
@@ -166,75 +139,6 @@ pub fn pending(conn: &Connection) -> Result<Vec<Pending>> {
         p.url = url.query_row([p.id], |r| r.get(0))?;
     }
     Ok(rows)
-}
-
-/// The WHERE clause of [`queued`] and [`queued_count`]: deliveries not attempted yet, in a
-/// scope, with the Logs filters that apply to them (the queue time stands for the date).
-fn queued_where(scope: &LogScope, filter: &LogFilter) -> Option<(String, Vec<Value>)> {
-    if filter.result.is_some_and(|r| r != ResultFilter::Pending) {
-        return None;
-    }
-    let mut clauses = vec!["d.state = 'pending'".to_string(), "d.attempts_made = 0".to_string()];
-    let mut params: Vec<Value> = Vec::new();
-    match scope {
-        LogScope::All => {}
-        LogScope::Webhook(id) => {
-            clauses.push("d.webhook_id = ?".into());
-            params.push(Value::Text(id.clone()));
-        }
-        LogScope::Direct => clauses.push("d.webhook_id IS NULL".into()),
-    }
-    crate::store::attempts::push_common_filters(filter, "e.type", "d.created_at", &mut clauses, &mut params);
-    Some((clauses.join(" AND "), params))
-}
-
-// Through the partial index of pending rows: the planner would otherwise walk every delivery.
-const QUEUED_FROM: &str = "FROM deliveries d INDEXED BY deliveries_pending JOIN events e ON e.seq = d.event_seq \
-    LEFT JOIN webhooks w ON w.id = d.webhook_id";
-
-/// Deliveries waiting for their first attempt, newest first, as PENDING log rows.
-pub fn queued(conn: &Connection, scope: &LogScope, filter: &LogFilter, limit: u32) -> Result<Vec<AttemptSummary>> {
-    let Some((clause, mut params)) = queued_where(scope, filter) else { return Ok(vec![]) };
-    params.push(Value::Integer(i64::from(limit)));
-    let sql = format!(
-        "SELECT d.id, e.id, e.type, d.webhook_id, w.code, d.max_attempts, d.created_at, d.kind, COALESCE(d.url, w.url, ''), \
-         d.next_attempt_at, {} {QUEUED_FROM} WHERE {clause} ORDER BY d.id DESC LIMIT ?",
-        crate::store::attempts::SUMMARY_OF_EVENT
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(rusqlite::params_from_iter(params), |r| {
-        let id = delivery_id(r.get(0)?);
-        Ok(AttemptSummary {
-            id: id.clone(),
-            delivery_id: id,
-            event_id: r.get(1)?,
-            event_type: r.get(2)?,
-            webhook_id: r.get(3)?,
-            webhook_code: r.get(4)?,
-            attempt: 0,
-            attempts: r.get(5)?,
-            result: AttemptResult::Pending,
-            status_code: None,
-            error_kind: None,
-            error: None,
-            duration_ms: 0,
-            executed_at: format_ms(r.get(6)?),
-            test: false,
-            kind: r.get(7)?,
-            url: r.get(8)?,
-            payload_summary: crate::store::attempts::summary_of_event(r, 10)?,
-            delivery_state: DeliveryState::Pending,
-            delivery_attempts: 0,
-            next_attempt_at: Some(format_ms(r.get(9)?)),
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-}
-
-pub fn queued_count(conn: &Connection, scope: &LogScope, filter: &LogFilter) -> Result<u64> {
-    let Some((clause, params)) = queued_where(scope, filter) else { return Ok(0) };
-    let sql = format!("SELECT COUNT(*) {QUEUED_FROM} WHERE {clause}");
-    Ok(conn.prepare_cached(&sql)?.query_row(rusqlite::params_from_iter(params), |r| r.get::<_, i64>(0))?.max(0) as u64)
 }
 
 /// The deliveries an event caused when it was accepted (not tests or resends).
@@ -291,4 +195,14 @@ pub fn source_of(conn: &Connection, id: i64) -> Result<Option<DeliverySource>> {
             Ok(DeliverySource { event_seq: r.get(0)?, webhook_id: r.get(1)?, body: r.get(2)?, url: r.get(3)?, header_names: r.get(4)? })
         })
         .optional()?)
+}
+
+/// Deletes up to `batch` deliveries (with their attempts) that ended before `cutoff`.
+pub fn delete_ended_before(conn: &Connection, cutoff: i64, batch: u32) -> Result<u64> {
+    let n = conn
+        .prepare_cached(
+            "DELETE FROM deliveries WHERE id IN (SELECT id FROM deliveries WHERE state != 'pending' AND ended_at < ?1 LIMIT ?2)",
+        )?
+        .execute(params![cutoff, batch])?;
+    Ok(n as u64)
 }

@@ -1,7 +1,8 @@
 //! The `events` table: every accepted event, in acceptance order.
 
 use crate::error::Result;
-use rusqlite::{Connection, OptionalExtension, params};
+use crate::model::payload_summary::payload_summary;
+use rusqlite::{Connection, OptionalExtension, Row, params};
 
 /// An event as stored.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,4 +48,50 @@ pub fn find(conn: &Connection, id: &str) -> Result<Option<(i64, String)>> {
         .prepare_cached("SELECT seq, fingerprint FROM events WHERE id = ?1")?
         .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?)
+}
+
+/// The columns [`body_from`] reads, after `d` (deliveries), `e` (events), `w` (webhooks).
+pub const BODY_COLUMNS: &str = "d.body, e.id, e.type, e.occurred_at, e.data, e.workflow, e.survey, e.grp, d.webhook_id, w.code";
+
+/// The body a delivery sends: stored, or rebuilt from its event and webhook (columns
+/// [`BODY_COLUMNS`] starting at `at`).
+pub fn body_from(r: &Row, at: usize) -> rusqlite::Result<String> {
+    if let Some(body) = r.get::<_, Option<String>>(at)? {
+        return Ok(body);
+    }
+    let webhook: Option<String> = r.get(at + 8)?;
+    let code: Option<String> = r.get(at + 9)?;
+    Ok(crate::model::event::envelope(
+        &r.get::<_, String>(at + 1)?,
+        &r.get::<_, String>(at + 2)?,
+        r.get(at + 3)?,
+        false,
+        webhook.as_deref().zip(code.as_deref()),
+        r.get::<_, Option<String>>(at + 5)?.as_deref(),
+        r.get::<_, Option<String>>(at + 6)?.as_deref(),
+        r.get::<_, Option<String>>(at + 7)?.as_deref(),
+        &r.get::<_, String>(at + 4)?,
+    ))
+}
+
+/// Two columns: the event's stored summary, or (accepted before summaries were stored) the
+/// start of its data to make one from; see [`summary_of_event`].
+pub const SUMMARY_OF_EVENT: &str = "e.summary, CASE WHEN e.summary IS NULL THEN substr(e.data, 1, 1024) END";
+
+pub fn summary_of_event(r: &Row, at: usize) -> rusqlite::Result<String> {
+    Ok(match r.get::<_, Option<String>>(at)? {
+        Some(summary) => summary,
+        None => payload_summary(&r.get::<_, Option<String>>(at + 1)?.unwrap_or_default()),
+    })
+}
+
+/// Deletes up to `batch` events accepted before `cutoff` that no delivery refers to any more.
+pub fn delete_unused_before(conn: &Connection, cutoff: i64, batch: u32) -> Result<u64> {
+    let n = conn
+        .prepare_cached(
+            "DELETE FROM events WHERE seq IN (SELECT seq FROM events e WHERE accepted_at < ?1 \
+             AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_seq = e.seq) LIMIT ?2)",
+        )?
+        .execute(params![cutoff, batch])?;
+    Ok(n as u64)
 }

@@ -7,6 +7,7 @@ pub mod deliveries;
 pub mod event_types;
 pub mod events;
 pub mod file;
+pub mod logs;
 pub mod migrations;
 pub mod settings;
 pub mod webhooks;
@@ -367,4 +368,23 @@ fn run_batch(conn: &Connection, batch: &mut [Box<dyn WriteJob>]) -> Result<(), E
         let _ = exec(conn, "ROLLBACK");
         describe(e)
     })
+}
+
+/// SQLite's failures in the engine's words: a full disk, a damaged file, no permission.
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ffi::ErrorCode;
+        match &e {
+            rusqlite::Error::SqliteFailure(f, _) if f.code == ErrorCode::DiskFull => {
+                Error::DiskFull("The disk is full, so Hookdesk could not save; nothing was changed. Free some space and try again.".into())
+            }
+            rusqlite::Error::SqliteFailure(f, _) if f.code == ErrorCode::DatabaseCorrupt || f.code == ErrorCode::NotADatabase => {
+                Error::Damaged(e.to_string())
+            }
+            rusqlite::Error::SqliteFailure(f, _) if f.code == ErrorCode::ReadOnly || f.code == ErrorCode::CannotOpen => {
+                Error::Database(format!("The database cannot be written ({e}). Check the data directory's permissions."))
+            }
+            _ => Error::Database(format!("Database error: {e}")),
+        }
+    }
 }

@@ -12,3 +12,11 @@ pub fn set(conn: &Connection, key: &str, value: &str) -> Result<()> {
         .execute(params![key, value])?;
     Ok(())
 }
+
+/// One setting of a database file, read without opening it for writing (while another
+/// process may hold it), waiting up to 5 s for a writer.
+pub fn read_only(db_path: &std::path::Path, key: &str) -> Result<Option<String>> {
+    let conn = Connection::open_with_flags(db_path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    get(&conn, key)
+}

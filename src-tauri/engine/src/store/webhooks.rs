@@ -177,3 +177,29 @@ pub fn set_consecutive_failures(conn: &Connection, id: &str, failures: u32) -> R
 pub fn delete(conn: &Connection, id: &str) -> Result<bool> {
     Ok(conn.prepare_cached("DELETE FROM webhooks WHERE id = ?1")?.execute([id])? > 0)
 }
+
+/// Whether a webhook has this code.
+pub fn code_taken(conn: &Connection, code: &str) -> bool {
+    code_owner(conn, code).ok().flatten().is_some()
+}
+
+/// After a rotation: the previous secret still signs until `until`.
+pub fn set_previous_secret_until(conn: &Connection, id: &str, until: i64, now: i64) -> Result<()> {
+    conn.prepare_cached("UPDATE webhooks SET previous_secret_until = ?2, updated_at = ?3 WHERE id = ?1")?
+        .execute(params![id, until, now])?;
+    Ok(())
+}
+
+/// The webhooks whose previous secret stopped signing before `now`.
+pub fn previous_secret_expired(conn: &Connection, now: i64) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached("SELECT id FROM webhooks WHERE previous_secret_until < ?1")?;
+    let ids = stmt.query_map([now], |r| r.get(0))?;
+    Ok(ids.collect::<rusqlite::Result<Vec<String>>>()?)
+}
+
+/// Forgets that a webhook has a previous secret, unless a rotation since set a later time.
+pub fn forget_previous_secret(conn: &Connection, id: &str, now: i64) -> Result<()> {
+    conn.prepare_cached("UPDATE webhooks SET previous_secret_until = NULL WHERE id = ?1 AND previous_secret_until < ?2")?
+        .execute(params![id, now])?;
+    Ok(())
+}

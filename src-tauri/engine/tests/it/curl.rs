@@ -6,8 +6,8 @@ use crate::utils::{TestEngine, event, eventually, header, hook, started_engine};
 use hookdesk_engine::model::MASK;
 use hookdesk_engine::model::Webhook;
 use hookdesk_engine::model::attempt::AttemptSummary;
+use hookdesk_engine::model::log_filter::{LogFilter, LogScope};
 use hookdesk_engine::signing::{SigningSecret, verify};
-use hookdesk_engine::store::attempts::{LogFilter, LogScope};
 use serde_json::json;
 use std::time::Duration;
 

@@ -4,8 +4,8 @@
 use crate::utils::receiver::{Reply, TestReceiver};
 use crate::utils::{event, eventually, hook, started_engine};
 use hookdesk_engine::model::attempt::AttemptResult;
+use hookdesk_engine::model::log_filter::{LogFilter, LogScope};
 use hookdesk_engine::model::{Ordering, WebhookStatus};
-use hookdesk_engine::store::attempts::{LogFilter, LogScope};
 use serde_json::json;
 use std::time::Duration;
 
@@ -239,7 +239,7 @@ async fn failures_pause_the_webhook_which_keeps_queueing_and_releases_in_order_o
     assert_eq!(queued.total, 3);
     assert_eq!(queued.rows.iter().map(|r| r.event_id.clone()).rev().collect::<Vec<_>>(), held);
     assert!(queued.rows.iter().all(|r| r.result == AttemptResult::Pending && r.attempt == 0 && r.attempts == 1));
-    let failed_only = LogFilter { result: Some(hookdesk_engine::store::attempts::ResultFilter::Failed), ..Default::default() };
+    let failed_only = LogFilter { result: Some(hookdesk_engine::model::log_filter::ResultFilter::Failed), ..Default::default() };
     assert_eq!(t.queued_logs(scope.clone(), failed_only, 50).await.unwrap().total, 0, "not failed");
     let other_type = LogFilter { event_type: Some("user.created".into()), ..Default::default() };
     assert_eq!(t.queued_logs(scope.clone(), other_type, 50).await.unwrap().total, 0);

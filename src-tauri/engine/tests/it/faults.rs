@@ -106,7 +106,7 @@ async fn header_values_a_receiver_echoes_are_masked_in_the_logs_and_on_disk() {
         .await
         .unwrap();
     assert!(!test.response_excerpt.contains("sk_live_echo") && test.response_excerpt.contains("x-api-key"), "{}", test.response_excerpt);
-    let scope = hookdesk_engine::store::attempts::LogScope::Webhook(w.id.clone());
+    let scope = hookdesk_engine::model::log_filter::LogScope::Webhook(w.id.clone());
     let rows = eventually(WITHIN, "both attempts logged", || async {
         let rows = t.logs(scope.clone(), Default::default(), 10, 0).await.unwrap();
         (rows.len() == 2).then_some(rows)

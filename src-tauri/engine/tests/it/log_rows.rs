@@ -4,8 +4,8 @@
 use crate::utils::receiver::{Reply, TestReceiver};
 use crate::utils::{event, eventually, hook, started_engine};
 use hookdesk_engine::model::attempt::{AttemptResult, DeliveryState};
+use hookdesk_engine::model::log_filter::{LogFilter, LogScope, ResultFilter};
 use hookdesk_engine::model::{Ordering, RetryPolicy, WebhookStatus};
-use hookdesk_engine::store::attempts::{LogFilter, LogScope, ResultFilter};
 use hookdesk_engine::test_event::TestRequest;
 use serde_json::json;
 use std::time::{Duration, Instant};

@@ -3,7 +3,7 @@
 
 use crate::utils::receiver::TestReceiver;
 use crate::utils::{event, eventually, hook, started_engine};
-use hookdesk_engine::store::attempts::{LogFilter, LogScope};
+use hookdesk_engine::model::log_filter::{LogFilter, LogScope};
 use serde_json::json;
 use std::time::Duration;
 

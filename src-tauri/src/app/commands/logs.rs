@@ -1,78 +1,70 @@
 //! Logs tab and Test: attempts, their detail, resend, copy as cURL.
 
-use super::{CmdResult, view};
+use super::view;
 use crate::app::AppState;
 use hookdesk_engine::Error;
 use hookdesk_engine::logs::{AttemptDetail, QueuedLogs, WebhookActivity};
 use hookdesk_engine::model::attempt::AttemptSummary;
-use hookdesk_engine::store::attempts::{LogFilter, LogScope};
+use hookdesk_engine::model::log_filter::{LogFilter, LogScope};
 use hookdesk_engine::test_event::{TestRequest, TestResult};
 use std::collections::HashMap;
 use tauri::State;
 
-/// Sends a Test; `test_id` lets [`cancel_test`] stop it. A cancelled Test stops waiting for
-/// the endpoint at once and is not logged.
-#[tauri::command]
-pub async fn send_test(state: State<'_, AppState>, request: TestRequest, test_id: Option<String>) -> CmdResult<TestResult> {
-    let engine = state.engine()?.clone();
-    let Some(test_id) = test_id else { return engine.send_test(request).await.map_err(view) };
-    let (cancel, cancelled) = tokio::sync::oneshot::channel();
-    state.tests.lock().expect("tests").insert(test_id.clone(), cancel);
-    let result = tokio::select! {
-        result = engine.send_test(request) => result.map_err(view),
-        Ok(()) = cancelled => Err(Error::Unavailable("Cancelled: the Test stopped waiting for the endpoint, and was not logged.".into()).view()),
-    };
-    state.tests.lock().expect("tests").remove(&test_id);
-    result
-}
+commands! {
+    /// Sends a Test; `test_id` lets [`cancel_test`] stop it. A cancelled Test stops waiting for
+    /// the endpoint at once and is not logged.
+    pub async fn send_test(state: State<'_, AppState>; request: TestRequest, test_id: Option<String>) -> CmdResult<TestResult> {
+        let engine = state.engine()?.clone();
+        let Some(test_id) = test_id else { return engine.send_test(request).await.map_err(view) };
+        let (cancel, cancelled) = tokio::sync::oneshot::channel();
+        state.tests.lock().expect("tests").insert(test_id.clone(), cancel);
+        let result = tokio::select! {
+            result = engine.send_test(request) => result.map_err(view),
+            Ok(()) = cancelled => Err(Error::Unavailable("Cancelled: the Test stopped waiting for the endpoint, and was not logged.".into()).view()),
+        };
+        state.tests.lock().expect("tests").remove(&test_id);
+        result
+    }
 
-/// Stops a Test under way; `false` if it had already ended.
-#[tauri::command]
-pub fn cancel_test(state: State<'_, AppState>, test_id: String) -> bool {
-    state.tests.lock().expect("tests").remove(&test_id).is_some_and(|cancel| cancel.send(()).is_ok())
-}
+    /// Stops a Test under way; `false` if it had already ended.
+    pub async fn cancel_test(state: State<'_, AppState>; test_id: String) -> CmdResult<bool> {
+        Ok(state.tests.lock().expect("tests").remove(&test_id).is_some_and(|cancel| cancel.send(()).is_ok()))
+    }
 
-/// **Retry now** for a delivery waiting for its next attempt.
-#[tauri::command]
-pub async fn retry_now(state: State<'_, AppState>, delivery_id: String) -> CmdResult<()> {
-    state.engine()?.retry_now(&delivery_id).await.map_err(view)
-}
+    /// **Retry now** for a delivery waiting for its next attempt.
+    pub async fn retry_now(state: State<'_, AppState>; delivery_id: String) -> CmdResult<()> {
+        state.engine()?.retry_now(&delivery_id).await.map_err(view)
+    }
 
-/// A page of attempts, newest first; page on with `filter.before`.
-#[tauri::command]
-pub async fn list_logs(state: State<'_, AppState>, scope: LogScope, filter: LogFilter, limit: u32) -> CmdResult<Vec<AttemptSummary>> {
-    state.engine()?.logs(scope, filter, limit, 0).await.map_err(view)
-}
+    /// A page of attempts, newest first; page on with `filter.before`.
+    pub async fn list_logs(state: State<'_, AppState>; scope: LogScope, filter: LogFilter, limit: u32) -> CmdResult<Vec<AttemptSummary>> {
+        state.engine()?.logs(scope, filter, limit, 0).await.map_err(view)
+    }
 
-#[tauri::command]
-pub async fn count_logs(state: State<'_, AppState>, scope: LogScope, filter: LogFilter) -> CmdResult<u64> {
-    state.engine()?.count_logs(scope, filter).await.map_err(view)
-}
+    pub async fn count_logs(state: State<'_, AppState>; scope: LogScope, filter: LogFilter) -> CmdResult<u64> {
+        state.engine()?.count_logs(scope, filter).await.map_err(view)
+    }
 
-/// Deliveries waiting for their first attempt (PENDING rows), newest first.
-#[tauri::command]
-pub async fn list_queued(state: State<'_, AppState>, scope: LogScope, filter: LogFilter, limit: u32) -> CmdResult<QueuedLogs> {
-    state.engine()?.queued_logs(scope, filter, limit).await.map_err(view)
-}
+    /// Deliveries waiting for their first attempt (PENDING rows), newest first.
+    pub async fn list_queued(state: State<'_, AppState>; scope: LogScope, filter: LogFilter, limit: u32) -> CmdResult<QueuedLogs> {
+        state.engine()?.queued_logs(scope, filter, limit).await.map_err(view)
+    }
 
-#[tauri::command]
-pub async fn get_attempt(state: State<'_, AppState>, id: String) -> CmdResult<AttemptDetail> {
-    state.engine()?.attempt(&id).await.map_err(view)
-}
+    pub async fn get_attempt(state: State<'_, AppState>; id: String) -> CmdResult<AttemptDetail> {
+        state.engine()?.attempt(&id).await.map_err(view)
+    }
 
-/// A new delivery of the same event; returns its id.
-#[tauri::command]
-pub async fn resend(state: State<'_, AppState>, delivery_id: String) -> CmdResult<String> {
-    state.engine()?.resend(&delivery_id).await.map_err(view)
-}
+    /// A new delivery of the same event; returns its id.
+    pub async fn resend(state: State<'_, AppState>; delivery_id: String) -> CmdResult<String> {
+        state.engine()?.resend(&delivery_id).await.map_err(view)
+    }
 
-#[tauri::command]
-pub async fn curl_command(state: State<'_, AppState>, attempt_id: String, include_secrets: bool) -> CmdResult<String> {
-    state.engine()?.curl_command(&attempt_id, include_secrets).await.map_err(view)
-}
+    pub async fn curl_command(state: State<'_, AppState>; attempt_id: String, include_secrets: bool) -> CmdResult<String> {
+        state.engine()?.curl_command(&attempt_id, include_secrets).await.map_err(view)
+    }
 
-/// Each webhook's last attempt and queue length, for the panel.
-#[tauri::command]
-pub async fn webhook_activity(state: State<'_, AppState>) -> CmdResult<HashMap<String, WebhookActivity>> {
-    state.engine()?.activity().await.map_err(view)
+    /// Each webhook's last attempt and queue length, for the panel.
+    pub async fn webhook_activity(state: State<'_, AppState>;) -> CmdResult<HashMap<String, WebhookActivity>> {
+        state.engine()?.activity().await.map_err(view)
+    }
 }

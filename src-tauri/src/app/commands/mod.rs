@@ -1,16 +1,13 @@
-//! The window's commands. Each parses its arguments, calls one engine function and maps the
-//! error to `{kind, message, fields}`.
+//! The window's commands, each declared once, in a `commands!` block of its room: the Tauri
+//! command, its place in the invoke handler, its permission (`build.rs` reads the names from
+//! these blocks) and its function in the generated TypeScript client
+//! (`ui/src/bindings/commands.ts`, written by `cargo test`) all come from that declaration.
+//!
+//! A command reads `pub async fn name(injected; args) -> CmdResult<T> { … }`: before the `;`
+//! what Tauri injects (`State`, `AppHandle`), after it what the window sends. Each parses its
+//! arguments, calls one engine function and maps the error to `{kind, message, fields}`.
 
-mod logs;
-mod settings;
-mod webhooks;
-
-use super::AppState;
-use hookdesk_engine::secrets::KeyringStatus;
 use hookdesk_engine::{Error, ErrorView};
-use serde::Serialize;
-use tauri::State;
-use ts_rs::TS;
 
 pub type CmdResult<T> = Result<T, ErrorView>;
 
@@ -18,73 +15,70 @@ pub fn view(e: Error) -> ErrorView {
     e.view()
 }
 
-/// What the window shows before anything else: where the data lives and whether the engine
-/// opened.
-#[derive(Debug, Clone, Serialize, TS)]
-#[ts(export)]
-pub struct AppInfo {
-    pub version: String,
-    pub data_dir: String,
-    /// Why the engine could not open (the window then shows only this).
-    pub startup_error: Option<ErrorView>,
+/// Declares a room's commands: the `#[tauri::command]` functions, and beside them
+/// `handler()` (Tauri's invoke handler for these), `NAMES` and `specs()` (their TypeScript
+/// signatures).
+macro_rules! commands {
+    ($(
+        $(#[doc = $doc:literal])*
+        pub async fn $name:ident($($inj:ident: $inj_ty:ty),* ; $($arg:ident: $arg_ty:ty),* $(,)?) -> CmdResult<$ret:ty> $body:block
+    )*) => {
+        $(
+            $(#[doc = $doc])*
+            #[tauri::command]
+            pub async fn $name($($inj: $inj_ty,)* $($arg: $arg_ty),*) -> $crate::app::commands::CmdResult<$ret> $body
+        )*
+
+        /// Tauri's invoke handler for this room's commands.
+        pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$($name),*]
+        }
+
+        /// This room's command names.
+        pub const NAMES: &[&str] = &[$(stringify!($name)),*];
+
+        /// Each command's TypeScript signature.
+        #[cfg(test)]
+        pub fn specs() -> Vec<$crate::app::commands::client::Spec> {
+            use $crate::app::commands::client::{Spec, ts};
+            vec![$(Spec {
+                name: stringify!($name),
+                doc: vec![$($doc),*],
+                args: vec![$((stringify!($arg), ts::<$arg_ty>())),*],
+                returns: ts::<$ret>(),
+            }),*]
+        }
+    };
 }
 
-#[tauri::command]
-pub fn app_info(state: State<'_, AppState>) -> AppInfo {
-    AppInfo {
-        version: env!("CARGO_PKG_VERSION").to_string(),
-        data_dir: state.engine().map(|e| e.data_dir().display().to_string()).unwrap_or_default(),
-        startup_error: state.engine().err(),
+mod app;
+#[cfg(test)]
+mod client;
+mod logs;
+mod settings;
+mod webhooks;
+
+/// The rooms, in the order the generated client lists them.
+const ROOMS: [&[&str]; 4] = [app::NAMES, webhooks::NAMES, logs::NAMES, settings::NAMES];
+
+/// Every command the window may call: each invocation goes to the room that declares it.
+pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+    let rooms = (app::handler(), webhooks::handler(), logs::handler(), settings::handler());
+    move |invoke| {
+        let command = invoke.message.command();
+        let room = ROOMS.iter().position(|names| names.contains(&command));
+        match room {
+            Some(0) => (rooms.0)(invoke),
+            Some(1) => (rooms.1)(invoke),
+            Some(2) => (rooms.2)(invoke),
+            // An unknown command: Tauri's own handler refuses it.
+            _ => (rooms.3)(invoke),
+        }
     }
 }
 
-#[tauri::command]
-pub async fn keyring_status(state: State<'_, AppState>) -> CmdResult<KeyringStatus> {
-    let engine = state.engine()?.clone();
-    tauri::async_runtime::spawn_blocking(move || engine.keyring_status())
-        .await
-        .map_err(|e| Error::Unavailable(format!("The keyring check was interrupted: {e}")).view())
-}
-
-/// Every command the window may call; `build.rs` lists the same names for the capability.
-pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
-    use logs::*;
-    use settings::*;
-    use webhooks::*;
-    tauri::generate_handler![
-        app_info,
-        keyring_status,
-        catalog,
-        list_webhooks,
-        get_webhook,
-        check_webhook,
-        create_webhook,
-        update_webhook,
-        set_webhooks_active,
-        delete_webhook,
-        reveal_header,
-        signing_secret,
-        new_signing_secret,
-        rotate_secret,
-        export_config,
-        import_config,
-        send_test,
-        cancel_test,
-        retry_now,
-        list_logs,
-        count_logs,
-        list_queued,
-        get_attempt,
-        resend,
-        curl_command,
-        webhook_activity,
-        engine_settings,
-        update_engine_settings,
-        api_info,
-        api_example,
-        api_token,
-        regenerate_api_token,
-        save_event_type,
-        delete_event_type,
-    ]
+/// Every command's name, in client order.
+#[cfg(test)]
+pub fn names() -> impl Iterator<Item = &'static str> {
+    ROOMS.into_iter().flatten().copied()
 }

@@ -1,0 +1,255 @@
+//! The Logs rows: attempts with their delivery and event, and deliveries not attempted yet
+//! shown as PENDING rows. These queries span the attempts, deliveries and events tables.
+
+use super::events::{BODY_COLUMNS, SUMMARY_OF_EVENT, body_from, summary_of_event};
+use crate::error::Result;
+use crate::model::attempt::{Attempt, AttemptResult, AttemptSummary, DeliveryState, RequestLog, ResponseLog, attempt_id, delivery_id};
+use crate::model::log_filter::{LogFilter, LogScope, ResultFilter};
+use crate::model::time::format_ms;
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, Row};
+use std::collections::BTreeMap;
+
+/// The attempt is the last of a delivery that will be attempted again.
+const RETRYING: &str = "a.result = 'failed' AND d.state = 'pending' AND a.attempt = d.attempts_made";
+
+/// Read by [`summary_from`]; the columns after them start at [`SUMMARY_LEN`].
+static SUMMARY_COLUMNS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "a.id, a.delivery_id, e.id, a.event_type, a.webhook_id, w.code, a.attempt, a.max_attempts, \
+         CASE WHEN {RETRYING} THEN 'retrying' ELSE a.result END, \
+         a.status_code, a.error_kind, a.error, a.duration_ms, a.executed_at, a.test, d.kind, \
+         a.request_url, {}, d.state, d.attempts_made, CASE WHEN {RETRYING} THEN d.next_attempt_at END",
+        SUMMARY_OF_EVENT
+    )
+});
+const SUMMARY_LEN: usize = 22;
+
+const FROM: &str = "FROM attempts a JOIN deliveries d ON d.id = a.delivery_id JOIN events e ON e.seq = d.event_seq \
+    LEFT JOIN webhooks w ON w.id = a.webhook_id";
+
+fn summary_from(r: &Row) -> rusqlite::Result<AttemptSummary> {
+    let result: String = r.get(8)?;
+    Ok(AttemptSummary {
+        id: attempt_id(r.get(0)?),
+        delivery_id: delivery_id(r.get(1)?),
+        event_id: r.get(2)?,
+        event_type: r.get(3)?,
+        webhook_id: r.get(4)?,
+        webhook_code: r.get(5)?,
+        attempt: r.get(6)?,
+        attempts: r.get(7)?,
+        result: match result.as_str() {
+            "success" => AttemptResult::Success,
+            "retrying" => AttemptResult::Retrying,
+            _ => AttemptResult::Failed,
+        },
+        status_code: r.get(9)?,
+        error_kind: r.get(10)?,
+        error: r.get(11)?,
+        duration_ms: r.get::<_, i64>(12)?.max(0) as u64,
+        executed_at: format_ms(r.get(13)?),
+        test: r.get(14)?,
+        kind: r.get(15)?,
+        url: r.get(16)?,
+        payload_summary: summary_of_event(r, 17)?,
+        delivery_state: DeliveryState::parse(&r.get::<_, String>(19)?),
+        delivery_attempts: r.get(20)?,
+        next_attempt_at: r.get::<_, Option<i64>>(21)?.map(format_ms),
+    })
+}
+
+/// The filters attempts and queued deliveries share: event type, date range (`time` is the
+/// column that dates a row) and text in the payload (`d` the delivery, `e` its event).
+fn push_common_filters(filter: &LogFilter, event_type: &str, time: &str, clauses: &mut Vec<String>, params: &mut Vec<Value>) {
+    if let Some(t) = &filter.event_type {
+        clauses.push(format!("{event_type} = ?"));
+        params.push(Value::Text(t.clone()));
+    }
+    if let Some(from) = filter.from_ms {
+        clauses.push(format!("{time} >= ?"));
+        params.push(Value::Integer(from));
+    }
+    if let Some(to) = filter.to_ms {
+        clauses.push(format!("{time} < ?"));
+        params.push(Value::Integer(to));
+    }
+    if let Some(text) = filter.search.as_deref().filter(|s| !s.is_empty()) {
+        clauses.push("instr(COALESCE(d.body, e.data), ?) > 0".into());
+        params.push(Value::Text(text.to_string()));
+    }
+}
+
+/// Which webhook's rows (`column` names the row's webhook id), or the direct deliveries'.
+fn push_scope(scope: &LogScope, column: &str, clauses: &mut Vec<String>, params: &mut Vec<Value>) {
+    match scope {
+        LogScope::All => {}
+        LogScope::Webhook(id) => {
+            clauses.push(format!("{column} = ?"));
+            params.push(Value::Text(id.clone()));
+        }
+        LogScope::Direct => clauses.push(format!("{column} IS NULL")),
+    }
+}
+
+/// The WHERE clause and its parameters for a scope and filter.
+fn where_clause(scope: &LogScope, filter: &LogFilter) -> (String, Vec<Value>) {
+    let mut clauses = Vec::new();
+    let mut params: Vec<Value> = Vec::new();
+    push_scope(scope, "a.webhook_id", &mut clauses, &mut params);
+    push_common_filters(filter, "a.event_type", "a.executed_at", &mut clauses, &mut params);
+    match filter.result {
+        Some(ResultFilter::Success) => clauses.push("a.result = 'success'".into()),
+        Some(ResultFilter::Failed) => {
+            clauses.push("a.result = 'failed' AND NOT (d.state = 'pending' AND a.attempt = d.attempts_made)".into());
+        }
+        Some(ResultFilter::Retrying) => clauses.push(RETRYING.into()),
+        Some(ResultFilter::DeliveryFailed) => clauses.push("d.state = 'failed' AND a.attempt = d.attempts_made".into()),
+        Some(ResultFilter::Pending) => clauses.push("0".into()),
+        None => {}
+    }
+    if filter.exclude_tests == Some(true) {
+        clauses.push("a.test = 0".into());
+    }
+    if let Some(before) = filter.before.as_deref().and_then(|b| crate::model::attempt::parse_id(b, "att_")) {
+        clauses.push("a.id < ?".into());
+        params.push(Value::Integer(before));
+    }
+    let sql = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
+    (sql, params)
+}
+
+/// Attempts, newest first.
+pub fn list(conn: &Connection, scope: &LogScope, filter: &LogFilter, limit: u32, offset: u32) -> Result<Vec<AttemptSummary>> {
+    let (filter_sql, mut params) = where_clause(scope, filter);
+    params.push(Value::Integer(i64::from(limit)));
+    params.push(Value::Integer(i64::from(offset)));
+    let sql = format!("SELECT {} {FROM} {filter_sql} ORDER BY a.id DESC LIMIT ? OFFSET ?", *SUMMARY_COLUMNS);
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(params), summary_from)?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+pub fn count(conn: &Connection, scope: &LogScope, filter: &LogFilter) -> Result<u64> {
+    let (filter_sql, params) = where_clause(scope, filter);
+    let sql = format!("SELECT COUNT(*) {FROM} {filter_sql}");
+    Ok(conn.prepare_cached(&sql)?.query_row(rusqlite::params_from_iter(params), |r| r.get::<_, i64>(0))? as u64)
+}
+
+fn json_map(text: Option<String>) -> BTreeMap<String, String> {
+    text.and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default()
+}
+
+/// One attempt with its request and response.
+pub fn get(conn: &Connection, id: i64) -> Result<Option<Attempt>> {
+    let sql = format!(
+        "SELECT {}, a.request_headers, a.response_headers, a.response_body, a.response_truncated, {} {FROM} WHERE a.id = ?1",
+        *SUMMARY_COLUMNS, BODY_COLUMNS
+    );
+    let at = SUMMARY_LEN;
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([id], |r| {
+            let summary = summary_from(r)?;
+            let response_headers: Option<String> = r.get(at + 1)?;
+            let response_body: Option<Vec<u8>> = r.get(at + 2)?;
+            let response = (response_headers.is_some() || response_body.is_some()).then(|| ResponseLog {
+                headers: json_map(response_headers),
+                body: String::from_utf8_lossy(&response_body.unwrap_or_default()).into_owned(),
+                truncated: r.get(at + 3).unwrap_or(false),
+            });
+            Ok(Attempt {
+                request: RequestLog {
+                    method: "POST".into(),
+                    url: summary.url.clone(),
+                    headers: json_map(r.get(at)?),
+                    body: body_from(r, at + 4)?,
+                },
+                summary,
+                response,
+            })
+        })
+        .optional()?)
+}
+
+/// Every attempt of one delivery, oldest first.
+pub fn of_delivery(conn: &Connection, delivery: i64) -> Result<Vec<AttemptSummary>> {
+    let sql = format!("SELECT {} {FROM} WHERE a.delivery_id = ?1 ORDER BY a.id", *SUMMARY_COLUMNS);
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([delivery], summary_from)?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// The newest attempt of each webhook (the panel's "last delivery" column). Tests do not
+/// count: a Test against a URL typed into the form says nothing of the real deliveries.
+pub fn latest_per_webhook(conn: &Connection) -> Result<Vec<AttemptSummary>> {
+    let sql = format!(
+        "SELECT {} {FROM} WHERE a.id IN (SELECT (SELECT MAX(id) FROM attempts x WHERE x.webhook_id = wh.id AND x.test = 0) FROM webhooks wh)",
+        *SUMMARY_COLUMNS
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([], summary_from)?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// The WHERE clause of [`queued`] and [`queued_count`]: deliveries not attempted yet, in a
+/// scope, with the Logs filters that apply to them (the queue time stands for the date).
+fn queued_where(scope: &LogScope, filter: &LogFilter) -> Option<(String, Vec<Value>)> {
+    if filter.result.is_some_and(|r| r != ResultFilter::Pending) {
+        return None;
+    }
+    let mut clauses = vec!["d.state = 'pending'".to_string(), "d.attempts_made = 0".to_string()];
+    let mut params: Vec<Value> = Vec::new();
+    push_scope(scope, "d.webhook_id", &mut clauses, &mut params);
+    push_common_filters(filter, "e.type", "d.created_at", &mut clauses, &mut params);
+    Some((clauses.join(" AND "), params))
+}
+
+// Through the partial index of pending rows: the planner would otherwise walk every delivery.
+const QUEUED_FROM: &str = "FROM deliveries d INDEXED BY deliveries_pending JOIN events e ON e.seq = d.event_seq \
+    LEFT JOIN webhooks w ON w.id = d.webhook_id";
+
+/// Deliveries waiting for their first attempt, newest first, as PENDING log rows.
+pub fn queued(conn: &Connection, scope: &LogScope, filter: &LogFilter, limit: u32) -> Result<Vec<AttemptSummary>> {
+    let Some((clause, mut params)) = queued_where(scope, filter) else { return Ok(vec![]) };
+    params.push(Value::Integer(i64::from(limit)));
+    let sql = format!(
+        "SELECT d.id, e.id, e.type, d.webhook_id, w.code, d.max_attempts, d.created_at, d.kind, COALESCE(d.url, w.url, ''), \
+         d.next_attempt_at, {} {QUEUED_FROM} WHERE {clause} ORDER BY d.id DESC LIMIT ?",
+        SUMMARY_OF_EVENT
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(params), |r| {
+        let id = delivery_id(r.get(0)?);
+        Ok(AttemptSummary {
+            id: id.clone(),
+            delivery_id: id,
+            event_id: r.get(1)?,
+            event_type: r.get(2)?,
+            webhook_id: r.get(3)?,
+            webhook_code: r.get(4)?,
+            attempt: 0,
+            attempts: r.get(5)?,
+            result: AttemptResult::Pending,
+            status_code: None,
+            error_kind: None,
+            error: None,
+            duration_ms: 0,
+            executed_at: format_ms(r.get(6)?),
+            test: false,
+            kind: r.get(7)?,
+            url: r.get(8)?,
+            payload_summary: summary_of_event(r, 10)?,
+            delivery_state: DeliveryState::Pending,
+            delivery_attempts: 0,
+            next_attempt_at: Some(format_ms(r.get(9)?)),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+pub fn queued_count(conn: &Connection, scope: &LogScope, filter: &LogFilter) -> Result<u64> {
+    let Some((clause, params)) = queued_where(scope, filter) else { return Ok(0) };
+    let sql = format!("SELECT COUNT(*) {QUEUED_FROM} WHERE {clause}");
+    Ok(conn.prepare_cached(&sql)?.query_row(rusqlite::params_from_iter(params), |r| r.get::<_, i64>(0))?.max(0) as u64)
+}
