@@ -39,6 +39,13 @@ use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+/// Threads for blocking work (keyring calls, database reads) in a runtime that runs the
+/// engine. The engine reads the keyring 4 and the database 8 at a time; without a cap,
+/// Tokio's pool still grows past that when a finished task's thread is not yet idle as the
+/// next one is handed out, so a burst of due deliveries could start dozens of threads.
+/// Work beyond the cap waits in Tokio's queue.
+pub const BLOCKING_THREADS: usize = 16;
+
 /// How long attempts under way may take to finish once shutdown begins.
 pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
 

@@ -45,7 +45,12 @@ pub fn run(data_dir: PathBuf) -> ExitCode {
             Err(e.view())
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().thread_name("hookdesk").build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads(hookdesk_engine::BLOCKING_THREADS)
+        .thread_name("hookdesk")
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("Cannot start Hookdesk's runtime: {e}");

@@ -60,13 +60,14 @@ impl<E: std::fmt::Display> From<E> for Failure {
 pub type CliResult = Result<(), Failure>;
 
 pub fn run(command: Command, data_dir: PathBuf) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("error: cannot start: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
+    let runtime =
+        match tokio::runtime::Builder::new_multi_thread().enable_all().max_blocking_threads(hookdesk_engine::BLOCKING_THREADS).build() {
+            Ok(rt) => rt,
+            Err(e) => {
+                eprintln!("error: cannot start: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
     let result = runtime.block_on(async move {
         match command {
             Command::Serve(args) => serve::run(args, data_dir).await,
