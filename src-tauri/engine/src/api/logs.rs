@@ -4,6 +4,7 @@ use super::error::{ApiError, ErrorBody};
 use crate::Engine;
 use crate::model::attempt::Attempt;
 use crate::model::log_filter::{LogFilter, LogScope, ResultFilter};
+use crate::model::patterns::EVENT_TYPE_MAX;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -45,9 +46,9 @@ fn check(q: &LogQuery) -> Result<(), ApiError> {
         return bad("offset", format!("at most {}.", i32::MAX));
     }
     if let Some(t) = &q.event_type
-        && t.chars().count() > 128
+        && t.chars().count() > EVENT_TYPE_MAX
     {
-        return bad("event_type", "an event type is at most 128 characters.".into());
+        return bad("event_type", format!("an event type is at most {EVENT_TYPE_MAX} characters."));
     }
     Ok(())
 }

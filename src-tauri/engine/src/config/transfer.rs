@@ -176,17 +176,11 @@ impl Engine {
             let current = existing.iter().find(|e| e.code == w.code);
             let known: Vec<String> = current.map(|c| c.headers.iter().map(|h| h.name.clone()).collect()).unwrap_or_default();
             let mut headers = Vec::new();
-            let mut seen_headers = std::collections::HashSet::new();
-            for (j, h) in w.headers.iter().enumerate() {
-                if !seen_headers.insert(h.name.trim().to_ascii_lowercase()) {
-                    errors.push(FieldError::new(
-                        format!("webhooks[{i}].headers[{j}].name"),
-                        format!("{}: header {} appears twice; keep one.", w.code, h.name),
-                    ));
-                }
-            }
-            for h in w.headers {
-                if h.new_value().is_none() && !known.iter().any(|k| k.eq_ignore_ascii_case(&h.name)) {
+            // A name given twice stays in, value or not, so that validation says so.
+            let given = |name: &str| w.headers.iter().filter(|h| h.name.trim().eq_ignore_ascii_case(name.trim())).count();
+            let twice: Vec<bool> = w.headers.iter().map(|h| given(&h.name) > 1).collect();
+            for (h, twice) in w.headers.into_iter().zip(twice) {
+                if !twice && h.new_value().is_none() && !known.iter().any(|k| k.eq_ignore_ascii_case(&h.name)) {
                     report
                         .warnings
                         .push(format!("{}: header {} has no value in the file and was left out; set it in the panel.", w.code, h.name));

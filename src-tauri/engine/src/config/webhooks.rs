@@ -79,7 +79,7 @@ impl Engine {
             .read(move |conn| {
                 let suggestion = match &existing {
                     Some(_) => None,
-                    None => Some(unique_code(&suggest_code(&name), |c| rows::code_owner(conn, c).ok().flatten().is_some())),
+                    None => Some(unique_code(&suggest_code(&name), |c| rows::code_taken(conn, c))),
                 };
                 let clash = match (&existing, &code) {
                     (None, Some(code)) if !code.is_empty() => {
@@ -153,7 +153,7 @@ impl Engine {
                     // A name with nothing to fold into a code ("🚀") gets the generic one.
                     let suggested = suggest_code(&row.name);
                     let base = if suggested.is_empty() { FALLBACK_CODE } else { &suggested };
-                    row.code = unique_code(base, |c| rows::code_owner(conn, c).ok().flatten().is_some());
+                    row.code = unique_code(base, |c| rows::code_taken(conn, c));
                 }
                 rows::insert(conn, &row)?;
                 Ok(row)

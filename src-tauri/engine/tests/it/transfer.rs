@@ -103,6 +103,17 @@ async fn a_bad_file_is_refused_before_anything_is_written() {
     let err = target.import_config(twice).await.unwrap_err();
     assert!(err.fields().iter().any(|f| f.field == "webhooks[1].code" && f.message.contains("twice")), "{:?}", err.fields());
     assert!(target.list_webhooks().await.unwrap().is_empty(), "nothing imported");
+
+    // A header named twice, with its values in the file or not: said once, where it is.
+    for with_secrets in [false, true] {
+        let mut doubled = source.export_config(with_secrets).await.unwrap();
+        let again = doubled.webhooks[0].headers[0].clone();
+        doubled.webhooks[0].headers.push(again);
+        let err = target.import_config(doubled).await.unwrap_err();
+        let twice: Vec<_> = err.fields().iter().filter(|f| f.message.contains("twice")).map(|f| f.field.as_str()).collect();
+        assert_eq!(twice, ["webhooks[0].headers[1].name"], "with secrets {with_secrets}: {:?}", err.fields());
+        assert!(target.list_webhooks().await.unwrap().is_empty(), "nothing imported");
+    }
 }
 
 #[tokio::test]
