@@ -1,6 +1,8 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./app/App";
+import { NoticeRouterProvider } from "./ipc/NoticeRouterProvider";
+import { createAppQueryClient } from "./ipc/queries";
 import "./styles/theme.css";
 import "./styles/base.css";
 import "./styles/controls.css";
@@ -14,8 +16,13 @@ import "./styles/settings-page.css";
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element");
 
+/** What the window reads from the engine, kept current by its notices. */
+const queryClient = createAppQueryClient();
+
 createRoot(root).render(
   <StrictMode>
-    <App />
+    <NoticeRouterProvider client={queryClient}>
+      <App />
+    </NoticeRouterProvider>
   </StrictMode>,
 );

@@ -83,7 +83,7 @@ impl Engine {
     /// logged signature is shown. With secrets, the header values come from the keyring and
     /// the command signs the request when it runs (same `webhook-id`, the time of the run),
     /// so a receiver that verifies signatures accepts it whenever it is run.
-    pub async fn curl_command(&self, attempt_id: &str, include_secrets: bool) -> Result<String> {
+    pub async fn curl_command(&self, attempt_id: crate::model::AttemptId, include_secrets: bool) -> Result<String> {
         let attempt = self.attempt(attempt_id).await?.attempt;
         let req = attempt.request;
         let webhook_id = match attempt.summary.webhook_id {
@@ -101,7 +101,7 @@ impl Engine {
             .read(move |conn| store::webhooks::get(conn, &webhook_id))
             .await?
             .ok_or_else(|| Error::NotFound("The webhook of this attempt was deleted.".into()))?;
-        let mut t = self.blocking(move |e| target::webhook_target(e, &row)).await?;
+        let mut t = self.blocking(move |e| target::webhook_target(e.secrets(), &row)).await?;
         t.url = req.url.clone();
         let secrets = std::mem::take(&mut t.signing);
         let (headers, _) = build_headers(&t, &attempt.summary.event_id, 0, &req.body);

@@ -3,13 +3,14 @@
 
 use crate::delivery::QueueKey;
 use crate::error::{Error, FieldError, Result};
-use crate::model::attempt::{delivery_id, parse_id};
+use crate::matching::EventKey;
+use crate::model::DeliveryId;
+use crate::model::DeliveryKind;
 use crate::model::event::{EventInput, envelope, is_valid_event_type, new_event_id};
 use crate::model::payload_summary::payload_summary;
 use crate::model::time::{now_ms, parse_rfc3339_ms};
-use crate::routes::EventKey;
 use crate::secrets::account;
-use crate::store::deliveries::{DeliveryKind, NewDelivery};
+use crate::store::deliveries::NewDelivery;
 use crate::store::events::EventRow;
 use crate::{Engine, store};
 use serde::{Deserialize, Serialize};
@@ -27,7 +28,7 @@ pub struct Accepted {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, utoipa::ToSchema)]
 #[ts(export)]
 pub struct AcceptedDelivery {
-    pub id: String,
+    pub id: DeliveryId,
     pub webhook_code: String,
 }
 
@@ -179,7 +180,7 @@ impl Engine {
                         }
                         let deliveries = store::deliveries::of_event(conn, seq)?
                             .into_iter()
-                            .map(|(id, code)| AcceptedDelivery { id: delivery_id(id), webhook_code: code.unwrap_or_default() })
+                            .map(|(id, code)| AcceptedDelivery { id: DeliveryId(id), webhook_code: code.unwrap_or_default() })
                             .collect();
                         return Ok(Committed { accepted: Accepted { event_id: row.id, deliveries }, queued: vec![] });
                     }
@@ -203,7 +204,7 @@ impl Engine {
                         else {
                             continue;
                         };
-                        deliveries.push(AcceptedDelivery { id: delivery_id(d), webhook_code: code });
+                        deliveries.push(AcceptedDelivery { id: DeliveryId(d), webhook_code: code });
                         // The worker gets the row in hand instead of reading it back.
                         let delivery = store::deliveries::DeliveryRow {
                             id: d,
@@ -212,7 +213,7 @@ impl Engine {
                             url: None,
                             header_names: vec![],
                             body,
-                            state: "pending".into(),
+                            state: crate::model::DeliveryState::Pending,
                             attempts_made: 0,
                             max_attempts,
                             next_attempt_at: now,
@@ -224,14 +225,14 @@ impl Engine {
                     }
                     Ok(Committed { accepted: Accepted { event_id: row.id, deliveries }, queued })
                 },
-                move |c: &Committed| engine.scheduler().enqueue(&engine, c.queued.iter().cloned()),
+                move |c: &Committed| engine.enqueue(c.queued.iter().cloned()),
             )
             .await?;
         Ok(committed.accepted)
     }
 
     /// A one-off delivery to a URL, logged under "Direct deliveries".
-    pub async fn deliver_direct(&self, input: DirectDeliveryInput) -> Result<String> {
+    pub async fn deliver_direct(&self, input: DirectDeliveryInput) -> Result<DeliveryId> {
         let mut errors = Vec::new();
         let form = crate::model::WebhookInput {
             code: None,
@@ -327,15 +328,15 @@ impl Engine {
                         },
                     )
                 },
-                move |id: &i64| engine.scheduler().enqueue(&engine, [(QueueKey::direct(&target), *id, None)]),
+                move |id: &i64| engine.enqueue([(QueueKey::direct(&target), *id, None)]),
             )
             .await?;
-        Ok(delivery_id(id))
+        Ok(DeliveryId(id))
     }
 
     /// **Retry now**: a delivery waiting for its next attempt makes it at once.
-    pub async fn retry_now(&self, delivery: &str) -> Result<()> {
-        let id = parse_id(delivery, "dlv_").ok_or_else(|| Error::NotFound(format!("There is no delivery {delivery}.")))?;
+    pub async fn retry_now(&self, delivery: DeliveryId) -> Result<()> {
+        let id = delivery.0;
         let now = now_ms();
         let due = self.db().write(move |conn| store::deliveries::due_now(conn, id, now)).await?;
         if !due {
@@ -348,11 +349,11 @@ impl Engine {
     }
 
     /// A new delivery of a logged delivery's event to its webhook's current configuration.
-    pub async fn resend(&self, delivery: &str) -> Result<String> {
-        let id = parse_id(delivery, "dlv_").ok_or_else(|| Error::NotFound(format!("There is no delivery {delivery}.")))?;
+    pub async fn resend(&self, delivery: DeliveryId) -> Result<DeliveryId> {
+        let id = delivery.0;
         let source = self.db().read(move |conn| store::deliveries::source_of(conn, id)).await?;
         let Some(store::deliveries::DeliverySource { event_seq, webhook_id, body, url, header_names }) = source else {
-            return Err(Error::NotFound(format!("There is no delivery {delivery}.")));
+            return Err(DeliveryId::not_found(&delivery.to_string()));
         };
         let (kind, max_attempts) = match &webhook_id {
             Some(w) => {
@@ -387,9 +388,9 @@ impl Engine {
                         },
                     )
                 },
-                move |id: &i64| engine.scheduler().enqueue(&engine, [(key.clone(), *id, None)]),
+                move |id: &i64| engine.enqueue([(key.clone(), *id, None)]),
             )
             .await?;
-        Ok(delivery_id(new_id))
+        Ok(DeliveryId(new_id))
     }
 }

@@ -4,7 +4,6 @@
 
 pub mod api;
 pub mod catalog;
-pub mod config;
 pub mod curl;
 pub mod delivery;
 pub mod error;
@@ -12,32 +11,32 @@ pub mod ingest;
 pub mod instance;
 pub mod logs;
 mod mask;
+mod matching;
 pub mod model;
 pub mod net;
 pub mod notice;
 pub mod paths;
-mod routes;
 pub mod rules;
 pub mod secrets;
 pub mod settings;
 pub mod signing;
 pub mod store;
 pub mod test_event;
+pub mod transfer;
+pub mod webhooks;
 
 pub use error::{Error, ErrorKind, ErrorView, FieldError, Result};
 pub use notice::Notice;
 
 use delivery::{QueueKey, Scheduler};
+use matching::Routes;
 use net::NetworkPolicy;
-use routes::Routes;
 use secrets::Secrets;
 use std::future::Future;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::{Arc, RwLock};
 use store::Db;
 use tokio::sync::broadcast;
-use tokio_util::sync::CancellationToken;
-use tokio_util::task::TaskTracker;
 
 /// Threads for blocking work (keyring calls, database reads) in a runtime that runs the
 /// engine. The engine reads the keyring 4 and the database 8 at a time; without a cap,
@@ -74,29 +73,11 @@ pub struct Engine {
 
 pub(crate) struct Inner {
     data_dir: PathBuf,
-    db: Db,
-    secrets: Arc<Secrets>,
-    lock: instance::InstanceLock,
-    notices: broadcast::Sender<Notice>,
-    routes: RwLock<Arc<Routes>>,
-    scheduler: Scheduler,
-    policy: NetworkPolicy,
-    client: RwLock<reqwest::Client>,
-    runtime: OnceLock<tokio::runtime::Handle>,
-    tasks: TaskTracker,
-    /// Shutdown has begun: nothing new starts; attempts under way may finish.
-    draining: CancellationToken,
-    /// Everything stops now, attempts under way too.
-    cancel: CancellationToken,
+    /// What deliveries work with; the rest of this struct is theirs to know nothing of.
+    cx: Arc<delivery::Context>,
     allow_private_default: bool,
     api: tokio::sync::Mutex<Option<api::ApiServer>>,
     token: RwLock<Option<Arc<str>>>,
-}
-
-impl Drop for Inner {
-    fn drop(&mut self) {
-        self.db.close();
-    }
 }
 
 impl Engine {
@@ -115,28 +96,17 @@ impl Engine {
             store::settings::set(conn, "instance_id", &id)?;
             Ok(id)
         })?;
-        let (notices, _) = broadcast::channel(4096);
         let routes = Routes::load(&db)?;
         let allow_private = db
             .read_blocking(|conn| store::settings::get(conn, settings::ALLOW_PRIVATE))?
             .map(|v| v == "true")
             .unwrap_or(options.allow_private_default);
-        let policy = NetworkPolicy::new(allow_private);
+        let secrets = Arc::new(Secrets::new(&instance_id));
+        let cx = delivery::Context::new(db, secrets, NetworkPolicy::new(allow_private), routes, lock);
         Ok(Self {
             inner: Arc::new(Inner {
                 data_dir: dir.clone(),
-                db,
-                secrets: Arc::new(Secrets::new(&instance_id)),
-                lock,
-                notices,
-                routes: RwLock::new(Arc::new(routes)),
-                scheduler: Scheduler::default(),
-                client: RwLock::new(net::delivery_client(&policy)),
-                policy,
-                runtime: OnceLock::new(),
-                tasks: TaskTracker::new(),
-                draining: CancellationToken::new(),
-                cancel: CancellationToken::new(),
+                cx: Arc::new(cx),
                 allow_private_default: options.allow_private_default,
                 api: tokio::sync::Mutex::new(None),
                 token: RwLock::new(None),
@@ -148,14 +118,14 @@ impl Engine {
     /// when the process last stopped are attempted again) and starts the log pruner.
     /// Call once, from within a Tokio runtime.
     pub async fn start(&self) -> Result<()> {
-        let _ = self.inner.runtime.set(tokio::runtime::Handle::current());
-        let engine = self.clone();
+        self.cx().set_runtime(tokio::runtime::Handle::current());
+        let cx = self.cx().clone();
         // Through the writer, so that no delivery accepted meanwhile is queued twice or missed.
         self.db()
             .write_then(store::deliveries::pending, move |pending: &Vec<store::deliveries::Pending>| {
                 let items =
                     pending.iter().map(|p| (QueueKey::of(p.webhook_id.as_deref(), p.url.as_deref()), p.id, None)).collect::<Vec<_>>();
-                engine.scheduler().start(&engine, items);
+                cx.scheduler.start(&cx, items);
             })
             .await?;
         let engine = self.clone();
@@ -167,15 +137,11 @@ impl Engine {
     /// Attempts under way get [`SHUTDOWN_GRACE`] to finish and be recorded (so they are not
     /// made again after the restart); what is still running then is stopped.
     pub async fn shutdown(&self) {
-        self.inner.draining.cancel();
-        self.inner.tasks.close();
-        if tokio::time::timeout(SHUTDOWN_GRACE, self.inner.tasks.wait()).await.is_err() {
+        if !self.cx().stop_tasks(SHUTDOWN_GRACE).await {
             tracing::warn!(
                 "attempts still under way after {SHUTDOWN_GRACE:?} were stopped; they are made again at the next start, with the same webhook-id"
             );
         }
-        self.inner.cancel.cancel();
-        self.inner.tasks.wait().await;
         // The records of the last attempts are queued for the writer: on disk before this
         // returns (and their after-commit work done, which may hold the engine).
         if let Err(e) = self.db().write(|_| Ok(())).await {
@@ -183,71 +149,53 @@ impl Engine {
         }
     }
 
+    /// What the delivery pipeline works with.
+    pub(crate) fn cx(&self) -> &Arc<delivery::Context> {
+        &self.inner.cx
+    }
+
     /// Spawns background work the engine tracks; it stops as soon as shutdown begins.
     pub(crate) fn spawn<F>(&self, fut: F)
     where
         F: Future<Output = ()> + Send + 'static,
     {
-        self.spawn_until(self.inner.draining.clone(), fut);
-    }
-
-    /// Spawns a delivery's work: it watches [`Engine::draining`] itself, to let an attempt
-    /// under way finish, and is stopped only when the grace is over.
-    pub(crate) fn spawn_delivery<F>(&self, fut: F)
-    where
-        F: Future<Output = ()> + Send + 'static,
-    {
-        self.spawn_until(self.inner.cancel.clone(), fut);
-    }
-
-    fn spawn_until<F>(&self, stop: CancellationToken, fut: F)
-    where
-        F: Future<Output = ()> + Send + 'static,
-    {
-        let task = async move {
-            tokio::select! {
-                _ = fut => {}
-                _ = stop.cancelled() => {}
-            }
-        };
-        match self.inner.runtime.get().cloned().or_else(|| tokio::runtime::Handle::try_current().ok()) {
-            Some(handle) => {
-                self.inner.tasks.spawn_on(task, &handle);
-            }
-            None => tracing::error!("a background task could not start: no runtime"),
-        }
-    }
-
-    /// Cancelled when everything must stop at once.
-    pub(crate) fn cancelled(&self) -> CancellationToken {
-        self.inner.cancel.clone()
+        self.cx().spawn(fut);
     }
 
     /// Cancelled when shutdown begins.
-    pub(crate) fn draining(&self) -> CancellationToken {
-        self.inner.draining.clone()
-    }
-
-    pub(crate) fn is_draining(&self) -> bool {
-        self.inner.draining.is_cancelled()
+    pub(crate) fn draining(&self) -> tokio_util::sync::CancellationToken {
+        self.cx().draining()
     }
 
     pub(crate) fn client(&self) -> reqwest::Client {
-        self.inner.client.read().expect("client").clone()
+        self.cx().client()
     }
 
     /// A new HTTP client for deliveries, after the network policy changed.
     pub(crate) fn renew_client(&self) {
-        *self.inner.client.write().expect("client") = net::delivery_client(&self.inner.policy);
+        self.cx().renew_client();
     }
 
     pub(crate) fn scheduler(&self) -> &Scheduler {
-        &self.inner.scheduler
+        &self.cx().scheduler
     }
 
-    /// The webhooks deliveries go to, as last loaded (`routes.rs` keeps it current).
-    pub(crate) fn routes_slot(&self) -> &RwLock<Arc<Routes>> {
-        &self.inner.routes
+    /// Committed deliveries into their queues (call in commit order).
+    pub(crate) fn enqueue(&self, items: impl IntoIterator<Item = delivery::Queued>) {
+        self.cx().enqueue(items);
+    }
+
+    pub(crate) fn route(&self, webhook_id: &str) -> Option<Arc<store::webhooks::WebhookRow>> {
+        self.cx().route(webhook_id)
+    }
+
+    pub(crate) fn routes(&self) -> Arc<Routes> {
+        self.cx().routes()
+    }
+
+    /// Re-reads the webhooks after a change; the delivery queues follow.
+    pub(crate) async fn config_changed(&self) {
+        self.cx().config_changed().await;
     }
 
     /// The Events API server while it runs (`api/` starts and stops it).
@@ -266,7 +214,7 @@ impl Engine {
     }
 
     pub fn policy(&self) -> &NetworkPolicy {
-        &self.inner.policy
+        &self.cx().policy
     }
 
     pub fn data_dir(&self) -> &Path {
@@ -274,28 +222,28 @@ impl Engine {
     }
 
     pub fn db(&self) -> &Db {
-        &self.inner.db
+        &self.cx().db
     }
 
     pub fn secrets(&self) -> &Arc<Secrets> {
-        &self.inner.secrets
+        &self.cx().secrets
     }
 
     pub fn instance_lock(&self) -> &instance::InstanceLock {
-        &self.inner.lock
+        &self.cx().lock
     }
 
     /// Engine notifications: webhooks changed, attempts recorded, webhooks paused.
     pub fn subscribe(&self) -> broadcast::Receiver<Notice> {
-        self.inner.notices.subscribe()
+        self.cx().subscribe()
     }
 
     pub(crate) fn notify(&self, notice: Notice) {
-        let _ = self.inner.notices.send(notice);
+        self.cx().notify(notice);
     }
 
     pub fn keyring_status(&self) -> secrets::KeyringStatus {
-        self.inner.secrets.status()
+        self.secrets().status()
     }
 
     /// Runs blocking work (keyring calls cross D-Bus) off the async runtime's threads.

@@ -2,8 +2,9 @@
 //! each webhook's last result and queue length for the panel.
 
 use crate::delivery::QueueKey;
-use crate::error::{Error, Result};
-use crate::model::attempt::{Attempt, AttemptSummary, parse_id};
+use crate::error::Result;
+use crate::model::AttemptId;
+use crate::model::attempt::{Attempt, AttemptSummary};
 use crate::model::log_filter::{LogFilter, LogScope};
 use crate::{Engine, store};
 use serde::Serialize;
@@ -83,7 +84,7 @@ impl Engine {
                 let page = (|| {
                     let attempts = store::logs::list(conn, &scope, &filter, limit, offset)?
                         .into_iter()
-                        .filter_map(|s| parse_id(&s.id, "att_"))
+                        .filter_map(|s| s.id.attempt())
                         .map(|id| store::logs::get(conn, id))
                         .filter_map(Result::transpose)
                         .collect::<Result<Vec<_>>>()?;
@@ -95,14 +96,12 @@ impl Engine {
             .await
     }
 
-    pub async fn attempt(&self, id: &str) -> Result<AttemptDetail> {
-        let n = parse_id(id, "att_").ok_or_else(|| Error::NotFound(format!("There is no attempt {id}.")))?;
-        let missing = format!("There is no attempt {id}.");
+    pub async fn attempt(&self, n: AttemptId) -> Result<AttemptDetail> {
+        let missing = AttemptId::not_found(&n.to_string());
         self.db()
             .read(move |conn| {
-                let attempt = store::logs::get(conn, n)?.ok_or(Error::NotFound(missing))?;
-                let delivery = parse_id(&attempt.summary.delivery_id, "dlv_").unwrap_or_default();
-                Ok(AttemptDetail { delivery_attempts: store::logs::of_delivery(conn, delivery)?, attempt })
+                let attempt = store::logs::get(conn, n)?.ok_or(missing)?;
+                Ok(AttemptDetail { delivery_attempts: store::logs::of_delivery(conn, attempt.summary.delivery_id)?, attempt })
             })
             .await
     }

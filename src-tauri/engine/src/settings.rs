@@ -73,7 +73,7 @@ impl Engine {
             })
             .await?;
         self.set_allow_private(s.allow_private_targets);
-        self.notify(Notice::SettingsChanged);
+        self.notify(Notice::SettingsChanged { settings: s.clone() });
         Ok(s)
     }
 

@@ -1,21 +1,19 @@
 //! **Test**: a realistic sample event sent at once to the URL in the form, saved or not,
 //! with the form's headers and secret. For a saved webhook it is logged with a test badge.
 
-use crate::delivery::dispatch::{self, Target};
+use crate::delivery::dispatch;
 use crate::delivery::outcome::{self, AttemptRecord, Decision};
+use crate::delivery::target;
 use crate::error::{Error, FieldError, Result};
-use crate::model::attempt::{AttemptResult, delivery_id};
+use crate::model::attempt::AttemptResult;
 use crate::model::event::{envelope, new_event_id};
 use crate::model::time::now_ms;
+use crate::model::{AttemptId, DeliveryId, DeliveryKind, DeliveryState, LogRowId};
 use crate::model::{WebhookInput, suggest_code};
-use crate::secrets::account;
-use crate::signing::SigningSecret;
-use crate::store::deliveries::{DeliveryKind, DeliveryRow, NewDelivery};
+use crate::store::deliveries::{DeliveryRow, NewDelivery};
 use crate::store::events::EventRow;
 use crate::{Engine, Notice, store};
 use serde::{Deserialize, Serialize};
-use std::sync::Arc;
-use std::time::Duration;
 use ts_rs::TS;
 
 /// How much of the response the inline result shows.
@@ -40,14 +38,14 @@ pub struct TestResult {
     pub status_code: Option<u16>,
     #[ts(type = "number")]
     pub duration_ms: u64,
-    pub error_kind: Option<String>,
+    pub error_kind: Option<crate::model::attempt::AttemptErrorKind>,
     pub error: Option<String>,
     /// The first 2 KiB of the response body.
     pub response_excerpt: String,
     pub response_truncated: bool,
     pub event_id: String,
     /// The log row, when the webhook is saved.
-    pub attempt_id: Option<String>,
+    pub attempt_id: Option<crate::model::AttemptId>,
 }
 
 /// Puts the first listed filter value where a sample of that entity carries it.
@@ -87,37 +85,12 @@ impl Engine {
         }
 
         // The form's values, with stored ones for what it leaves masked.
-        let webhook_id = saved.as_ref().map(|w| w.id.clone());
-        let header_inputs = input.headers.clone();
-        let form_secret = input.secret.clone();
-        let rotation = saved.as_ref().filter(|w| w.previous_secret_until.is_some_and(|t| t > now_ms())).is_some();
-        let (headers, signing) = self
-            .blocking(move |e| {
-                let s = e.secrets();
-                let headers = header_inputs
-                    .iter()
-                    .map(|h| {
-                        let value: Arc<str> = match (h.new_value(), &webhook_id) {
-                            (Some(v), _) => Arc::from(v),
-                            (None, Some(id)) => s.require(&account::header(id, &h.name), &format!("The value of header {}", h.name))?,
-                            (None, None) => return Err(Error::invalid("headers", format!("Header {} has no value.", h.name))),
-                        };
-                        Ok((h.name.clone(), value))
-                    })
-                    .collect::<Result<Vec<_>>>()?;
-                let mut signing = Vec::new();
-                match (&form_secret, &webhook_id) {
-                    (Some(secret), _) => signing.extend(SigningSecret::parse(secret)),
-                    (None, Some(id)) => {
-                        signing.extend(SigningSecret::parse(&s.require(&account::signing_secret(id), "The signing secret")?));
-                        if rotation && let Some(prev) = s.get(&account::previous_signing_secret(id))? {
-                            signing.extend(SigningSecret::parse(&prev));
-                        }
-                    }
-                    (None, None) => {}
-                }
-                Ok((headers, signing))
-            })
+        let headers: Vec<(String, Option<String>)> =
+            input.headers.iter().map(|h| (h.name.clone(), h.new_value().map(String::from))).collect();
+        let (url, timeout_ms, secret) = (input.url.clone(), input.delivery.timeout_ms, input.secret.clone());
+        let stored = saved.clone();
+        let target = self
+            .blocking(move |e| target::test_target(e.secrets(), stored.as_ref(), &url, timeout_ms, &headers, secret.as_deref()))
             .await?;
 
         let first = |list: &[String]| list.first().cloned();
@@ -143,8 +116,6 @@ impl Engine {
             group.as_deref(),
             &data,
         );
-        let target =
-            Target { url: input.url.clone(), headers, signing, timeout: Duration::from_millis(u64::from(input.delivery.timeout_ms)) };
         let sent = dispatch::send(&self.client(), self.policy(), &target, &event_id, &body).await;
         let mask = target.secret_mask();
         let decision = if sent.succeeded() { Decision::Succeeded } else { Decision::Failed };
@@ -168,14 +139,14 @@ impl Engine {
         let Some(w) = saved else { return Ok(result) };
 
         // Logged under the saved webhook: the event, a one-attempt test delivery, its attempt.
-        let mut delivery = DeliveryRow {
+        let delivery = DeliveryRow {
             id: 0,
             webhook_id: Some(w.id.clone()),
             kind: DeliveryKind::Test,
             url: None,
             header_names: vec![],
             body: body.clone(),
-            state: "pending".into(),
+            state: DeliveryState::Pending,
             attempts_made: 0,
             max_attempts: 1,
             next_attempt_at: now,
@@ -207,7 +178,6 @@ impl Engine {
             accepted_at: now,
             summary: delivery.payload_summary.clone(),
         };
-        delivery.state = if decision == Decision::Succeeded { "succeeded".into() } else { "failed".into() };
         let summary = self
             .db()
             .write(move |conn| {
@@ -225,14 +195,15 @@ impl Engine {
                         now,
                     },
                 )?;
-                store::deliveries::update_after_attempt(conn, id, 1, &delivery.state, now, now_ms())?;
                 attempt.delivery_id = id;
-                row.delivery_id = delivery_id(id);
-                row.id = crate::model::attempt::attempt_id(store::attempts::insert(conn, &attempt)?);
-                Ok(row)
+                row.delivery_id = DeliveryId(id);
+                let attempt_id = AttemptId(store::attempts::record(conn, &attempt, 1, decision.delivery_state(), now)?);
+                row.id = LogRowId::Attempt(attempt_id);
+                Ok((attempt_id, row))
             })
             .await?;
-        result.attempt_id = Some(summary.id.clone());
+        let (attempt_id, summary) = summary;
+        result.attempt_id = Some(attempt_id);
         self.notify(Notice::AttemptRecorded { attempt: Box::new(summary) });
         Ok(result)
     }

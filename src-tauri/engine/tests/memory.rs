@@ -36,7 +36,7 @@ async fn huge_and_endless_responses_leave_memory_flat() {
         .await;
         let a = t.logs(LogScope::Webhook(w.id.clone()), LogFilter::default(), 1, 0).await.unwrap().remove(0);
         assert_eq!(a.result, AttemptResult::Success, "read up to the cap, not to the timeout: {:?}", a.error);
-        t.attempt(&a.id).await.unwrap().attempt.response.expect("a response")
+        t.attempt(a.id.attempt().unwrap()).await.unwrap().attempt.response.expect("a response")
     };
     // The baseline: responses of exactly the size kept, which warm up everything on the way.
     for _ in 0..3 {

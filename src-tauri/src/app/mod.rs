@@ -130,11 +130,10 @@ fn forward_notices(app: tauri::AppHandle, engine: &Engine) {
         use tokio::sync::broadcast::error::{RecvError, TryRecvError};
         const MAX_BATCH: usize = 512;
         fn push(batch: &mut Vec<Notice>, notice: Notice) {
-            // "Something changed" twice is once.
-            let same = |n: &Notice| std::mem::discriminant(n) == std::mem::discriminant(&notice);
-            if !(notice.carries_nothing() && batch.iter().any(same)) {
-                batch.push(notice);
-            }
+            // A key's newer value replaces its older one: a burst of deliveries to one
+            // webhook is one queue length, not one per delivery.
+            batch.retain(|earlier| !earlier.superseded_by(&notice));
+            batch.push(notice);
         }
         let mut batch: Vec<Notice> = Vec::new();
         loop {

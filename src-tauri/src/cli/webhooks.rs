@@ -52,11 +52,11 @@ pub async fn run(cmd: WebhooksCommand, data_dir: &Path) -> CliResult {
             let export = api.get(&format!("/v1/config?include_secrets={include_secrets}")).await?;
             let text = serde_json::to_string_pretty(&export)?;
             if include_secrets {
-                eprintln!("warning: {}", hookdesk_engine::config::transfer::SECRETS_WARNING);
+                eprintln!("warning: {}", hookdesk_engine::transfer::SECRETS_WARNING);
             }
             match file {
                 Some(path) => {
-                    hookdesk_engine::config::transfer::write_export_file(&path, &(text + "\n"), include_secrets)
+                    hookdesk_engine::transfer::write_export_file(&path, &(text + "\n"), include_secrets)
                         .map_err(|e| Failure(format!("cannot write {}: {e}", path.display())))?;
                     let n = export["webhooks"].as_array().map(Vec::len).unwrap_or(0);
                     println!("Exported {n} webhook{} to {}.", if n == 1 { "" } else { "s" }, path.display());

@@ -1,6 +1,7 @@
-import { render, screen } from "@testing-library/react";
+import { screen } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import { backend } from "../test/fakeBackend";
+import { renderWithProviders } from "../test/renderApp";
 import { App } from "./App";
 
 describe("startup", () => {
@@ -10,7 +11,7 @@ describe("startup", () => {
       message: "Hookdesk is already running for /tmp/hookdesk (process 4242).",
       fields: [],
     };
-    render(<App />);
+    renderWithProviders(<App />);
     expect(await screen.findByRole("heading", { name: "Hookdesk could not start" })).toBeVisible();
     expect(screen.getByText(/already running for \/tmp\/hookdesk/)).toBeVisible();
     expect(screen.queryByRole("heading", { name: "Webhooks" })).not.toBeInTheDocument();

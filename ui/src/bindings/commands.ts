@@ -4,8 +4,10 @@ import { call } from "../ipc/call";
 import type { ApiInfo } from "./ApiInfo";
 import type { AppInfo } from "./AppInfo";
 import type { AttemptDetail } from "./AttemptDetail";
+import type { AttemptId } from "./AttemptId";
 import type { AttemptSummary } from "./AttemptSummary";
 import type { CustomEventTypeInput } from "./CustomEventTypeInput";
+import type { DeliveryId } from "./DeliveryId";
 import type { EngineSettings } from "./EngineSettings";
 import type { EventType } from "./EventType";
 import type { FormCheck } from "./FormCheck";
@@ -40,13 +42,13 @@ export interface Commands {
   import_config: { args: Record<string, never>; returns: ImportReport | null };
   send_test: { args: { request: TestRequest; testId: string | null }; returns: TestResult };
   cancel_test: { args: { testId: string }; returns: boolean };
-  retry_now: { args: { deliveryId: string }; returns: null };
+  retry_now: { args: { deliveryId: DeliveryId }; returns: null };
   list_logs: { args: { scope: LogScope; filter: LogFilter; limit: number }; returns: Array<AttemptSummary> };
   count_logs: { args: { scope: LogScope; filter: LogFilter }; returns: number };
   list_queued: { args: { scope: LogScope; filter: LogFilter; limit: number }; returns: QueuedLogs };
-  get_attempt: { args: { id: string }; returns: AttemptDetail };
-  resend: { args: { deliveryId: string }; returns: string };
-  curl_command: { args: { attemptId: string; includeSecrets: boolean }; returns: string };
+  get_attempt: { args: { id: AttemptId }; returns: AttemptDetail };
+  resend: { args: { deliveryId: DeliveryId }; returns: DeliveryId };
+  curl_command: { args: { attemptId: AttemptId; includeSecrets: boolean }; returns: string };
   webhook_activity: { args: Record<string, never>; returns: { [key in string]: WebhookActivity } };
   engine_settings: { args: Record<string, never>; returns: EngineSettings };
   update_engine_settings: { args: { settings: EngineSettings }; returns: EngineSettings };
@@ -116,7 +118,7 @@ export const cancelTest = (testId: string) => call("cancel_test", { testId });
 /**
  * **Retry now** for a delivery waiting for its next attempt.
  */
-export const retryNow = (deliveryId: string) => call("retry_now", { deliveryId });
+export const retryNow = (deliveryId: DeliveryId) => call("retry_now", { deliveryId });
 
 /**
  * A page of attempts, newest first; page on with `filter.before`.
@@ -130,14 +132,14 @@ export const countLogs = (scope: LogScope, filter: LogFilter) => call("count_log
  */
 export const listQueued = (scope: LogScope, filter: LogFilter, limit: number) => call("list_queued", { scope, filter, limit });
 
-export const getAttempt = (id: string) => call("get_attempt", { id });
+export const getAttempt = (id: AttemptId) => call("get_attempt", { id });
 
 /**
  * A new delivery of the same event; returns its id.
  */
-export const resend = (deliveryId: string) => call("resend", { deliveryId });
+export const resend = (deliveryId: DeliveryId) => call("resend", { deliveryId });
 
-export const curlCommand = (attemptId: string, includeSecrets: boolean) => call("curl_command", { attemptId, includeSecrets });
+export const curlCommand = (attemptId: AttemptId, includeSecrets: boolean) => call("curl_command", { attemptId, includeSecrets });
 
 /**
  * Each webhook's last attempt and queue length, for the panel.

@@ -1,27 +1,16 @@
-import { useCallback, useEffect, useState } from "react";
-import type { ErrorView } from "../bindings/ErrorView";
-import type { EventType } from "../bindings/EventType";
-import { useFeedback } from "../feedback/FeedbackContext";
-import { catalog as loadCatalog } from "../ipc/commands";
-import { onNotice } from "../ipc/events";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useCallback } from "react";
+import { useReportedError } from "../feedback/useReportedError";
+import { catalogQuery, queryKeys } from "../ipc/queries";
 
-/** The event type catalog, reloaded when custom types change (here, by the CLI or an import). */
+/** The event type catalog, as `catalog_changed` last said it (custom types: here, the CLI, an import). */
 export function useCatalog() {
-  const { reportError } = useFeedback();
-  const [types, setTypes] = useState<EventType[] | null>(null);
-
-  const reload = useCallback(() => {
-    loadCatalog().then(setTypes, (error: ErrorView) =>
-      reportError(error, "Loading the event types failed"),
-    );
-  }, [reportError]);
-
-  useEffect(() => {
-    reload();
-    return onNotice((notice) => {
-      if (notice.kind === "catalog_changed" || notice.kind === "missed") reload();
-    });
-  }, [reload]);
-
-  return { types, reload };
+  const client = useQueryClient();
+  const query = useQuery(catalogQuery);
+  useReportedError(query.error, "Loading the event types failed");
+  const reload = useCallback(
+    () => void client.invalidateQueries({ queryKey: queryKeys.catalog }),
+    [client],
+  );
+  return { types: query.data ?? null, reload };
 }

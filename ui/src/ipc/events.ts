@@ -5,16 +5,15 @@ import type { Notice } from "../bindings/Notice";
 const NOTICE_EVENT = "hookdesk:notice";
 
 /**
- * Calls `handler` for every engine notice (changes made by the panel, the CLI or the API).
- * They arrive in batches (what piled up while the window was busy), handed over in order.
- * Returns the function that stops listening.
+ * Calls `handler` with every batch of engine notices (changes made by the panel, the CLI, the
+ * API or the engine): what piled up while the window was busy, in order, an older value of the
+ * same key already dropped. Only the notice router (noticeRouter.ts) listens; everything else
+ * reads the query cache or subscribes to the router. Returns the function that stops listening.
  */
-export function onNotice(handler: (notice: Notice) => void): () => void {
+export function onNotice(handler: (notices: readonly Notice[]) => void): () => void {
   let stopped = false;
   let unlisten: (() => void) | null = null;
-  listen<Notice[]>(NOTICE_EVENT, (event) =>
-    event.payload.forEach((notice) => handler(notice)),
-  ).then(
+  listen<Notice[]>(NOTICE_EVENT, (event) => handler(event.payload)).then(
     (stop) => {
       if (stopped) stop();
       else unlisten = stop;

@@ -5,9 +5,14 @@ import { CopyButton } from "../components/CopyButton";
 import { RotateIcon } from "../components/icons";
 import { useFeedback } from "../feedback/FeedbackContext";
 import { curlCommand, resend } from "../ipc/commands";
+import { isAttemptId } from "../ipc/ids";
 
-/** Copy payload, Copy response, Copy as cURL (with or without secrets), Resend. */
+/**
+ * Copy payload, Copy response, Copy as cURL (with or without secrets), Resend. A queued
+ * delivery (a `dlv_` row) was never sent: it has no attempt to copy as cURL.
+ */
 export function AttemptActions({ attempt }: { attempt: Attempt }) {
+  const attemptId = isAttemptId(attempt.id) ? attempt.id : null;
   const { reportError, showToast } = useFeedback();
   const [includeSecrets, setIncludeSecrets] = useState(false);
   const [resending, setResending] = useState(false);
@@ -43,27 +48,29 @@ export function AttemptActions({ attempt }: { attempt: Attempt }) {
         text={() => attempt.response?.body ?? ""}
         onError={(e) => reportError(e, "Copying the response failed")}
       />
-      <span className="attempt-curl">
-        <CopyButton
-          label="Copy as cURL"
-          caption="Copy as cURL"
-          text={() => curlCommand(attempt.id, includeSecrets)}
-          onError={(e) => reportError(e, "Copying the cURL command failed")}
-        />
-        <label
-          className="checkbox-label"
-          htmlFor={secretsId}
-          title="Real header values and the signing key: the command signs the request when you run it (needs openssl)"
-        >
-          <input
-            id={secretsId}
-            type="checkbox"
-            checked={includeSecrets}
-            onChange={(e) => setIncludeSecrets(e.target.checked)}
+      {attemptId !== null && (
+        <span className="attempt-curl">
+          <CopyButton
+            label="Copy as cURL"
+            caption="Copy as cURL"
+            text={() => curlCommand(attemptId, includeSecrets)}
+            onError={(e) => reportError(e, "Copying the cURL command failed")}
           />
-          Include secrets
-        </label>
-      </span>
+          <label
+            className="checkbox-label"
+            htmlFor={secretsId}
+            title="Real header values and the signing key: the command signs the request when you run it (needs openssl)"
+          >
+            <input
+              id={secretsId}
+              type="checkbox"
+              checked={includeSecrets}
+              onChange={(e) => setIncludeSecrets(e.target.checked)}
+            />
+            Include secrets
+          </label>
+        </span>
+      )}
       <button
         type="button"
         className="button button-small"

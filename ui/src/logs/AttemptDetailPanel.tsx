@@ -1,4 +1,5 @@
 import { useEffect, useId, useLayoutEffect, useRef, type KeyboardEvent } from "react";
+import type { AttemptId } from "../bindings/AttemptId";
 import { ArrowDownIcon, ArrowUpIcon, CloseIcon, ErrorIcon, WarningIcon } from "../components/icons";
 import { ResultBadge, TestBadge } from "../components/ResultBadge";
 import { AttemptActions } from "./AttemptActions";
@@ -9,8 +10,8 @@ import { HeadersTable } from "./HeadersTable";
 import { useAttemptDetail } from "./useAttemptDetail";
 
 interface AttemptDetailPanelProps {
-  attemptId: string;
-  onSelect: (id: string) => void;
+  attemptId: AttemptId;
+  onSelect: (id: AttemptId) => void;
   onClose: () => void;
   /** The list's row above / below this one; null at either end. */
   onPrevious: (() => void) | null;

@@ -1,11 +1,14 @@
+import type { AttemptId } from "../bindings/AttemptId";
 import type { AttemptSummary } from "../bindings/AttemptSummary";
+import type { LogRowId } from "../bindings/LogRowId";
 import { ResultBadge } from "../components/ResultBadge";
+import { isAttemptId } from "../ipc/ids";
 import { formatDuration, formatLocalTime, statusText } from "./format";
 
 interface DeliveryAttemptsProps {
   attempts: readonly AttemptSummary[];
-  currentId: string;
-  onSelect: (id: string) => void;
+  currentId: LogRowId;
+  onSelect: (id: AttemptId) => void;
 }
 
 /** Every attempt of the same delivery, oldest first; choosing one shows it. */
@@ -19,7 +22,10 @@ export function DeliveryAttempts({ attempts, currentId, onSelect }: DeliveryAtte
             className="delivery-attempt"
             aria-current={a.id === currentId ? "true" : undefined}
             aria-label={`Attempt ${a.attempt}: ${a.result}, ${statusText(a)}, ${formatLocalTime(a.executed_at)}`}
-            onClick={() => onSelect(a.id)}
+            // Only attempts made have a detail (a delivery's list holds nothing else).
+            onClick={() => {
+              if (isAttemptId(a.id)) onSelect(a.id);
+            }}
           >
             <span className="delivery-attempt-number">
               {a.attempt}/{a.attempts}

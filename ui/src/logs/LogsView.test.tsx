@@ -378,8 +378,8 @@ describe("the Logs tab", () => {
     backend.log(makeAttempt({ webhook_id: hook!.id, result: "failed", status_code: 500 }));
     const pending = (n: number) => ({
       ...summaryOf(makeAttempt({ webhook_id: hook!.id, event_type: "task.updated" })),
-      id: `dlv_${900 + n}`,
-      delivery_id: `dlv_${900 + n}`,
+      id: `dlv_${900 + n}` as const,
+      delivery_id: `dlv_${900 + n}` as const,
       result: "pending" as const,
       attempt: 0,
       status_code: null,
@@ -400,7 +400,7 @@ describe("the Logs tab", () => {
     // Accepted events queue more: read again without reloading the attempts.
     const attemptReads = backend.callsOf("list_logs").length;
     backend.queued = [pending(2), pending(1)];
-    await sendNotice({ kind: "deliveries_queued" });
+    await sendNotice({ kind: "queue_changed", webhook_id: hook!.id, queued: 2 });
     await waitFor(() => expect(rows()).toHaveLength(3));
     expect(rows().map((r) => r.dataset.result)).toEqual(["pending", "pending", "failed"]);
     expect(backend.callsOf("list_logs")).toHaveLength(attemptReads);

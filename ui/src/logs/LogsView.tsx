@@ -1,10 +1,13 @@
 import { useMemo, useRef, useState, type ReactNode } from "react";
+import type { AttemptId } from "../bindings/AttemptId";
 import type { AttemptSummary } from "../bindings/AttemptSummary";
 import type { ErrorView } from "../bindings/ErrorView";
+import type { LogRowId } from "../bindings/LogRowId";
 import type { LogScope } from "../bindings/LogScope";
 import { PauseIcon, PlayIcon } from "../components/icons";
 import { useFeedback } from "../feedback/FeedbackContext";
 import { retryNow } from "../ipc/commands";
+import { isAttemptId } from "../ipc/ids";
 import { AttemptDetailPanel } from "./AttemptDetailPanel";
 import { countText } from "./format";
 import { LogFilters } from "./LogFilters";
@@ -18,6 +21,10 @@ import {
 } from "./logFilter";
 import { FIRST_PAGE, useLogPages } from "./useLogPages";
 import { useQueued } from "./useQueued";
+
+/** A row of an attempt made: it has a detail. */
+type SentRow = AttemptSummary & { id: AttemptId };
+const isSent = (row: AttemptSummary): row is SentRow => isAttemptId(row.id);
 
 /** Moving to a row this close to the end of the loaded ones asks for the next page. */
 const NAVIGATION_PREFETCH = 10;
@@ -40,7 +47,7 @@ interface LogsViewProps {
   /** A line under the filters (deliveries waiting, …). */
   note?: ReactNode;
   /** An attempt whose detail shows at once. */
-  initialOpenId?: string | null;
+  initialOpenId?: AttemptId | null;
   /** A fixed height for the scrolling rows (tests); measured otherwise. */
   viewportHeight?: number;
 }
@@ -60,10 +67,10 @@ export function LogsView({
 }: LogsViewProps) {
   const { showToast, reportError } = useFeedback();
   const [filters, setFilters] = useState<LogFilterState>(NO_FILTERS);
-  const [openId, setOpenId] = useState<string | null>(initialOpenId);
+  const [openId, setOpenId] = useState<AttemptId | null>(initialOpenId);
   /** The list row the detail was opened from or moved to (it may show another attempt of
    * that row's delivery, which the list need not hold). */
-  const [rowId, setRowId] = useState<string | null>(initialOpenId);
+  const [rowId, setRowId] = useState<LogRowId | null>(initialOpenId);
   const [paused, setPaused] = useState(false);
   const [atTop, setAtTop] = useState(true);
   const opener = useRef<HTMLButtonElement | null>(null);
@@ -107,6 +114,8 @@ export function LogsView({
   }
 
   function open(attempt: AttemptSummary, button: HTMLButtonElement) {
+    // A queued delivery (PENDING) has no attempt to show.
+    if (!isAttemptId(attempt.id)) return;
     opener.current = button;
     setOpenId(attempt.id);
     setRowId(attempt.id);
@@ -115,16 +124,17 @@ export function LogsView({
   // Previous and next: the list's rows above and below, those that were sent (PENDING ones
   // have no detail).
   const rowIndex = rowId === null ? -1 : rows.findIndex((r) => r.id === rowId);
-  const sentRow = (from: number, step: 1 | -1): AttemptSummary | null => {
+  const sentRow = (from: number, step: 1 | -1): SentRow | null => {
     if (rowIndex < 0) return null;
     for (let i = from + step; i >= 0 && i < rows.length; i += step) {
-      if (rows[i]!.result !== "pending") return rows[i]!;
+      const row = rows[i]!;
+      if (row.result !== "pending" && isSent(row)) return row;
     }
     return null;
   };
   const previousRow = sentRow(rowIndex, -1);
   const nextRow = sentRow(rowIndex, 1);
-  function moveTo(row: AttemptSummary) {
+  function moveTo(row: SentRow) {
     setOpenId(row.id);
     setRowId(row.id);
     // Near the end of what is loaded: the next page, as scrolling there would ask.

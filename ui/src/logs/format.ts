@@ -86,8 +86,6 @@ export function outcomeText(
       return `succeeded after ${attempts}`;
     case "failed":
       return a.attempt >= a.delivery_attempts ? "delivery failed" : `failed after ${attempts}`;
-    case "cancelled":
-      return "delivery cancelled";
     case "pending":
       return a.result === "failed" ? "retrying" : null;
   }

@@ -1,17 +1,13 @@
 // Merging attempts that arrive live into a loaded list, without reloading it.
 import type { AttemptSummary } from "../bindings/AttemptSummary";
+import { attemptSequence, isAttemptId } from "../ipc/ids";
 
-/** The sequence number in an engine id (`att_1204` → 1204); NaN when it has none. */
-function sequence(id: string): number {
-  const match = /(\d+)$/.exec(id);
-  return match ? Number(match[1]) : Number.NaN;
-}
-
-/** Newest first: ids count up; executed_at when they cannot be compared. */
+/**
+ * Newest first: attempt ids count up; executed_at when they cannot be compared (a queued
+ * delivery's `dlv_` id counts deliveries, not attempts).
+ */
 export function newestFirst(a: AttemptSummary, b: AttemptSummary): number {
-  const sa = sequence(a.id);
-  const sb = sequence(b.id);
-  if (!Number.isNaN(sa) && !Number.isNaN(sb)) return sb - sa;
+  if (isAttemptId(a.id) && isAttemptId(b.id)) return attemptSequence(b.id) - attemptSequence(a.id);
   return Date.parse(b.executed_at) - Date.parse(a.executed_at);
 }
 

@@ -4,7 +4,7 @@ import type { ErrorView } from "../bindings/ErrorView";
 import type { LogFilter } from "../bindings/LogFilter";
 import type { LogScope } from "../bindings/LogScope";
 import { countLogs, listLogs } from "../ipc/commands";
-import { onNotice } from "../ipc/events";
+import { useNoticeRouter } from "../ipc/NoticeRouterProvider";
 import { liveMatch } from "./logFilter";
 import { mergeLive } from "./liveRows";
 
@@ -105,6 +105,7 @@ function appendPage(rows: AttemptSummary[], page: readonly AttemptSummary[]): At
  * `filter` null means the filters are not usable yet (nothing is asked).
  */
 export function useLogPages(scope: LogScope, filter: LogFilter | null, hold = false) {
+  const router = useNoticeRouter();
   const key = JSON.stringify({ scope, filter });
   const [state, setState] = useState<PagesState>(() => fresh(key));
   const [reloads, setReloads] = useState(0);
@@ -248,7 +249,8 @@ export function useLogPages(scope: LogScope, filter: LogFilter | null, hold = fa
   const onMissed = useEffectEvent(() => reload());
 
   useEffect(() => {
-    const stop = onNotice((notice) => {
+    // The stream of notices, not the cache: a million rows are paged, never cached whole.
+    const stop = router.subscribe((notice) => {
       if (notice.kind === "attempt_recorded") onAttempt(notice.attempt);
       // Notices were lost while the window was busy: what is shown may be stale.
       else if (notice.kind === "missed") onMissed();
@@ -258,7 +260,7 @@ export function useLogPages(scope: LogScope, filter: LogFilter | null, hold = fa
       window.clearTimeout(flushTimer.current);
       flushTimer.current = undefined;
     };
-  }, []);
+  }, [router]);
 
   const current = state.key === key ? state : fresh(key);
   return {

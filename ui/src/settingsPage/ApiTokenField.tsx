@@ -5,7 +5,7 @@ import { CopyButton } from "../components/CopyButton";
 import { EyeIcon, EyeOffIcon, RotateIcon } from "../components/icons";
 import { useFeedback } from "../feedback/FeedbackContext";
 import { apiToken, regenerateApiToken } from "../ipc/commands";
-import { MASK } from "../settings/webhookForm";
+import { MASK } from "../webhookDrawer/webhookForm";
 
 /** The Events API token: masked, with Reveal, Copy and Regenerate (after a warning). */
 interface ApiTokenFieldProps {

@@ -122,9 +122,10 @@ describe("the Settings page", () => {
       /^\s*Running on port 7718, set by the environment \(HOOKDESK_API_PORT\) when Hookdesk started; the setting applies at the next start without it\.\s*$/,
     );
 
-    // Without the override, the setting is what runs: nothing to say.
+    // Without the override, the setting is what runs: nothing to say. (The API restarted on
+    // it: the engine says where it listens now.)
     backend.apiPortOverride = null;
-    await sendNotice({ kind: "settings_changed" });
+    await sendNotice({ kind: "events_api_changed", url: "http://127.0.0.1:7717" });
     expect(await screen.findByText("http://127.0.0.1:7717")).toBeVisible();
     expect(screen.queryByText(/Running on port/)).not.toBeInTheDocument();
     expect(port).not.toHaveAccessibleDescription(/Running on port/);
@@ -133,8 +134,30 @@ describe("the Settings page", () => {
   it("follows settings changed elsewhere", async () => {
     await openSettings();
     backend.settings = { ...backend.settings, log_retention_days: 7 };
-    await sendNotice({ kind: "settings_changed" });
+    await sendNotice({ kind: "settings_changed", settings: { ...backend.settings } });
     await waitFor(() => expect(screen.getByLabelText("Log retention (days)")).toHaveValue(7));
+    // The notice carried them: nothing was asked again.
+    expect(backend.callsOf("engine_settings")).toHaveLength(1);
+  });
+
+  it("keeps unsaved edits when the settings change elsewhere", async () => {
+    const { user } = await openSettings();
+    const retention = screen.getByLabelText("Log retention (days)");
+    await user.clear(retention);
+    await user.type(retention, "45");
+    expect(screen.getByText("Unsaved changes")).toBeVisible();
+
+    backend.settings = { ...backend.settings, log_retention_days: 7 };
+    await sendNotice({ kind: "settings_changed", settings: { ...backend.settings } });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(retention).toHaveValue(45);
+    expect(screen.getByText("Unsaved changes")).toBeVisible();
+
+    // Saved, the form is what the engine has.
+    await user.click(screen.getByRole("button", { name: "Save settings" }));
+    await waitFor(() => expect(backend.settings.log_retention_days).toBe(45));
+    await waitFor(() => expect(screen.queryByText("Unsaved changes")).not.toBeInTheDocument());
+    expect(retention).toHaveValue(45);
   });
 });
 

@@ -3,6 +3,7 @@
 // rules that the panel relies on (code suggestion, masking, header update semantics).
 import type { ApiInfo } from "../bindings/ApiInfo";
 import type { Attempt } from "../bindings/Attempt";
+import type { AttemptId } from "../bindings/AttemptId";
 import type { AttemptSummary } from "../bindings/AttemptSummary";
 import type { Commands } from "../bindings/commands";
 import type { CustomEventTypeInput } from "../bindings/CustomEventTypeInput";
@@ -98,8 +99,11 @@ export const idNumber = (id: string) => Number(id.replace(/^[a-z]+_/, ""));
 
 let attemptCounter = 0;
 
+/** A logged attempt (an `att_` id) with its request and response. */
+export type MadeAttempt = Attempt & { id: AttemptId };
+
 /** A logged attempt with its request and response; ids count up, so later ones are newer. */
-export function makeAttempt(partial: Partial<Attempt> = {}): Attempt {
+export function makeAttempt(partial: Partial<MadeAttempt> = {}): MadeAttempt {
   attemptCounter += 1;
   const n = attemptCounter;
   return {

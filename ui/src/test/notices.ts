@@ -5,3 +5,8 @@ import type { Notice } from "../bindings/Notice";
 export function sendNotice(notice: Notice): Promise<void> {
   return emit("hookdesk:notice", [notice]);
 }
+
+/** Several notices in one batch, as the app forwards what piled up. */
+export function sendNotices(...notices: Notice[]): Promise<void> {
+  return emit("hookdesk:notice", notices);
+}

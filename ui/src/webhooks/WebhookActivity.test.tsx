@@ -86,9 +86,12 @@ describe("the last delivery and paused webhooks in the list", () => {
     const row = await screen.findByRole("row", { name: /Stuck/ });
     expect(await within(row).findByText(/1 held/)).toBeVisible();
 
+    const calls = backend.callsOf("webhook_activity").length;
     backend.activity[stuck!.id] = { last_attempt: null, queued: 3 };
-    await sendNotice({ kind: "deliveries_queued" });
+    await sendNotice({ kind: "queue_changed", webhook_id: stuck!.id, queued: 3 });
     expect(await within(row).findByText(/3 held/)).toBeVisible();
+    // The notice said how many: nothing was asked again.
+    expect(backend.callsOf("webhook_activity")).toHaveLength(calls);
   });
 
   it("resumes a paused webhook from its row", async () => {
@@ -165,6 +168,7 @@ describe("the last delivery and paused webhooks in the list", () => {
       code: "orders",
       reason: "Paused after 10 failed deliveries in a row.",
     });
+    await sendNotice({ kind: "webhook_changed", webhook: structuredClone(backend.webhooks[0]!) });
     const toast = await screen.findByText(
       "Webhook “Orders” was paused: Paused after 10 failed deliveries in a row.",
     );
@@ -193,7 +197,7 @@ describe("what a Test and a 410 do to the list", () => {
       executed_at: new Date().toISOString(),
     });
     await sendNotice({ kind: "attempt_recorded", attempt: summaryOf(test) });
-    await sendNotice({ kind: "catalog_changed" });
+    await sendNotice({ kind: "catalog_changed", event_types: structuredClone(backend.catalog) });
     expect(within(row).getByText("SUCCESS")).toBeVisible();
     expect(within(row).queryByText("FAILED")).not.toBeInTheDocument();
   });
@@ -210,7 +214,7 @@ describe("what a Test and a 410 do to the list", () => {
       status_reason: reason,
     });
     await sendNotice({ kind: "webhook_disabled", webhook_id: gone!.id, code: "gone", reason });
-    await sendNotice({ kind: "webhooks_changed" });
+    await sendNotice({ kind: "webhook_changed", webhook: structuredClone(backend.webhooks[0]!) });
     expect(await screen.findByText(`Webhook “Gone” was deactivated: ${reason}`)).toBeVisible();
     const row = await screen.findByRole("row", { name: /Gone/ });
     await waitFor(() => expect(within(row).getByText("Disabled")).toBeVisible());
@@ -235,6 +239,7 @@ describe("what a Test and a 410 do to the list", () => {
       code: "gone",
       reason: "410",
     });
+    await sendNotice({ kind: "webhook_changed", webhook: structuredClone(backend.webhooks[0]!) });
     await user.click(await screen.findByRole("button", { name: "Activate" }));
     await waitFor(() =>
       expect(backend.callsOf("set_webhooks_active")).toEqual([{ ids: [gone!.id], active: true }]),

@@ -159,10 +159,10 @@ describe("the webhooks list", () => {
     expect(backend.webhooks.every((w) => w.status === "active")).toBe(true);
   });
 
-  it("reloads when the backend says webhooks changed elsewhere", async () => {
+  it("shows a webhook the backend says was created elsewhere", async () => {
     await renderApp();
-    backend.seed(makeWebhook({ name: "From the CLI" }));
-    await sendNotice({ kind: "webhooks_changed" });
+    const [created] = backend.seed(makeWebhook({ name: "From the CLI" }));
+    await sendNotice({ kind: "webhook_changed", webhook: structuredClone(created!) });
     await waitFor(() => expect(rowCodes()).toEqual(["from_the_cli"]));
   });
 

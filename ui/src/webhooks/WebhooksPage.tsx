@@ -6,8 +6,8 @@ import { ConfirmDialog } from "../components/ConfirmDialog";
 import { PlusIcon } from "../components/icons";
 import { useFeedback } from "../feedback/FeedbackContext";
 import { exportConfig, importConfig, keyringStatus, setWebhooksActive } from "../ipc/commands";
-import { onNotice } from "../ipc/events";
-import { SettingsDrawer } from "../settings/SettingsDrawer";
+import { useNoticeRouter } from "../ipc/NoticeRouterProvider";
+import { SettingsDrawer } from "../webhookDrawer/SettingsDrawer";
 import { ExportDialog } from "./ExportDialog";
 import { ImportReportDialog } from "./ImportReportDialog";
 import { ListMessage } from "./ListMessage";
@@ -52,7 +52,8 @@ export function WebhooksPage({ shown: pageShown = true }: { shown?: boolean }) {
   const { reportTrouble, reportError, showToast } = useFeedback();
   const list = useWebhookList();
   const { applyChanges, reloadWebhooks, forget } = list;
-  const { activity, reload: reloadActivity } = useWebhookActivity();
+  const { activity } = useWebhookActivity();
+  const router = useNoticeRouter();
   const now = useClock();
   const [search, setSearch] = useState("");
   const [showDisabled, setShowDisabled] = useState(false);
@@ -147,9 +148,8 @@ export function WebhooksPage({ shown: pageShown = true }: { shown?: boolean }) {
       applyChanges([webhook]);
       setPanel((p) => (p ? { ...p, id: webhook.id, name: webhook.name } : p));
       showToast({ message: created ? `Webhook “${webhook.name}” created` : "Changes saved" });
-      reloadWebhooks();
     },
-    [applyChanges, reloadWebhooks, showToast],
+    [applyChanges, showToast],
   );
 
   const onDeleted = useCallback(
@@ -159,9 +159,8 @@ export function WebhooksPage({ shown: pageShown = true }: { shown?: boolean }) {
       forget(webhook.id);
       setSelected((s) => new Set([...s].filter((id) => id !== webhook.id)));
       showToast({ message: `Webhook “${webhook.name}” deleted` });
-      reloadWebhooks();
     },
-    [forget, reloadWebhooks, showToast],
+    [forget, showToast],
   );
 
   /** Reactivates a paused or disabled webhook; returns it as it is now, or null when that failed. */
@@ -175,7 +174,6 @@ export function WebhooksPage({ shown: pageShown = true }: { shown?: boolean }) {
             ? `“${webhook.name}” is active again`
             : `“${webhook.name}” resumed; held deliveries go out in order`,
       });
-      reloadActivity();
       return updated ?? null;
     } catch (error) {
       reportError(error as ErrorView, `Resuming “${webhook.name}” failed`);
@@ -206,13 +204,13 @@ export function WebhooksPage({ shown: pageShown = true }: { shown?: boolean }) {
 
   useEffect(
     () =>
-      onNotice((notice) => {
+      router.subscribe((notice) => {
         if (notice.kind === "webhook_paused")
           onPaused(notice.webhook_id, notice.code, notice.reason);
         else if (notice.kind === "webhook_disabled")
           onDisabled(notice.webhook_id, notice.code, notice.reason);
       }),
-    [],
+    [router],
   );
 
   async function bulkSetActive(active: boolean) {
@@ -369,7 +367,6 @@ export function WebhooksPage({ shown: pageShown = true }: { shown?: boolean }) {
           latest={latest}
           catalog={list.catalog}
           activity={panel.id ? activity[panel.id] : undefined}
-          onRefreshActivity={reloadActivity}
           onResume={resume}
           dirtyRef={dirtyRef}
           returnFocus={panel.returnFocus}

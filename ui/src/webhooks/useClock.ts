@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { onNotice } from "../ipc/events";
+import { useNoticeRouter } from "../ipc/NoticeRouterProvider";
 
 /** How often "5 min. ago" is brought up to date while nothing happens. */
 export const CLOCK_TICK_MS = 30_000;
@@ -11,14 +11,15 @@ export const CLOCK_TICK_MS = 30_000;
  * older than it is (or, without the formatter's guard, in the future).
  */
 export function useClock(tickMs: number = CLOCK_TICK_MS): number {
+  const router = useNoticeRouter();
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const timer = window.setInterval(() => setNow(Date.now()), tickMs);
-    const stop = onNotice(() => setNow(Date.now()));
+    const stop = router.subscribe(() => setNow(Date.now()));
     return () => {
       window.clearInterval(timer);
       stop();
     };
-  }, [tickMs]);
+  }, [tickMs, router]);
   return now;
 }

@@ -2,7 +2,7 @@
 
 use super::error::{ApiError, ApiJson, ErrorBody};
 use crate::Engine;
-use crate::config::{ConfigExport, ImportReport};
+use crate::transfer::{ConfigExport, ImportReport};
 use axum::Json;
 use axum::extract::{Query, State};
 use serde::{Deserialize, Serialize};

@@ -163,16 +163,16 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
-        let inner = e.into_inner();
-        match inner.classify() {
+        let rejection = e.into_inner();
+        match rejection.classify() {
             serde_json::error::Category::Data => {
                 let field = if path.is_empty() || path == "." { "body".to_string() } else { path };
-                let message = format!("{field}: {inner}.");
+                let message = format!("{field}: {rejection}.");
                 let mut err = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", format!("The body does not fit: {message}"));
                 err.fields.push(FieldError::new(field, message));
                 err
             }
-            _ => bad_json(inner),
+            _ => bad_json(rejection),
         }
     })?;
     de.end().map_err(bad_json)?;

@@ -25,7 +25,7 @@ pub async fn post_event(
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct DeliveryCreated {
-    pub delivery_id: String,
+    pub delivery_id: crate::model::DeliveryId,
 }
 
 /// Deliver once to a URL
@@ -47,7 +47,7 @@ pub async fn post_delivery(
 #[utoipa::path(post, path = "/v1/deliveries/{id}/resend", tag = "events", params(("id" = String, Path, description = "dlv_…")),
     responses((status = 202, body = DeliveryCreated), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn resend(State(engine): State<Engine>, Path(id): Path<String>) -> Result<(StatusCode, Json<DeliveryCreated>), ApiError> {
-    Ok((StatusCode::ACCEPTED, Json(DeliveryCreated { delivery_id: engine.resend(&id).await? })))
+    Ok((StatusCode::ACCEPTED, Json(DeliveryCreated { delivery_id: engine.resend(crate::model::DeliveryId::find(&id)?).await? })))
 }
 
 /// Retry a delivery now
@@ -56,6 +56,6 @@ pub async fn resend(State(engine): State<Engine>, Path(id): Path<String>) -> Res
 #[utoipa::path(post, path = "/v1/deliveries/{id}/retry", tag = "events", params(("id" = String, Path, description = "dlv_…")),
     responses((status = 202, description = "The attempt is under way"), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn retry(State(engine): State<Engine>, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
-    engine.retry_now(&id).await?;
+    engine.retry_now(crate::model::DeliveryId::find(&id)?).await?;
     Ok(StatusCode::ACCEPTED)
 }

@@ -141,7 +141,7 @@ impl Engine {
         let done = tokio::spawn(server::serve(listener, router(self.clone()), stop.clone(), server::Limits::for_this_process()));
         *self.api_slot().lock().await = Some(ApiServer { addr, stop, done });
         self.instance_lock().set_api_url(Some(format!("http://{addr}")))?;
-        self.notify(Notice::SettingsChanged);
+        self.notify(Notice::EventsApiChanged { url: Some(format!("http://{addr}")) });
         tracing::info!("Events API listening on http://{addr}");
         Ok(addr)
     }
@@ -152,7 +152,7 @@ impl Engine {
             server.stop.cancel();
             let _ = server.done.await;
             let _ = self.instance_lock().set_api_url(None);
-            self.notify(Notice::SettingsChanged);
+            self.notify(Notice::EventsApiChanged { url: None });
         }
     }
 
@@ -198,7 +198,7 @@ impl Engine {
         let t = token.clone();
         self.blocking(move |e| e.secrets().set(crate::secrets::account::API_TOKEN, &t)).await?;
         *self.token_slot().write().expect("token") = Some(Arc::from(token.as_str()));
-        self.notify(Notice::SettingsChanged);
+        self.notify(Notice::EventsApiChanged { url: self.api_addr().await.map(|a| format!("http://{a}")) });
         Ok(token)
     }
 }

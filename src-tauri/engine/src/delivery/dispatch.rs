@@ -1,6 +1,7 @@
 //! One HTTP attempt: sign, send, read the response bounded, and classify failures in words.
 
 use crate::model::MASK;
+use crate::model::attempt::AttemptErrorKind as Kind;
 use crate::net::{BlockedAddress, DnsFailure, NetworkPolicy, USER_AGENT, literal_ip};
 use crate::signing::{SigningSecret, signature_header};
 use std::collections::BTreeMap;
@@ -61,16 +62,16 @@ pub struct Sent {
     pub duration_ms: u64,
     pub response: Option<Received>,
     /// `(kind, message)` when no response arrived or reading it failed.
-    pub error: Option<(String, String)>,
+    pub error: Option<(Kind, String)>,
 }
 
 impl Sent {
     /// The error kind and sentence of a failed attempt (`None`s for a success), with the
     /// secrets sent masked out of it.
-    pub fn error_in_words(&self, mask: &crate::mask::SecretMask) -> (Option<String>, Option<String>) {
+    pub fn error_in_words(&self, mask: &crate::mask::SecretMask) -> (Option<Kind>, Option<String>) {
         match &self.error {
-            Some((kind, message)) => (Some(kind.clone()), Some(mask.text(message))),
-            None if !self.succeeded() => (Some("http".to_string()), self.status().map(status_in_words)),
+            Some((kind, message)) => (Some(*kind), Some(mask.text(message))),
+            None if !self.succeeded() => (Some(Kind::Http), self.status().map(status_in_words)),
             None => (None, None),
         }
     }
@@ -138,7 +139,7 @@ pub async fn send(client: &reqwest::Client, policy: &NetworkPolicy, target: &Tar
     let url = match url::Url::parse(&target.url) {
         Ok(u) => u,
         Err(e) => {
-            sent.error = Some(("config".into(), format!("the URL cannot be used: {e}")));
+            sent.error = Some((Kind::Config, format!("the URL cannot be used: {e}")));
             return sent;
         }
     };
@@ -146,7 +147,7 @@ pub async fn send(client: &reqwest::Client, policy: &NetworkPolicy, target: &Tar
     if let Some(ip) = literal_ip(&url)
         && !policy.permits(ip)
     {
-        sent.error = Some(("blocked".into(), BlockedAddress(ip.to_string()).to_string()));
+        sent.error = Some((Kind::Blocked, BlockedAddress(ip.to_string()).to_string()));
         return sent;
     }
     let mut request = client.post(url).body(body.to_string());
@@ -167,14 +168,14 @@ pub async fn send(client: &reqwest::Client, policy: &NetworkPolicy, target: &Tar
         Ok(Ok((received, body_error))) => {
             if let Some(status) = Some(received.status).filter(|s| (300..400).contains(s)) {
                 let location = received.header("location").unwrap_or("(no Location header)");
-                sent.error = Some(("redirect".into(), format!("HTTP {status} redirect to {location} was not followed")));
+                sent.error = Some((Kind::Redirect, format!("HTTP {status} redirect to {location} was not followed")));
             } else if let Some(e) = body_error {
                 sent.error = Some(classify(&e, target.timeout));
             }
             sent.response = Some(received);
         }
         Ok(Err(e)) => sent.error = Some(classify(&e, target.timeout)),
-        Err(_) => sent.error = Some(("timeout".into(), format!("timed out after {}", human_duration(target.timeout)))),
+        Err(_) => sent.error = Some((Kind::Timeout, format!("timed out after {}", human_duration(target.timeout)))),
     }
     sent.duration_ms = started.elapsed().as_millis() as u64;
     sent
@@ -205,34 +206,34 @@ async fn read_bounded(mut response: reqwest::Response) -> (Vec<u8>, bool, Option
 }
 
 /// Turns a transport error into a kind and a sentence a user can act on.
-pub fn classify(err: &reqwest::Error, timeout: Duration) -> (String, String) {
+pub fn classify(err: &reqwest::Error, timeout: Duration) -> (Kind, String) {
     if err.is_timeout() {
-        return ("timeout".into(), format!("timed out after {}", human_duration(timeout)));
+        return (Kind::Timeout, format!("timed out after {}", human_duration(timeout)));
     }
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
     let mut innermost = err.to_string();
     while let Some(e) = source {
         if let Some(b) = e.downcast_ref::<BlockedAddress>() {
-            return ("blocked".into(), b.to_string());
+            return (Kind::Blocked, b.to_string());
         }
         if let Some(d) = e.downcast_ref::<DnsFailure>() {
-            return ("dns".into(), format!("DNS: {d}"));
+            return (Kind::Dns, format!("DNS: {d}"));
         }
         if let Some(t) = e.downcast_ref::<rustls::Error>() {
-            return ("tls".into(), format!("TLS: {}", describe_tls(t)));
+            return (Kind::Tls, format!("TLS: {}", describe_tls(t)));
         }
         if let Some(io) = e.downcast_ref::<std::io::Error>() {
             use std::io::ErrorKind::*;
             match io.kind() {
-                ConnectionRefused => return ("connect".into(), "connection refused".into()),
+                ConnectionRefused => return (Kind::Connect, "connection refused".into()),
                 ConnectionReset | ConnectionAborted | BrokenPipe | UnexpectedEof => {
-                    return ("reset".into(), "the connection was reset by the receiver".into());
+                    return (Kind::Reset, "the connection was reset by the receiver".into());
                 }
-                TimedOut => return ("timeout".into(), format!("timed out after {}", human_duration(timeout))),
+                TimedOut => return (Kind::Timeout, format!("timed out after {}", human_duration(timeout))),
                 _ => {}
             }
-            if let Some(t) = io.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>()) {
-                return ("tls".into(), format!("TLS: {}", describe_tls(t)));
+            if let Some(t) = io.get_ref().and_then(|source| source.downcast_ref::<rustls::Error>()) {
+                return (Kind::Tls, format!("TLS: {}", describe_tls(t)));
             }
         }
         innermost = e.to_string();
@@ -240,15 +241,15 @@ pub fn classify(err: &reqwest::Error, timeout: Duration) -> (String, String) {
     }
     let lower = innermost.to_ascii_lowercase();
     if lower.contains("connection closed") || lower.contains("connection reset") || lower.contains("incomplete message") {
-        return ("reset".into(), "the connection was reset by the receiver".into());
+        return (Kind::Reset, "the connection was reset by the receiver".into());
     }
     if err.is_connect() {
-        return ("connect".into(), format!("could not connect: {innermost}"));
+        return (Kind::Connect, format!("could not connect: {innermost}"));
     }
     if err.is_body() || err.is_decode() {
-        return ("body".into(), format!("the response could not be read: {innermost}"));
+        return (Kind::Body, format!("the response could not be read: {innermost}"));
     }
-    ("http".into(), innermost)
+    (Kind::Http, innermost)
 }
 
 fn describe_tls(e: &rustls::Error) -> String {

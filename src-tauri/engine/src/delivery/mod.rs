@@ -5,6 +5,7 @@
 //! The queue is the `deliveries` table; the scheduler keeps only ids in memory, in
 //! acceptance order, and is rebuilt from the table at start.
 
+mod context;
 pub mod dispatch;
 mod keyring;
 pub mod outcome;
@@ -12,10 +13,10 @@ pub mod retry;
 mod run;
 pub(crate) mod target;
 
-use crate::Engine;
+use crate::matching::Routes;
 use crate::model::{Ordering as DeliveryOrdering, WebhookStatus};
-use crate::routes::Routes;
 use crate::store::deliveries::DeliveryRow;
+pub(crate) use context::Context;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -88,6 +89,19 @@ struct Queue {
     failures: u32,
     /// Why the queue is waiting although open: its secrets cannot be read from the keyring.
     held_by: Option<String>,
+    /// Deliveries not ended: waiting, running, or waiting for a retry without a slot.
+    pending: usize,
+}
+
+/// How a delivery stopped running.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Finish {
+    /// Succeeded, failed for good, or gone.
+    Ended,
+    /// Waits for its next attempt without a slot ([`Scheduler::retry_later`]).
+    Later,
+    /// Back into the queue: its webhook was switched off, or its row could not be read.
+    Requeue,
 }
 
 pub(crate) struct Scheduler {
@@ -116,8 +130,16 @@ impl Default for Scheduler {
 
 fn queue_for<'a>(queues: &'a mut HashMap<QueueKey, Queue>, key: &QueueKey, routes: &Routes) -> &'a mut Queue {
     queues.entry(key.clone()).or_insert_with(|| {
-        let empty =
-            |limit, ordered, open, failures| Queue { waiting: BTreeMap::new(), running: 0, limit, ordered, open, failures, held_by: None };
+        let empty = |limit, ordered, open, failures| Queue {
+            waiting: BTreeMap::new(),
+            running: 0,
+            limit,
+            ordered,
+            open,
+            failures,
+            held_by: None,
+            pending: 0,
+        };
         match key {
             QueueKey::Direct(_) => empty(DIRECT_CONCURRENCY, false, true, 0),
             QueueKey::Webhook(id) => {
@@ -135,18 +157,43 @@ fn queue_for<'a>(queues: &'a mut HashMap<QueueKey, Queue>, key: &QueueKey, route
 
 impl Scheduler {
     /// New deliveries, committed; called in commit order. The window hears that queues grew.
-    pub fn enqueue(&self, engine: &Engine, items: impl IntoIterator<Item = Queued>) {
-        let touched = self.add(engine, items);
-        if !touched.is_empty() {
-            engine.notify(crate::Notice::DeliveriesQueued);
-        }
+    pub fn enqueue(&self, cx: &Arc<Context>, items: impl IntoIterator<Item = Queued>) {
+        let touched = self.add(cx, items, true);
+        self.announce(cx, &touched);
         for key in touched {
-            self.pump(engine, &key);
+            self.pump(cx, &key);
         }
     }
 
-    fn add(&self, engine: &Engine, items: impl IntoIterator<Item = Queued>) -> Vec<QueueKey> {
-        let routes = engine.routes();
+    /// Tells the window how many deliveries the queues wait with now.
+    pub(crate) fn announce(&self, cx: &Context, keys: &[QueueKey]) {
+        let notices: Vec<crate::Notice> = {
+            let queues = self.queues.lock().expect("queues");
+            let direct = || queues.iter().filter(|(k, _)| k.webhook_id().is_none()).map(|(_, q)| q.pending as u64).sum();
+            let mut direct_told = false;
+            keys.iter()
+                .filter_map(|key| match key {
+                    QueueKey::Webhook(id) => Some(crate::Notice::QueueChanged {
+                        webhook_id: Some(id.clone()),
+                        queued: queues.get(key).map_or(0, |q| q.pending as u64),
+                    }),
+                    QueueKey::Direct(_) if !direct_told => {
+                        direct_told = true;
+                        Some(crate::Notice::QueueChanged { webhook_id: None, queued: direct() })
+                    }
+                    QueueKey::Direct(_) => None,
+                })
+                .collect()
+        };
+        for notice in notices {
+            cx.notify(notice);
+        }
+    }
+
+    /// Puts deliveries into their queues; `fresh` ones are new to the queue (counted as
+    /// pending), the others come back from waiting for a retry.
+    fn add(&self, cx: &Arc<Context>, items: impl IntoIterator<Item = Queued>, fresh: bool) -> Vec<QueueKey> {
+        let routes = cx.routes();
         let mut touched = Vec::new();
         let mut queues = self.queues.lock().expect("queues");
         for (key, id, row) in items {
@@ -157,7 +204,10 @@ impl Scheduler {
             }
             let q = queue_for(&mut queues, &key, &routes);
             let row = row.filter(|_| q.waiting.len() < ROWS_IN_MEMORY);
-            q.waiting.entry(id).or_insert(row);
+            if let std::collections::btree_map::Entry::Vacant(slot) = q.waiting.entry(id) {
+                slot.insert(row);
+                q.pending += usize::from(fresh);
+            }
             if !touched.contains(&key) {
                 touched.push(key);
             }
@@ -166,20 +216,20 @@ impl Scheduler {
     }
 
     /// Rebuilds the queues from the pending rows and starts delivering.
-    pub fn start(&self, engine: &Engine, pending: Vec<Queued>) {
+    pub fn start(&self, cx: &Arc<Context>, pending: Vec<Queued>) {
         self.started.store(true, Ordering::SeqCst);
-        self.enqueue(engine, pending);
+        self.enqueue(cx, pending);
         let keys: Vec<QueueKey> = self.queues.lock().expect("queues").keys().cloned().collect();
         for key in keys {
-            self.pump(engine, &key);
+            self.pump(cx, &key);
         }
-        let e = engine.clone();
-        engine.spawn(async move { e.scheduler().release_later(&e).await });
+        let c = cx.clone();
+        cx.spawn(async move { c.scheduler.release_later(&c).await });
     }
 
     /// Starts as many waiting deliveries as the queue allows.
-    pub fn pump(&self, engine: &Engine, key: &QueueKey) {
-        if !self.started.load(Ordering::SeqCst) || engine.is_draining() {
+    pub fn pump(&self, cx: &Arc<Context>, key: &QueueKey) {
+        if !self.started.load(Ordering::SeqCst) || cx.is_draining() {
             return;
         }
         let mut to_start = Vec::new();
@@ -193,23 +243,26 @@ impl Scheduler {
             }
         }
         for (id, row) in to_start {
-            engine.spawn_delivery(run::run(engine.clone(), key.clone(), id, row));
+            cx.spawn_delivery(run::run(cx.clone(), key.clone(), id, row));
         }
     }
 
-    /// A delivery stopped running; `requeue` puts it back (its webhook was switched off).
-    /// Returns the delivery the caller should run next in the same task, if the queue allows
-    /// one: cheaper than spawning a task per delivery.
-    pub fn finished(&self, engine: &Engine, key: &QueueKey, id: i64, requeue: bool) -> Option<(i64, Option<Arc<DeliveryRow>>)> {
+    /// A delivery stopped running. Returns the delivery the caller should run next in the
+    /// same task, if the queue allows one: cheaper than spawning a task per delivery.
+    pub fn finished(&self, cx: &Arc<Context>, key: &QueueKey, id: i64, how: Finish) -> Option<(i64, Option<Arc<DeliveryRow>>)> {
+        let requeue = how == Finish::Requeue;
         let next = {
             let mut queues = self.queues.lock().expect("queues");
             let q = queues.get_mut(key)?;
+            if how == Finish::Ended {
+                q.pending = q.pending.saturating_sub(1);
+            }
             // Its row may be stale now (attempts made): read it again when it runs.
             let next = if requeue {
                 q.running = q.running.saturating_sub(1);
                 q.waiting.insert(id, None);
                 None
-            } else if q.open && q.running <= q.limit && !engine.is_draining() {
+            } else if q.open && q.running <= q.limit && !cx.is_draining() {
                 // The slot passes straight to the next delivery.
                 let next = q.waiting.pop_first();
                 if next.is_none() {
@@ -221,12 +274,15 @@ impl Scheduler {
                 None
             };
             // Direct queues come and go with their targets.
-            if matches!(key, QueueKey::Direct(_)) && q.running == 0 && q.waiting.is_empty() {
+            if matches!(key, QueueKey::Direct(_)) && q.running == 0 && q.waiting.is_empty() && q.pending == 0 {
                 queues.remove(key);
             }
             next
         };
-        self.pump(engine, key);
+        if how == Finish::Ended {
+            self.announce(cx, std::slice::from_ref(key));
+        }
+        self.pump(cx, key);
         next
     }
 
@@ -260,7 +316,7 @@ impl Scheduler {
     }
 
     /// Puts deliveries whose next attempt is due back into their queues.
-    async fn release_later(&self, engine: &Engine) {
+    async fn release_later(&self, cx: &Arc<Context>) {
         loop {
             let now = crate::model::time::now_ms();
             let (due, next) = {
@@ -276,8 +332,8 @@ impl Scheduler {
                 (due, later.keys().next().map(|(at, _)| *at))
             };
             if !due.is_empty() {
-                for key in self.add(engine, due) {
-                    self.pump(engine, &key);
+                for key in self.add(cx, due, false) {
+                    self.pump(cx, &key);
                 }
             }
             let wait = next.map(|at| Duration::from_millis((at - now).max(1) as u64)).unwrap_or(Duration::from_secs(3600));
@@ -289,7 +345,7 @@ impl Scheduler {
     }
 
     /// Follows the webhooks after a configuration change.
-    pub fn sync(&self, engine: &Engine, routes: &Routes) {
+    pub fn sync(&self, cx: &Arc<Context>, routes: &Routes) {
         let mut reopened = Vec::new();
         {
             let mut queues = self.queues.lock().expect("queues");
@@ -309,7 +365,7 @@ impl Scheduler {
         // A saved webhook may carry the secrets a held delivery was waiting for.
         self.keyring.changed.notify_waiters();
         for key in reopened {
-            self.pump(engine, &key);
+            self.pump(cx, &key);
         }
     }
 
@@ -325,6 +381,11 @@ impl Scheduler {
         let changed = q.held_by != reason;
         q.held_by = reason;
         changed
+    }
+
+    /// Why a queue waits for something other than its webhook's activation, if it does.
+    pub fn held_by(&self, key: &QueueKey) -> Option<String> {
+        self.queues.lock().expect("queues").get(key).and_then(|q| q.held_by.clone())
     }
 
     /// The queues waiting for something other than their webhook's activation, and why.

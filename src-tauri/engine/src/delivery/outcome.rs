@@ -2,11 +2,12 @@
 
 use super::dispatch::Sent;
 use crate::model::RetryPolicy;
-use crate::model::attempt::{AttemptResult, AttemptSummary, DeliveryState, attempt_id, delivery_id};
+use crate::model::attempt::{AttemptResult, AttemptSummary};
 use crate::model::time::{format_ms, now_ms};
+use crate::model::{AttemptId, DeliveryId, DeliveryKind, DeliveryState, LogRowId};
 use crate::store::attempts::NewAttempt;
-use crate::store::deliveries::{DeliveryKind, DeliveryRow};
-use crate::{Engine, Notice, store};
+use crate::store::deliveries::DeliveryRow;
+use crate::{Notice, store};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decision {
@@ -24,11 +25,11 @@ impl Decision {
         !matches!(self, Decision::Retry(_))
     }
 
-    fn delivery_state(self) -> &'static str {
+    pub fn delivery_state(self) -> DeliveryState {
         match self {
-            Decision::Succeeded => "succeeded",
-            Decision::Retry(_) => "pending",
-            Decision::Failed | Decision::Gone => "failed",
+            Decision::Succeeded => DeliveryState::Succeeded,
+            Decision::Retry(_) => DeliveryState::Pending,
+            Decision::Failed | Decision::Gone => DeliveryState::Failed,
         }
     }
 }
@@ -65,8 +66,8 @@ pub struct AttemptRecord<'a> {
 pub(crate) fn summary(r: &AttemptRecord, id: i64) -> AttemptSummary {
     let (error_kind, error) = r.sent.error_in_words(&r.mask);
     AttemptSummary {
-        id: attempt_id(id),
-        delivery_id: delivery_id(r.delivery.id),
+        id: LogRowId::Attempt(AttemptId(id)),
+        delivery_id: DeliveryId(r.delivery.id),
         event_id: r.delivery.event_id.clone(),
         event_type: r.delivery.event_type.clone(),
         webhook_id: r.delivery.webhook_id.clone(),
@@ -84,14 +85,10 @@ pub(crate) fn summary(r: &AttemptRecord, id: i64) -> AttemptSummary {
         duration_ms: r.sent.duration_ms,
         executed_at: format_ms(r.sent.executed_at_ms),
         test: r.delivery.kind == DeliveryKind::Test,
-        kind: r.delivery.kind.as_str().to_string(),
+        kind: r.delivery.kind,
         url: r.sent.request_url.clone(),
         payload_summary: r.delivery.payload_summary.clone(),
-        delivery_state: match r.decision {
-            Decision::Succeeded => DeliveryState::Succeeded,
-            Decision::Retry(_) => DeliveryState::Pending,
-            Decision::Failed | Decision::Gone => DeliveryState::Failed,
-        },
+        delivery_state: r.decision.delivery_state(),
         delivery_attempts: r.attempt_no,
         next_attempt_at: match r.decision {
             Decision::Retry(at) => Some(format_ms(at)),
@@ -112,7 +109,7 @@ pub(crate) fn new_attempt(r: &AttemptRecord, s: &AttemptSummary) -> NewAttempt {
         max_attempts: r.delivery.max_attempts,
         success: r.decision == Decision::Succeeded,
         status_code: s.status_code,
-        error_kind: s.error_kind.clone(),
+        error_kind: s.error_kind,
         error: s.error.clone(),
         duration_ms: r.sent.duration_ms,
         executed_at: r.sent.executed_at_ms,
@@ -127,10 +124,9 @@ pub(crate) fn new_attempt(r: &AttemptRecord, s: &AttemptSummary) -> NewAttempt {
 
 /// Writes the attempt and the delivery's new state in one transaction, without making the
 /// worker wait; the window hears of the attempt once it is committed.
-pub fn record(engine: &Engine, r: AttemptRecord) {
+pub(crate) fn record(cx: &std::sync::Arc<super::Context>, r: AttemptRecord) {
     let mut row = summary(&r, 0);
     let attempt = new_attempt(&r, &row);
-    let delivery = r.delivery.id;
     let attempts_made = r.attempt_no;
     let state = r.decision.delivery_state();
     let next_at = match r.decision {
@@ -138,16 +134,14 @@ pub fn record(engine: &Engine, r: AttemptRecord) {
         _ => r.delivery.next_attempt_at,
     };
     let counter = r.consecutive_failures.zip(r.delivery.webhook_id.clone());
-    let notices = engine.clone();
-    engine.db().write_detached(
+    let notices = cx.clone();
+    cx.db.write_detached(
         "A delivery attempt",
         move |conn| {
-            let id = store::attempts::insert(conn, &attempt)?;
-            store::deliveries::update_after_attempt(conn, delivery, attempts_made, state, next_at, now_ms())?;
+            row.id = LogRowId::Attempt(AttemptId(store::attempts::record(conn, &attempt, attempts_made, state, next_at)?));
             if let Some((failures, webhook)) = counter {
                 store::webhooks::set_consecutive_failures(conn, &webhook, failures)?;
             }
-            row.id = attempt_id(id);
             Ok(row)
         },
         move |summary: &AttemptSummary| notices.notify(Notice::AttemptRecorded { attempt: Box::new(summary.clone()) }),

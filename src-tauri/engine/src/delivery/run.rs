@@ -2,15 +2,17 @@
 //! records, and retries on schedule; hands the delivery back when its webhook is switched
 //! off, and waits (without using up attempts) while its secrets cannot be read.
 
-use super::QueueKey;
+use super::Context;
 use super::dispatch::{self, Target};
 use super::outcome::{self, AttemptRecord, Decision};
 use super::target;
+use super::{Finish, QueueKey};
+use crate::model::DeliveryKind;
 use crate::model::WebhookStatus;
 use crate::model::time::now_ms;
-use crate::store::deliveries::{DeliveryKind, DeliveryRow};
+use crate::store::deliveries::DeliveryRow;
 use crate::store::webhooks::WebhookRow;
-use crate::{Engine, Notice, store};
+use crate::{Notice, store};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -32,28 +34,28 @@ enum End {
     Stopped,
 }
 
-pub(super) async fn run(engine: Engine, key: QueueKey, id: i64, row: Option<Arc<DeliveryRow>>) {
-    let scheduler = &engine.scheduler();
+pub(super) async fn run(cx: Arc<Context>, key: QueueKey, id: i64, row: Option<Arc<DeliveryRow>>) {
+    let scheduler = &cx.scheduler;
     let mut current = Some((id, row));
     while let Some((id, row)) = current.take() {
-        let end = drive(&engine, &key, id, row).await;
+        let end = drive(&cx, &key, id, row).await;
         current = match end {
             End::Stopped => return,
             End::Later(due) => {
                 scheduler.retry_later(&key, id, due);
-                scheduler.finished(&engine, &key, id, false)
+                scheduler.finished(&cx, &key, id, Finish::Later)
             }
-            End::Held => scheduler.finished(&engine, &key, id, true),
-            End::Done => scheduler.finished(&engine, &key, id, false),
+            End::Held => scheduler.finished(&cx, &key, id, Finish::Requeue),
+            End::Done => scheduler.finished(&cx, &key, id, Finish::Ended),
         };
     }
 }
 
 /// The webhook as configured now (its URL, headers and secrets may have changed): `Err`
 /// says how the delivery ends instead.
-fn current_webhook(engine: &Engine, key: &QueueKey) -> Result<Option<Arc<WebhookRow>>, End> {
+fn current_webhook(cx: &Arc<Context>, key: &QueueKey) -> Result<Option<Arc<WebhookRow>>, End> {
     match key.webhook_id() {
-        Some(webhook_id) => match engine.route(webhook_id) {
+        Some(webhook_id) => match cx.route(webhook_id) {
             None => Err(End::Done),
             Some(w) if w.status != WebhookStatus::Active => Err(End::Held),
             Some(w) => Ok(Some(w)),
@@ -62,15 +64,15 @@ fn current_webhook(engine: &Engine, key: &QueueKey) -> Result<Option<Arc<Webhook
     }
 }
 
-async fn drive(engine: &Engine, key: &QueueKey, id: i64, row: Option<Arc<DeliveryRow>>) -> End {
-    let draining = engine.draining();
-    let scheduler = &engine.scheduler();
+async fn drive(cx: &Arc<Context>, key: &QueueKey, id: i64, row: Option<Arc<DeliveryRow>>) -> End {
+    let draining = cx.draining();
+    let scheduler = &cx.scheduler;
     let loaded = match row {
         Some(row) => Ok(Some(DeliveryRow::clone(&row))),
-        None => engine.db().read(move |conn| store::deliveries::get(conn, id)).await,
+        None => cx.db.read(move |conn| store::deliveries::get(conn, id)).await,
     };
     let mut d = match loaded {
-        Ok(Some(d)) if d.state == "pending" => d,
+        Ok(Some(d)) if d.state == crate::model::DeliveryState::Pending => d,
         Ok(_) => return End::Done,
         Err(e) => {
             tracing::error!("delivery {id} could not be read: {e}; trying again in a second");
@@ -106,14 +108,14 @@ async fn drive(engine: &Engine, key: &QueueKey, id: i64, row: Option<Arc<Deliver
         if draining.is_cancelled() {
             return End::Stopped;
         }
-        let webhook = match current_webhook(engine, key) {
+        let webhook = match current_webhook(cx, key) {
             Ok(w) => w,
             Err(end) => return end,
         };
-        let target = match resolve(engine, webhook.as_deref(), &d).await {
+        let target = match resolve(cx, webhook.as_deref(), &d).await {
             Ok(t) => {
                 if scheduler.set_held_by(key, None) {
-                    announce_hold(engine);
+                    announce_hold(cx, key);
                 }
                 t
             }
@@ -123,7 +125,7 @@ async fn drive(engine: &Engine, key: &QueueKey, id: i64, row: Option<Arc<Deliver
                 let reason = waiting_for_the_keyring(&e);
                 if scheduler.set_held_by(key, Some(reason.clone())) {
                     tracing::warn!("deliveries of {key} wait. {reason}");
-                    announce_hold(engine);
+                    announce_hold(cx, key);
                 }
                 let wait = match scheduler.keyring.paused() {
                     Some((until, _)) => until.saturating_duration_since(std::time::Instant::now()),
@@ -143,19 +145,19 @@ async fn drive(engine: &Engine, key: &QueueKey, id: i64, row: Option<Arc<Deliver
         let attempt_no = d.attempts_made + 1;
         // An attempt under way is let finish when shutting down (within the engine's grace),
         // so that what it did is recorded and not repeated after the restart.
-        let stopped = engine.cancelled();
-        let client = engine.client();
+        let stopped = cx.cancelled();
+        let client = cx.client();
         let sent = tokio::select! {
-            sent = dispatch::send(&client, engine.policy(), &target, &d.event_id, &d.body) => sent,
+            sent = dispatch::send(&client, &cx.policy, &target, &d.event_id, &d.body) => sent,
             _ = stopped.cancelled() => return End::Stopped,
         };
         let decision = outcome::decide(&sent, attempt_no, d.max_attempts, &settings.retry);
         let counts = d.kind != DeliveryKind::Test && webhook.is_some();
-        let counted = (counts && decision.ends()).then(|| engine.scheduler().count_result(key, decision == Decision::Succeeded));
+        let counted = (counts && decision.ends()).then(|| cx.scheduler.count_result(key, decision == Decision::Succeeded));
         let failures = counted.map(|(n, _)| n);
         let last = sent.summary_for_pause();
         outcome::record(
-            engine,
+            cx,
             AttemptRecord {
                 delivery: &d,
                 webhook_code: webhook.as_ref().map(|w| w.code.clone()),
@@ -173,7 +175,7 @@ async fn drive(engine: &Engine, key: &QueueKey, id: i64, row: Option<Arc<Deliver
             continue;
         }
         if d.kind == DeliveryKind::Direct {
-            forget_direct_headers(engine, &d);
+            forget_direct_headers(cx, &d);
         }
         if let Some(w) = &webhook {
             if decision == Decision::Gone {
@@ -181,14 +183,14 @@ async fn drive(engine: &Engine, key: &QueueKey, id: i64, row: Option<Arc<Deliver
                     "The endpoint answered 410 Gone on {}; Hookdesk deactivated this webhook.",
                     crate::model::time::format_ms(now_ms())
                 );
-                switch_off(engine, key, &w.id, WebhookStatus::Disabled, reason).await;
+                switch_off(cx, key, &w.id, WebhookStatus::Disabled, reason).await;
             } else if let Some(n) = failures
                 && n > 0
                 && settings.pause_after_failures > 0
                 && n >= settings.pause_after_failures
             {
                 let reason = format!("Paused after {n} consecutive failed deliveries (the last: {last}).");
-                switch_off(engine, key, &w.id, WebhookStatus::Paused, reason).await;
+                switch_off(cx, key, &w.id, WebhookStatus::Paused, reason).await;
             }
         }
         return End::Done;
@@ -196,9 +198,11 @@ async fn drive(engine: &Engine, key: &QueueKey, id: i64, row: Option<Arc<Deliver
 }
 
 /// The panel shows the hold on the webhook and above its queued deliveries.
-fn announce_hold(engine: &Engine) {
-    engine.notify(Notice::WebhooksChanged);
-    engine.notify(Notice::DeliveriesQueued);
+fn announce_hold(cx: &Arc<Context>, key: &QueueKey) {
+    if let Some(w) = key.webhook_id().and_then(|id| cx.route(id)) {
+        cx.webhook_changed(&w);
+    }
+    cx.scheduler.announce(cx, std::slice::from_ref(key));
 }
 
 /// "Waiting for the keyring: the OS keyring is not reachable: …", as the panel and the logs say.
@@ -212,14 +216,14 @@ fn waiting_for_the_keyring(e: &crate::Error) -> String {
 /// Where the attempt goes, with its secrets. Secrets already read are cached; otherwise the
 /// keyring is asked on a blocking thread, a few deliveries at a time, and not at all while
 /// it was found unreachable a moment ago.
-async fn resolve(engine: &Engine, webhook: Option<&WebhookRow>, d: &DeliveryRow) -> crate::Result<Target> {
-    if let Some(t) = cached(engine, webhook, d) {
+async fn resolve(cx: &Arc<Context>, webhook: Option<&WebhookRow>, d: &DeliveryRow) -> crate::Result<Target> {
+    if let Some(t) = cached(cx, webhook, d) {
         return Ok(t);
     }
-    let gate = &engine.scheduler().keyring;
+    let gate = &cx.scheduler.keyring;
     let _permit = gate.permit().await;
     // Another delivery of the same webhook may have read them while this one waited.
-    if let Some(t) = cached(engine, webhook, d) {
+    if let Some(t) = cached(cx, webhook, d) {
         return Ok(t);
     }
     if let Some((_, cause)) = gate.paused() {
@@ -227,12 +231,13 @@ async fn resolve(engine: &Engine, webhook: Option<&WebhookRow>, d: &DeliveryRow)
     }
     let webhook = webhook.cloned();
     let d = d.clone();
-    let resolved = engine
-        .blocking(move |e| match &webhook {
-            Some(w) => target::webhook_target(e, w),
-            None => target::direct_target(e, &d),
-        })
-        .await;
+    let secrets = cx.secrets.clone();
+    let resolved = tokio::task::spawn_blocking(move || match &webhook {
+        Some(w) => target::webhook_target(&secrets, w),
+        None => target::direct_target(&secrets, &d),
+    })
+    .await
+    .unwrap_or_else(|e| Err(crate::Error::Unavailable(format!("Background work was interrupted: {e}"))));
     match &resolved {
         Ok(_) => gate.reachable(),
         Err(crate::Error::KeyringUnreachable(cause)) => gate.unreachable(cause),
@@ -241,21 +246,21 @@ async fn resolve(engine: &Engine, webhook: Option<&WebhookRow>, d: &DeliveryRow)
     resolved
 }
 
-fn cached(engine: &Engine, webhook: Option<&WebhookRow>, d: &DeliveryRow) -> Option<Target> {
+fn cached(cx: &Arc<Context>, webhook: Option<&WebhookRow>, d: &DeliveryRow) -> Option<Target> {
     match webhook {
-        Some(w) => target::cached_webhook_target(engine, w),
-        None if d.header_names.is_empty() => target::direct_target(engine, d).ok(),
+        Some(w) => target::cached_webhook_target(&cx.secrets, w),
+        None if d.header_names.is_empty() => target::direct_target(&cx.secrets, d).ok(),
         None => None,
     }
 }
 
 /// Pauses or disables a webhook from the engine's side and holds its queue.
-async fn switch_off(engine: &Engine, key: &QueueKey, webhook_id: &str, status: WebhookStatus, reason: String) {
-    engine.scheduler().close(key);
+async fn switch_off(cx: &Arc<Context>, key: &QueueKey, webhook_id: &str, status: WebhookStatus, reason: String) {
+    cx.scheduler.close(key);
     let id = webhook_id.to_string();
     let why = reason.clone();
-    let saved = engine
-        .db()
+    let saved = cx
+        .db
         .write(move |conn| {
             store::webhooks::switch_off(conn, &id, status, &why, now_ms())?;
             store::webhooks::get(conn, &id)
@@ -263,17 +268,17 @@ async fn switch_off(engine: &Engine, key: &QueueKey, webhook_id: &str, status: W
         .await;
     match saved {
         Ok(Some(w)) => {
-            engine.config_changed().await;
+            cx.config_changed().await;
             match status {
                 WebhookStatus::Paused => {
-                    engine.notify(Notice::WebhookPaused { webhook_id: w.id.clone(), code: w.code.clone(), reason });
+                    cx.notify(Notice::WebhookPaused { webhook_id: w.id.clone(), code: w.code.clone(), reason });
                 }
                 WebhookStatus::Disabled => {
-                    engine.notify(Notice::WebhookDisabled { webhook_id: w.id.clone(), code: w.code.clone(), reason });
+                    cx.notify(Notice::WebhookDisabled { webhook_id: w.id.clone(), code: w.code.clone(), reason });
                 }
                 WebhookStatus::Active => {}
             }
-            engine.notify(Notice::WebhooksChanged);
+            cx.webhook_changed(&w);
         }
         Ok(None) => {}
         Err(e) => tracing::error!("webhook {webhook_id} could not be switched off: {e}"),
@@ -281,23 +286,19 @@ async fn switch_off(engine: &Engine, key: &QueueKey, webhook_id: &str, status: W
 }
 
 /// A direct delivery's header values leave the keyring once it has ended.
-fn forget_direct_headers(engine: &Engine, d: &DeliveryRow) {
+fn forget_direct_headers(cx: &Arc<Context>, d: &DeliveryRow) {
     if d.header_names.is_empty() {
         return;
     }
     let names = d.header_names.clone();
     let event_id = d.event_id.clone();
-    let engine = engine.clone();
-    engine.clone().spawn_delivery(async move {
-        let result = engine
-            .blocking(move |e| {
-                for name in &names {
-                    e.secrets().delete(&crate::secrets::account::direct_header(&event_id, name))?;
-                }
-                Ok(())
-            })
-            .await;
-        if let Err(e) = result {
+    let secrets = cx.secrets.clone();
+    cx.spawn_delivery(async move {
+        let result = tokio::task::spawn_blocking(move || {
+            names.iter().try_for_each(|name| secrets.delete(&crate::secrets::account::direct_header(&event_id, name)))
+        })
+        .await;
+        if let Err(e) = result.map_err(|e| e.to_string()).and_then(|r| r.map_err(|e| e.to_string())) {
             tracing::warn!("a direct delivery's header values could not be removed from the keyring: {e}");
         }
     });

@@ -1,75 +1,101 @@
 //! Where a delivery goes, resolved at the moment of each attempt: the webhook's current URL,
-//! headers (values from the keyring) and signing secrets.
+//! headers (values from the keyring) and signing secrets. **Test** resolves the same way,
+//! with the form's values in place of stored ones where it gives them.
 
 use super::dispatch::Target;
+use crate::Error;
 use crate::error::Result;
 use crate::model::time::now_ms;
-use crate::secrets::account;
+use crate::secrets::{Secrets, account};
 use crate::signing::SigningSecret;
 use crate::store::deliveries::DeliveryRow;
 use crate::store::webhooks::WebhookRow;
-use crate::{Engine, Error};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// The signing secrets in use: the current one, and the previous one during a rotation.
-pub(crate) fn signing_secrets(engine: &Engine, w: &WebhookRow) -> Result<Vec<SigningSecret>> {
-    let s = engine.secrets();
-    let current = s.require(&account::signing_secret(&w.id), "The signing secret")?;
+/// Whether the webhook's previous signing secret still signs (a rotation's 24 hours).
+pub(crate) fn rotating(w: &WebhookRow) -> bool {
+    w.previous_secret_until.is_some_and(|until| until > now_ms())
+}
+
+/// A saved webhook's header value, from the keyring.
+pub(crate) fn stored_header(s: &Secrets, webhook_id: &str, name: &str) -> Result<Arc<str>> {
+    s.require(&account::header(webhook_id, name), &format!("The value of header {name}"))
+}
+
+/// A saved webhook's signing secrets: the current one, and during a rotation the previous.
+pub(crate) fn stored_signing(s: &Secrets, webhook_id: &str, rotating: bool) -> Result<Vec<SigningSecret>> {
+    let current = s.require(&account::signing_secret(webhook_id), "The signing secret")?;
     let mut out =
         vec![SigningSecret::parse(&current).ok_or_else(|| Error::Keyring("The stored signing secret is not a whsec_ key.".into()))?];
-    if w.previous_secret_until.is_some_and(|until| until > now_ms())
-        && let Some(previous) = s.get(&account::previous_signing_secret(&w.id))?.and_then(|p| SigningSecret::parse(&p))
-    {
+    if rotating && let Some(previous) = s.get(&account::previous_signing_secret(webhook_id))?.and_then(|p| SigningSecret::parse(&p)) {
         out.push(previous);
     }
     Ok(out)
 }
 
+fn timeout(ms: u32) -> Duration {
+    Duration::from_millis(u64::from(ms))
+}
+
 /// A webhook's target, with header values from the keyring (cached after the first read).
-pub(crate) fn webhook_target(engine: &Engine, w: &WebhookRow) -> Result<Target> {
-    let headers = w
-        .header_names
-        .iter()
-        .map(|name| Ok((name.clone(), engine.secrets().require(&account::header(&w.id, name), &format!("The value of header {name}"))?)))
-        .collect::<Result<Vec<(String, Arc<str>)>>>()?;
-    Ok(Target {
-        url: w.url.clone(),
-        headers,
-        signing: signing_secrets(engine, w)?,
-        timeout: Duration::from_millis(u64::from(w.delivery.timeout_ms)),
-    })
+pub(crate) fn webhook_target(s: &Secrets, w: &WebhookRow) -> Result<Target> {
+    let headers = w.header_names.iter().map(|name| Ok((name.clone(), stored_header(s, &w.id, name)?))).collect::<Result<Vec<_>>>()?;
+    Ok(Target { url: w.url.clone(), headers, signing: stored_signing(s, &w.id, rotating(w))?, timeout: timeout(w.delivery.timeout_ms) })
 }
 
 /// The webhook's target when every secret it needs is already cached; `None` means the
 /// keyring must be asked (on a blocking thread).
-pub(crate) fn cached_webhook_target(engine: &Engine, w: &WebhookRow) -> Option<Target> {
-    let s = engine.secrets();
+pub(crate) fn cached_webhook_target(s: &Secrets, w: &WebhookRow) -> Option<Target> {
     let headers =
         w.header_names.iter().map(|name| Some((name.clone(), s.cached(&account::header(&w.id, name))?))).collect::<Option<Vec<_>>>()?;
     let mut signing = vec![SigningSecret::parse(&s.cached(&account::signing_secret(&w.id))?)?];
-    if w.previous_secret_until.is_some_and(|until| until > now_ms()) {
+    if rotating(w) {
         signing.push(SigningSecret::parse(&s.cached(&account::previous_signing_secret(&w.id))?)?);
     }
-    Some(Target { url: w.url.clone(), headers, signing, timeout: Duration::from_millis(u64::from(w.delivery.timeout_ms)) })
+    Some(Target { url: w.url.clone(), headers, signing, timeout: timeout(w.delivery.timeout_ms) })
 }
 
 /// A direct delivery's target: its own URL and headers, unsigned, default timeout.
-pub(crate) fn direct_target(engine: &Engine, d: &DeliveryRow) -> Result<Target> {
+pub(crate) fn direct_target(s: &Secrets, d: &DeliveryRow) -> Result<Target> {
     let headers = d
         .header_names
         .iter()
-        .map(|name| {
-            Ok((
-                name.clone(),
-                engine.secrets().require(&account::direct_header(&d.event_id, name), &format!("The value of header {name}"))?,
-            ))
-        })
+        .map(|name| Ok((name.clone(), s.require(&account::direct_header(&d.event_id, name), &format!("The value of header {name}"))?)))
         .collect::<Result<Vec<(String, Arc<str>)>>>()?;
     Ok(Target {
         url: d.url.clone().unwrap_or_default(),
         headers,
         signing: vec![],
-        timeout: Duration::from_millis(u64::from(crate::model::DeliverySettings::default().timeout_ms)),
+        timeout: timeout(crate::model::DeliverySettings::default().timeout_ms),
     })
+}
+
+/// What **Test** sends to: the form's URL and timeout; each header's value and the secret
+/// as typed, or for a saved webhook where the form leaves them masked, the stored ones.
+pub(crate) fn test_target(
+    s: &Secrets,
+    saved: Option<&WebhookRow>,
+    url: &str,
+    timeout_ms: u32,
+    headers: &[(String, Option<String>)],
+    secret: Option<&str>,
+) -> Result<Target> {
+    let headers = headers
+        .iter()
+        .map(|(name, typed)| {
+            let value: Arc<str> = match (typed, saved) {
+                (Some(v), _) => Arc::from(v.as_str()),
+                (None, Some(w)) => stored_header(s, &w.id, name)?,
+                (None, None) => return Err(Error::invalid("headers", format!("Header {name} has no value."))),
+            };
+            Ok((name.clone(), value))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let signing = match (secret, saved) {
+        (Some(secret), _) => SigningSecret::parse(secret).into_iter().collect(),
+        (None, Some(w)) => stored_signing(s, &w.id, rotating(w))?,
+        (None, None) => vec![],
+    };
+    Ok(Target { url: url.to_string(), headers, signing, timeout: timeout(timeout_ms) })
 }

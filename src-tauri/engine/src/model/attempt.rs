@@ -1,5 +1,7 @@
 //! A delivery attempt: one row of the logs.
 
+use crate::model::delivery::{DeliveryKind, DeliveryState};
+use crate::model::ids::{DeliveryId, LogRowId};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use ts_rs::TS;
@@ -16,36 +18,38 @@ pub enum AttemptResult {
     Pending,
 }
 
-/// Where the delivery an attempt belongs to stands now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-#[ts(export)]
-pub enum DeliveryState {
-    /// Waiting for its first or next attempt.
-    Pending,
-    Succeeded,
-    /// Its attempts are used up (or the endpoint answered 410 Gone).
-    Failed,
-    Cancelled,
-}
-
-impl DeliveryState {
-    pub fn parse(s: &str) -> Self {
-        match s {
-            "succeeded" => DeliveryState::Succeeded,
-            "failed" => DeliveryState::Failed,
-            "cancelled" => DeliveryState::Cancelled,
-            _ => DeliveryState::Pending,
-        }
+crate::model::delivery::named_enum!(
+    /// Why an attempt failed, when it did.
+    AttemptErrorKind {
+        /// No answer within the webhook's timeout.
+        Timeout = "timeout",
+        /// The connection was refused or could not be made.
+        Connect = "connect",
+        /// The host name did not resolve.
+        Dns = "dns",
+        /// The TLS handshake failed (certificate, protocol).
+        Tls = "tls",
+        /// The receiver reset the connection.
+        Reset = "reset",
+        /// The receiver answered with a redirect, which is not followed.
+        Redirect = "redirect",
+        /// The receiver answered with a status outside 2xx.
+        Http = "http",
+        /// The network policy refused the address (loopback, private).
+        Blocked = "blocked",
+        /// The response could not be read.
+        Body = "body",
+        /// The webhook's settings cannot be used as they are (its URL).
+        Config = "config",
     }
-}
+);
 
 /// A log row without bodies: what lists show.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, utoipa::ToSchema)]
 #[ts(export)]
 pub struct AttemptSummary {
-    pub id: String,
-    pub delivery_id: String,
+    pub id: LogRowId,
+    pub delivery_id: DeliveryId,
     pub event_id: String,
     pub event_type: String,
     /// `None` for direct deliveries.
@@ -57,16 +61,14 @@ pub struct AttemptSummary {
     pub attempts: u32,
     pub result: AttemptResult,
     pub status_code: Option<u16>,
-    /// `timeout`, `connect`, `dns`, `tls`, `reset`, `redirect`, `http`, `blocked`, `body`, `config`.
-    pub error_kind: Option<String>,
+    pub error_kind: Option<AttemptErrorKind>,
     pub error: Option<String>,
     #[ts(type = "number")]
     pub duration_ms: u64,
     pub executed_at: String,
     /// Sent by **Test**.
     pub test: bool,
-    /// `event`, `test`, `resend` or `direct`.
-    pub kind: String,
+    pub kind: DeliveryKind,
     /// Where it was sent: the webhook's URL at the time, or a direct delivery's.
     pub url: String,
     /// The first values of the event's data, on one line (`task.id: 42 · task.name: …`).
@@ -110,17 +112,4 @@ pub struct Attempt {
     pub request: RequestLog,
     /// `None` when no response arrived (connect error, timeout before headers, …).
     pub response: Option<ResponseLog>,
-}
-
-pub fn attempt_id(n: i64) -> String {
-    format!("att_{n}")
-}
-
-pub fn delivery_id(n: i64) -> String {
-    format!("dlv_{n}")
-}
-
-/// Accepts `att_12` or `12`.
-pub fn parse_id(s: &str, prefix: &str) -> Option<i64> {
-    s.strip_prefix(prefix).unwrap_or(s).parse().ok().filter(|n| *n > 0)
 }

@@ -2,8 +2,11 @@
 
 pub mod attempt;
 pub mod code;
+pub mod delivery;
 pub mod delivery_settings;
 pub mod event;
+pub mod event_type;
+pub mod ids;
 pub mod log_filter;
 pub mod object_id;
 pub mod patterns;
@@ -12,6 +15,8 @@ pub mod time;
 pub mod webhook;
 
 pub use code::{is_valid_code, suggest_code, unique_code};
+pub use delivery::{DeliveryKind, DeliveryState};
 pub use delivery_settings::{DeliverySettings, Ordering, RetryPolicy};
+pub use ids::{AttemptId, DeliveryId, LogRowId};
 pub use object_id::new_object_id;
 pub use webhook::*;

@@ -1,6 +1,8 @@
 //! The `attempts` table: each attempt is recorded here (the Logs read them: `store::logs`).
 
 use crate::error::Result;
+use crate::model::DeliveryState;
+use crate::model::attempt::AttemptErrorKind;
 use rusqlite::{Connection, params};
 use std::collections::BTreeMap;
 
@@ -14,7 +16,7 @@ pub struct NewAttempt {
     pub max_attempts: u32,
     pub success: bool,
     pub status_code: Option<u16>,
-    pub error_kind: Option<String>,
+    pub error_kind: Option<AttemptErrorKind>,
     pub error: Option<String>,
     pub duration_ms: u64,
     pub executed_at: i64,
@@ -40,7 +42,7 @@ pub fn insert(conn: &Connection, a: &NewAttempt) -> Result<i64> {
         a.max_attempts,
         if a.success { "success" } else { "failed" },
         a.status_code,
-        a.error_kind,
+        a.error_kind.map(AttemptErrorKind::as_str),
         a.error,
         a.duration_ms as i64,
         a.executed_at,
@@ -52,4 +54,11 @@ pub fn insert(conn: &Connection, a: &NewAttempt) -> Result<i64> {
         a.response_truncated,
     ])?;
     Ok(conn.last_insert_rowid())
+}
+
+/// An attempt, and its delivery's state after it (`next_attempt_at` matters while pending).
+pub fn record(conn: &Connection, a: &NewAttempt, attempts_made: u32, state: DeliveryState, next_attempt_at: i64) -> Result<i64> {
+    let id = insert(conn, a)?;
+    super::deliveries::update_after_attempt(conn, a.delivery_id, attempts_made, state, next_attempt_at, crate::model::time::now_ms())?;
+    Ok(id)
 }

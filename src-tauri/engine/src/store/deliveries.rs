@@ -2,35 +2,8 @@
 //! and direct deliveries), pending until it succeeds or its attempts are used up.
 
 use crate::error::Result;
+use crate::model::{DeliveryKind, DeliveryState};
 use rusqlite::{Connection, OptionalExtension, params};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DeliveryKind {
-    Event,
-    Test,
-    Resend,
-    Direct,
-}
-
-impl DeliveryKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DeliveryKind::Event => "event",
-            DeliveryKind::Test => "test",
-            DeliveryKind::Resend => "resend",
-            DeliveryKind::Direct => "direct",
-        }
-    }
-
-    pub fn parse(s: &str) -> Self {
-        match s {
-            "test" => DeliveryKind::Test,
-            "resend" => DeliveryKind::Resend,
-            "direct" => DeliveryKind::Direct,
-            _ => DeliveryKind::Event,
-        }
-    }
-}
 
 /// A new row.
 #[derive(Debug, Clone)]
@@ -77,7 +50,7 @@ pub struct DeliveryRow {
     pub url: Option<String>,
     pub header_names: Vec<String>,
     pub body: String,
-    pub state: String,
+    pub state: DeliveryState,
     pub attempts_made: u32,
     pub max_attempts: u32,
     pub next_attempt_at: i64,
@@ -99,11 +72,11 @@ pub fn get(conn: &Connection, id: i64) -> Result<Option<DeliveryRow>> {
             Ok(DeliveryRow {
                 id: r.get(0)?,
                 webhook_id: r.get(1)?,
-                kind: DeliveryKind::parse(&r.get::<_, String>(2)?),
+                kind: super::enum_at(r, 2, DeliveryKind::parse)?,
                 url: r.get(3)?,
                 header_names: names.and_then(|n| serde_json::from_str(&n).ok()).unwrap_or_default(),
                 body: super::events::body_from(r, 11)?,
-                state: r.get(5)?,
+                state: super::enum_at(r, 5, DeliveryState::parse)?,
                 attempts_made: r.get(6)?,
                 max_attempts: r.get(7)?,
                 next_attempt_at: r.get(8)?,
@@ -152,10 +125,17 @@ pub fn of_event(conn: &Connection, event_seq: i64) -> Result<Vec<(i64, Option<St
 }
 
 /// After an attempt: the delivery's new state. `next_attempt_at` matters while pending.
-pub fn update_after_attempt(conn: &Connection, id: i64, attempts_made: u32, state: &str, next_attempt_at: i64, now: i64) -> Result<()> {
-    let ended = (state != "pending").then_some(now);
+pub fn update_after_attempt(
+    conn: &Connection,
+    id: i64,
+    attempts_made: u32,
+    state: DeliveryState,
+    next_attempt_at: i64,
+    now: i64,
+) -> Result<()> {
+    let ended = (state != DeliveryState::Pending).then_some(now);
     conn.prepare_cached("UPDATE deliveries SET attempts_made = ?2, state = ?3, next_attempt_at = ?4, ended_at = ?5 WHERE id = ?1")?
-        .execute(params![id, attempts_made, state, next_attempt_at, ended])?;
+        .execute(params![id, attempts_made, state.as_str(), next_attempt_at, ended])?;
     Ok(())
 }
 

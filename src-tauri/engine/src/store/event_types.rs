@@ -1,7 +1,7 @@
 //! The `event_types` table: custom event types and their sample payloads.
 
-use crate::catalog::EventType;
 use crate::error::Result;
+use crate::model::event_type::EventType;
 use rusqlite::{Connection, params};
 
 pub fn list(conn: &Connection) -> Result<Vec<EventType>> {

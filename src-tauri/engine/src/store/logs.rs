@@ -3,9 +3,10 @@
 
 use super::events::{BODY_COLUMNS, SUMMARY_OF_EVENT, body_from, summary_of_event};
 use crate::error::Result;
-use crate::model::attempt::{Attempt, AttemptResult, AttemptSummary, DeliveryState, RequestLog, ResponseLog, attempt_id, delivery_id};
+use crate::model::attempt::{Attempt, AttemptErrorKind, AttemptResult, AttemptSummary, RequestLog, ResponseLog};
 use crate::model::log_filter::{LogFilter, LogScope, ResultFilter};
 use crate::model::time::format_ms;
+use crate::model::{AttemptId, DeliveryId, DeliveryKind, DeliveryState, LogRowId};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row};
 use std::collections::BTreeMap;
@@ -31,8 +32,8 @@ const FROM: &str = "FROM attempts a JOIN deliveries d ON d.id = a.delivery_id JO
 fn summary_from(r: &Row) -> rusqlite::Result<AttemptSummary> {
     let result: String = r.get(8)?;
     Ok(AttemptSummary {
-        id: attempt_id(r.get(0)?),
-        delivery_id: delivery_id(r.get(1)?),
+        id: LogRowId::Attempt(AttemptId(r.get(0)?)),
+        delivery_id: DeliveryId(r.get(1)?),
         event_id: r.get(2)?,
         event_type: r.get(3)?,
         webhook_id: r.get(4)?,
@@ -45,15 +46,15 @@ fn summary_from(r: &Row) -> rusqlite::Result<AttemptSummary> {
             _ => AttemptResult::Failed,
         },
         status_code: r.get(9)?,
-        error_kind: r.get(10)?,
+        error_kind: super::optional_enum_at(r, 10, AttemptErrorKind::parse)?,
         error: r.get(11)?,
         duration_ms: r.get::<_, i64>(12)?.max(0) as u64,
         executed_at: format_ms(r.get(13)?),
         test: r.get(14)?,
-        kind: r.get(15)?,
+        kind: super::enum_at(r, 15, DeliveryKind::parse)?,
         url: r.get(16)?,
         payload_summary: summary_of_event(r, 17)?,
-        delivery_state: DeliveryState::parse(&r.get::<_, String>(19)?),
+        delivery_state: super::enum_at(r, 19, DeliveryState::parse)?,
         delivery_attempts: r.get(20)?,
         next_attempt_at: r.get::<_, Option<i64>>(21)?.map(format_ms),
     })
@@ -111,9 +112,9 @@ fn where_clause(scope: &LogScope, filter: &LogFilter) -> (String, Vec<Value>) {
     if filter.exclude_tests == Some(true) {
         clauses.push("a.test = 0".into());
     }
-    if let Some(before) = filter.before.as_deref().and_then(|b| crate::model::attempt::parse_id(b, "att_")) {
+    if let Some(before) = filter.before.as_deref().and_then(AttemptId::parse) {
         clauses.push("a.id < ?".into());
-        params.push(Value::Integer(before));
+        params.push(Value::Integer(before.0));
     }
     let sql = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
     (sql, params)
@@ -141,7 +142,7 @@ fn json_map(text: Option<String>) -> BTreeMap<String, String> {
 }
 
 /// One attempt with its request and response.
-pub fn get(conn: &Connection, id: i64) -> Result<Option<Attempt>> {
+pub fn get(conn: &Connection, id: AttemptId) -> Result<Option<Attempt>> {
     let sql = format!(
         "SELECT {}, a.request_headers, a.response_headers, a.response_body, a.response_truncated, {} {FROM} WHERE a.id = ?1",
         *SUMMARY_COLUMNS, BODY_COLUMNS
@@ -149,7 +150,7 @@ pub fn get(conn: &Connection, id: i64) -> Result<Option<Attempt>> {
     let at = SUMMARY_LEN;
     Ok(conn
         .prepare_cached(&sql)?
-        .query_row([id], |r| {
+        .query_row([id.0], |r| {
             let summary = summary_from(r)?;
             let response_headers: Option<String> = r.get(at + 1)?;
             let response_body: Option<Vec<u8>> = r.get(at + 2)?;
@@ -173,10 +174,10 @@ pub fn get(conn: &Connection, id: i64) -> Result<Option<Attempt>> {
 }
 
 /// Every attempt of one delivery, oldest first.
-pub fn of_delivery(conn: &Connection, delivery: i64) -> Result<Vec<AttemptSummary>> {
+pub fn of_delivery(conn: &Connection, delivery: DeliveryId) -> Result<Vec<AttemptSummary>> {
     let sql = format!("SELECT {} {FROM} WHERE a.delivery_id = ?1 ORDER BY a.id", *SUMMARY_COLUMNS);
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map([delivery], summary_from)?;
+    let rows = stmt.query_map([delivery.0], summary_from)?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
@@ -220,9 +221,9 @@ pub fn queued(conn: &Connection, scope: &LogScope, filter: &LogFilter, limit: u3
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(rusqlite::params_from_iter(params), |r| {
-        let id = delivery_id(r.get(0)?);
+        let id = DeliveryId(r.get(0)?);
         Ok(AttemptSummary {
-            id: id.clone(),
+            id: LogRowId::Queued(id),
             delivery_id: id,
             event_id: r.get(1)?,
             event_type: r.get(2)?,
@@ -237,7 +238,7 @@ pub fn queued(conn: &Connection, scope: &LogScope, filter: &LogFilter, limit: u3
             duration_ms: 0,
             executed_at: format_ms(r.get(6)?),
             test: false,
-            kind: r.get(7)?,
+            kind: super::enum_at(r, 7, DeliveryKind::parse)?,
             url: r.get(8)?,
             payload_summary: summary_of_event(r, 10)?,
             delivery_state: DeliveryState::Pending,

@@ -99,7 +99,7 @@ impl<R: Send, F: FnOnce(&Connection) -> Result<R> + Send> WriteJob for Job<R, F>
 /// Handle to the database: cheap to clone.
 #[derive(Clone)]
 pub struct Db {
-    inner: Arc<DbInner>,
+    shared: Arc<DbInner>,
 }
 
 struct DbInner {
@@ -167,7 +167,7 @@ impl Db {
             .spawn(move || writer_loop(conn, rx))
             .map_err(|e| Error::Io(format!("Cannot start the database writer: {e}")))?;
         Ok(Self {
-            inner: Arc::new(DbInner {
+            shared: Arc::new(DbInner {
                 path: path.to_path_buf(),
                 writer: Mutex::new(Some(tx)),
                 writer_thread_id: thread.thread().id(),
@@ -179,7 +179,7 @@ impl Db {
     }
 
     pub fn path(&self) -> &Path {
-        &self.inner.path
+        &self.shared.path
     }
 
     fn submit<R, F>(&self, f: F, reply: Reply<R>, after: Option<AfterCommit<R>>) -> Result<()>
@@ -190,7 +190,7 @@ impl Db {
         // Only writes nobody waits on may skip the fsync; see `write_detached`.
         let durable = !matches!(reply, Reply::Log(_));
         let job = Box::new(Job { f: Some(f), result: None, reply: Some(reply), after, durable });
-        let sender = self.inner.writer.lock().expect("writer lock").clone();
+        let sender = self.shared.writer.lock().expect("writer lock").clone();
         match sender {
             Some(s) if s.send(job).is_ok() => Ok(()),
             _ => Err(Error::Unavailable("The database is closed.".into())),
@@ -246,17 +246,17 @@ impl Db {
     }
 
     fn take_reader(&self) -> Result<Connection> {
-        if let Some(conn) = self.inner.readers.lock().expect("reader pool").pop() {
+        if let Some(conn) = self.shared.readers.lock().expect("reader pool").pop() {
             return Ok(conn);
         }
-        let conn = Connection::open_with_flags(&self.inner.path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        let conn = Connection::open_with_flags(&self.shared.path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
         configure(&conn)?;
         conn.pragma_update(None, "query_only", "ON")?;
         Ok(conn)
     }
 
     fn return_reader(&self, conn: Connection) {
-        let mut pool = self.inner.readers.lock().expect("reader pool");
+        let mut pool = self.shared.readers.lock().expect("reader pool");
         if pool.len() < READ_POOL_MAX {
             pool.push(conn);
         }
@@ -264,7 +264,7 @@ impl Db {
 
     /// Runs a read on a pooled connection, on the caller's thread.
     pub fn read_blocking<R>(&self, f: impl FnOnce(&Connection) -> Result<R>) -> Result<R> {
-        let conn = self.take_reader().map_err(|e| file::wrap(&self.inner.path, e))?;
+        let conn = self.take_reader().map_err(|e| file::wrap(&self.shared.path, e))?;
         let result = f(&conn);
         self.return_reader(conn);
         self.named(result)
@@ -272,7 +272,7 @@ impl Db {
 
     /// A damaged file or a full disk, said with the file's name.
     fn named<R>(&self, result: Result<R>) -> Result<R> {
-        result.map_err(|e| file::wrap(&self.inner.path, e))
+        result.map_err(|e| file::wrap(&self.shared.path, e))
     }
 
     /// Runs a read on a pooled connection, off the async runtime's threads.
@@ -281,7 +281,7 @@ impl Db {
         R: Send + 'static,
         F: FnOnce(&Connection) -> Result<R> + Send + 'static,
     {
-        let _permit = self.inner.reads.acquire().await.map_err(|_| Error::Unavailable("The database is closed.".into()))?;
+        let _permit = self.shared.reads.acquire().await.map_err(|_| Error::Unavailable("The database is closed.".into()))?;
         let db = self.clone();
         tokio::task::spawn_blocking(move || db.read_blocking(f))
             .await
@@ -292,14 +292,14 @@ impl Db {
     /// writer thread itself (the last handle dropped by an after-commit hook) it cannot wait
     /// for itself: the writer then finishes the queue and stops on its own.
     pub fn close(&self) {
-        self.inner.writer.lock().expect("writer lock").take();
-        let thread = self.inner.writer_thread.lock().expect("writer thread").take();
+        self.shared.writer.lock().expect("writer lock").take();
+        let thread = self.shared.writer_thread.lock().expect("writer thread").take();
         if let Some(t) = thread
-            && std::thread::current().id() != self.inner.writer_thread_id
+            && std::thread::current().id() != self.shared.writer_thread_id
         {
             let _ = t.join();
         }
-        self.inner.readers.lock().expect("reader pool").clear();
+        self.shared.readers.lock().expect("reader pool").clear();
     }
 }
 
@@ -386,5 +386,22 @@ impl From<rusqlite::Error> for Error {
             }
             _ => Error::Database(format!("Database error: {e}")),
         }
+    }
+}
+
+/// A stored enum name read back; a name no version wrote is a conversion error, not a guess.
+pub(crate) fn enum_at<T>(r: &rusqlite::Row, i: usize, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
+    let s: String = r.get(i)?;
+    parse(&s)
+        .ok_or_else(|| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, format!("unknown value {s:?}").into()))
+}
+
+/// [`enum_at`] for a column that may be NULL.
+pub(crate) fn optional_enum_at<T>(r: &rusqlite::Row, i: usize, parse: fn(&str) -> Option<T>) -> rusqlite::Result<Option<T>> {
+    match r.get::<_, Option<String>>(i)? {
+        None => Ok(None),
+        Some(s) => parse(&s).map(Some).ok_or_else(|| {
+            rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, format!("unknown value {s:?}").into())
+        }),
     }
 }

@@ -76,7 +76,7 @@ async fn copy_as_curl_with_secrets_replays_a_request_that_verifies_whenever_it_i
     let old = SigningSecret::parse(&t.signing_secret(&w.id).await.unwrap()).unwrap();
     t.rotate_secret(&w.id).await.unwrap();
     let new = SigningSecret::parse(&t.signing_secret(&w.id).await.unwrap()).unwrap();
-    let command = t.curl_command(&attempt.id, true).await.unwrap();
+    let command = t.curl_command(attempt.id.attempt().unwrap(), true).await.unwrap();
     assert!(!command.contains(MASK), "with secrets nothing is masked:\n{command}");
 
     // Run a day after it was copied, as far as the command can tell.
@@ -108,7 +108,7 @@ async fn copy_as_curl_without_secrets_masks_them() {
     let t = started_engine().await;
     let rx = TestReceiver::start().await;
     let Delivered { webhook: w, attempt, .. } = deliver(&t, &rx, "Bearer curl-secret-2", json!({"task": {"id": 10}})).await;
-    let command = t.curl_command(&attempt.id, false).await.unwrap();
+    let command = t.curl_command(attempt.id.attempt().unwrap(), false).await.unwrap();
     assert!(command.contains("| curl -X POST"), "{command}");
     assert!(command.contains(&format!("Authorization: {MASK}")), "{command}");
     assert!(!command.contains("curl-secret-2"));

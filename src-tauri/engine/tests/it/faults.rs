@@ -113,7 +113,7 @@ async fn header_values_a_receiver_echoes_are_masked_in_the_logs_and_on_disk() {
     })
     .await;
     for row in rows {
-        let detail = t.attempt(&row.id).await.unwrap().attempt;
+        let detail = t.attempt(row.id.attempt().unwrap()).await.unwrap().attempt;
         let shown = serde_json::to_string(&detail).unwrap();
         for needle in ["sk_live_echo", "tok_echo_51c2a9"] {
             assert!(!shown.contains(needle), "{needle} in a logged attempt: {shown}");

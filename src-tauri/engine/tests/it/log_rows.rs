@@ -3,7 +3,8 @@
 
 use crate::utils::receiver::{Reply, TestReceiver};
 use crate::utils::{event, eventually, hook, started_engine};
-use hookdesk_engine::model::attempt::{AttemptResult, DeliveryState};
+use hookdesk_engine::model::DeliveryState;
+use hookdesk_engine::model::attempt::AttemptResult;
 use hookdesk_engine::model::log_filter::{LogFilter, LogScope, ResultFilter};
 use hookdesk_engine::model::{Ordering, RetryPolicy, WebhookStatus};
 use hookdesk_engine::test_event::TestRequest;
@@ -76,7 +77,7 @@ async fn retry_now_makes_the_next_attempt_at_once() {
         .await;
         assert!(row.next_attempt_at.is_some(), "a retrying row says when the retry is due");
         let asked = Instant::now();
-        t.retry_now(&row.delivery_id).await.unwrap();
+        t.retry_now(row.delivery_id).await.unwrap();
         rx.take(1, Duration::from_secs(5)).await;
         assert!(asked.elapsed() < Duration::from_secs(5), "{ordering:?}: not after the two minutes");
         let done = eventually(WITHIN, "the delivery to end", || async {
@@ -84,8 +85,13 @@ async fn retry_now_makes_the_next_attempt_at_once() {
             rows.into_iter().next().filter(|r| r.result == AttemptResult::Success)
         })
         .await;
-        let err = t.retry_now(&done.delivery_id).await.unwrap_err();
+        let err = t.retry_now(done.delivery_id).await.unwrap_err();
         assert_eq!(err.kind(), hookdesk_engine::ErrorKind::Conflict, "{err}");
+        // The queue goes on: the deliveries after it are made.
+        for n in 0..3 {
+            t.accept_event(event("task.created", json!({"n": n}))).await.unwrap();
+        }
+        assert_eq!(rx.take(3, WITHIN).await.len(), 3, "{ordering:?}: the queue moves on after a Retry now");
     }
 }
 

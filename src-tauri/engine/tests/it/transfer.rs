@@ -77,7 +77,7 @@ async fn an_export_with_secrets_says_so_and_restores_them() {
     // Written to a file, secrets are readable by their owner only.
     let file = target.dir.path().join("with-secrets.json");
     std::fs::write(&file, "").unwrap();
-    hookdesk_engine::config::transfer::write_export_file(&file, &serde_json::to_string(&export).unwrap(), true).unwrap();
+    hookdesk_engine::transfer::write_export_file(&file, &serde_json::to_string(&export).unwrap(), true).unwrap();
     let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&file).unwrap().permissions());
     assert_eq!(mode & 0o777, 0o600, "mode {mode:o}");
 

@@ -6,6 +6,7 @@ use hookdesk_engine::Error;
 use hookdesk_engine::logs::{AttemptDetail, QueuedLogs, WebhookActivity};
 use hookdesk_engine::model::attempt::AttemptSummary;
 use hookdesk_engine::model::log_filter::{LogFilter, LogScope};
+use hookdesk_engine::model::{AttemptId, DeliveryId};
 use hookdesk_engine::test_event::{TestRequest, TestResult};
 use std::collections::HashMap;
 use tauri::State;
@@ -32,8 +33,8 @@ commands! {
     }
 
     /// **Retry now** for a delivery waiting for its next attempt.
-    pub async fn retry_now(state: State<'_, AppState>; delivery_id: String) -> CmdResult<()> {
-        state.engine()?.retry_now(&delivery_id).await.map_err(view)
+    pub async fn retry_now(state: State<'_, AppState>; delivery_id: DeliveryId) -> CmdResult<()> {
+        state.engine()?.retry_now(delivery_id).await.map_err(view)
     }
 
     /// A page of attempts, newest first; page on with `filter.before`.
@@ -50,17 +51,17 @@ commands! {
         state.engine()?.queued_logs(scope, filter, limit).await.map_err(view)
     }
 
-    pub async fn get_attempt(state: State<'_, AppState>; id: String) -> CmdResult<AttemptDetail> {
-        state.engine()?.attempt(&id).await.map_err(view)
+    pub async fn get_attempt(state: State<'_, AppState>; id: AttemptId) -> CmdResult<AttemptDetail> {
+        state.engine()?.attempt(id).await.map_err(view)
     }
 
     /// A new delivery of the same event; returns its id.
-    pub async fn resend(state: State<'_, AppState>; delivery_id: String) -> CmdResult<String> {
-        state.engine()?.resend(&delivery_id).await.map_err(view)
+    pub async fn resend(state: State<'_, AppState>; delivery_id: DeliveryId) -> CmdResult<DeliveryId> {
+        state.engine()?.resend(delivery_id).await.map_err(view)
     }
 
-    pub async fn curl_command(state: State<'_, AppState>; attempt_id: String, include_secrets: bool) -> CmdResult<String> {
-        state.engine()?.curl_command(&attempt_id, include_secrets).await.map_err(view)
+    pub async fn curl_command(state: State<'_, AppState>; attempt_id: AttemptId, include_secrets: bool) -> CmdResult<String> {
+        state.engine()?.curl_command(attempt_id, include_secrets).await.map_err(view)
     }
 
     /// Each webhook's last attempt and queue length, for the panel.

@@ -4,9 +4,10 @@ use super::view;
 use crate::app::AppState;
 use hookdesk_engine::Error;
 use hookdesk_engine::catalog::EventType;
-use hookdesk_engine::config::{FormCheck, ImportReport};
 use hookdesk_engine::model::{Webhook, WebhookInput};
 use hookdesk_engine::signing::SigningSecret;
+use hookdesk_engine::transfer::ImportReport;
+use hookdesk_engine::webhooks::FormCheck;
 use tauri::State;
 use tauri_plugin_dialog::DialogExt;
 
@@ -75,7 +76,7 @@ commands! {
         let Some(path) = rx.await.ok().flatten() else { return Ok(None) };
         let path = path.into_path().map_err(|e| Error::Io(format!("That location cannot be written: {e}")).view())?;
         let text = serde_json::to_string_pretty(&export).map_err(|e| Error::Io(e.to_string()).view())?;
-        hookdesk_engine::config::transfer::write_export_file(&path, &text, include_secrets)
+        hookdesk_engine::transfer::write_export_file(&path, &text, include_secrets)
             .map_err(|e| Error::Io(format!("Cannot write {}: {e}", path.display())).view())?;
         Ok(Some(path.display().to_string()))
     }

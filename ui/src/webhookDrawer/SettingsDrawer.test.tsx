@@ -352,7 +352,7 @@ describe("the settings panel and changes made elsewhere", () => {
       url: "https://b.example.com/",
       updated_at: "2026-11-24T11:00:00Z",
     });
-    await sendNotice({ kind: "webhooks_changed" });
+    await sendNotice({ kind: "webhook_changed", webhook: structuredClone(backend.webhooks[0]!) });
     await waitFor(() => expect(url).toHaveValue("https://b.example.com/"));
 
     await user.type(within(drawer).getByLabelText("Description"), "mine");
@@ -360,9 +360,13 @@ describe("the settings panel and changes made elsewhere", () => {
       url: "https://c.example.com/",
       updated_at: "2026-11-24T12:00:00Z",
     });
-    await sendNotice({ kind: "webhooks_changed" });
-    await waitFor(() => expect(backend.callsOf("list_webhooks").length).toBeGreaterThanOrEqual(3));
+    await sendNotice({ kind: "webhook_changed", webhook: structuredClone(backend.webhooks[0]!) });
+    // The list has taken it in (from the notice: it was read only once)…
+    const row = screen.getByRole("row", { name: /Orders/ });
+    await waitFor(() => expect(row).toHaveTextContent("https://c.example.com/"));
+    expect(backend.callsOf("list_webhooks")).toHaveLength(1);
     await new Promise((resolve) => setTimeout(resolve, 20));
+    // …and the panel with edits kept them.
     expect(url).toHaveValue("https://b.example.com/");
     expect(within(drawer).getByLabelText("Description")).toHaveValue("mine");
   });

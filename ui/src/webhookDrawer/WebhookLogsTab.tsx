@@ -1,4 +1,5 @@
-import { useEffect, useMemo } from "react";
+import { useMemo } from "react";
+import type { AttemptId } from "../bindings/AttemptId";
 import type { EventType } from "../bindings/EventType";
 import type { Webhook } from "../bindings/Webhook";
 import type { WebhookActivity } from "../bindings/WebhookActivity";
@@ -9,22 +10,12 @@ interface WebhookLogsTabProps {
   webhook: Webhook;
   catalog: readonly EventType[];
   activity: WebhookActivity | undefined;
-  /** Called when the tab opens: the queue length may have changed without a notice. */
-  onShown: () => void;
   /** An attempt to show at once (the one Test just recorded). */
-  openAttemptId: string | null;
+  openAttemptId: AttemptId | null;
 }
 
 /** The Logs tab: this webhook's attempts, and how many deliveries wait. */
-export function WebhookLogsTab({
-  webhook,
-  catalog,
-  activity,
-  onShown,
-  openAttemptId,
-}: WebhookLogsTabProps) {
-  useEffect(() => onShown(), [onShown]);
-
+export function WebhookLogsTab({ webhook, catalog, activity, openAttemptId }: WebhookLogsTabProps) {
   const eventTypes = useMemo<EventTypeOption[]>(() => {
     // Its triggers first, then the rest of the catalog (it may have had other triggers).
     const label = (name: string) => catalog.find((t) => t.name === name)?.label ?? name;

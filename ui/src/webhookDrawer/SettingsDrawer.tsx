@@ -1,4 +1,5 @@
 import { useEffect, useEffectEvent, useRef, useState, type RefObject } from "react";
+import type { AttemptId } from "../bindings/AttemptId";
 import type { EventType } from "../bindings/EventType";
 import type { Webhook } from "../bindings/Webhook";
 import type { WebhookActivity } from "../bindings/WebhookActivity";
@@ -24,8 +25,6 @@ interface SettingsDrawerProps {
   catalog: readonly EventType[] | null;
   /** Its last attempt and queue (saved webhooks). */
   activity: WebhookActivity | undefined;
-  /** Asks the engine for the queue lengths again (new events queue without a notice). */
-  onRefreshActivity: () => void;
   /** Reactivates a paused webhook; resolves to it as it now is, or null when that failed. */
   onResume: (webhook: Webhook) => Promise<Webhook | null>;
   /** Kept current with whether the form has unsaved changes (read by the close guard). */
@@ -48,7 +47,6 @@ export function SettingsDrawer({
   latest,
   catalog,
   activity,
-  onRefreshActivity,
   onResume,
   dirtyRef,
   returnFocus,
@@ -59,7 +57,7 @@ export function SettingsDrawer({
   const editor = useWebhookEditor({ initial, latest, catalog: catalog ?? NO_CATALOG, onSaved });
   const test = useWebhookTest(editor);
   const [tab, setTab] = useState("general");
-  const [logsOpenId, setLogsOpenId] = useState<string | null>(null);
+  const [logsOpenId, setLogsOpenId] = useState<AttemptId | null>(null);
   const [resuming, setResuming] = useState(false);
   const panel = useRef<HTMLElement>(null);
   const layout = useDrawerLayout();
@@ -129,7 +127,6 @@ export function SettingsDrawer({
           webhook={saved}
           catalog={catalog ?? NO_CATALOG}
           activity={activity}
-          onShown={onRefreshActivity}
           openAttemptId={logsOpenId}
         />
       ),

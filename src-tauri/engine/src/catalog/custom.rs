@@ -53,8 +53,10 @@ impl Engine {
         let description = input.description.trim().to_string();
         let n = name.clone();
         self.db().write(move |conn| crate::store::event_types::upsert(conn, &n, &description, &sample, now_ms())).await?;
-        self.notify(Notice::CatalogChanged);
-        self.catalog().await?.get(&name).cloned().ok_or_else(|| Error::Database("The saved event type could not be read back.".into()))
+        let catalog = self.catalog().await?;
+        let saved = catalog.get(&name).cloned().ok_or_else(|| Error::Database("The saved event type could not be read back.".into()))?;
+        self.notify(Notice::CatalogChanged { event_types: catalog.types });
+        Ok(saved)
     }
 
     /// Removes a custom event type; refused while a webhook is subscribed to it.
@@ -68,7 +70,14 @@ impl Engine {
         if !self.db().write(move |conn| crate::store::event_types::delete(conn, &n)).await? {
             return Err(Error::NotFound(format!("There is no custom event type {name}.")));
         }
-        self.notify(Notice::CatalogChanged);
+        // The catalog as it is now: a window that missed it would show a removed type.
+        match self.catalog().await {
+            Ok(catalog) => self.notify(Notice::CatalogChanged { event_types: catalog.types }),
+            Err(e) => {
+                tracing::warn!("the event catalog could not be re-read after a removal: {e}");
+                self.notify(Notice::Missed);
+            }
+        }
         Ok(())
     }
 }

@@ -1,44 +1,11 @@
 //! The event type catalog: built-in types with realistic samples for **Test**, plus the
-//! custom types a user adds.
+//! custom types a user adds (saved and removed in [`custom`]).
+
+pub mod custom;
 
 use crate::model::EventTypeLookup;
-use serde::{Deserialize, Serialize};
+pub use crate::model::event_type::{CustomEventTypeInput, EventType};
 use serde_json::{Value, json};
-use ts_rs::TS;
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, utoipa::ToSchema)]
-#[ts(export)]
-pub struct EventType {
-    /// `entity.action`, e.g. `task.created`.
-    pub name: String,
-    /// The group it is listed under: User, Task, Survey, Element, or Custom.
-    pub entity: String,
-    /// A human label: "Task created".
-    pub label: String,
-    pub description: String,
-    /// A realistic `data` object sent by **Test**.
-    #[schema(value_type = Object)]
-    #[ts(type = "Record<string, unknown>")]
-    pub sample: Value,
-    /// The sample as written: a custom type keeps the user's text and key order; a built-in
-    /// one is its sample pretty-printed.
-    pub sample_text: String,
-    pub builtin: bool,
-}
-
-/// A custom type as the user writes it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-#[ts(export)]
-pub struct CustomEventTypeInput {
-    pub name: String,
-    #[serde(default)]
-    pub description: String,
-    /// A JSON object, or the text of one (kept as written, key order included).
-    #[schema(value_type = Object)]
-    #[ts(type = "Record<string, unknown> | string")]
-    pub sample: Value,
-}
 
 const USER_ID: &str = "65f1c0a2e4b0a1b2c3d4e5f6";
 const ACTOR: &str = "65f1bf10e4b0a1b2c3d4e001";

@@ -1,3 +1,4 @@
+import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { ErrorView } from "../bindings/ErrorView";
 import type { Webhook } from "../bindings/Webhook";
@@ -6,6 +7,7 @@ import { CopyButton } from "../components/CopyButton";
 import { EyeIcon, EyeOffIcon, RotateIcon } from "../components/icons";
 import { useFeedback } from "../feedback/FeedbackContext";
 import { rotateSecret, signingSecret } from "../ipc/commands";
+import { upsertWebhooks } from "../ipc/queries";
 import { MASK } from "./webhookForm";
 
 interface SigningSecretSectionProps {
@@ -24,6 +26,7 @@ function formatTime(iso: string): string {
 /** The Standard Webhooks signing secret: masked, with reveal, copy and rotate. */
 export function SigningSecretSection({ saved, newSecret, onRotated }: SigningSecretSectionProps) {
   const { reportError, showToast } = useFeedback();
+  const client = useQueryClient();
   const [revealed, setRevealed] = useState<string | null>(null);
   const [visible, setVisible] = useState(false);
   const [confirmRotate, setConfirmRotate] = useState(false);
@@ -61,6 +64,8 @@ export function SigningSecretSection({ saved, newSecret, onRotated }: SigningSec
       const webhook = await rotateSecret(saved.id);
       setRevealed(null);
       setVisible(false);
+      // The list shows it as it is now too (its previous secret's end).
+      upsertWebhooks(client, [webhook]);
       onRotated(webhook);
       showToast({ message: "Signing secret rotated" });
     } catch (error) {

@@ -80,7 +80,7 @@ export function useWebhookEditor({ initial, latest, catalog, onSaved }: EditorOp
   );
   const dirty = JSON.stringify(input) !== JSON.stringify(baselineInput);
 
-  // The list reloads when anything changes the webhook elsewhere; a form without edits
+  // The list follows `webhook_changed` from anywhere (the CLI, the API); a form without edits
   // follows it, a form with edits keeps them (the header still shows the new status).
   const [seenLatest, setSeenLatest] = useState(latest);
   if (latest !== seenLatest) {

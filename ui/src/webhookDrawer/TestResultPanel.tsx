@@ -1,3 +1,4 @@
+import type { AttemptId } from "../bindings/AttemptId";
 import { CloseIcon, WarningIcon } from "../components/icons";
 import { ResultBadge } from "../components/ResultBadge";
 import { formatDuration } from "../logs/format";
@@ -10,7 +11,7 @@ interface TestResultPanelProps {
   /** Stops a Test under way. */
   onCancel: () => void;
   /** Opens the logged test attempt (saved webhooks only). */
-  onShowInLogs: (attemptId: string) => void;
+  onShowInLogs: (attemptId: AttemptId) => void;
 }
 
 /** What **Test** did: SUCCESS or FAILED, HTTP status, duration, the response or the error. */
@@ -44,6 +45,7 @@ export function TestResultPanel({
     );
   } else {
     const { result } = state;
+    const attemptId = result.attempt_id;
     body = (
       <>
         <p className="test-result-line">
@@ -74,14 +76,10 @@ export function TestResultPanel({
         {result.response_excerpt === "" && result.status_code !== null && (
           <p className="field-hint">The response had no body.</p>
         )}
-        {result.attempt_id !== null && (
+        {attemptId !== null && (
           <p className="field-hint">
             Recorded in the Logs with a test badge.{" "}
-            <button
-              type="button"
-              className="link-button"
-              onClick={() => onShowInLogs(result.attempt_id ?? "")}
-            >
+            <button type="button" className="link-button" onClick={() => onShowInLogs(attemptId)}>
               Show in Logs
             </button>
           </p>

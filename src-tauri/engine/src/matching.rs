@@ -3,8 +3,8 @@
 
 use crate::error::Result;
 use crate::model::WebhookStatus;
+use crate::store;
 use crate::store::webhooks::WebhookRow;
-use crate::{Engine, store};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -51,41 +51,5 @@ impl Routes {
         let mut out: Vec<_> = self.by_id.values().filter(|w| wants(w, e)).cloned().collect();
         out.sort_by(|a, b| a.code.cmp(&b.code));
         out
-    }
-}
-
-impl Engine {
-    pub(crate) fn route(&self, webhook_id: &str) -> Option<Arc<WebhookRow>> {
-        self.routes_slot().read().expect("routes").by_id.get(webhook_id).cloned()
-    }
-
-    pub(crate) fn routes(&self) -> Arc<Routes> {
-        self.routes_slot().read().expect("routes").clone()
-    }
-
-    /// Drops a deleted webhook from the routes at once, before they are re-read.
-    pub(crate) fn forget_route(&self, webhook_id: &str) {
-        let mut routes = self.routes_slot().write().expect("routes");
-        if routes.by_id.contains_key(webhook_id) {
-            let mut by_id = routes.by_id.clone();
-            by_id.remove(webhook_id);
-            *routes = Arc::new(Routes { by_id });
-        }
-    }
-
-    /// Re-reads the webhooks after a change and lets the delivery queues follow: a webhook
-    /// that became active releases its held deliveries; one deleted loses its queue.
-    pub(crate) async fn config_changed(&self) {
-        let db = self.db().clone();
-        let loaded = tokio::task::spawn_blocking(move || Routes::load(&db)).await;
-        match loaded {
-            Ok(Ok(routes)) => {
-                let routes = Arc::new(routes);
-                *self.routes_slot().write().expect("routes") = routes.clone();
-                self.scheduler().sync(self, &routes);
-            }
-            Ok(Err(e)) => tracing::error!("the webhooks could not be re-read after a change: {e}"),
-            Err(e) => tracing::error!("the webhooks could not be re-read after a change: {e}"),
-        }
     }
 }

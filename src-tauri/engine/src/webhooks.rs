@@ -30,12 +30,6 @@ fn clash_message(code: &str, owner_name: &str, taken: impl Fn(&str) -> bool) -> 
     format!("The code {code} is already used by the webhook “{owner_name}”. Try {free}.")
 }
 
-/// The view with what holds its deliveries, which only the running engine knows.
-fn with_hold(mut view: Webhook, holds: &std::collections::HashMap<crate::delivery::QueueKey, String>) -> Webhook {
-    view.held_by = holds.get(&crate::delivery::QueueKey::Webhook(view.id.clone())).cloned();
-    view
-}
-
 fn not_found(id_or_code: &str) -> Error {
     Error::NotFound(format!("No webhook has the id or code “{id_or_code}”."))
 }
@@ -48,8 +42,7 @@ impl Engine {
 
     pub async fn list_webhooks(&self) -> Result<Vec<Webhook>> {
         let rows = self.db().read(rows::list).await?;
-        let holds = self.scheduler().holds();
-        Ok(rows.iter().map(|r| with_hold(r.view(), &holds)).collect())
+        Ok(rows.iter().map(|r| self.cx().webhook_view(r)).collect())
     }
 
     pub(crate) async fn webhook_row(&self, id_or_code: &str) -> Result<WebhookRow> {
@@ -58,7 +51,7 @@ impl Engine {
     }
 
     pub async fn get_webhook(&self, id_or_code: &str) -> Result<Webhook> {
-        Ok(with_hold(self.webhook_row(id_or_code).await?.view(), &self.scheduler().holds()))
+        Ok(self.cx().webhook_view(&self.webhook_row(id_or_code).await?))
     }
 
     /// Checks a form as the user types: field errors and warnings, plus the Code
@@ -162,8 +155,7 @@ impl Engine {
         match saved {
             Ok(row) => {
                 self.config_changed().await;
-                self.notify(Notice::WebhooksChanged);
-                Ok(row.view())
+                Ok(self.announce(&row))
             }
             Err(e) => {
                 self.restore_secrets(undo).await;
@@ -276,8 +268,7 @@ impl Engine {
             .await?;
         }
         self.config_changed().await;
-        self.notify(Notice::WebhooksChanged);
-        Ok(saved.view())
+        Ok(self.announce(&saved))
     }
 
     /// Applies a JSON merge patch (RFC 7396) to a webhook's settings, as `PATCH` does.
@@ -336,8 +327,7 @@ impl Engine {
             })
             .await?;
         self.config_changed().await;
-        self.notify(Notice::WebhooksChanged);
-        Ok(changes.into_iter().map(|(_, after)| after.view()).collect())
+        Ok(changes.into_iter().map(|(_, after)| self.announce(&after)).collect())
     }
 
     /// Deletes a webhook, its queue and logs, and its keyring entries.
@@ -345,12 +335,12 @@ impl Engine {
         let existing = self.webhook_row(id_or_code).await?;
         let id = existing.id.clone();
         let existing_id = existing.id.clone();
-        let engine = self.clone();
+        let cx = self.cx().clone();
         // Out of the routes within the commit's order: no event accepted after the delete is
         // matched to it, and none of its deliveries starts another attempt.
-        self.db().write_then(move |conn| rows::delete(conn, &id).map(|_| ()), move |_| engine.forget_route(&existing_id)).await?;
+        self.db().write_then(move |conn| rows::delete(conn, &id).map(|_| ()), move |_| cx.forget_route(&existing_id)).await?;
         self.config_changed().await;
-        self.notify(Notice::WebhooksChanged);
+        self.notify(Notice::WebhookDeleted { webhook_id: existing.id.clone() });
         self.forget_secrets(existing.id.clone(), existing.header_names.clone()).await;
         Ok(())
     }
@@ -394,8 +384,14 @@ impl Engine {
             })
             .await?;
         self.config_changed().await;
-        self.notify(Notice::WebhooksChanged);
-        Ok(saved.view())
+        Ok(self.announce(&saved))
+    }
+
+    /// Tells the window a webhook's new state; returns it as the caller shows it.
+    fn announce(&self, row: &WebhookRow) -> Webhook {
+        let view = self.cx().webhook_view(row);
+        self.notify(Notice::WebhookChanged { webhook: Box::new(view.clone()) });
+        view
     }
 }
 
@@ -414,6 +410,11 @@ impl Engine {
         }
         if !expired.is_empty() {
             self.config_changed().await;
+            for id in &expired {
+                if let Some(row) = self.route(id) {
+                    self.announce(&row);
+                }
+            }
         }
         Ok(expired.len())
     }
