@@ -309,6 +309,17 @@ export function cli(dataDir, args) {
   return execFileSync(APP, args, { env: { ...process.env, HOOKDESK_DATA_DIR: dataDir }, encoding: "utf8" });
 }
 
+/** `cli`, without blocking this process: a receiver living here keeps answering meanwhile.
+ * (Blocked for longer than Node's 5 s keep-alive timeout, a receiver closes the idle
+ * connection as the next delivery arrives on it, and the delivery fails with a reset.) */
+export function cliAsync(dataDir, args) {
+  return new Promise((resolve, reject) => {
+    execFile(APP, args, { env: { ...process.env, HOOKDESK_DATA_DIR: dataDir }, encoding: "utf8" }, (error, stdout, stderr) =>
+      error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout),
+    );
+  });
+}
+
 /** Runs a shell command, as a user pasting it into a terminal would. Asynchronous, so
  * that receivers living in this process can answer it. */
 export function shell(command) {

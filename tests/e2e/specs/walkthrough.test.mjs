@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { cli, createWebhook, launch, logRows, tempDataDir } from "../harness.mjs";
+import { cli, cliAsync, createWebhook, launch, logRows, tempDataDir } from "../harness.mjs";
 import { startReceiver } from "../receiver.mjs";
 
 /** The webhooks list row of `name`: the one whose name cell says it. */
@@ -104,7 +104,8 @@ describe("a new user's walkthrough", () => {
   });
 
   test("the list holds still while it is read; new rows wait behind “N new”", async () => {
-    for (let i = 0; i < 30; i++) cli(dataDir, ["emit", "task.created", "--data", JSON.stringify({ task: { id: 100 + i } })]);
+    // One after the other (their order is the list's), without blocking the receiver.
+    for (let i = 0; i < 30; i++) await cliAsync(dataDir, ["emit", "task.created", "--data", JSON.stringify({ task: { id: 100 + i } })]);
     await receiver.waitFor(3 + 30, 30_000);
     // 1 delivery, 1 Test, 2 attempts of the retried one, 30 more.
     await app.until(() => app.text(".logs-count"), (t) => /^34 attempts/.test(t), "all 34 attempts counted");
@@ -112,7 +113,7 @@ describe("a new user's walkthrough", () => {
       document.querySelector(".log-viewport").scrollTop = 230;
     });
     const before = await app.until(() => rowsOnScreen(app), (r) => r.length > 3, "rows on screen");
-    for (let i = 0; i < 3; i++) cli(dataDir, ["emit", "task.created", "--data", JSON.stringify({ task: { id: 200 + i } })]);
+    for (let i = 0; i < 3; i++) await cliAsync(dataDir, ["emit", "task.created", "--data", JSON.stringify({ task: { id: 200 + i } })]);
     await receiver.waitFor(36, 15_000);
     const button = await app.find("button", "Show 3 new attempts");
     assert.deepEqual(await rowsOnScreen(app), before, "the rows being read did not move");
