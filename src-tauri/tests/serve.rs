@@ -7,7 +7,7 @@ mod common;
 mod receiver;
 
 use common::{Serve, call, cli};
-use receiver::TestReceiver;
+use receiver::{Reply, TestReceiver};
 use serde_json::{Value, json};
 use std::io::Read;
 use std::sync::Arc;
@@ -74,6 +74,28 @@ async fn the_cli_works_against_a_running_serve() {
     assert_eq!(out["attempts"][0]["result"], "success");
     let (_, table, _) = cli(dir.path(), &["logs", "orders"]);
     assert!(table.contains("SUCCESS") && table.contains("1/1"), "{table}");
+
+    // An endpoint down for a while: recover brings its failure back, once.
+    rx.set_default(Reply::Status(503));
+    let (code, _, err) = cli(dir.path(), &["emit", "task.created", "--data", r#"{"task":{"id":43}}"#]);
+    assert_eq!(code, 0, "{err}");
+    let failed = rx.take(1, Duration::from_secs(10)).await.remove(0).event_id();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !cli(dir.path(), &["logs", "orders"]).1.contains("FAILED") {
+        assert!(Instant::now() < deadline, "the failure was not logged");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    rx.set_default(Reply::Status(200));
+    let (code, out, err) = cli(dir.path(), &["recover", "orders", "--since", "1h"]);
+    assert_eq!((code, out.trim()), (0, "1 failed delivery to orders is being delivered again."), "{err}");
+    assert_eq!(rx.take(1, Duration::from_secs(10)).await.remove(0).event_id(), failed);
+    let (code, out, _) = cli(dir.path(), &["recover", "orders", "--since", "1h"]);
+    assert!(code == 0 && out.starts_with("Nothing to recover"), "{out}");
+    let (code, _, err) = cli(dir.path(), &["recover", "orders", "--since", "2099-01-01T00:00:00Z"]);
+    assert_eq!(code, 1);
+    assert!(err.starts_with("error: ") && err.contains("future"), "{err}");
+    let (code, _, _) = cli(dir.path(), &["recover", "orders", "--since", "a fortnight"]);
+    assert_eq!(code, 2, "not a time: a usage error");
 
     let export = dir.path().join("export.json");
     let (code, out, _) = cli(dir.path(), &["webhooks", "export", export.to_str().unwrap()]);

@@ -16,6 +16,7 @@ pub mod model;
 pub mod net;
 pub mod notice;
 pub mod paths;
+pub mod recover;
 pub mod rules;
 pub mod secrets;
 pub mod settings;

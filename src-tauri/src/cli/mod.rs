@@ -1,9 +1,10 @@
-//! The command line: `serve`, `emit`, `webhooks`, `logs`, `token`. Exit codes: 0 ok,
+//! The command line: `serve`, `emit`, `webhooks`, `logs`, `recover`, `token`. Exit codes: 0 ok,
 //! 1 failure, 2 usage; errors go to stderr in one sentence.
 
 mod client;
 mod emit;
 mod logs;
+mod recover;
 mod serve;
 mod token;
 mod webhooks;
@@ -44,6 +45,8 @@ pub enum Command {
     Webhooks(webhooks::WebhooksCommand),
     /// Show a webhook's delivery attempts, newest first.
     Logs(logs::LogsArgs),
+    /// Deliver again every event whose latest delivery to a webhook failed since a time.
+    Recover(recover::RecoverArgs),
     /// Print the Events API token.
     Token(token::TokenArgs),
 }
@@ -74,6 +77,7 @@ pub fn run(command: Command, data_dir: PathBuf) -> ExitCode {
             Command::Emit(args) => emit::run(args, &data_dir).await,
             Command::Webhooks(cmd) => webhooks::run(cmd, &data_dir).await,
             Command::Logs(args) => logs::run(args, &data_dir).await,
+            Command::Recover(args) => recover::run(args, &data_dir).await,
             Command::Token(args) => token::run(args, &data_dir).await,
         }
     });

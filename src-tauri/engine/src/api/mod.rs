@@ -70,6 +70,7 @@ fn routes() -> OpenApiRouter<Engine> {
         .routes(routes!(logs::of_webhook))
         .routes(routes!(webhooks::secret))
         .routes(routes!(webhooks::rotate))
+        .routes(routes!(webhooks::recover))
         .routes(routes!(logs::all))
         .routes(routes!(admin::regenerate_token))
         .routes(routes!(admin::export))

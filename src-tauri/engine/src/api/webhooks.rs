@@ -3,6 +3,7 @@
 use super::error::{ApiBody, ApiError, ApiJson, ErrorBody};
 use crate::Engine;
 use crate::model::{Webhook, WebhookInput};
+use crate::recover::{RecoverWindow, Recovered};
 use crate::test_event::{TestRequest, TestResult};
 use axum::Json;
 use axum::extract::{Path, State};
@@ -113,4 +114,20 @@ pub async fn secret(State(engine): State<Engine>, Path(id): Path<String>) -> Res
 pub async fn rotate(State(engine): State<Engine>, Path(id): Path<String>) -> Result<Json<SecretBody>, ApiError> {
     let w = engine.rotate_secret(&id).await?;
     Ok(Json(SecretBody { secret: engine.signing_secret(&w.id).await?, previous_secret_until: w.previous_secret_until }))
+}
+
+/// Recover failed deliveries
+///
+/// Every event whose latest delivery to this webhook failed (its attempts used up, or
+/// refused with 410) and ended within the window gets a new delivery, in acceptance order.
+/// A second recover of the same window finds nothing: the new deliveries are the latest.
+#[utoipa::path(post, path = "/v1/webhooks/{id}/recover", tag = "webhooks", params(("id" = String, Path, description = "id or code")),
+    request_body = RecoverWindow,
+    responses((status = 202, body = Recovered), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "The webhook is deactivated"), (status = 422, body = ErrorBody)))]
+pub async fn recover(
+    State(engine): State<Engine>,
+    Path(id): Path<String>,
+    ApiJson(window): ApiJson<RecoverWindow>,
+) -> Result<(StatusCode, Json<Recovered>), ApiError> {
+    Ok((StatusCode::ACCEPTED, Json(engine.recover(&id, &window).await?)))
 }

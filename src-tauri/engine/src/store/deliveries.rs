@@ -186,3 +186,44 @@ pub fn delete_ended_before(conn: &Connection, cutoff: i64, batch: u32) -> Result
         .execute(params![cutoff, batch])?;
     Ok(n as u64)
 }
+
+/// The events a recover brings back: those whose latest delivery to the webhook (Tests
+/// aside) failed, ending within `[since, until)`; in acceptance order, with the rows a new
+/// delivery copies (a resend's body, if the failed one carried its own).
+pub fn recoverable(conn: &Connection, webhook_id: &str, since: i64, until: i64) -> Result<Vec<DeliverySource>> {
+    // Through the index of ended deliveries: a window is a small part of a long history.
+    let mut stmt = conn.prepare_cached(
+        "SELECT d.event_seq, d.webhook_id, d.body, d.url, d.header_names FROM deliveries d INDEXED BY deliveries_ended_at
+         WHERE d.ended_at >= ?2 AND d.ended_at < ?3 AND d.webhook_id = ?1 AND d.state = 'failed' AND d.kind != 'test'
+           AND NOT EXISTS (SELECT 1 FROM deliveries later WHERE later.event_seq = d.event_seq AND later.webhook_id = ?1
+                           AND later.id > d.id AND later.kind != 'test')
+         ORDER BY d.event_seq",
+    )?;
+    let rows = stmt.query_map(params![webhook_id, since, until], |r| {
+        Ok(DeliverySource { event_seq: r.get(0)?, webhook_id: r.get(1)?, body: r.get(2)?, url: r.get(3)?, header_names: r.get(4)? })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// A new delivery (a resend) of each event [`recoverable`] finds, in acceptance order;
+/// returns their ids. Within one write, so that what it finds is what it queues.
+pub fn recover(conn: &Connection, webhook_id: &str, since: i64, until: i64, max_attempts: u32, now: i64) -> Result<Vec<i64>> {
+    recoverable(conn, webhook_id, since, until)?
+        .iter()
+        .map(|s| {
+            insert(
+                conn,
+                &NewDelivery {
+                    event_seq: s.event_seq,
+                    webhook_id: s.webhook_id.as_deref(),
+                    kind: DeliveryKind::Resend,
+                    url: s.url.as_deref(),
+                    header_names: s.header_names.as_deref(),
+                    body: s.body.as_deref(),
+                    max_attempts,
+                    now,
+                },
+            )
+        })
+        .collect()
+}

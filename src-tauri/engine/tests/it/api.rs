@@ -440,3 +440,21 @@ async fn a_direct_delivery_takes_headers_as_a_list_like_webhooks_or_as_an_object
     let message = b["error"]["fields"][0]["message"].as_str().unwrap();
     assert!(message.starts_with("headers: ") && message.contains("expected a list of {name, value}"), "{message}");
 }
+
+#[tokio::test]
+async fn recover_answers_with_a_count_or_a_json_error_naming_the_field() {
+    let a = api().await;
+    let (s, w) = a.post("/v1/webhooks", json!({"name": "Orders", "url": "http://127.0.0.1:9/", "events": ["task.created"]})).await;
+    assert_eq!(s, StatusCode::CREATED, "{w}");
+    let since = hookdesk_engine::model::time::format_ms(hookdesk_engine::model::time::now_ms() - 3_600_000);
+    let (s, b) = a.post("/v1/webhooks/orders/recover", json!({"since": since})).await;
+    assert_eq!((s, &b), (StatusCode::ACCEPTED, &json!({"deliveries": 0})), "nothing failed yet");
+    let (s, b) = a.post("/v1/webhooks/orders/recover", json!({"since": "last tuesday"})).await;
+    assert_eq!((s, code(&b), b["error"]["fields"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, "invalid", Some("since")));
+    let (s, b) = a.post("/v1/webhooks/orders/recover", json!({"since": since, "until": since})).await;
+    assert_eq!((s, b["error"]["fields"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("until")));
+    let (s, b) = a.post("/v1/webhooks/orders/recover", json!({"since": since, "from": since})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "an unknown member: {b}");
+    let (s, b) = a.post("/v1/webhooks/nope/recover", json!({"since": since})).await;
+    assert_eq!((s, code(&b)), (StatusCode::NOT_FOUND, "not_found"));
+}

@@ -1,0 +1,108 @@
+//! **Recover**: after an endpoint was down, every event whose latest delivery to a webhook
+//! failed within a window gets a new delivery, in acceptance order. Run twice, the second
+//! run finds nothing: the first one's deliveries are the latest now.
+
+use crate::error::{Error, Result};
+use crate::model::WebhookStatus;
+use crate::model::time::{format_ms, now_ms};
+use crate::{Engine, delivery::QueueKey, store};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// When the failures to bring back ended: from `since`, up to `until` (now when left out).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct RecoverWindow {
+    /// RFC 3339, e.g. `2026-12-01T08:00:00Z`.
+    #[schema(format = DateTime)]
+    pub since: String,
+    #[serde(default)]
+    #[ts(optional)]
+    #[schema(format = DateTime)]
+    pub until: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, utoipa::ToSchema)]
+#[ts(export)]
+pub struct Recovered {
+    /// New deliveries queued, one per event.
+    pub deliveries: u64,
+}
+
+impl RecoverWindow {
+    /// The window in Unix ms, checked: a start before its end, neither in the future, and
+    /// nothing from before the logs' retention (those deliveries are gone).
+    fn bounds(&self, retention_days: u32) -> Result<(i64, i64)> {
+        let now = now_ms();
+        let parse = |field: &str, text: &str| {
+            crate::model::time::parse_rfc3339_ms(text)
+                .ok_or_else(|| Error::invalid(field, format!("{field}: “{text}” is not an RFC 3339 time such as 2026-12-01T08:00:00Z.")))
+        };
+        let since = parse("since", &self.since)?;
+        let until = match &self.until {
+            Some(text) => parse("until", text)?,
+            None => now,
+        };
+        if since > now {
+            return Err(Error::invalid("since", "since is in the future: nothing has failed there yet."));
+        }
+        if until <= since {
+            return Err(Error::invalid("until", "until must be after since."));
+        }
+        let kept_from = now - i64::from(retention_days) * 24 * 3600 * 1000;
+        if since < kept_from {
+            return Err(Error::invalid(
+                "since",
+                format!(
+                    "since is before what the logs keep ({retention_days} days, from {}): choose a later time, or keep logs longer in Settings.",
+                    format_ms(kept_from)
+                ),
+            ));
+        }
+        Ok((since, until.min(now + 1)))
+    }
+}
+
+impl Engine {
+    /// How many events a recover over this window would deliver again (for the confirmation).
+    pub async fn recoverable(&self, id_or_code: &str, window: &RecoverWindow) -> Result<u64> {
+        let (webhook_id, since, until) = self.recover_target(id_or_code, window).await?;
+        let found = self.db().read(move |conn| store::deliveries::recoverable(conn, &webhook_id, since, until)).await?;
+        Ok(found.len() as u64)
+    }
+
+    /// Queues a new delivery of every event whose latest delivery to the webhook failed in
+    /// the window, in acceptance order. Found and queued in one write, so that two recovers
+    /// at once do not deliver an event twice.
+    pub async fn recover(&self, id_or_code: &str, window: &RecoverWindow) -> Result<Recovered> {
+        let (webhook_id, since, until) = self.recover_target(id_or_code, window).await?;
+        let max_attempts = self.route(&webhook_id).map(|w| w.delivery.attempts).ok_or_else(|| gone(id_or_code))?;
+        let cx = self.cx().clone();
+        let key = QueueKey::Webhook(webhook_id.clone());
+        let ids = self
+            .db()
+            .write_then(
+                move |conn| store::deliveries::recover(conn, &webhook_id, since, until, max_attempts, now_ms()),
+                move |ids: &Vec<i64>| cx.enqueue(ids.iter().map(|id| (key.clone(), *id, None))),
+            )
+            .await?;
+        Ok(Recovered { deliveries: ids.len() as u64 })
+    }
+
+    async fn recover_target(&self, id_or_code: &str, window: &RecoverWindow) -> Result<(String, i64, i64)> {
+        let row = self.webhook_row(id_or_code).await?;
+        if row.status == WebhookStatus::Disabled {
+            return Err(Error::Conflict(format!(
+                "The webhook {} is deactivated: activate it first, then recover its failed deliveries.",
+                row.code
+            )));
+        }
+        let (since, until) = window.bounds(self.settings().await?.log_retention_days)?;
+        Ok((row.id, since, until))
+    }
+}
+
+fn gone(id_or_code: &str) -> Error {
+    Error::NotFound(format!("No webhook has the id or code “{id_or_code}”."))
+}
