@@ -1,10 +1,10 @@
+import { observeElementRect, useVirtualizer, type Virtualizer } from "@tanstack/react-virtual";
 import { useEffect, useEffectEvent, useLayoutEffect, useRef, type ReactNode } from "react";
 import type { AttemptSummary } from "../bindings/AttemptSummary";
 import { ArrowUpIcon } from "../components/icons";
 import { useClock } from "../webhooks/useClock";
 import { LogRow } from "./LogRow";
 import type { PagesState } from "./useLogPages";
-import { useVirtualRows } from "./useVirtualRows";
 
 /** Every row has this height: two lines a cell (the stylesheet's `.log-row` agrees). */
 export const ROW_HEIGHT = 46;
@@ -12,6 +12,23 @@ export const ROW_HEIGHT = 46;
 const PREFETCH_ROWS = 60;
 /** Scrolled no further than this, the list is at its top: new rows appear there live. */
 export const AT_TOP_PX = 4;
+/** Rows rendered above and below those in view. */
+const OVERSCAN = 8;
+/** The viewport's height where it cannot be measured (jsdom) until it reports a size. */
+export const FALLBACK_VIEWPORT_HEIGHT = 480;
+
+/**
+ * The viewport's size as the virtualiser follows it, but never 0: a hidden section (or jsdom,
+ * which has no layout) keeps the last size, or the fallback, rather than rendering no row.
+ */
+function observeViewportRect(
+  instance: Virtualizer<HTMLDivElement, Element>,
+  onRect: (rect: { width: number; height: number }) => void,
+) {
+  return observeElementRect(instance, (rect) => {
+    if (rect.height > 0) onRect(rect);
+  });
+}
 
 const COLUMNS = ["Result", "Execution date", "Event type", "Status", "Duration", "Attempt"];
 /** Direct deliveries say where each went. */
@@ -102,11 +119,24 @@ export function LogList({
     element.addEventListener("scroll", onScroll, { passive: true });
     return () => element.removeEventListener("scroll", onScroll);
   }, []);
-  const { start, end, totalHeight, resync } = useVirtualRows(viewport, {
+  // Fixed-height rows, never measured; a fixed viewportHeight (tests) is not measured either.
+  // The app is not built with the React Compiler: the virtualiser's state is read in render.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
     count: rows.length,
-    rowHeight: ROW_HEIGHT,
-    viewportHeight,
+    getScrollElement: () => viewport.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: OVERSCAN,
+    initialRect: { width: 0, height: viewportHeight ?? FALLBACK_VIEWPORT_HEIGHT },
+    observeElementRect: viewportHeight === undefined ? observeViewportRect : () => undefined,
+    // Rendering in the scroll event itself (flushSync) warns under React 19.
+    useFlushSync: false,
   });
+  const items = virtualizer.getVirtualItems();
+  /** The first and one past the last row to render. */
+  const start = items[0]?.index ?? 0;
+  const end = (items[items.length - 1]?.index ?? -1) + 1;
+  const totalHeight = virtualizer.getTotalSize();
 
   useEffect(() => {
     if (status === "ready" && hasMore && !moreError && end >= rows.length - PREFETCH_ROWS) {
@@ -124,8 +154,13 @@ export function LogList({
   }, [restarting]);
 
   function showNew() {
-    if (viewport.current) viewport.current.scrollTop = 0;
-    resync();
+    const element = viewport.current;
+    if (element) {
+      element.scrollTop = 0;
+      // The virtualiser follows scroll events, which come a frame later (never in jsdom): it
+      // reads the position now, so the top rows render with the new ones.
+      element.dispatchEvent(new Event("scroll"));
+    }
     noteAtTop(true);
     onShowNew();
   }

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { makeAttempt, summaryOf } from "../test/fakeBackend";
 import { mergeLive } from "./liveRows";
-import { visibleRange } from "./useVirtualRows";
 
 const row = (partial: Parameters<typeof makeAttempt>[0] = {}) => summaryOf(makeAttempt(partial));
 
@@ -58,14 +57,5 @@ describe("mergeLive", () => {
     const merged = mergeLive([first], [], [second], true);
     expect(merged.rows).toEqual([]);
     expect(merged.removed).toBe(1);
-  });
-});
-
-describe("visibleRange", () => {
-  it("covers the rows in view plus the overscan, within bounds", () => {
-    expect(visibleRange(1_000_000, 34, 340, 0, 5)).toEqual({ start: 0, end: 16 });
-    expect(visibleRange(1_000_000, 34, 340, 3400, 5)).toEqual({ start: 95, end: 116 });
-    expect(visibleRange(20, 34, 340, 340, 5)).toEqual({ start: 5, end: 20 });
-    expect(visibleRange(0, 34, 340, 0, 5)).toEqual({ start: 0, end: 0 });
   });
 });
