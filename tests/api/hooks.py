@@ -1,13 +1,16 @@
 """The rules of the Events API that JSON Schema cannot state, for Schemathesis.
 
 The OpenAPI document states every per-field rule (patterns, lengths, ranges, enums). What it
-cannot say is a rule across the items of a list: a webhook's header names are unique
-(case-insensitively) and are not the ones Hookdesk sets itself, the webhooks of an imported
-file have distinct codes, and its custom event types distinct names. Before each request is
+cannot say is a rule across the items of a list or against the clock: a webhook's header
+names are unique (case-insensitively) and are not the ones Hookdesk sets itself, the webhooks
+of an imported file have distinct codes, its custom event types distinct names, and a
+recover's window lies in the past the logs keep, its end after its start. Before each request is
 sent, generated lists are brought in line with those rules (Schemathesis then checks the case
 against the schema again), so that a request the document calls valid is one the engine
 takes.
 """
+
+from datetime import datetime, timedelta, timezone
 
 import schemathesis
 
@@ -52,6 +55,28 @@ def _headers(owner):
         owner["headers"] = fixed
 
 
+def _time(text):
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except (AttributeError, TypeError, ValueError):
+        return None
+
+
+def _window(body):
+    """A recover's window within the last 29 days (the logs keep 30 by default), and its
+    end, if any, after its start."""
+    since = _time(body.get("since"))
+    if since is None or since.tzinfo is None:
+        return
+    now = datetime.now(timezone.utc)
+    if not now - timedelta(days=29) <= since <= now:
+        since = now - timedelta(hours=1)
+        body["since"] = since.isoformat()
+    until = _time(body.get("until")) if "until" in body else None
+    if "until" in body and (until is None or until.tzinfo is None or until <= since):
+        body["until"] = (since + timedelta(minutes=30)).isoformat()
+
+
 @schemathesis.hook
 def before_call(context, case, kwargs):
     body = case.body
@@ -66,3 +91,5 @@ def before_call(context, case, kwargs):
     types = body.get("event_types")
     if isinstance(types, list):
         _unique(types, "name", lambda name, n: f"{name.strip()}_{n}")
+    if case.path.endswith("/recover"):
+        _window(body)

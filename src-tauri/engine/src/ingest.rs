@@ -133,7 +133,7 @@ impl Engine {
             survey: input.survey.as_deref(),
             group: input.group.as_deref(),
         };
-        let plan: Vec<(String, String, String, u32)> = self
+        let plan: Vec<(crate::model::WebhookId, String, String, u32)> = self
             .routes()
             .matching(&key)
             .iter()
@@ -369,7 +369,7 @@ impl Engine {
         };
         let now = now_ms();
         let engine = self.clone();
-        let key = QueueKey::of(webhook_id.as_deref(), url.as_deref());
+        let key = QueueKey::of(webhook_id.as_ref(), url.as_deref());
         let new_id = self
             .db()
             .write_then(

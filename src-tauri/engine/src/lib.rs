@@ -124,8 +124,7 @@ impl Engine {
         // Through the writer, so that no delivery accepted meanwhile is queued twice or missed.
         self.db()
             .write_then(store::deliveries::pending, move |pending: &Vec<store::deliveries::Pending>| {
-                let items =
-                    pending.iter().map(|p| (QueueKey::of(p.webhook_id.as_deref(), p.url.as_deref()), p.id, None)).collect::<Vec<_>>();
+                let items = pending.iter().map(|p| (QueueKey::of(p.webhook_id.as_ref(), p.url.as_deref()), p.id, None)).collect::<Vec<_>>();
                 cx.scheduler.start(&cx, items);
             })
             .await?;

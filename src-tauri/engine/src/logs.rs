@@ -107,10 +107,10 @@ impl Engine {
     }
 
     /// The panel's per-webhook activity.
-    pub async fn activity(&self) -> Result<HashMap<String, WebhookActivity>> {
+    pub async fn activity(&self) -> Result<HashMap<crate::model::WebhookId, WebhookActivity>> {
         self.db()
             .read(move |conn| {
-                let mut out: HashMap<String, WebhookActivity> = HashMap::new();
+                let mut out: HashMap<crate::model::WebhookId, WebhookActivity> = HashMap::new();
                 for a in store::logs::latest_per_webhook(conn)? {
                     if let Some(id) = a.webhook_id.clone() {
                         out.entry(id).or_default().last_attempt = Some(a);

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 #[derive(Debug, Default)]
 pub(crate) struct Routes {
-    pub by_id: HashMap<String, Arc<WebhookRow>>,
+    pub by_id: HashMap<crate::model::WebhookId, Arc<WebhookRow>>,
 }
 
 /// The routing-relevant parts of an event.

@@ -3,8 +3,8 @@
 //! shows without asking back for what the engine just knew.
 
 use crate::catalog::EventType;
-use crate::model::Webhook;
 use crate::model::attempt::AttemptSummary;
+use crate::model::{Webhook, WebhookId};
 use crate::settings::EngineSettings;
 use serde::Serialize;
 use ts_rs::TS;
@@ -17,16 +17,16 @@ pub enum Notice {
     /// is now, with what holds its deliveries.
     WebhookChanged { webhook: Box<Webhook> },
     /// A webhook was deleted, with its queue and logs.
-    WebhookDeleted { webhook_id: String },
+    WebhookDeleted { webhook_id: WebhookId },
     /// The event catalog changed (a custom type saved or removed): all of it, as it is now.
     CatalogChanged { event_types: Vec<EventType> },
     /// A delivery attempt was recorded (committed to the logs).
     AttemptRecorded { attempt: Box<AttemptSummary> },
     /// The engine paused a webhook after consecutive failed deliveries; its queue is held.
     /// (A `webhook_changed` with the paused webhook goes with it.)
-    WebhookPaused { webhook_id: String, code: String, reason: String },
+    WebhookPaused { webhook_id: WebhookId, code: String, reason: String },
     /// The engine deactivated a webhook (its endpoint answered 410 Gone).
-    WebhookDisabled { webhook_id: String, code: String, reason: String },
+    WebhookDisabled { webhook_id: WebhookId, code: String, reason: String },
     /// The engine's settings were saved.
     SettingsChanged { settings: EngineSettings },
     /// The Events API started, stopped or has a new token: `url` while it listens.
@@ -34,7 +34,7 @@ pub enum Notice {
     /// The deliveries waiting in a queue changed: a webhook's (`webhook_id`), or all direct
     /// deliveries' (`None`). `queued` counts those not yet ended, attempted or not.
     QueueChanged {
-        webhook_id: Option<String>,
+        webhook_id: Option<WebhookId>,
         #[ts(type = "number")]
         queued: u64,
     },
@@ -64,7 +64,7 @@ mod tests {
     use super::*;
 
     fn queue(id: &str, queued: u64) -> Notice {
-        Notice::QueueChanged { webhook_id: Some(id.into()), queued }
+        Notice::QueueChanged { webhook_id: Some(WebhookId::stored(id.into())), queued }
     }
 
     #[test]

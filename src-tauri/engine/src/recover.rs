@@ -90,7 +90,7 @@ impl Engine {
         Ok(Recovered { deliveries: ids.len() as u64 })
     }
 
-    async fn recover_target(&self, id_or_code: &str, window: &RecoverWindow) -> Result<(String, i64, i64)> {
+    async fn recover_target(&self, id_or_code: &str, window: &RecoverWindow) -> Result<(crate::model::WebhookId, i64, i64)> {
         let row = self.webhook_row(id_or_code).await?;
         if row.status == WebhookStatus::Disabled {
             return Err(Error::Conflict(format!(

@@ -25,7 +25,7 @@ pub struct TestRequest {
     /// The saved webhook the form edits, if any: its stored header values and secret fill
     /// in what the form leaves masked, and the test is logged under it.
     #[ts(optional)]
-    pub webhook_id: Option<String>,
+    pub webhook_id: Option<crate::model::WebhookId>,
     pub input: WebhookInput,
     /// The trigger type whose sample is sent.
     pub event_type: String,
@@ -104,7 +104,7 @@ impl Engine {
         let event_id = new_event_id();
         let now = now_ms();
         let code = saved.as_ref().map(|w| w.code.clone()).or(input.code.clone()).unwrap_or_else(|| suggest_code(&input.name));
-        let hook_id = saved.as_ref().map(|w| w.id.clone()).unwrap_or_default();
+        let hook_id = saved.as_ref().map(|w| w.id.to_string()).unwrap_or_default();
         let body = envelope(
             &event_id,
             &req.event_type,

@@ -3,7 +3,7 @@
 use crate::catalog::Catalog;
 use crate::error::{Error, FieldError, Result};
 use crate::model::time::now_ms;
-use crate::model::{CODE_FROZEN, Validation, Webhook, WebhookInput, WebhookStatus, new_object_id, suggest_code, unique_code};
+use crate::model::{CODE_FROZEN, Validation, Webhook, WebhookId, WebhookInput, WebhookStatus, suggest_code, unique_code};
 use crate::secrets::account;
 use crate::signing::SigningSecret;
 use crate::store::webhooks::{self as rows, WebhookRow};
@@ -56,7 +56,7 @@ impl Engine {
 
     /// Checks a form as the user types: field errors and warnings, plus the Code
     /// suggestion for a webhook that has not been saved yet.
-    pub async fn check_webhook(&self, mut input: WebhookInput, existing_id: Option<String>) -> Result<FormCheck> {
+    pub async fn check_webhook(&self, mut input: WebhookInput, existing_id: Option<WebhookId>) -> Result<FormCheck> {
         input.normalize();
         let catalog = self.catalog().await?;
         let existing = match &existing_id {
@@ -105,7 +105,7 @@ impl Engine {
             return Err(Error::Invalid(errors));
         }
         let now = now_ms();
-        let id = new_object_id();
+        let id = WebhookId::generate();
         let secret = input.secret.clone().unwrap_or_else(SigningSecret::generate);
         let headers: Vec<(String, String)> =
             input.headers.iter().map(|h| (h.name.clone(), h.new_value().unwrap_or_default().to_string())).collect();
@@ -175,7 +175,7 @@ impl Engine {
     }
 
     /// Best-effort removal of a webhook's keyring entries.
-    async fn forget_secrets(&self, id: String, header_names: Vec<String>) {
+    async fn forget_secrets(&self, id: WebhookId, header_names: Vec<String>) {
         let _ = self
             .blocking(move |e| {
                 let s = e.secrets();
@@ -306,7 +306,7 @@ impl Engine {
     }
 
     /// Activates or deactivates several webhooks at once; returns them as saved.
-    pub async fn set_webhooks_active(&self, ids: Vec<String>, active: bool) -> Result<Vec<Webhook>> {
+    pub async fn set_webhooks_active(&self, ids: Vec<WebhookId>, active: bool) -> Result<Vec<Webhook>> {
         let now = now_ms();
         let changes = self
             .db()

@@ -7,6 +7,7 @@ import type { DeliveryState } from "./DeliveryState";
 import type { LogRowId } from "./LogRowId";
 import type { RequestLog } from "./RequestLog";
 import type { ResponseLog } from "./ResponseLog";
+import type { WebhookId } from "./WebhookId";
 
 /**
  * A log row with the request and response: the detail view and the API's attempt resource.
@@ -19,7 +20,7 @@ response: ResponseLog | null, id: LogRowId, delivery_id: DeliveryId, event_id: s
 /**
  * `None` for direct deliveries.
  */
-webhook_id: string | null, webhook_code: string | null, 
+webhook_id: WebhookId | null, webhook_code: string | null, 
 /**
  * 1-based.
  */

@@ -5,6 +5,7 @@ import type { DeliveryId } from "./DeliveryId";
 import type { DeliveryKind } from "./DeliveryKind";
 import type { DeliveryState } from "./DeliveryState";
 import type { LogRowId } from "./LogRowId";
+import type { WebhookId } from "./WebhookId";
 
 /**
  * A log row without bodies: what lists show.
@@ -13,7 +14,7 @@ export type AttemptSummary = { id: LogRowId, delivery_id: DeliveryId, event_id: 
 /**
  * `None` for direct deliveries.
  */
-webhook_id: string | null, webhook_code: string | null, 
+webhook_id: WebhookId | null, webhook_code: string | null, 
 /**
  * 1-based.
  */

@@ -3,5 +3,6 @@ import type { AttemptSummary } from "./AttemptSummary";
 import type { EngineSettings } from "./EngineSettings";
 import type { EventType } from "./EventType";
 import type { Webhook } from "./Webhook";
+import type { WebhookId } from "./WebhookId";
 
-export type Notice = { "kind": "webhook_changed", webhook: Webhook, } | { "kind": "webhook_deleted", webhook_id: string, } | { "kind": "catalog_changed", event_types: Array<EventType>, } | { "kind": "attempt_recorded", attempt: AttemptSummary, } | { "kind": "webhook_paused", webhook_id: string, code: string, reason: string, } | { "kind": "webhook_disabled", webhook_id: string, code: string, reason: string, } | { "kind": "settings_changed", settings: EngineSettings, } | { "kind": "events_api_changed", url: string | null, } | { "kind": "queue_changed", webhook_id: string | null, queued: number, } | { "kind": "missed" };
+export type Notice = { "kind": "webhook_changed", webhook: Webhook, } | { "kind": "webhook_deleted", webhook_id: WebhookId, } | { "kind": "catalog_changed", event_types: Array<EventType>, } | { "kind": "attempt_recorded", attempt: AttemptSummary, } | { "kind": "webhook_paused", webhook_id: WebhookId, code: string, reason: string, } | { "kind": "webhook_disabled", webhook_id: WebhookId, code: string, reason: string, } | { "kind": "settings_changed", settings: EngineSettings, } | { "kind": "events_api_changed", url: string | null, } | { "kind": "queue_changed", webhook_id: WebhookId | null, queued: number, } | { "kind": "missed" };

@@ -2,6 +2,7 @@
 import type { DeliverySettings } from "./DeliverySettings";
 import type { Filters } from "./Filters";
 import type { HeaderView } from "./HeaderView";
+import type { WebhookId } from "./WebhookId";
 import type { WebhookStatus } from "./WebhookStatus";
 
 /**
@@ -11,7 +12,7 @@ export type Webhook = {
 /**
  * 24 hex digits, generated at creation.
  */
-id: string, code: string, name: string, url: string, description: string, events: Array<string>, filters: Filters, 
+id: WebhookId, code: string, name: string, url: string, description: string, events: Array<string>, filters: Filters, 
 /**
  * `status == "active"`: disabled and paused webhooks both read `false`.
  */

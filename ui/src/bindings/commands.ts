@@ -20,6 +20,7 @@ import type { TestRequest } from "./TestRequest";
 import type { TestResult } from "./TestResult";
 import type { Webhook } from "./Webhook";
 import type { WebhookActivity } from "./WebhookActivity";
+import type { WebhookId } from "./WebhookId";
 import type { WebhookInput } from "./WebhookInput";
 
 /** Each command: what the window sends and what it gets back. */
@@ -29,10 +30,10 @@ export interface Commands {
   catalog: { args: Record<string, never>; returns: Array<EventType> };
   list_webhooks: { args: Record<string, never>; returns: Array<Webhook> };
   get_webhook: { args: { id: string }; returns: Webhook };
-  check_webhook: { args: { input: WebhookInput; existingId: string | null }; returns: FormCheck };
+  check_webhook: { args: { input: WebhookInput; existingId: WebhookId | null }; returns: FormCheck };
   create_webhook: { args: { input: WebhookInput }; returns: Webhook };
   update_webhook: { args: { id: string; input: WebhookInput }; returns: Webhook };
-  set_webhooks_active: { args: { ids: Array<string>; active: boolean }; returns: Array<Webhook> };
+  set_webhooks_active: { args: { ids: Array<WebhookId>; active: boolean }; returns: Array<Webhook> };
   delete_webhook: { args: { id: string }; returns: null };
   reveal_header: { args: { id: string; name: string }; returns: string };
   signing_secret: { args: { id: string }; returns: string };
@@ -49,7 +50,7 @@ export interface Commands {
   get_attempt: { args: { id: AttemptId }; returns: AttemptDetail };
   resend: { args: { deliveryId: DeliveryId }; returns: DeliveryId };
   curl_command: { args: { attemptId: AttemptId; includeSecrets: boolean }; returns: string };
-  webhook_activity: { args: Record<string, never>; returns: { [key in string]: WebhookActivity } };
+  webhook_activity: { args: Record<string, never>; returns: { [key in WebhookId]: WebhookActivity } };
   engine_settings: { args: Record<string, never>; returns: EngineSettings };
   update_engine_settings: { args: { settings: EngineSettings }; returns: EngineSettings };
   api_info: { args: Record<string, never>; returns: ApiInfo };
@@ -73,13 +74,13 @@ export const listWebhooks = () => call("list_webhooks", {});
 
 export const getWebhook = (id: string) => call("get_webhook", { id });
 
-export const checkWebhook = (input: WebhookInput, existingId: string | null = null) => call("check_webhook", { input, existingId });
+export const checkWebhook = (input: WebhookInput, existingId: WebhookId | null = null) => call("check_webhook", { input, existingId });
 
 export const createWebhook = (input: WebhookInput) => call("create_webhook", { input });
 
 export const updateWebhook = (id: string, input: WebhookInput) => call("update_webhook", { id, input });
 
-export const setWebhooksActive = (ids: Array<string>, active: boolean) => call("set_webhooks_active", { ids, active });
+export const setWebhooksActive = (ids: Array<WebhookId>, active: boolean) => call("set_webhooks_active", { ids, active });
 
 export const deleteWebhook = (id: string) => call("delete_webhook", { id });
 

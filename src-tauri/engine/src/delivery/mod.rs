@@ -27,7 +27,7 @@ use tokio::sync::Notify;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) enum QueueKey {
     /// A webhook's queue, by webhook id.
-    Webhook(String),
+    Webhook(crate::model::WebhookId),
     /// Direct deliveries, one queue per target origin, so a slow target holds up no other.
     Direct(String),
 }
@@ -43,9 +43,9 @@ impl std::fmt::Display for QueueKey {
 
 impl QueueKey {
     /// The queue of a delivery: its webhook's, or for a direct one, its target's.
-    pub fn of(id: Option<&str>, url: Option<&str>) -> Self {
+    pub fn of(id: Option<&crate::model::WebhookId>, url: Option<&str>) -> Self {
         match id {
-            Some(id) => QueueKey::Webhook(id.to_string()),
+            Some(id) => QueueKey::Webhook(id.clone()),
             None => QueueKey::direct(url.unwrap_or_default()),
         }
     }

@@ -53,7 +53,7 @@ pub struct AttemptSummary {
     pub event_id: String,
     pub event_type: String,
     /// `None` for direct deliveries.
-    pub webhook_id: Option<String>,
+    pub webhook_id: Option<crate::model::WebhookId>,
     pub webhook_code: Option<String>,
     /// 1-based.
     pub attempt: u32,

@@ -79,6 +79,84 @@ sequence_id!(
     "`dlv_${number}`"
 );
 
+/// A webhook: an object id (24 hex digits), fixed when it is created. Where a person may
+/// name a webhook by its code too, the engine takes text and resolves it to this.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(transparent)]
+#[ts(export, type = "string")]
+pub struct WebhookId(String);
+
+impl WebhookId {
+    /// A new, unique id.
+    pub fn generate() -> Self {
+        Self(crate::model::new_object_id())
+    }
+
+    /// An id as the database holds it.
+    pub fn stored(id: String) -> Self {
+        Self(id)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for WebhookId {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for WebhookId {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for WebhookId {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq<str> for WebhookId {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for WebhookId {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl PartialEq<String> for WebhookId {
+    fn eq(&self, other: &String) -> bool {
+        &self.0 == other
+    }
+}
+
+impl fmt::Display for WebhookId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl utoipa::PartialSchema for WebhookId {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some("^[0-9a-f]{24}$"))
+            .examples(["6650a1b2c3d4e5f6a7b8c9d0"])
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for WebhookId {}
+
 /// A Logs row: an attempt made, or a delivery whose first attempt is still to come.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, TS)]
 #[ts(export, type = "`att_${number}` | `dlv_${number}`")]

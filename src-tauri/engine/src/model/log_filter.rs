@@ -8,7 +8,7 @@
 pub enum LogScope {
     All,
     /// One webhook's attempts, by webhook id.
-    Webhook(String),
+    Webhook(crate::model::WebhookId),
     /// Deliveries without a webhook (`POST /v1/deliveries`).
     Direct,
 }

@@ -17,6 +17,6 @@ pub mod webhook;
 pub use code::{is_valid_code, suggest_code, unique_code};
 pub use delivery::{DeliveryKind, DeliveryState};
 pub use delivery_settings::{DeliverySettings, Ordering, RetryPolicy};
-pub use ids::{AttemptId, DeliveryId, LogRowId};
+pub use ids::{AttemptId, DeliveryId, LogRowId, WebhookId};
 pub use object_id::new_object_id;
 pub use webhook::*;

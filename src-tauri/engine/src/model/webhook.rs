@@ -90,7 +90,7 @@ impl HeaderInput {
 #[ts(export)]
 pub struct Webhook {
     /// 24 hex digits, generated at creation.
-    pub id: String,
+    pub id: crate::model::WebhookId,
     pub code: String,
     pub name: String,
     pub url: String,

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone)]
 pub struct NewAttempt {
     pub delivery_id: i64,
-    pub webhook_id: Option<String>,
+    pub webhook_id: Option<crate::model::WebhookId>,
     pub event_type: String,
     pub attempt: u32,
     pub max_attempts: u32,

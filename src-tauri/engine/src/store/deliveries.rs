@@ -2,7 +2,7 @@
 //! and direct deliveries), pending until it succeeds or its attempts are used up.
 
 use crate::error::Result;
-use crate::model::{DeliveryKind, DeliveryState};
+use crate::model::{DeliveryKind, DeliveryState, WebhookId};
 use rusqlite::{Connection, OptionalExtension, params};
 
 /// A new row.
@@ -45,7 +45,7 @@ pub fn insert_if_webhook_exists(conn: &Connection, d: &NewDelivery) -> Result<Op
 #[derive(Debug, Clone)]
 pub struct DeliveryRow {
     pub id: i64,
-    pub webhook_id: Option<String>,
+    pub webhook_id: Option<WebhookId>,
     pub kind: DeliveryKind,
     pub url: Option<String>,
     pub header_names: Vec<String>,
@@ -93,7 +93,7 @@ pub fn get(conn: &Connection, id: i64) -> Result<Option<DeliveryRow>> {
 #[derive(Debug, Clone)]
 pub struct Pending {
     pub id: i64,
-    pub webhook_id: Option<String>,
+    pub webhook_id: Option<WebhookId>,
     /// A direct delivery's target.
     pub url: Option<String>,
 }
@@ -140,7 +140,7 @@ pub fn update_after_attempt(
 }
 
 /// How many deliveries wait in each webhook's queue.
-pub fn pending_counts(conn: &Connection) -> Result<Vec<(String, u64)>> {
+pub fn pending_counts(conn: &Connection) -> Result<Vec<(WebhookId, u64)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT webhook_id, COUNT(*) FROM deliveries WHERE state = 'pending' AND webhook_id IS NOT NULL GROUP BY webhook_id",
     )?;
@@ -161,7 +161,7 @@ pub fn due_now(conn: &Connection, id: i64, now: i64) -> Result<bool> {
 #[derive(Debug, Clone)]
 pub struct DeliverySource {
     pub event_seq: i64,
-    pub webhook_id: Option<String>,
+    pub webhook_id: Option<WebhookId>,
     /// `None`: rebuilt from the event and the webhook, as the original was.
     pub body: Option<String>,
     pub url: Option<String>,

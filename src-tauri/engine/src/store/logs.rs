@@ -87,7 +87,7 @@ fn push_scope(scope: &LogScope, column: &str, clauses: &mut Vec<String>, params:
         LogScope::All => {}
         LogScope::Webhook(id) => {
             clauses.push(format!("{column} = ?"));
-            params.push(Value::Text(id.clone()));
+            params.push(Value::Text(id.to_string()));
         }
         LogScope::Direct => clauses.push(format!("{column} IS NULL")),
     }

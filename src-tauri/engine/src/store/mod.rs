@@ -405,3 +405,16 @@ pub(crate) fn optional_enum_at<T>(r: &rusqlite::Row, i: usize, parse: fn(&str) -
         }),
     }
 }
+
+/// Webhook ids are stored as their text.
+impl rusqlite::ToSql for crate::model::WebhookId {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(rusqlite::types::ToSqlOutput::from(self.as_str()))
+    }
+}
+
+impl rusqlite::types::FromSql for crate::model::WebhookId {
+    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        String::column_result(value).map(crate::model::WebhookId::stored)
+    }
+}

@@ -2,13 +2,13 @@
 
 use crate::error::Result;
 use crate::model::time::format_ms;
-use crate::model::{DeliverySettings, Filters, HeaderView, MASK, Webhook, WebhookStatus};
+use crate::model::{DeliverySettings, Filters, HeaderView, MASK, Webhook, WebhookId, WebhookStatus};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 /// A webhook as stored: header names only (their values are in the keyring).
 #[derive(Debug, Clone, PartialEq)]
 pub struct WebhookRow {
-    pub id: String,
+    pub id: WebhookId,
     pub code: String,
     pub name: String,
     pub url: String,

@@ -215,6 +215,7 @@ async fn the_openapi_document_describes_every_route() {
         ("get", "/v1/webhooks/{id}/logs"),
         ("get", "/v1/webhooks/{id}/secret"),
         ("post", "/v1/webhooks/{id}/secret/rotate"),
+        ("post", "/v1/webhooks/{id}/recover"),
         ("get", "/v1/logs"),
         ("post", "/v1/token/regenerate"),
         ("get", "/v1/config"),

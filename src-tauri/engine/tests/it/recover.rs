@@ -17,10 +17,10 @@ fn since(ms: i64) -> RecoverWindow {
 }
 
 /// Waits until the webhook's logs hold `n` FAILED attempts.
-async fn failed_attempts(t: &crate::utils::TestEngine, webhook: &str, n: usize) {
+async fn failed_attempts(t: &crate::utils::TestEngine, webhook: &hookdesk_engine::model::WebhookId, n: usize) {
     let filter = LogFilter { result: Some(ResultFilter::Failed), ..LogFilter::default() };
     eventually(WITHIN, &format!("{n} failed attempts"), || async {
-        (t.count_logs(LogScope::Webhook(webhook.into()), filter.clone()).await.unwrap() == n as u64).then_some(())
+        (t.count_logs(LogScope::Webhook(webhook.clone()), filter.clone()).await.unwrap() == n as u64).then_some(())
     })
     .await;
 }

@@ -133,7 +133,7 @@ async fn an_id_wins_over_a_code_spelled_the_same() {
     // A 24-hex-digit code is a valid code; it must not shadow the webhook whose id it is.
     // (Guaranteed by the lookup's ORDER BY, not left to the query plan.)
     let mut form = input("Second");
-    form.code = Some(first.id.clone());
+    form.code = Some(first.id.to_string());
     let second = t.create_webhook(form).await.unwrap();
     assert_eq!(t.get_webhook(&first.id).await.unwrap().name, "First");
     assert_eq!(t.get_webhook(&second.id).await.unwrap().name, "Second");

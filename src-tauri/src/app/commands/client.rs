@@ -180,6 +180,6 @@ fn the_capability_allows_exactly_the_commands_and_build_rs_names_them_all() {
 fn trailing_optional_arguments_may_be_left_out() {
     let text = render(&specs());
     assert!(text.contains("export const sendTest = (request: TestRequest, testId: string | null = null) =>"), "{text}");
-    assert!(text.contains("export const checkWebhook = (input: WebhookInput, existingId: string | null = null)"));
+    assert!(text.contains("export const checkWebhook = (input: WebhookInput, existingId: WebhookId | null = null)"));
     assert!(text.contains("export const countLogs = (scope: LogScope, filter: LogFilter) => call(\"count_logs\", { scope, filter });"));
 }

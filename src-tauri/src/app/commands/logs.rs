@@ -6,7 +6,7 @@ use hookdesk_engine::Error;
 use hookdesk_engine::logs::{AttemptDetail, QueuedLogs, WebhookActivity};
 use hookdesk_engine::model::attempt::AttemptSummary;
 use hookdesk_engine::model::log_filter::{LogFilter, LogScope};
-use hookdesk_engine::model::{AttemptId, DeliveryId};
+use hookdesk_engine::model::{AttemptId, DeliveryId, WebhookId};
 use hookdesk_engine::test_event::{TestRequest, TestResult};
 use std::collections::HashMap;
 use tauri::State;
@@ -65,7 +65,7 @@ commands! {
     }
 
     /// Each webhook's last attempt and queue length, for the panel.
-    pub async fn webhook_activity(state: State<'_, AppState>;) -> CmdResult<HashMap<String, WebhookActivity>> {
+    pub async fn webhook_activity(state: State<'_, AppState>;) -> CmdResult<HashMap<WebhookId, WebhookActivity>> {
         state.engine()?.activity().await.map_err(view)
     }
 }

@@ -4,7 +4,7 @@ use super::view;
 use crate::app::AppState;
 use hookdesk_engine::Error;
 use hookdesk_engine::catalog::EventType;
-use hookdesk_engine::model::{Webhook, WebhookInput};
+use hookdesk_engine::model::{Webhook, WebhookId, WebhookInput};
 use hookdesk_engine::signing::SigningSecret;
 use hookdesk_engine::transfer::ImportReport;
 use hookdesk_engine::webhooks::FormCheck;
@@ -24,7 +24,7 @@ commands! {
         state.engine()?.get_webhook(&id).await.map_err(view)
     }
 
-    pub async fn check_webhook(state: State<'_, AppState>; input: WebhookInput, existing_id: Option<String>) -> CmdResult<FormCheck> {
+    pub async fn check_webhook(state: State<'_, AppState>; input: WebhookInput, existing_id: Option<WebhookId>) -> CmdResult<FormCheck> {
         state.engine()?.check_webhook(input, existing_id).await.map_err(view)
     }
 
@@ -36,7 +36,7 @@ commands! {
         state.engine()?.update_webhook(&id, input).await.map_err(view)
     }
 
-    pub async fn set_webhooks_active(state: State<'_, AppState>; ids: Vec<String>, active: bool) -> CmdResult<Vec<Webhook>> {
+    pub async fn set_webhooks_active(state: State<'_, AppState>; ids: Vec<WebhookId>, active: bool) -> CmdResult<Vec<Webhook>> {
         state.engine()?.set_webhooks_active(ids, active).await.map_err(view)
     }
 
