@@ -27,6 +27,7 @@ const SEQUENTIAL_EVENTS: usize = 5_000;
 const INGEST_EVENTS: usize = 20_000;
 const INGEST_CONCURRENCY: usize = 32;
 const LOG_ATTEMPTS: usize = 1_000_000;
+const RECOVER_EVENTS: usize = 10_000;
 
 struct Figure {
     name: &'static str,
@@ -270,6 +271,55 @@ async fn sequential(report: &mut Report) {
     engine.shutdown().await;
 }
 
+/// An endpoint down for a while: RECOVER_EVENTS deliveries to one sequential webhook fail
+/// (connection refused, one attempt each); the endpoint comes back; one recover queues them
+/// all again. Reports how long the recover call takes and the rate until the receiver has
+/// them all, strictly in their original order.
+async fn recover(report: &mut Report) {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(dir.path()).await;
+    engine.start().await.unwrap();
+    let mut form = webhook("Recover", "http://127.0.0.1:9/down", None, Ordering::Sequential);
+    form.delivery.attempts = 1;
+    let w = engine.create_webhook(form).await.unwrap();
+    let since = hookdesk_engine::model::time::format_ms(hookdesk_engine::model::time::now_ms() - 60_000);
+    for n in 0..RECOVER_EVENTS {
+        let e = EventInput {
+            id: None,
+            event_type: "task.created".into(),
+            occurred_at: None,
+            data: hookdesk_engine::model::event::raw_data(&payload(n)),
+            workflow: None,
+            survey: None,
+            group: None,
+        };
+        engine.accept_event(e).await.unwrap();
+    }
+    let failed = LogFilter { result: Some(hookdesk_engine::model::log_filter::ResultFilter::DeliveryFailed), ..LogFilter::default() };
+    while engine.count_logs(LogScope::Webhook(w.id.clone()), failed.clone()).await.unwrap() < RECOVER_EVENTS as u64 {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let sink = Sink::start(true).await;
+    engine.patch_webhook(&w.id, serde_json::json!({"url": sink.url})).await.unwrap();
+    let window = hookdesk_engine::recover::RecoverWindow { since, until: None };
+    let started = Instant::now();
+    let recovered = engine.recover(&w.id, &window).await.unwrap();
+    let call_ms = started.elapsed().as_secs_f64() * 1000.0;
+    assert_eq!(recovered.deliveries, RECOVER_EVENTS as u64, "every failed delivery is recovered");
+    sink.wait_for(RECOVER_EVENTS as u64).await;
+    let per_s = RECOVER_EVENTS as f64 / started.elapsed().as_secs_f64();
+    let order = sink.order.lock().unwrap().clone();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "the recovered events arrived out of order");
+    report.add("recover_call_ms", call_ms, "ms", format!("one recover finding and queueing {RECOVER_EVENTS} failed deliveries"));
+    report.add(
+        "recover_per_s",
+        per_s,
+        "/s",
+        format!("{RECOVER_EVENTS} recovered deliveries from the call until the receiver has them all, in order"),
+    );
+    engine.shutdown().await;
+}
+
 /// `POST /v1/events` at full durability (each 202 after its commit reached the disk) against
 /// raw SQLite inserts of the same rows with the same durability, batched as well as that
 /// durability allows at the same concurrency (one transaction per INGEST_CONCURRENCY events).
@@ -452,7 +502,7 @@ async fn main() {
     while let Some(a) = args.next() {
         match a.as_str() {
             "--dataset" => dataset = args.next().map(std::path::PathBuf::from),
-            // One part alone, for profiling: loopback, delivery, sequential, ingest, logs.
+            // One part alone, for profiling: delivery, sequential, ingest, recover, logs.
             "--only" => only = args.next(),
             "--bench" => {}
             other => eprintln!("ignoring argument {other}"),
@@ -500,6 +550,9 @@ async fn main() {
     }
     if run("ingest") {
         ingest(&mut report).await;
+    }
+    if run("recover") {
+        recover(&mut report).await;
     }
     if run("logs") {
         logs(&mut report, dataset).await;
