@@ -68,8 +68,7 @@ impl Engine {
     /// How many events a recover over this window would deliver again (for the confirmation).
     pub async fn recoverable(&self, id_or_code: &str, window: &RecoverWindow) -> Result<u64> {
         let (webhook_id, since, until) = self.recover_target(id_or_code, window).await?;
-        let found = self.db().read(move |conn| store::deliveries::recoverable(conn, &webhook_id, since, until)).await?;
-        Ok(found.len() as u64)
+        self.db().read(move |conn| store::deliveries::recoverable_count(conn, &webhook_id, since, until)).await
     }
 
     /// Queues a new delivery of every event whose latest delivery to the webhook failed in
@@ -77,7 +76,7 @@ impl Engine {
     /// at once do not deliver an event twice.
     pub async fn recover(&self, id_or_code: &str, window: &RecoverWindow) -> Result<Recovered> {
         let (webhook_id, since, until) = self.recover_target(id_or_code, window).await?;
-        let max_attempts = self.route(&webhook_id).map(|w| w.delivery.attempts).ok_or_else(|| gone(id_or_code))?;
+        let max_attempts = self.route(&webhook_id).map(|w| w.delivery.attempts).ok_or_else(|| crate::webhooks::not_found(id_or_code))?;
         let cx = self.cx().clone();
         let key = QueueKey::Webhook(webhook_id.clone());
         let ids = self
@@ -101,8 +100,4 @@ impl Engine {
         let (since, until) = window.bounds(self.settings().await?.log_retention_days)?;
         Ok((row.id, since, until))
     }
-}
-
-fn gone(id_or_code: &str) -> Error {
-    Error::NotFound(format!("No webhook has the id or code “{id_or_code}”."))
 }

@@ -30,7 +30,7 @@ fn clash_message(code: &str, owner_name: &str, taken: impl Fn(&str) -> bool) -> 
     format!("The code {code} is already used by the webhook “{owner_name}”. Try {free}.")
 }
 
-fn not_found(id_or_code: &str) -> Error {
+pub(crate) fn not_found(id_or_code: &str) -> Error {
     Error::NotFound(format!("No webhook has the id or code “{id_or_code}”."))
 }
 

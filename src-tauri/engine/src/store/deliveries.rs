@@ -168,12 +168,17 @@ pub struct DeliverySource {
     pub header_names: Option<String>,
 }
 
+/// Read by [`source_from`].
+const SOURCE_COLUMNS: &str = "d.event_seq, d.webhook_id, d.body, d.url, d.header_names";
+
+fn source_from(r: &rusqlite::Row) -> rusqlite::Result<DeliverySource> {
+    Ok(DeliverySource { event_seq: r.get(0)?, webhook_id: r.get(1)?, body: r.get(2)?, url: r.get(3)?, header_names: r.get(4)? })
+}
+
 pub fn source_of(conn: &Connection, id: i64) -> Result<Option<DeliverySource>> {
     Ok(conn
-        .prepare_cached("SELECT event_seq, webhook_id, body, url, header_names FROM deliveries WHERE id = ?1")?
-        .query_row([id], |r| {
-            Ok(DeliverySource { event_seq: r.get(0)?, webhook_id: r.get(1)?, body: r.get(2)?, url: r.get(3)?, header_names: r.get(4)? })
-        })
+        .prepare_cached(&format!("SELECT {SOURCE_COLUMNS} FROM deliveries d WHERE d.id = ?1"))?
+        .query_row([id], source_from)
         .optional()?)
 }
 
@@ -187,21 +192,25 @@ pub fn delete_ended_before(conn: &Connection, cutoff: i64, batch: u32) -> Result
     Ok(n as u64)
 }
 
-/// The events a recover brings back: those whose latest delivery to the webhook (Tests
-/// aside) failed, ending within `[since, until)`; in acceptance order, with the rows a new
-/// delivery copies (a resend's body, if the failed one carried its own).
-pub fn recoverable(conn: &Connection, webhook_id: &str, since: i64, until: i64) -> Result<Vec<DeliverySource>> {
-    // Through the index of ended deliveries: a window is a small part of a long history.
-    let mut stmt = conn.prepare_cached(
-        "SELECT d.event_seq, d.webhook_id, d.body, d.url, d.header_names FROM deliveries d INDEXED BY deliveries_ended_at
-         WHERE d.ended_at >= ?2 AND d.ended_at < ?3 AND d.webhook_id = ?1 AND d.state = 'failed' AND d.kind != 'test'
-           AND NOT EXISTS (SELECT 1 FROM deliveries later WHERE later.event_seq = d.event_seq AND later.webhook_id = ?1
-                           AND later.id > d.id AND later.kind != 'test')
-         ORDER BY d.event_seq",
-    )?;
-    let rows = stmt.query_map(params![webhook_id, since, until], |r| {
-        Ok(DeliverySource { event_seq: r.get(0)?, webhook_id: r.get(1)?, body: r.get(2)?, url: r.get(3)?, header_names: r.get(4)? })
-    })?;
+/// The failed deliveries a recover brings back: each event's latest delivery to the webhook
+/// (Tests aside), if it failed and ended within `[?2, ?3)` (?1: the webhook). Through the
+/// index of ended deliveries: a window is a small part of a long history.
+const RECOVERABLE: &str = "FROM deliveries d INDEXED BY deliveries_ended_at
+     WHERE d.ended_at >= ?2 AND d.ended_at < ?3 AND d.webhook_id = ?1 AND d.state = 'failed' AND d.kind != 'test'
+       AND NOT EXISTS (SELECT 1 FROM deliveries later WHERE later.event_seq = d.event_seq AND later.webhook_id = ?1
+                       AND later.id > d.id AND later.kind != 'test')";
+
+/// How many events a recover of the window would deliver again.
+pub fn recoverable_count(conn: &Connection, webhook_id: &str, since: i64, until: i64) -> Result<u64> {
+    let n: i64 =
+        conn.prepare_cached(&format!("SELECT COUNT(*) {RECOVERABLE}"))?.query_row(params![webhook_id, since, until], |r| r.get(0))?;
+    Ok(n.max(0) as u64)
+}
+
+/// What a recover copies from each of them, in acceptance order.
+fn recoverable(conn: &Connection, webhook_id: &str, since: i64, until: i64) -> Result<Vec<DeliverySource>> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT {SOURCE_COLUMNS} {RECOVERABLE} ORDER BY d.event_seq"))?;
+    let rows = stmt.query_map(params![webhook_id, since, until], source_from)?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
