@@ -66,6 +66,11 @@ fn summarize(fields: &[FieldError]) -> String {
 }
 
 impl Error {
+    /// Blocking work (a keyring call, a database read) whose thread was lost.
+    pub(crate) fn interrupted(e: tokio::task::JoinError) -> Self {
+        Error::Unavailable(format!("Background work was interrupted: {e}"))
+    }
+
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
         Error::Invalid(vec![FieldError::new(field, message)])
     }

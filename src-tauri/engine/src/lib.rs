@@ -249,8 +249,6 @@ impl Engine {
     /// Runs blocking work (keyring calls cross D-Bus) off the async runtime's threads.
     pub(crate) async fn blocking<R: Send + 'static>(&self, f: impl FnOnce(&Engine) -> Result<R> + Send + 'static) -> Result<R> {
         let engine = self.clone();
-        tokio::task::spawn_blocking(move || f(&engine))
-            .await
-            .map_err(|e| Error::Unavailable(format!("Background work was interrupted: {e}")))?
+        tokio::task::spawn_blocking(move || f(&engine)).await.map_err(Error::interrupted)?
     }
 }

@@ -83,6 +83,15 @@ impl Context {
         let _ = self.notices.send(notice);
     }
 
+    /// Runs keyring work (it crosses D-Bus) off the async runtime's threads.
+    pub(crate) async fn with_secrets<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Secrets) -> crate::Result<R> + Send + 'static,
+    ) -> crate::Result<R> {
+        let secrets = self.secrets.clone();
+        tokio::task::spawn_blocking(move || f(&secrets)).await.map_err(crate::Error::interrupted)?
+    }
+
     /// New deliveries, committed; called in commit order.
     pub(crate) fn enqueue(self: &Arc<Self>, items: impl IntoIterator<Item = Queued>) {
         self.scheduler.enqueue(self, items);

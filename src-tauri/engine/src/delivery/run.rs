@@ -231,13 +231,12 @@ async fn resolve(cx: &Arc<Context>, webhook: Option<&WebhookRow>, d: &DeliveryRo
     }
     let webhook = webhook.cloned();
     let d = d.clone();
-    let secrets = cx.secrets.clone();
-    let resolved = tokio::task::spawn_blocking(move || match &webhook {
-        Some(w) => target::webhook_target(&secrets, w),
-        None => target::direct_target(&secrets, &d),
-    })
-    .await
-    .unwrap_or_else(|e| Err(crate::Error::Unavailable(format!("Background work was interrupted: {e}"))));
+    let resolved = cx
+        .with_secrets(move |secrets| match &webhook {
+            Some(w) => target::webhook_target(secrets, w),
+            None => target::direct_target(secrets, &d),
+        })
+        .await;
     match &resolved {
         Ok(_) => gate.reachable(),
         Err(crate::Error::KeyringUnreachable(cause)) => gate.unreachable(cause),
@@ -292,13 +291,14 @@ fn forget_direct_headers(cx: &Arc<Context>, d: &DeliveryRow) {
     }
     let names = d.header_names.clone();
     let event_id = d.event_id.clone();
-    let secrets = cx.secrets.clone();
+    let worker = cx.clone();
     cx.spawn_delivery(async move {
-        let result = tokio::task::spawn_blocking(move || {
-            names.iter().try_for_each(|name| secrets.delete(&crate::secrets::account::direct_header(&event_id, name)))
-        })
-        .await;
-        if let Err(e) = result.map_err(|e| e.to_string()).and_then(|r| r.map_err(|e| e.to_string())) {
+        let result = worker
+            .with_secrets(move |secrets| {
+                names.iter().try_for_each(|name| secrets.delete(&crate::secrets::account::direct_header(&event_id, name)))
+            })
+            .await;
+        if let Err(e) = result {
             tracing::warn!("a direct delivery's header values could not be removed from the keyring: {e}");
         }
     });
