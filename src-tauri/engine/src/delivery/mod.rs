@@ -128,6 +128,28 @@ impl Default for Scheduler {
     }
 }
 
+/// The queue lengths of `keys` as the window is told them: one per webhook queue, and one
+/// for all direct deliveries together, however many of their queues are among the keys.
+fn lengths(queues: &HashMap<QueueKey, Queue>, keys: &[QueueKey]) -> Vec<crate::Notice> {
+    let mut notices = Vec::new();
+    let mut direct_told = false;
+    for key in keys {
+        match key {
+            QueueKey::Webhook(id) => notices.push(crate::Notice::QueueChanged {
+                webhook_id: Some(id.clone()),
+                queued: queues.get(key).map_or(0, |q| q.pending as u64),
+            }),
+            QueueKey::Direct(_) if !direct_told => {
+                direct_told = true;
+                let queued = queues.iter().filter(|(k, _)| k.webhook_id().is_none()).map(|(_, q)| q.pending as u64).sum();
+                notices.push(crate::Notice::QueueChanged { webhook_id: None, queued });
+            }
+            QueueKey::Direct(_) => {}
+        }
+    }
+    notices
+}
+
 fn queue_for<'a>(queues: &'a mut HashMap<QueueKey, Queue>, key: &QueueKey, routes: &Routes) -> &'a mut Queue {
     queues.entry(key.clone()).or_insert_with(|| {
         let empty = |limit, ordered, open, failures| Queue {
@@ -167,24 +189,7 @@ impl Scheduler {
 
     /// Tells the window how many deliveries the queues wait with now.
     pub(crate) fn announce(&self, cx: &Context, keys: &[QueueKey]) {
-        let notices: Vec<crate::Notice> = {
-            let queues = self.queues.lock().expect("queues");
-            let direct = || queues.iter().filter(|(k, _)| k.webhook_id().is_none()).map(|(_, q)| q.pending as u64).sum();
-            let mut direct_told = false;
-            keys.iter()
-                .filter_map(|key| match key {
-                    QueueKey::Webhook(id) => Some(crate::Notice::QueueChanged {
-                        webhook_id: Some(id.clone()),
-                        queued: queues.get(key).map_or(0, |q| q.pending as u64),
-                    }),
-                    QueueKey::Direct(_) if !direct_told => {
-                        direct_told = true;
-                        Some(crate::Notice::QueueChanged { webhook_id: None, queued: direct() })
-                    }
-                    QueueKey::Direct(_) => None,
-                })
-                .collect()
-        };
+        let notices = lengths(&self.queues.lock().expect("queues"), keys);
         for notice in notices {
             cx.notify(notice);
         }
@@ -251,7 +256,7 @@ impl Scheduler {
     /// same task, if the queue allows one: cheaper than spawning a task per delivery.
     pub fn finished(&self, cx: &Arc<Context>, key: &QueueKey, id: i64, how: Finish) -> Option<(i64, Option<Arc<DeliveryRow>>)> {
         let requeue = how == Finish::Requeue;
-        let next = {
+        let (next, told) = {
             let mut queues = self.queues.lock().expect("queues");
             let q = queues.get_mut(key)?;
             if how == Finish::Ended {
@@ -277,10 +282,12 @@ impl Scheduler {
             if matches!(key, QueueKey::Direct(_)) && q.running == 0 && q.waiting.is_empty() && q.pending == 0 {
                 queues.remove(key);
             }
-            next
+            // Counted under the lock already held: an ended delivery changes its queue's length.
+            let told = if how == Finish::Ended { lengths(&queues, std::slice::from_ref(key)) } else { Vec::new() };
+            (next, told)
         };
-        if how == Finish::Ended {
-            self.announce(cx, std::slice::from_ref(key));
+        for notice in told {
+            cx.notify(notice);
         }
         self.pump(cx, key);
         next
