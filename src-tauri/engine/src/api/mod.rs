@@ -141,8 +141,9 @@ impl Engine {
         let stop = self.draining().child_token();
         let done = tokio::spawn(server::serve(listener, router(self.clone()), stop.clone(), server::Limits::for_this_process()));
         *self.api_slot().lock().await = Some(ApiServer { addr, stop, done });
-        self.instance_lock().set_api_url(Some(format!("http://{addr}")))?;
-        self.notify(Notice::EventsApiChanged { url: Some(format!("http://{addr}")) });
+        let url = format!("http://{addr}");
+        self.instance_lock().set_api_url(Some(url.clone()))?;
+        self.notify(Notice::EventsApiChanged { url: Some(url) });
         tracing::info!("Events API listening on http://{addr}");
         Ok(addr)
     }
@@ -155,6 +156,11 @@ impl Engine {
             let _ = self.instance_lock().set_api_url(None);
             self.notify(Notice::EventsApiChanged { url: None });
         }
+    }
+
+    /// The Events API's base URL (`http://127.0.0.1:7718`), if it runs.
+    pub async fn api_url(&self) -> Option<String> {
+        self.api_addr().await.map(|a| format!("http://{a}"))
     }
 
     /// Where the Events API listens, if it runs.
@@ -199,7 +205,7 @@ impl Engine {
         let t = token.clone();
         self.blocking(move |e| e.secrets().set(crate::secrets::account::API_TOKEN, &t)).await?;
         *self.token_slot().write().expect("token") = Some(Arc::from(token.as_str()));
-        self.notify(Notice::EventsApiChanged { url: self.api_addr().await.map(|a| format!("http://{a}")) });
+        self.notify(Notice::EventsApiChanged { url: self.api_url().await });
         Ok(token)
     }
 }

@@ -37,7 +37,7 @@ commands! {
     pub async fn api_info(state: State<'_, AppState>;) -> CmdResult<ApiInfo> {
         let engine = state.engine()?;
         let error = state.api_error.lock().expect("api error").clone();
-        let url = engine.api_addr().await.map(|a| format!("http://{a}"));
+        let url = engine.api_url().await;
         Ok(ApiInfo { url, error, example: engine.events_api_example(false).await.map_err(view)? })
     }
 
