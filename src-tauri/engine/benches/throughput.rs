@@ -234,6 +234,19 @@ fn median(mut values: Vec<f64>) -> f64 {
     values[values.len() / 2]
 }
 
+/// `task.created` with the benchmark payload `n` (its number tells the receiver the order).
+fn numbered_event(n: usize) -> EventInput {
+    EventInput {
+        id: None,
+        event_type: "task.created".into(),
+        occurred_at: None,
+        data: hookdesk_engine::model::event::raw_data(&payload(n)),
+        workflow: None,
+        survey: None,
+        group: None,
+    }
+}
+
 /// One sequential webhook drains its queue, strictly in order.
 async fn sequential(report: &mut Report) {
     let dir = tempfile::tempdir().unwrap();
@@ -242,16 +255,7 @@ async fn sequential(report: &mut Report) {
     engine.create_webhook(webhook("Sequential", &sink.url, None, Ordering::Sequential)).await.unwrap();
     // Queue everything before the workers start, then time the drain alone.
     for n in 0..SEQUENTIAL_EVENTS {
-        let e = EventInput {
-            id: None,
-            event_type: "task.created".into(),
-            occurred_at: None,
-            data: hookdesk_engine::model::event::raw_data(&payload(n)),
-            workflow: None,
-            survey: None,
-            group: None,
-        };
-        engine.accept_event(e).await.unwrap();
+        engine.accept_event(numbered_event(n)).await.unwrap();
     }
     let started = Instant::now();
     engine.start().await.unwrap();
@@ -284,16 +288,7 @@ async fn recover(report: &mut Report) {
     let w = engine.create_webhook(form).await.unwrap();
     let since = hookdesk_engine::model::time::format_ms(hookdesk_engine::model::time::now_ms() - 60_000);
     for n in 0..RECOVER_EVENTS {
-        let e = EventInput {
-            id: None,
-            event_type: "task.created".into(),
-            occurred_at: None,
-            data: hookdesk_engine::model::event::raw_data(&payload(n)),
-            workflow: None,
-            survey: None,
-            group: None,
-        };
-        engine.accept_event(e).await.unwrap();
+        engine.accept_event(numbered_event(n)).await.unwrap();
     }
     let failed = LogFilter { result: Some(hookdesk_engine::model::log_filter::ResultFilter::DeliveryFailed), ..LogFilter::default() };
     while engine.count_logs(LogScope::Webhook(w.id.clone()), failed.clone()).await.unwrap() < RECOVER_EVENTS as u64 {
