@@ -3,6 +3,7 @@
 //! run finds nothing: the first one's deliveries are the latest now.
 
 use crate::error::{Error, Result};
+use crate::model::DeliveryId;
 use crate::model::WebhookStatus;
 use crate::model::time::{format_ms, now_ms};
 use crate::{Engine, delivery::QueueKey, store};
@@ -27,7 +28,29 @@ pub struct RecoverWindow {
 #[ts(export)]
 pub struct Recovered {
     /// New deliveries queued, one per event.
+    #[ts(type = "number")]
     pub deliveries: u64,
+    /// The first and last of them (their ids run on between): to follow or cancel them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub first: Option<DeliveryId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub last: Option<DeliveryId>,
+}
+
+/// Where a recover's deliveries stand: "N of M delivered".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, utoipa::ToSchema)]
+#[ts(export)]
+pub struct RecoverProgress {
+    #[ts(type = "number")]
+    pub succeeded: u64,
+    /// Their attempts used up again (or withdrawn after an attempt, by a cancel).
+    #[ts(type = "number")]
+    pub failed: u64,
+    /// Still to be delivered.
+    #[ts(type = "number")]
+    pub waiting: u64,
 }
 
 impl RecoverWindow {
@@ -86,7 +109,41 @@ impl Engine {
                 move |ids: &Vec<i64>| cx.enqueue(ids.iter().map(|id| (key.clone(), *id, None))),
             )
             .await?;
-        Ok(Recovered { deliveries: ids.len() as u64 })
+        Ok(Recovered {
+            deliveries: ids.len() as u64,
+            first: ids.first().copied().map(DeliveryId),
+            last: ids.last().copied().map(DeliveryId),
+        })
+    }
+
+    /// How far the deliveries of a recover have come.
+    pub async fn recover_progress(&self, id_or_code: &str, recovered: &Recovered) -> Result<RecoverProgress> {
+        let Some((first, last)) = batch(recovered) else { return Ok(RecoverProgress { succeeded: 0, failed: 0, waiting: 0 }) };
+        let webhook_id = self.webhook_row(id_or_code).await?.id;
+        let (succeeded, failed, waiting) =
+            self.db().read(move |conn| store::deliveries::batch_states(conn, &webhook_id, first, last)).await?;
+        Ok(RecoverProgress { succeeded, failed, waiting })
+    }
+
+    /// Cancels a recover: its deliveries that have not started are taken back (the ones
+    /// under way finish), and their events stay failed, for a later recover to find. Returns
+    /// how many were taken back.
+    pub async fn cancel_recover(&self, id_or_code: &str, recovered: &Recovered) -> Result<u64> {
+        let Some((first, last)) = batch(recovered) else { return Ok(0) };
+        let webhook_id = self.webhook_row(id_or_code).await?.id;
+        let key = QueueKey::Webhook(webhook_id);
+        let ids = self.scheduler().withdraw(self.cx(), &key, first, last);
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let taken = ids.clone();
+        let now = now_ms();
+        if let Err(e) = self.db().write(move |conn| store::deliveries::withdraw(conn, &taken, now)).await {
+            // Still pending in the database: back into the queue, so that nothing is stranded.
+            self.enqueue(ids.into_iter().map(|id| (key.clone(), id, None)));
+            return Err(e);
+        }
+        Ok(ids.len() as u64)
     }
 
     async fn recover_target(&self, id_or_code: &str, window: &RecoverWindow) -> Result<(crate::model::WebhookId, i64, i64)> {
@@ -100,4 +157,9 @@ impl Engine {
         let (since, until) = window.bounds(self.settings().await?.log_retention_days)?;
         Ok((row.id, since, until))
     }
+}
+
+/// The id range of a recover's deliveries.
+fn batch(recovered: &Recovered) -> Option<(i64, i64)> {
+    Some((recovered.first?.0, recovered.last?.0))
 }

@@ -16,6 +16,9 @@ import type { KeyringStatus } from "./KeyringStatus";
 import type { LogFilter } from "./LogFilter";
 import type { LogScope } from "./LogScope";
 import type { QueuedLogs } from "./QueuedLogs";
+import type { RecoverProgress } from "./RecoverProgress";
+import type { RecoverWindow } from "./RecoverWindow";
+import type { Recovered } from "./Recovered";
 import type { TestRequest } from "./TestRequest";
 import type { TestResult } from "./TestResult";
 import type { Webhook } from "./Webhook";
@@ -50,6 +53,10 @@ export interface Commands {
   get_attempt: { args: { id: AttemptId }; returns: AttemptDetail };
   resend: { args: { deliveryId: DeliveryId }; returns: DeliveryId };
   curl_command: { args: { attemptId: AttemptId; includeSecrets: boolean }; returns: string };
+  recoverable: { args: { webhookId: WebhookId; window: RecoverWindow }; returns: number };
+  recover: { args: { webhookId: WebhookId; window: RecoverWindow }; returns: Recovered };
+  recover_progress: { args: { webhookId: WebhookId; recovered: Recovered }; returns: RecoverProgress };
+  cancel_recover: { args: { webhookId: WebhookId; recovered: Recovered }; returns: number };
   webhook_activity: { args: Record<string, never>; returns: { [key in WebhookId]: WebhookActivity } };
   engine_settings: { args: Record<string, never>; returns: EngineSettings };
   update_engine_settings: { args: { settings: EngineSettings }; returns: EngineSettings };
@@ -141,6 +148,23 @@ export const getAttempt = (id: AttemptId) => call("get_attempt", { id });
 export const resend = (deliveryId: DeliveryId) => call("resend", { deliveryId });
 
 export const curlCommand = (attemptId: AttemptId, includeSecrets: boolean) => call("curl_command", { attemptId, includeSecrets });
+
+/**
+ * How many failed events a recover of the window would deliver again.
+ */
+export const recoverable = (webhookId: WebhookId, window: RecoverWindow) => call("recoverable", { webhookId, window });
+
+/**
+ * **Recover**: a new delivery of every event whose latest delivery failed in the window.
+ */
+export const recover = (webhookId: WebhookId, window: RecoverWindow) => call("recover", { webhookId, window });
+
+export const recoverProgress = (webhookId: WebhookId, recovered: Recovered) => call("recover_progress", { webhookId, recovered });
+
+/**
+ * Takes back a recover's deliveries that have not started; returns how many.
+ */
+export const cancelRecover = (webhookId: WebhookId, recovered: Recovered) => call("cancel_recover", { webhookId, recovered });
 
 /**
  * Each webhook's last attempt and queue length, for the panel.

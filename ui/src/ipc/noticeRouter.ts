@@ -34,6 +34,8 @@ interface Rereads {
   queuedIfAny: Set<string | null>;
   /** Attempt details of these deliveries. */
   deliveries: Set<string>;
+  /** Recover counts and progress of these webhooks. */
+  recovers: Set<string>;
   everything: boolean;
 }
 
@@ -64,6 +66,7 @@ export class NoticeRouter {
       queued: new Set(),
       queuedIfAny: new Set(),
       deliveries: new Set(),
+      recovers: new Set(),
       everything: false,
     };
     notifyManager.batch(() => {
@@ -104,6 +107,7 @@ export class NoticeRouter {
         },
       });
     }
+    for (const id of r.recovers) reread({ queryKey: queryKeys.recoverOf(id) });
     if (r.deliveries.size > 0) {
       reread({
         queryKey: queryKeys.attemptAll,
@@ -162,6 +166,8 @@ export class NoticeRouter {
           this.rereadIfFetching(queryKeys.activity, r);
         }
         r.queued.add(id);
+        // A delivery ended or was queued: a recover's progress and count move with it.
+        if (id !== null) r.recovers.add(id);
         return;
       }
       case "attempt_recorded": {

@@ -7,7 +7,10 @@ import type { AttemptSummary } from "../bindings/AttemptSummary";
 import type { ErrorView } from "../bindings/ErrorView";
 import type { LogFilter } from "../bindings/LogFilter";
 import type { LogScope } from "../bindings/LogScope";
+import type { Recovered } from "../bindings/Recovered";
+import type { RecoverWindow } from "../bindings/RecoverWindow";
 import type { Webhook } from "../bindings/Webhook";
+import type { WebhookId } from "../bindings/WebhookId";
 import type { WebhookActivity } from "../bindings/WebhookActivity";
 import {
   apiInfo,
@@ -16,6 +19,8 @@ import {
   getAttempt,
   listQueued,
   listWebhooks,
+  recoverable,
+  recoverProgress,
   webhookActivity,
 } from "./commands";
 
@@ -67,6 +72,8 @@ export const queryKeys = {
   /** Every attempt detail: `attempt(id)`. */
   attemptAll: ["attempt"] as const,
   attempt: (id: AttemptId) => ["attempt", id] as const,
+  /** What a webhook's recovers count or have done: read again as its queue changes. */
+  recoverOf: (webhookId: WebhookId) => ["recover", webhookId] as const,
 };
 
 /** The newest queued deliveries shown as PENDING rows; the rest are counted. */
@@ -78,6 +85,23 @@ export function queuedQuery(scope: LogScope, filter: LogFilter | null) {
     queryKey: queryKeys.queued(scope, filter),
     queryFn: () => listQueued(scope, filter ?? {}, QUEUED_SHOWN),
     enabled: filter !== null,
+  });
+}
+
+/** How many events a recover of the window would deliver again; `window` null: none asked. */
+export function recoverableQuery(webhookId: WebhookId, window: RecoverWindow | null) {
+  return queryOptions({
+    queryKey: [...queryKeys.recoverOf(webhookId), "count", window] as const,
+    queryFn: () => recoverable(webhookId, window!),
+    enabled: window !== null,
+  });
+}
+
+/** Where the deliveries of a recover under way stand. */
+export function recoverProgressQuery(webhookId: WebhookId, recovered: Recovered) {
+  return queryOptions({
+    queryKey: [...queryKeys.recoverOf(webhookId), "progress", recovered.first ?? null] as const,
+    queryFn: () => recoverProgress(webhookId, recovered),
   });
 }
 

@@ -46,6 +46,8 @@ interface LogsViewProps {
   emptyText: ReactNode;
   /** A line under the filters (deliveries waiting, …). */
   note?: ReactNode;
+  /** Buttons beside the live-updates switch (Recover…). */
+  actions?: ReactNode;
   /** An attempt whose detail shows at once. */
   initialOpenId?: AttemptId | null;
   /** A fixed height for the scrolling rows (tests); measured otherwise. */
@@ -62,6 +64,7 @@ export function LogsView({
   eventTypes,
   emptyText,
   note,
+  actions,
   initialOpenId = null,
   viewportHeight,
 }: LogsViewProps) {
@@ -198,6 +201,7 @@ export function LogsView({
               {queued.held_by}
             </span>
           )}
+          {actions}
           <button
             type="button"
             className="button button-small logs-pause"

@@ -18,6 +18,8 @@ import type { ImportReport } from "../bindings/ImportReport";
 import type { KeyringStatus } from "../bindings/KeyringStatus";
 import type { LogFilter } from "../bindings/LogFilter";
 import type { LogScope } from "../bindings/LogScope";
+import type { RecoverProgress } from "../bindings/RecoverProgress";
+import type { RecoverWindow } from "../bindings/RecoverWindow";
 import { RULES } from "../bindings/rules";
 import type { TestRequest } from "../bindings/TestRequest";
 import type { TestResult } from "../bindings/TestResult";
@@ -234,9 +236,32 @@ export class FakeBackend {
   queuedHeldBy: string | null = null;
   /** Deliveries that were asked to retry now. */
   retriedNow: string[] = [];
+  /** How many events `recoverable` finds in any window (`recover` queues that many). */
+  recoverableCount = 0;
+  /** Where the last recover's deliveries stand; tests move it on, then announce `queue_changed`. */
+  recoverState: RecoverProgress = { succeeded: 0, failed: 0, waiting: 0 };
   /** Makes the next call of a command reject with this error. */
   failures = new Map<string, ErrorView>();
   private clock = 0;
+
+  /** A recover window checked as the engine checks it; the count it would bring back. */
+  private recoverWindow(webhookId: string, window: RecoverWindow): number {
+    const webhook = this.find(webhookId);
+    if (webhook.status === "disabled")
+      throw {
+        kind: "conflict",
+        message: `The webhook ${webhook.code} is deactivated: activate it first, then recover its failed deliveries.`,
+        fields: [],
+      };
+    const since = Date.parse(window.since);
+    const until = window.until === undefined ? Date.now() : Date.parse(window.until);
+    if (since > Date.now())
+      throw invalid([
+        { field: "since", message: "since is in the future: nothing has failed there yet." },
+      ]);
+    if (until <= since) throw invalid([{ field: "until", message: "until must be after since." }]);
+    return this.recoverableCount;
+  }
 
   seed(...webhooks: Webhook[]): Webhook[] {
     for (const w of webhooks) {
@@ -359,6 +384,19 @@ export class FakeBackend {
       if (!attempt) throw { kind: "not_found", message: "There is no such attempt.", fields: [] };
       const secret = includeSecrets ? "real" : MASK;
       return `curl -X POST '${attempt.request.url}' -H 'Authorization: ${secret}' --data-raw '${attempt.request.body}'`;
+    },
+    recoverable: ({ webhookId, window }) => this.recoverWindow(webhookId, window),
+    recover: ({ webhookId, window }) => {
+      const deliveries = this.recoverWindow(webhookId, window);
+      this.recoverState = { succeeded: 0, failed: 0, waiting: deliveries };
+      if (deliveries === 0) return { deliveries };
+      return { deliveries, first: "dlv_500", last: `dlv_${499 + deliveries}` };
+    },
+    recover_progress: () => ({ ...this.recoverState }),
+    cancel_recover: () => {
+      const withdrawn = this.recoverState.waiting;
+      this.recoverState = { ...this.recoverState, waiting: 0 };
+      return withdrawn;
     },
     webhook_activity: () => structuredClone(this.activity),
     engine_settings: () => ({ ...this.settings }),

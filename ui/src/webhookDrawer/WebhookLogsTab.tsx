@@ -1,10 +1,11 @@
-import { useMemo } from "react";
+import { useMemo, useState } from "react";
 import type { AttemptId } from "../bindings/AttemptId";
 import type { EventType } from "../bindings/EventType";
 import type { Webhook } from "../bindings/Webhook";
 import type { WebhookActivity } from "../bindings/WebhookActivity";
 import { PausedIcon } from "../components/icons";
 import { LogsView, type EventTypeOption } from "../logs/LogsView";
+import { RecoverDialog } from "../logs/RecoverDialog";
 
 interface WebhookLogsTabProps {
   webhook: Webhook;
@@ -26,6 +27,7 @@ export function WebhookLogsTab({ webhook, catalog, activity, openAttemptId }: We
     ];
   }, [webhook.events, catalog]);
   const scope = useMemo(() => ({ kind: "webhook" as const, id: webhook.id }), [webhook.id]);
+  const [recovering, setRecovering] = useState(false);
 
   const queued = activity?.queued ?? 0;
   let note = null;
@@ -42,15 +44,36 @@ export function WebhookLogsTab({ webhook, catalog, activity, openAttemptId }: We
       );
   }
 
+  const disabled = webhook.status === "disabled";
+  const recoverButton = (
+    <button
+      type="button"
+      className="button button-small"
+      disabled={disabled}
+      title={
+        disabled
+          ? "Activate the webhook first: a deactivated webhook delivers nothing"
+          : "Deliver again every event whose latest delivery failed since a time you choose"
+      }
+      onClick={() => setRecovering(true)}
+    >
+      Recover…
+    </button>
+  );
+
   return (
-    <LogsView
-      key={openAttemptId ?? ""}
-      scope={scope}
-      label={`Attempts of ${webhook.name}`}
-      eventTypes={eventTypes}
-      emptyText="Nothing was delivered to this webhook yet. Press Test to send a sample event."
-      note={note}
-      initialOpenId={openAttemptId}
-    />
+    <>
+      {recovering && <RecoverDialog webhook={webhook} onClose={() => setRecovering(false)} />}
+      <LogsView
+        key={openAttemptId ?? ""}
+        scope={scope}
+        label={`Attempts of ${webhook.name}`}
+        eventTypes={eventTypes}
+        emptyText="Nothing was delivered to this webhook yet. Press Test to send a sample event."
+        note={note}
+        actions={recoverButton}
+        initialOpenId={openAttemptId}
+      />
+    </>
   );
 }

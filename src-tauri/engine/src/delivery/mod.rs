@@ -410,6 +410,25 @@ impl Scheduler {
         (q.failures, q.failures != before)
     }
 
+    /// Takes the deliveries `first..=last` that wait to start out of their queue (those
+    /// running or waiting for a retry go on); returns their ids. They are no longer pending.
+    pub fn withdraw(&self, cx: &Context, key: &QueueKey, first: i64, last: i64) -> Vec<i64> {
+        let (ids, told) = {
+            let mut queues = self.queues.lock().expect("queues");
+            let Some(q) = queues.get_mut(key) else { return Vec::new() };
+            let ids: Vec<i64> = q.waiting.range(first..=last).map(|(id, _)| *id).collect();
+            for id in &ids {
+                q.waiting.remove(id);
+            }
+            q.pending = q.pending.saturating_sub(ids.len());
+            (ids, lengths(&queues, std::slice::from_ref(key)))
+        };
+        for notice in told {
+            cx.notify(notice);
+        }
+        ids
+    }
+
     /// Holds a queue at once (paused or disabled by the engine).
     pub fn close(&self, key: &QueueKey) {
         if let Some(q) = self.queues.lock().expect("queues").get_mut(key) {

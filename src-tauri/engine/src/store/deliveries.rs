@@ -214,6 +214,40 @@ fn recoverable(conn: &Connection, webhook_id: &str, since: i64, until: i64) -> R
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
+/// How the deliveries `first..=last` of a recover stand: (succeeded, failed, pending).
+pub fn batch_states(conn: &Connection, webhook_id: &str, first: i64, last: i64) -> Result<(u64, u64, u64)> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT state, COUNT(*) FROM deliveries WHERE id BETWEEN ?2 AND ?3 AND webhook_id = ?1 AND kind = 'resend' GROUP BY state",
+    )?;
+    let mut counts = (0, 0, 0);
+    let rows =
+        stmt.query_map(params![webhook_id, first, last], |r| Ok((super::enum_at(r, 0, DeliveryState::parse)?, r.get::<_, i64>(1)?)))?;
+    for row in rows {
+        let (state, n) = row?;
+        let n = n.max(0) as u64;
+        match state {
+            DeliveryState::Succeeded => counts.0 = n,
+            DeliveryState::Failed => counts.1 = n,
+            DeliveryState::Pending => counts.2 = n,
+        }
+    }
+    Ok(counts)
+}
+
+/// Takes back pending deliveries that the queue no longer holds: one never attempted goes
+/// (as if never queued), one already attempted ends failed. Either way its event's latest
+/// delivery has failed again, so a later recover finds it.
+pub fn withdraw(conn: &Connection, ids: &[i64], now: i64) -> Result<()> {
+    let mut delete = conn.prepare_cached("DELETE FROM deliveries WHERE id = ?1 AND state = 'pending' AND attempts_made = 0")?;
+    let mut fail = conn.prepare_cached("UPDATE deliveries SET state = 'failed', ended_at = ?2 WHERE id = ?1 AND state = 'pending'")?;
+    for id in ids {
+        if delete.execute([id])? == 0 {
+            fail.execute(params![id, now])?;
+        }
+    }
+    Ok(())
+}
+
 /// A new delivery (a resend) of each event [`recoverable`] finds, in acceptance order;
 /// returns their ids. Within one write, so that what it finds is what it queues.
 pub fn recover(conn: &Connection, webhook_id: &str, since: i64, until: i64, max_attempts: u32, now: i64) -> Result<Vec<i64>> {

@@ -111,3 +111,47 @@ async fn a_window_that_cannot_be_recovered_says_why() {
     assert!(err.to_string().contains("activate it first"));
     assert_eq!(t.recover("nope", &since(now - 60_000)).await.unwrap_err().kind(), hookdesk_engine::ErrorKind::NotFound);
 }
+
+#[tokio::test]
+async fn a_cancelled_recover_takes_back_what_has_not_started_and_a_later_one_finds_it() {
+    let t = started_engine().await;
+    let rx = TestReceiver::start().await;
+    rx.set_default(Reply::Status(500));
+    let w = t.create_webhook(hook("Orders", &rx.url, 1)).await.unwrap();
+    let start = now_ms() - 1;
+    let mut events = Vec::new();
+    for n in 0..5 {
+        events.push(t.accept_event(event("task.created", json!({"n": n}))).await.unwrap().event_id);
+    }
+    failed_attempts(&t, &w.id, 5).await;
+    rx.take(5, WITHIN).await;
+
+    // The first redelivery is on its way (sequential: the others wait behind it).
+    rx.set_default(Reply::Delay(Duration::from_millis(400), 200));
+    let recovered = t.recover(&w.code, &since(start)).await.unwrap();
+    assert_eq!(recovered.deliveries, 5);
+    let progress = t.recover_progress(&w.code, &recovered).await.unwrap();
+    assert_eq!(progress.succeeded + progress.failed + progress.waiting, 5, "{progress:?}");
+    let first = rx.take(1, WITHIN).await;
+    assert_eq!(first[0].event_id(), events[0]);
+
+    assert_eq!(t.cancel_recover(&w.code, &recovered).await.unwrap(), 4, "the four not started");
+    let done = eventually(WITHIN, "the one under way ends", || async {
+        let p = t.recover_progress(&w.code, &recovered).await.unwrap();
+        (p.waiting == 0).then_some(p)
+    })
+    .await;
+    assert_eq!((done.succeeded, done.failed), (1, 0), "the one under way finished; the four taken back are gone");
+    rx.assert_silent(Duration::from_millis(600)).await;
+    assert_eq!(t.cancel_recover(&w.code, &recovered).await.unwrap(), 0, "nothing left to take back");
+
+    // Their events stay failed: the next recover brings exactly those back, in order.
+    rx.set_default(Reply::Status(200));
+    assert_eq!(t.recoverable(&w.code, &since(start)).await.unwrap(), 4);
+    assert_eq!(t.recover(&w.code, &since(start)).await.unwrap().deliveries, 4);
+    let again = rx.take(4, WITHIN).await;
+    assert_eq!(again.iter().map(|r| r.event_id()).collect::<Vec<_>>(), events[1..]);
+    // Nothing stranded: no delivery of the webhook stays pending (an attempt under way
+    // counts as pending until it is recorded, hence the wait).
+    eventually(WITHIN, "nothing stranded in the queue", || async { (t.activity().await.unwrap()[&w.id].queued == 0).then_some(()) }).await;
+}

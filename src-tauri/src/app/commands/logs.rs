@@ -7,6 +7,7 @@ use hookdesk_engine::logs::{AttemptDetail, QueuedLogs, WebhookActivity};
 use hookdesk_engine::model::attempt::AttemptSummary;
 use hookdesk_engine::model::log_filter::{LogFilter, LogScope};
 use hookdesk_engine::model::{AttemptId, DeliveryId, WebhookId};
+use hookdesk_engine::recover::{RecoverProgress, RecoverWindow, Recovered};
 use hookdesk_engine::test_event::{TestRequest, TestResult};
 use std::collections::HashMap;
 use tauri::State;
@@ -62,6 +63,25 @@ commands! {
 
     pub async fn curl_command(state: State<'_, AppState>; attempt_id: AttemptId, include_secrets: bool) -> CmdResult<String> {
         state.engine()?.curl_command(attempt_id, include_secrets).await.map_err(view)
+    }
+
+    /// How many failed events a recover of the window would deliver again.
+    pub async fn recoverable(state: State<'_, AppState>; webhook_id: WebhookId, window: RecoverWindow) -> CmdResult<u64> {
+        state.engine()?.recoverable(&webhook_id, &window).await.map_err(view)
+    }
+
+    /// **Recover**: a new delivery of every event whose latest delivery failed in the window.
+    pub async fn recover(state: State<'_, AppState>; webhook_id: WebhookId, window: RecoverWindow) -> CmdResult<Recovered> {
+        state.engine()?.recover(&webhook_id, &window).await.map_err(view)
+    }
+
+    pub async fn recover_progress(state: State<'_, AppState>; webhook_id: WebhookId, recovered: Recovered) -> CmdResult<RecoverProgress> {
+        state.engine()?.recover_progress(&webhook_id, &recovered).await.map_err(view)
+    }
+
+    /// Takes back a recover's deliveries that have not started; returns how many.
+    pub async fn cancel_recover(state: State<'_, AppState>; webhook_id: WebhookId, recovered: Recovered) -> CmdResult<u64> {
+        state.engine()?.cancel_recover(&webhook_id, &recovered).await.map_err(view)
     }
 
     /// Each webhook's last attempt and queue length, for the panel.

@@ -1,0 +1,58 @@
+// Recover in the real window: a webhook fails for a while; Recover since the start counts
+// the failed events, delivers each again in order, and shows it happening.
+
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { cliAsync, createWebhook, launch, logRows, tempDataDir } from "../harness.mjs";
+import { startReceiver } from "../receiver.mjs";
+
+const NAME = "Outage";
+
+describe("recover failed deliveries", () => {
+  const dataDir = tempDataDir("recover");
+  let app;
+  let receiver;
+
+  before(async () => {
+    receiver = await startReceiver();
+    receiver.setStatus(503);
+    app = await launch({ dataDir });
+    await createWebhook(app, { name: NAME, url: receiver.url, delivery: { Attempts: 1 } });
+    await app.click("tab", "Logs");
+  });
+
+  after(async () => {
+    await app?.close();
+    await receiver?.close();
+  });
+
+  test("Recover since the outage began gives a SUCCESS row for each failed event, in order", async () => {
+    for (const id of [1, 2, 3]) await cliAsync(dataDir, ["emit", "task.created", "--data", JSON.stringify({ task: { id } })]);
+    await app.until(() => logRows(app), (r) => r.length === 3 && r.every((x) => x.result === "failed"), "three failed deliveries");
+    receiver.setStatus(200);
+    const sent = receiver.requests.length;
+
+    await app.click("button", "Recover…");
+    const dialog = await app.find("dialog", `Recover failed deliveries of ${NAME}`);
+    await app.until(() => dialog.getText(), (t) => /3 events whose latest delivery failed/.test(t), "the count before starting");
+    await app.screenshot("recover-confirm");
+    await app.click("button", "Recover 3 deliveries");
+
+    const running = await app.find("dialog", `Recovering ${NAME}`);
+    await app.until(() => running.getText(), (t) => /3 of 3 deliveries delivered · 3 succeeded, 0 failed/.test(t), "the progress to the end");
+    await app.screenshot("recover-done");
+    await app.click("button", "Done");
+
+    const again = await receiver.waitFor(sent + 3, 10_000);
+    assert.deepEqual(
+      again.slice(sent).map((r) => JSON.parse(r.body).data.task.id),
+      [1, 2, 3],
+      "the failed events, again, in acceptance order",
+    );
+    const rows = await app.until(() => logRows(app), (r) => r.length === 6, "three new attempts in the Logs");
+    assert.deepEqual(
+      rows.map((r) => r.result),
+      ["success", "success", "success", "failed", "failed", "failed"],
+    );
+  });
+});
