@@ -21,6 +21,7 @@ pub mod rules;
 pub mod secrets;
 pub mod settings;
 pub mod signing;
+pub mod stats;
 pub mod store;
 pub mod test_event;
 pub mod transfer;

@@ -119,6 +119,10 @@ impl Engine {
                 .await?;
             total += deliveries;
             if deliveries < u64::from(PRUNE_BATCH) && events < u64::from(PRUNE_BATCH) {
+                // The health rollup keeps the longest window's week (and a day to spare),
+                // whatever the logs keep: it holds counts, not payloads.
+                let kept_from = now_ms() - crate::stats::KEPT_MS;
+                self.db().write(move |conn| store::stats::delete_before(conn, kept_from)).await?;
                 return Ok(total);
             }
         }

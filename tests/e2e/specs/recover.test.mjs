@@ -55,4 +55,32 @@ describe("recover failed deliveries", () => {
       ["success", "success", "success", "failed", "failed", "failed"],
     );
   });
+
+  test("the Health tab shows the failures and the recovery", async () => {
+    await app.click("tab", "Health");
+    const health = await app.browser.$("section.health");
+    await health.waitForDisplayed({ timeout: 10_000 });
+    const figure = (name) =>
+      app.browser.execute(
+        (region, n) => [...region.querySelectorAll("dt")].find((dt) => dt.textContent === n)?.nextElementSibling?.textContent,
+        health,
+        name,
+      );
+    await app.until(() => figure("Attempts"), (v) => v === "6", "six attempts in the figures");
+    assert.equal(await figure("Failed"), "3");
+    assert.equal(await figure("Success rate"), "50.0 %");
+    // Both charts are drawn, with marks, in the real window.
+    const drawn = await app.until(
+      () => app.browser.execute(() => document.querySelectorAll(".time-chart svg rect, .time-chart svg path").length > 0 ? document.querySelectorAll(".time-chart svg").length : 0),
+      (n) => n === 2,
+      "both charts drawn",
+    );
+    assert.equal(drawn, 2);
+    await app.screenshot("health-tab");
+    await app.click("button", "Close");
+    const row = await app.browser.$('[data-testid="webhook-row"][data-code="outage"]');
+    const spark = await row.$("svg.sparkline");
+    await spark.waitForExist({ timeout: 10_000 });
+    assert.match(await spark.getAttribute("aria-label"), /6 attempts, 3 failed \(50\.0 % succeeded\)/);
+  });
 });

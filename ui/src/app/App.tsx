@@ -4,6 +4,7 @@ import type { ErrorView } from "../bindings/ErrorView";
 import { FeedbackProvider } from "../feedback/FeedbackProvider";
 import { ToastRegion } from "../feedback/ToastRegion";
 import { TroubleBanner } from "../feedback/TroubleBanner";
+import { HealthPage } from "../health/HealthPage";
 import { appInfo } from "../ipc/commands";
 import { DirectDeliveriesPage } from "../logs/DirectDeliveriesPage";
 import { SettingsPage } from "../settingsPage/SettingsPage";
@@ -46,6 +47,7 @@ export function App() {
         <AppNav current={section} onSelect={show} />
         <WebhooksPage shown={section === "webhooks"} />
         {opened.has("direct") && <DirectDeliveriesPage shown={section === "direct"} />}
+        {opened.has("health") && <HealthPage shown={section === "health"} />}
         {opened.has("settings") && <SettingsPage shown={section === "settings"} />}
         <ToastRegion />
       </div>

@@ -1,8 +1,9 @@
-export type Section = "webhooks" | "direct" | "settings";
+export type Section = "webhooks" | "direct" | "health" | "settings";
 
 const ITEMS: ReadonlyArray<{ id: Section; label: string }> = [
   { id: "webhooks", label: "Webhooks" },
   { id: "direct", label: "Direct deliveries" },
+  { id: "health", label: "Health" },
   { id: "settings", label: "Settings" },
 ];
 

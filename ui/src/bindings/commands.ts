@@ -11,6 +11,7 @@ import type { DeliveryId } from "./DeliveryId";
 import type { EngineSettings } from "./EngineSettings";
 import type { EventType } from "./EventType";
 import type { FormCheck } from "./FormCheck";
+import type { HealthBars } from "./HealthBars";
 import type { ImportReport } from "./ImportReport";
 import type { KeyringStatus } from "./KeyringStatus";
 import type { LogFilter } from "./LogFilter";
@@ -19,6 +20,8 @@ import type { QueuedLogs } from "./QueuedLogs";
 import type { RecoverProgress } from "./RecoverProgress";
 import type { RecoverWindow } from "./RecoverWindow";
 import type { Recovered } from "./Recovered";
+import type { Stats } from "./Stats";
+import type { StatsWindow } from "./StatsWindow";
 import type { TestRequest } from "./TestRequest";
 import type { TestResult } from "./TestResult";
 import type { Webhook } from "./Webhook";
@@ -57,6 +60,9 @@ export interface Commands {
   recover: { args: { webhookId: WebhookId; window: RecoverWindow }; returns: Recovered };
   recover_progress: { args: { webhookId: WebhookId; recovered: Recovered }; returns: RecoverProgress };
   cancel_recover: { args: { webhookId: WebhookId; recovered: Recovered }; returns: number };
+  webhook_stats: { args: { webhookId: WebhookId; window: StatsWindow }; returns: Stats };
+  stats: { args: { window: StatsWindow }; returns: Stats };
+  health_bars: { args: Record<string, never>; returns: { [key in WebhookId]: HealthBars } };
   webhook_activity: { args: Record<string, never>; returns: { [key in WebhookId]: WebhookActivity } };
   engine_settings: { args: Record<string, never>; returns: EngineSettings };
   update_engine_settings: { args: { settings: EngineSettings }; returns: EngineSettings };
@@ -165,6 +171,21 @@ export const recoverProgress = (webhookId: WebhookId, recovered: Recovered) => c
  * Takes back a recover's deliveries that have not started; returns how many.
  */
 export const cancelRecover = (webhookId: WebhookId, recovered: Recovered) => call("cancel_recover", { webhookId, recovered });
+
+/**
+ * A webhook's health over the window (the Health tab).
+ */
+export const webhookStats = (webhookId: WebhookId, window: StatsWindow) => call("webhook_stats", { webhookId, window });
+
+/**
+ * The health of all deliveries together (the Health page).
+ */
+export const stats = (window: StatsWindow) => call("stats", { window });
+
+/**
+ * Each webhook's last 24 hours, hour by hour: the list's bars.
+ */
+export const healthBars = () => call("health_bars", {});
 
 /**
  * Each webhook's last attempt and queue length, for the panel.

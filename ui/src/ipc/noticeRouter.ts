@@ -36,6 +36,8 @@ interface Rereads {
   deliveries: Set<string>;
   /** Recover counts and progress of these webhooks. */
   recovers: Set<string>;
+  /** Health figures: attempts were recorded or queues changed. */
+  stats: boolean;
   everything: boolean;
 }
 
@@ -67,6 +69,7 @@ export class NoticeRouter {
       queuedIfAny: new Set(),
       deliveries: new Set(),
       recovers: new Set(),
+      stats: false,
       everything: false,
     };
     notifyManager.batch(() => {
@@ -108,6 +111,10 @@ export class NoticeRouter {
       });
     }
     for (const id of r.recovers) reread({ queryKey: queryKeys.recoverOf(id) });
+    if (r.stats) {
+      reread({ queryKey: queryKeys.statsAll });
+      reread({ queryKey: queryKeys.healthBars });
+    }
     if (r.deliveries.size > 0) {
       reread({
         queryKey: queryKeys.attemptAll,
@@ -137,6 +144,8 @@ export class NoticeRouter {
         // Why its queued deliveries wait (a pause, the keyring) may have changed.
         if (!before || before.status !== webhook.status || before.held_by !== webhook.held_by) {
           r.queued.add(webhook.id);
+          // Its Health tab shows the status.
+          r.stats = true;
         }
         return;
       }
@@ -168,6 +177,7 @@ export class NoticeRouter {
         r.queued.add(id);
         // A delivery ended or was queued: a recover's progress and count move with it.
         if (id !== null) r.recovers.add(id);
+        r.stats = true;
         return;
       }
       case "attempt_recorded": {
@@ -179,6 +189,7 @@ export class NoticeRouter {
         // A first attempt takes its delivery out of the queued rows (a RETRYING one does not
         // end the delivery, so no `queue_changed` says so).
         if (attempt.attempt === 1 && !attempt.test) r.queuedIfAny.add(attempt.webhook_id);
+        if (!attempt.test) r.stats = true;
         return;
       }
       case "webhook_paused":

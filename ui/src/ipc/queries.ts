@@ -9,6 +9,7 @@ import type { LogFilter } from "../bindings/LogFilter";
 import type { LogScope } from "../bindings/LogScope";
 import type { Recovered } from "../bindings/Recovered";
 import type { RecoverWindow } from "../bindings/RecoverWindow";
+import type { StatsWindow } from "../bindings/StatsWindow";
 import type { Webhook } from "../bindings/Webhook";
 import type { WebhookId } from "../bindings/WebhookId";
 import type { WebhookActivity } from "../bindings/WebhookActivity";
@@ -17,11 +18,14 @@ import {
   catalog,
   engineSettings,
   getAttempt,
+  healthBars,
   listQueued,
   listWebhooks,
   recoverable,
   recoverProgress,
+  stats,
   webhookActivity,
+  webhookStats,
 } from "./commands";
 
 declare module "@tanstack/react-query" {
@@ -74,7 +78,25 @@ export const queryKeys = {
   attempt: (id: AttemptId) => ["attempt", id] as const,
   /** What a webhook's recovers count or have done: read again as its queue changes. */
   recoverOf: (webhookId: WebhookId) => ["recover", webhookId] as const,
+  /** Every health figure (any webhook, all together, any window): read again as attempts
+   * are recorded and queues change. */
+  statsAll: ["stats"] as const,
+  healthBars: ["health-bars"] as const,
 };
+
+/** A webhook's health (or, `webhookId` null, all deliveries') over the window. */
+export function statsQuery(webhookId: WebhookId | null, window: StatsWindow) {
+  return queryOptions({
+    queryKey: [...queryKeys.statsAll, webhookId, window] as const,
+    queryFn: () => (webhookId === null ? stats(window) : webhookStats(webhookId, window)),
+  });
+}
+
+/** Each webhook's last 24 hours, hour by hour, for the list. */
+export const healthBarsQuery = queryOptions({
+  queryKey: queryKeys.healthBars,
+  queryFn: () => healthBars(),
+});
 
 /** The newest queued deliveries shown as PENDING rows; the rest are counted. */
 export const QUEUED_SHOWN = 50;

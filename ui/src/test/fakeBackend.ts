@@ -18,9 +18,12 @@ import type { ImportReport } from "../bindings/ImportReport";
 import type { KeyringStatus } from "../bindings/KeyringStatus";
 import type { LogFilter } from "../bindings/LogFilter";
 import type { LogScope } from "../bindings/LogScope";
+import type { HealthBars } from "../bindings/HealthBars";
 import type { RecoverProgress } from "../bindings/RecoverProgress";
 import type { RecoverWindow } from "../bindings/RecoverWindow";
 import { RULES } from "../bindings/rules";
+import type { Stats } from "../bindings/Stats";
+import type { StatsWindow } from "../bindings/StatsWindow";
 import type { TestRequest } from "../bindings/TestRequest";
 import type { TestResult } from "../bindings/TestResult";
 import type { Webhook } from "../bindings/Webhook";
@@ -55,6 +58,33 @@ const invalid = (fields: FieldError[]): ErrorView => ({
   message: fields.map((f) => f.message).join(" "),
   fields,
 });
+
+/** A window without attempts, as the engine answers it: every step of the series, empty. */
+export function emptyStats(window: StatsWindow, status?: Webhook["status"]): Stats {
+  const [step, count] = { "1h": [60_000, 60], "24h": [900_000, 96], "7d": [3_600_000, 168] }[
+    window
+  ] as [number, number];
+  const now = Date.now();
+  const first = now - (now % step) - (count - 1) * step;
+  const stats: Stats = {
+    window,
+    attempts: 0,
+    succeeded: 0,
+    failed: 0,
+    success_rate: null,
+    p50_ms: null,
+    p95_ms: null,
+    waiting: 0,
+    series: Array.from({ length: count }, (_, i) => ({
+      at: new Date(first + i * step).toISOString(),
+      succeeded: 0,
+      failed: 0,
+      p95_ms: null,
+    })),
+  };
+  if (status) stats.status = status;
+  return stats;
+}
 
 /** The engine's rule: accents folded, lowercase, runs of anything else → one `_`. */
 export function suggestCode(name: string): string {
@@ -240,6 +270,10 @@ export class FakeBackend {
   recoverableCount = 0;
   /** Where the last recover's deliveries stand; tests move it on, then announce `queue_changed`. */
   recoverState: RecoverProgress = { succeeded: 0, failed: 0, waiting: 0 };
+  /** Health figures by `<webhook id or *>:<window>`; a window not set here has no attempts. */
+  stats = new Map<string, Stats>();
+  /** Each webhook's last 24 hours, by id. */
+  healthBars: Record<string, HealthBars> = {};
   /** Makes the next call of a command reject with this error. */
   failures = new Map<string, ErrorView>();
   private clock = 0;
@@ -398,6 +432,12 @@ export class FakeBackend {
       this.recoverState = { ...this.recoverState, waiting: 0 };
       return withdrawn;
     },
+    webhook_stats: ({ webhookId, window }) => {
+      const webhook = this.find(webhookId);
+      return this.stats.get(`${webhookId}:${window}`) ?? emptyStats(window, webhook.status);
+    },
+    stats: ({ window }) => this.stats.get(`*:${window}`) ?? emptyStats(window),
+    health_bars: () => structuredClone(this.healthBars),
     webhook_activity: () => structuredClone(this.activity),
     engine_settings: () => ({ ...this.settings }),
     update_engine_settings: ({ settings }) => {

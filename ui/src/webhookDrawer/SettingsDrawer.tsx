@@ -15,6 +15,7 @@ import { TestResultPanel } from "./TestResultPanel";
 import { MIN_DRAWER_WIDTH, useDrawerLayout } from "./useDrawerLayout";
 import { useWebhookEditor } from "./useWebhookEditor";
 import { useWebhookTest } from "./useWebhookTest";
+import { HealthView } from "../health/HealthView";
 import { WebhookLogsTab } from "./WebhookLogsTab";
 
 interface SettingsDrawerProps {
@@ -130,6 +131,13 @@ export function SettingsDrawer({
           openAttemptId={logsOpenId}
         />
       ),
+    },
+    {
+      id: "health",
+      label: "Health",
+      disabled: !saved,
+      hint: saved ? undefined : "Save the webhook first: its health is counted once it delivers.",
+      content: saved && <HealthView webhookId={saved.id} />,
     },
   ];
   const resumeButton = saved?.status === "paused" && (

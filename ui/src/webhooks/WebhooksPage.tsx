@@ -1,3 +1,4 @@
+import { useQuery } from "@tanstack/react-query";
 import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState } from "react";
 import type { ErrorView } from "../bindings/ErrorView";
 import type { ImportReport } from "../bindings/ImportReport";
@@ -7,6 +8,7 @@ import { PlusIcon } from "../components/icons";
 import { useFeedback } from "../feedback/FeedbackContext";
 import { exportConfig, importConfig, keyringStatus, setWebhooksActive } from "../ipc/commands";
 import { useNoticeRouter } from "../ipc/NoticeRouterProvider";
+import { healthBarsQuery } from "../ipc/queries";
 import { SettingsDrawer } from "../webhookDrawer/SettingsDrawer";
 import { ExportDialog } from "./ExportDialog";
 import { ImportReportDialog } from "./ImportReportDialog";
@@ -47,12 +49,15 @@ interface PendingDiscard {
 /** Marked once the webhooks list first shows; `make bench` reads it. */
 const LIST_VISIBLE_MARK = "webhooks-list-visible";
 
+const NO_HEALTH = {};
+
 /** The main view: the list of webhooks, and the settings panel over it. */
 export function WebhooksPage({ shown: pageShown = true }: { shown?: boolean }) {
   const { reportTrouble, reportError, showToast } = useFeedback();
   const list = useWebhookList();
   const { applyChanges, reloadWebhooks, forget } = list;
   const { activity } = useWebhookActivity();
+  const health = useQuery(healthBarsQuery).data ?? NO_HEALTH;
   const router = useNoticeRouter();
   const now = useClock();
   const [search, setSearch] = useState("");
@@ -329,6 +334,7 @@ export function WebhooksPage({ shown: pageShown = true }: { shown?: boolean }) {
         onToggleAll={(on) => setSelected(on ? new Set(rows.map((w) => w.id)) : new Set())}
         onEdit={(w) => open(w)}
         activity={activity}
+        health={health}
         onResume={(w) => void resume(w)}
         kept={kept}
         onHide={(w) => setKept((k) => new Set([...k].filter((id) => id !== w.id)))}

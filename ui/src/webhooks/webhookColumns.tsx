@@ -1,8 +1,10 @@
 import type { ReactNode } from "react";
 import type { EventType } from "../bindings/EventType";
+import type { HealthBars } from "../bindings/HealthBars";
 import type { Webhook } from "../bindings/Webhook";
 import { PenIcon, PlayIcon } from "../components/icons";
 import { StatusBadge } from "../components/StatusBadge";
+import { Sparkline } from "../health/Sparkline";
 import { LastDeliveryCell } from "./LastDeliveryCell";
 import { SelectAllCheckbox } from "./SelectAllCheckbox";
 import { summarizeTriggers } from "./triggerSummary";
@@ -18,6 +20,8 @@ export interface TableContext {
   onEdit: (webhook: Webhook) => void;
   /** Each webhook's last attempt and queue, by id. */
   activity: ActivityMap;
+  /** Each webhook's last 24 hours, hour by hour, by id. */
+  health: Readonly<Partial<Record<string, HealthBars>>>;
   /** Reactivates a paused webhook (its held deliveries go out in order). */
   onResume: (webhook: Webhook) => void;
   /**
@@ -124,6 +128,11 @@ export const WEBHOOK_COLUMNS: WebhookColumn[] = [
         )}
       </div>
     ),
+  },
+  {
+    id: "health",
+    header: () => "Last 24 h",
+    cell: (w, c) => <Sparkline bars={c.health[w.id]} />,
   },
   {
     id: "last",

@@ -207,6 +207,7 @@ fn add_links(doc: &mut Value) {
         ("secret", "/v1/webhooks/{id}/secret", "get"),
         ("rotate", "/v1/webhooks/{id}/secret/rotate", "post"),
         ("recover", "/v1/webhooks/{id}/recover", "post"),
+        ("stats", "/v1/webhooks/{id}/stats", "get"),
     ];
     link(doc, ("/v1/webhooks", "post", "201"), &from_webhook, "$response.body#/id");
     let from_delivery = [("resend", "/v1/deliveries/{id}/resend", "post"), ("retry", "/v1/deliveries/{id}/retry", "post")];
@@ -292,7 +293,7 @@ mod tests {
     fn a_created_webhook_links_to_its_operations() {
         let doc = super::super::document();
         let links = doc.pointer("/paths/~1v1~1webhooks/post/responses/201/links").and_then(Value::as_object).expect("links");
-        assert_eq!(links.len(), 8, "read, update, delete, test, logs, secret, rotate, recover");
+        assert_eq!(links.len(), 9, "read, update, delete, test, logs, secret, rotate, recover, stats");
         for link in links.values() {
             let op = link["operationId"].as_str().unwrap();
             let exists = doc["paths"]

@@ -8,6 +8,7 @@ pub mod events;
 mod guard;
 pub mod logs;
 pub mod server;
+pub mod stats;
 pub mod webhooks;
 
 use crate::error::{Error, Result};
@@ -36,7 +37,7 @@ pub const BODY_LIMIT: usize = 1024 * 1024 + 64 * 1024;
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
-    tags((name = "events", description = "Events in, deliveries out"), (name = "webhooks"), (name = "logs"), (name = "admin"))
+    tags((name = "events", description = "Events in, deliveries out"), (name = "webhooks"), (name = "logs"), (name = "stats", description = "Delivery health"), (name = "admin"))
 )]
 struct ApiDoc;
 
@@ -72,6 +73,8 @@ fn routes() -> OpenApiRouter<Engine> {
         .routes(routes!(webhooks::rotate))
         .routes(routes!(webhooks::recover))
         .routes(routes!(logs::all))
+        .routes(routes!(stats::of_webhook))
+        .routes(routes!(stats::all))
         .routes(routes!(admin::regenerate_token))
         .routes(routes!(admin::export))
         .routes(routes!(admin::import))

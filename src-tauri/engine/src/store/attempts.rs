@@ -28,7 +28,7 @@ pub struct NewAttempt {
     pub response_truncated: bool,
 }
 
-pub fn insert(conn: &Connection, a: &NewAttempt) -> Result<i64> {
+fn insert(conn: &Connection, a: &NewAttempt) -> Result<i64> {
     conn.prepare_cached(
         "INSERT INTO attempts (delivery_id, webhook_id, event_type, attempt, max_attempts, result, status_code, error_kind, error,
                                duration_ms, executed_at, test, request_url, request_headers, response_headers, response_body, response_truncated)
@@ -59,6 +59,10 @@ pub fn insert(conn: &Connection, a: &NewAttempt) -> Result<i64> {
 /// An attempt, and its delivery's state after it (`next_attempt_at` matters while pending).
 pub fn record(conn: &Connection, a: &NewAttempt, attempts_made: u32, state: DeliveryState, next_attempt_at: i64) -> Result<i64> {
     let id = insert(conn, a)?;
+    // A Test says nothing of how the webhook's deliveries go.
+    if !a.test {
+        super::stats::add(conn, a.webhook_id.as_deref(), a.executed_at, a.duration_ms, a.success)?;
+    }
     super::deliveries::update_after_attempt(conn, a.delivery_id, attempts_made, state, next_attempt_at, crate::model::time::now_ms())?;
     Ok(id)
 }

@@ -9,6 +9,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_config", include_str!("../../migrations/0001_config.sql")),
     ("0002_delivery", include_str!("../../migrations/0002_delivery.sql")),
     ("0003_event_summary", include_str!("../../migrations/0003_event_summary.sql")),
+    ("0004_stats", concat!(include_str!("../../migrations/0004_stats.sql"), include_str!("../../migrations/stats_rebuild.sql"))),
 ];
 
 pub fn current_version(conn: &Connection) -> Result<u32> {

@@ -10,6 +10,7 @@ pub mod file;
 pub mod logs;
 pub mod migrations;
 pub mod settings;
+pub mod stats;
 pub mod webhooks;
 
 use crate::error::{Error, Result};

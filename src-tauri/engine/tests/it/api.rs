@@ -216,7 +216,9 @@ async fn the_openapi_document_describes_every_route() {
         ("get", "/v1/webhooks/{id}/secret"),
         ("post", "/v1/webhooks/{id}/secret/rotate"),
         ("post", "/v1/webhooks/{id}/recover"),
+        ("get", "/v1/webhooks/{id}/stats"),
         ("get", "/v1/logs"),
+        ("get", "/v1/stats"),
         ("post", "/v1/token/regenerate"),
         ("get", "/v1/config"),
         ("post", "/v1/config/import"),
@@ -457,5 +459,27 @@ async fn recover_answers_with_a_count_or_a_json_error_naming_the_field() {
     let (s, b) = a.post("/v1/webhooks/orders/recover", json!({"since": since, "from": since})).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "an unknown member: {b}");
     let (s, b) = a.post("/v1/webhooks/nope/recover", json!({"since": since})).await;
+    assert_eq!((s, code(&b)), (StatusCode::NOT_FOUND, "not_found"));
+}
+
+#[tokio::test]
+async fn stats_answer_for_a_window_or_name_the_bad_one() {
+    let a = api().await;
+    let (s, w) = a.post("/v1/webhooks", json!({"name": "Orders", "url": "http://127.0.0.1:9/", "events": ["task.created"]})).await;
+    assert_eq!(s, StatusCode::CREATED, "{w}");
+    let (s, b) = a.get("/v1/webhooks/orders/stats?window=1h").await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert_eq!((b["window"].as_str(), b["attempts"].as_u64(), b["status"].as_str()), (Some("1h"), Some(0), Some("active")));
+    assert!(b["success_rate"].is_null() && b["p95_ms"].is_null(), "no attempts, no rate: {b}");
+    assert_eq!(b["series"].as_array().unwrap().len(), 60);
+    let (s, b) = a.get("/v1/stats").await;
+    assert_eq!((s, b["window"].as_str(), b["series"].as_array().map(Vec::len)), (StatusCode::OK, Some("24h"), Some(96)));
+    assert!(b.get("status").is_none(), "all webhooks have no one status: {b}");
+    let (s, b) = a.get("/v1/stats?window=7d").await;
+    assert_eq!((s, b["series"].as_array().map(Vec::len)), (StatusCode::OK, Some(168)));
+    let (s, b) = a.get("/v1/stats?window=2h").await;
+    assert_eq!((s, code(&b)), (StatusCode::BAD_REQUEST, "bad_request"), "{b}");
+    assert!(b["error"]["message"].as_str().unwrap().contains("window"), "{b}");
+    let (s, b) = a.get("/v1/webhooks/nope/stats").await;
     assert_eq!((s, code(&b)), (StatusCode::NOT_FOUND, "not_found"));
 }

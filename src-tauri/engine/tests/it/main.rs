@@ -14,6 +14,7 @@ mod network_policy;
 mod recover;
 mod rooms;
 mod secrets;
+mod stats;
 mod transfer;
 mod utils;
 mod validation;

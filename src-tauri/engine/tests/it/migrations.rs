@@ -18,7 +18,44 @@ fn a_fresh_file_gets_every_migration_in_wal_mode() {
     assert_eq!(migrations::current_version(&conn).unwrap(), MIGRATIONS.len() as u32);
     let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
     assert_eq!(mode, "wal");
-    assert_eq!(table_names(&conn), ["attempts", "deliveries", "event_types", "events", "settings", "webhooks"]);
+    assert_eq!(
+        table_names(&conn),
+        ["attempts", "deliveries", "event_types", "events", "settings", "stats_hour", "stats_minute", "webhooks"]
+    );
+}
+
+#[test]
+fn an_upgrade_counts_the_attempts_already_logged_in_the_health_rollup() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hookdesk.db");
+    let now = hookdesk_engine::model::time::now_ms();
+    {
+        // A file of the release before the rollup: one webhook, three attempts an hour ago,
+        // one of them a Test, and one from ten days ago (outside every window).
+        let mut conn = Connection::open(&path).unwrap();
+        assert_eq!(migrations::apply(&mut conn, Some(3)).unwrap(), 3);
+        conn.execute_batch(&format!(
+            "INSERT INTO webhooks (id, code, name, url, events, filters, header_names, delivery, status, created_at, updated_at)
+             VALUES ('65f1c0a2e4b0a1b2c3d4e5f6', 'orders', 'Orders', 'https://a.example.com/', '[\"task.created\"]',
+                     '{{\"workflow\":[],\"survey\":[],\"group\":[]}}', '[]', '{{}}', 'active', 1, 1);
+             INSERT INTO events (id, type, occurred_at, data, fingerprint, accepted_at) VALUES ('evt_1', 'task.created', 1, '{{}}', '', 1);
+             INSERT INTO deliveries (event_seq, webhook_id, kind, state, attempts_made, max_attempts, next_attempt_at, created_at, ended_at)
+                 VALUES (1, '65f1c0a2e4b0a1b2c3d4e5f6', 'event', 'succeeded', 2, 3, 1, 1, 1);
+             INSERT INTO attempts (delivery_id, webhook_id, event_type, attempt, max_attempts, result, duration_ms, executed_at, test, request_url, request_headers)
+                 VALUES (1, '65f1c0a2e4b0a1b2c3d4e5f6', 'task.created', 1, 3, 'failed', 900, {hour_ago}, 0, 'https://a.example.com/', '{{}}'),
+                        (1, '65f1c0a2e4b0a1b2c3d4e5f6', 'task.created', 2, 3, 'success', 30, {hour_ago}, 0, 'https://a.example.com/', '{{}}'),
+                        (1, '65f1c0a2e4b0a1b2c3d4e5f6', 'task.created', 1, 1, 'success', 5, {hour_ago}, 1, 'https://a.example.com/', '{{}}'),
+                        (1, '65f1c0a2e4b0a1b2c3d4e5f6', 'task.created', 1, 1, 'success', 5, {old}, 0, 'https://a.example.com/', '{{}}');",
+            hour_ago = now - 3_600_000,
+            old = now - 10 * 86_400_000,
+        ))
+        .unwrap();
+    }
+    let engine = Engine::open(EngineOptions::new(dir.path(), "test")).unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let s = rt.block_on(engine.webhook_stats("orders", hookdesk_engine::stats::StatsWindow::Week)).unwrap();
+    assert_eq!((s.attempts, s.succeeded, s.failed), (2, 1, 1), "the two real attempts of the week");
+    assert_eq!((s.p50_ms, s.p95_ms), (Some(30), Some(900)));
 }
 
 #[test]

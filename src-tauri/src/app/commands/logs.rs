@@ -8,6 +8,7 @@ use hookdesk_engine::model::attempt::AttemptSummary;
 use hookdesk_engine::model::log_filter::{LogFilter, LogScope};
 use hookdesk_engine::model::{AttemptId, DeliveryId, WebhookId};
 use hookdesk_engine::recover::{RecoverProgress, RecoverWindow, Recovered};
+use hookdesk_engine::stats::{HealthBars, Stats, StatsWindow};
 use hookdesk_engine::test_event::{TestRequest, TestResult};
 use std::collections::HashMap;
 use tauri::State;
@@ -82,6 +83,21 @@ commands! {
     /// Takes back a recover's deliveries that have not started; returns how many.
     pub async fn cancel_recover(state: State<'_, AppState>; webhook_id: WebhookId, recovered: Recovered) -> CmdResult<u64> {
         state.engine()?.cancel_recover(&webhook_id, &recovered).await.map_err(view)
+    }
+
+    /// A webhook's health over the window (the Health tab).
+    pub async fn webhook_stats(state: State<'_, AppState>; webhook_id: WebhookId, window: StatsWindow) -> CmdResult<Stats> {
+        state.engine()?.webhook_stats(&webhook_id, window).await.map_err(view)
+    }
+
+    /// The health of all deliveries together (the Health page).
+    pub async fn stats(state: State<'_, AppState>; window: StatsWindow) -> CmdResult<Stats> {
+        state.engine()?.stats(window).await.map_err(view)
+    }
+
+    /// Each webhook's last 24 hours, hour by hour: the list's bars.
+    pub async fn health_bars(state: State<'_, AppState>;) -> CmdResult<HashMap<WebhookId, HealthBars>> {
+        state.engine()?.health_bars().await.map_err(view)
     }
 
     /// Each webhook's last attempt and queue length, for the panel.
