@@ -2,6 +2,7 @@
 
 use crate::utils::receiver::{Reply, TestReceiver};
 use crate::utils::{event, eventually, hook, started_engine};
+use hookdesk_engine::model::log_filter::{LogFilter, LogScope};
 use hookdesk_engine::model::time::now_ms;
 use hookdesk_engine::model::{DeliveryState, WebhookId, WebhookStatus};
 use hookdesk_engine::stats::StatsWindow;
@@ -55,6 +56,10 @@ async fn the_figures_of_each_window_match_a_hand_computed_fixture() {
     t.set_webhooks_active(vec![fixture.id.clone()], false).await.unwrap();
     t.accept_event(event("task.created", json!({}))).await.unwrap();
     rx.take(1, WITHIN).await;
+    eventually(WITHIN, "the real attempt logged", || async {
+        (t.count_logs(LogScope::All, LogFilter::default()).await.unwrap() == 1).then_some(())
+    })
+    .await;
     let now = now_ms();
     // Ten minutes ago: 10 × 12 ms and 6 × 150 ms that succeeded, 2 × 700 ms and 2 × 3 s
     // that failed, and a Test (never counted). Sorted, the 10th of 20 is 12 ms (p50) and the
@@ -113,6 +118,11 @@ async fn a_rebuilt_rollup_is_the_one_kept_with_each_attempt() {
     let fixture = t.create_webhook(hook("Fixture", "http://127.0.0.1:9/", 1)).await.unwrap();
     t.accept_event(event("task.created", json!({}))).await.unwrap();
     rx.take(1, WITHIN).await;
+    // Recorded once the receiver has answered: wait, or it lands between the two reads.
+    eventually(WITHIN, "the real attempt logged", || async {
+        (t.count_logs(LogScope::All, LogFilter::default()).await.unwrap() == 1).then_some(())
+    })
+    .await;
     let now = now_ms();
     // Every bucket edge, and a ms each side of it, in the last hour.
     let durations: Vec<u64> =
