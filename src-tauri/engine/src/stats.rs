@@ -28,6 +28,12 @@ pub enum StatsWindow {
 }
 
 impl StatsWindow {
+    /// The start of the window's first step, when it ends at `now`.
+    fn first(self, now: i64) -> i64 {
+        let (step, count) = self.steps();
+        now - now.rem_euclid(step) - (count - 1) * step
+    }
+
     /// The series' step, and how many steps the window has.
     fn steps(self) -> (i64, i64) {
         match self {
@@ -126,7 +132,7 @@ impl Histogram {
 /// The figures of a window from its rows.
 fn compute(window: StatsWindow, rows: &[Bucket], now: i64) -> Stats {
     let (step, count) = window.steps();
-    let first = now - now.rem_euclid(step) - (count - 1) * step;
+    let first = window.first(now);
     let mut all = Histogram::default();
     let mut points: Vec<(u64, u64, Histogram)> = (0..count).map(|_| (0, 0, Histogram::default())).collect();
     let (mut succeeded, mut failed) = (0, 0);
@@ -180,15 +186,14 @@ impl Engine {
 
     async fn stats_of(&self, webhook_id: Option<WebhookId>, window: StatsWindow) -> Result<Stats> {
         let now = now_ms();
-        let (step, count) = window.steps();
-        let from = now - now.rem_euclid(step) - (count - 1) * step;
+        let from = window.first(now);
         self.db()
             .read(move |conn| {
                 let tx = conn.unchecked_transaction()?;
                 let scope = webhook_id.as_deref().unwrap_or(rollup::ALL);
                 let rows = rollup::buckets(&tx, scope, from, window == StatsWindow::Week)?;
                 let mut stats = compute(window, &rows, now);
-                stats.waiting = rollup::waiting(&tx, webhook_id.as_deref())?;
+                stats.waiting = store::deliveries::pending_count(&tx, webhook_id.as_deref())?;
                 tx.finish()?;
                 Ok(stats)
             })

@@ -148,6 +148,19 @@ pub fn pending_counts(conn: &Connection) -> Result<Vec<(WebhookId, u64)>> {
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
+/// Deliveries not ended, of one webhook or (`None`) of all.
+pub fn pending_count(conn: &Connection, webhook_id: Option<&str>) -> Result<u64> {
+    let n: i64 = match webhook_id {
+        Some(id) => conn
+            .prepare_cached("SELECT COUNT(*) FROM deliveries INDEXED BY deliveries_pending WHERE webhook_id = ?1 AND state = 'pending'")?
+            .query_row([id], |r| r.get(0))?,
+        None => conn
+            .prepare_cached("SELECT COUNT(*) FROM deliveries INDEXED BY deliveries_pending WHERE state = 'pending'")?
+            .query_row([], |r| r.get(0))?,
+    };
+    Ok(n.max(0) as u64)
+}
+
 /// Makes a delivery waiting for its retry due now; `false` when it is not waiting for one
 /// (it has ended, or has not been attempted yet).
 pub fn due_now(conn: &Connection, id: i64, now: i64) -> Result<bool> {

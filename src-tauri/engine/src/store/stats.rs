@@ -17,6 +17,15 @@ const MANTISSAS: [u64; 16] = [10, 12, 14, 16, 18, 20, 25, 30, 35, 40, 45, 50, 60
 /// The last bucket starts here and has no end.
 const LAST_BUCKET: u64 = 900_000;
 
+/// `ms` (10 or more) as a two-digit mantissa and its power of ten: 3,456 → (34, 100).
+fn decade(ms: u64) -> (u64, u64) {
+    let mut p = 1;
+    while ms / p >= 100 {
+        p *= 10;
+    }
+    (ms / p, p)
+}
+
 /// The lower bound of the latency bucket of `ms`: every ms below 10, then 16 steps a decade
 /// (at most a quarter as wide as its start). `migrations/stats_rebuild.sql` lists the same buckets.
 pub fn bucket_of(ms: u64) -> u64 {
@@ -26,11 +35,7 @@ pub fn bucket_of(ms: u64) -> u64 {
     if ms >= LAST_BUCKET {
         return LAST_BUCKET;
     }
-    let mut p = 1;
-    while ms / p >= 100 {
-        p *= 10;
-    }
-    let m = ms / p;
+    let (m, p) = decade(ms);
     MANTISSAS.iter().rev().find(|&&step| step <= m).expect("10 ≤ m < 100") * p
 }
 
@@ -42,13 +47,18 @@ pub fn bucket_end(lower: u64) -> u64 {
     if lower >= LAST_BUCKET {
         return u64::MAX;
     }
-    let mut p = 1;
-    while lower / p >= 100 {
-        p *= 10;
-    }
-    let m = lower / p;
+    let (m, p) = decade(lower);
     MANTISSAS.iter().find(|&&step| step > m).map_or(100 * p, |step| step * p)
 }
+
+/// Adds to a row of the minute (or hour) rollup; written out once each, as this runs with
+/// every attempt.
+const ADD_MINUTE: &str = "INSERT INTO stats_minute (scope, at, latency_ms, succeeded, failed, duration_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+     ON CONFLICT (scope, at, latency_ms) DO UPDATE SET succeeded = succeeded + excluded.succeeded,
+         failed = failed + excluded.failed, duration_ms = duration_ms + excluded.duration_ms";
+const ADD_HOUR: &str = "INSERT INTO stats_hour (scope, at, latency_ms, succeeded, failed, duration_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+     ON CONFLICT (scope, at, latency_ms) DO UPDATE SET succeeded = succeeded + excluded.succeeded,
+         failed = failed + excluded.failed, duration_ms = duration_ms + excluded.duration_ms";
 
 /// Counts one recorded attempt (not a Test) in its webhook's scope and in all, by minute
 /// and by hour.
@@ -57,12 +67,8 @@ pub fn add(conn: &Connection, webhook_id: Option<&str>, executed_at: i64, durati
     let (ok, failed) = if success { (1, 0) } else { (0, 1) };
     let duration = duration_ms.min(i64::MAX as u64) as i64;
     let scope = webhook_id.unwrap_or(DIRECT);
-    for (table, step) in [("stats_minute", MINUTE_MS), ("stats_hour", HOUR_MS)] {
-        let mut stmt = conn.prepare_cached(&format!(
-            "INSERT INTO {table} (scope, at, latency_ms, succeeded, failed, duration_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-             ON CONFLICT (scope, at, latency_ms) DO UPDATE SET succeeded = succeeded + excluded.succeeded,
-                 failed = failed + excluded.failed, duration_ms = duration_ms + excluded.duration_ms"
-        ))?;
+    for (sql, step) in [(ADD_MINUTE, MINUTE_MS), (ADD_HOUR, HOUR_MS)] {
+        let mut stmt = conn.prepare_cached(sql)?;
         let at = executed_at - executed_at.rem_euclid(step);
         stmt.execute(params![scope, at, latency, ok, failed, duration])?;
         stmt.execute(params![ALL, at, latency, ok, failed, duration])?;
@@ -106,19 +112,6 @@ pub fn hourly_per_webhook(conn: &Connection, from: i64) -> Result<Vec<(crate::mo
     let rows =
         stmt.query_map([from], |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)?.max(0) as u64, r.get::<_, i64>(3)?.max(0) as u64)))?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-}
-
-/// Deliveries not ended, of one webhook or (`None`) of all.
-pub fn waiting(conn: &Connection, webhook_id: Option<&str>) -> Result<u64> {
-    let n: i64 = match webhook_id {
-        Some(id) => conn
-            .prepare_cached("SELECT COUNT(*) FROM deliveries INDEXED BY deliveries_pending WHERE webhook_id = ?1 AND state = 'pending'")?
-            .query_row([id], |r| r.get(0))?,
-        None => conn
-            .prepare_cached("SELECT COUNT(*) FROM deliveries INDEXED BY deliveries_pending WHERE state = 'pending'")?
-            .query_row([], |r| r.get(0))?,
-    };
-    Ok(n.max(0) as u64)
 }
 
 /// Deletes the rollup older than `cutoff` (a few rows: minutes and hours, not attempts).
