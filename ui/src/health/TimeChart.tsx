@@ -33,6 +33,20 @@ function timeTick(ms: number, span: number): string {
     : hm;
 }
 
+/** A line through the points that have a value, broken where one has none. */
+function linePath(
+  values: ReadonlyArray<number | null>,
+  x: (i: number) => number,
+  y: (v: number) => number,
+): string {
+  let d = "";
+  values.forEach((v, i) => {
+    if (v === null) return;
+    d += `${i > 0 && values[i - 1] !== null ? "L" : "M"}${x(i)},${y(v)} `;
+  });
+  return d.trim();
+}
+
 /**
  * A time series as SVG, as wide as its container: bars for counts, a line for durations,
  * the top of the scale and five times along the bottom.
@@ -102,14 +116,7 @@ export function TimeChart({ label, times, series, format, height = 150 }: TimeCh
             <path
               key={s.label}
               className={`chart-line chart-${s.tone}`}
-              d={s.values
-                .map((v, i) => (v === null ? null : `${x(i) + step / 2},${y(v)}`))
-                .reduce<string[]>((parts, point, i, all) => {
-                  if (point === null) return parts;
-                  parts.push(`${i === 0 || all[i - 1] === null ? "M" : "L"}${point}`);
-                  return parts;
-                }, [])
-                .join(" ")}
+              d={linePath(s.values, (i) => x(i) + step / 2, y)}
             />
           ),
         )}

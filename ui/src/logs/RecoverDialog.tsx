@@ -69,8 +69,6 @@ function ChooseWindow({
   /** Fields left at least once: half-typed dates are not errors before that. */
   const [left, setLeft] = useState<ReadonlySet<"since" | "until">>(new Set());
   const [startError, setStartError] = useState<ErrorView | null>(null);
-  const sinceId = useId();
-  const untilId = useId();
   const typed = windowOf(since, until);
   const window = typed.ok ? typed.window : null;
   const count = useQuery(recoverableQuery(webhook.id, window));
@@ -129,51 +127,29 @@ function ChooseWindow({
         delivery. Local time; leave “Until” empty for now.
       </p>
       <div className="recover-window">
-        <div className="field">
-          <label htmlFor={sinceId} className="field-label">
-            Since
-          </label>
-          <input
-            id={sinceId}
-            className="input mono"
-            type="text"
-            data-autofocus
-            autoComplete="off"
-            spellCheck={false}
-            placeholder={DATE_FORMAT}
-            value={since}
-            aria-invalid={fieldError("since").length > 0 || undefined}
-            aria-describedby={`${sinceId}-messages`}
-            onBlur={() => setLeft(new Set([...left, "since"]))}
-            onChange={(e) => {
-              setSince(e.target.value);
-              setStartError(null);
-            }}
-          />
-          <FieldMessages id={`${sinceId}-messages`} errors={fieldError("since")} />
-        </div>
-        <div className="field">
-          <label htmlFor={untilId} className="field-label">
-            Until
-          </label>
-          <input
-            id={untilId}
-            className="input mono"
-            type="text"
-            autoComplete="off"
-            spellCheck={false}
-            placeholder="now"
-            value={until}
-            aria-invalid={fieldError("until").length > 0 || undefined}
-            aria-describedby={`${untilId}-messages`}
-            onBlur={() => setLeft(new Set([...left, "until"]))}
-            onChange={(e) => {
-              setUntil(e.target.value);
-              setStartError(null);
-            }}
-          />
-          <FieldMessages id={`${untilId}-messages`} errors={fieldError("until")} />
-        </div>
+        <BoundField
+          label="Since"
+          placeholder={DATE_FORMAT}
+          autoFocus
+          value={since}
+          errors={fieldError("since")}
+          onLeave={() => setLeft(new Set([...left, "since"]))}
+          onChange={(text) => {
+            setSince(text);
+            setStartError(null);
+          }}
+        />
+        <BoundField
+          label="Until"
+          placeholder="now"
+          value={until}
+          errors={fieldError("until")}
+          onLeave={() => setLeft(new Set([...left, "until"]))}
+          onChange={(text) => {
+            setUntil(text);
+            setStartError(null);
+          }}
+        />
       </div>
       {otherError && (
         <p className="field-error" role="alert">
@@ -184,6 +160,51 @@ function ChooseWindow({
         {summary}
       </p>
     </ModalDialog>
+  );
+}
+
+interface BoundFieldProps {
+  label: string;
+  placeholder: string;
+  autoFocus?: boolean;
+  value: string;
+  errors: string[];
+  onLeave: () => void;
+  onChange: (text: string) => void;
+}
+
+/** One end of the window, typed as the Logs' date filters are, with its errors under it. */
+function BoundField({
+  label,
+  placeholder,
+  autoFocus,
+  value,
+  errors,
+  onLeave,
+  onChange,
+}: BoundFieldProps) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id} className="field-label">
+        {label}
+      </label>
+      <input
+        id={id}
+        className="input mono"
+        type="text"
+        data-autofocus={autoFocus || undefined}
+        autoComplete="off"
+        spellCheck={false}
+        placeholder={placeholder}
+        value={value}
+        aria-invalid={errors.length > 0 || undefined}
+        aria-describedby={`${id}-messages`}
+        onBlur={onLeave}
+        onChange={(e) => onChange(e.target.value)}
+      />
+      <FieldMessages id={`${id}-messages`} errors={errors} />
+    </div>
   );
 }
 
