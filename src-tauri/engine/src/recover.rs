@@ -65,7 +65,8 @@ impl RecoverWindow {
         let since = parse("since", &self.since)?;
         let until = match &self.until {
             Some(text) => parse("until", text)?,
-            None => now,
+            // The end is exclusive: "now" takes in what ended in this very millisecond.
+            None => now + 1,
         };
         if since > now {
             return Err(Error::invalid("since", "since is in the future: nothing has failed there yet."));
