@@ -1,9 +1,8 @@
 //! Events in: accepting an event (durably, idempotently), one-off direct deliveries, and
 //! resending a logged delivery.
 
-use crate::delivery::QueueKey;
+use crate::delivery::{QueueKey, fanout};
 use crate::error::{Error, FieldError, Result};
-use crate::matching::EventKey;
 use crate::model::DeliveryId;
 use crate::model::DeliveryKind;
 use crate::model::event::{EventInput, envelope, is_valid_event_type, new_event_id};
@@ -127,31 +126,6 @@ impl Engine {
         let occurred_at = input.occurred_at.as_deref().and_then(parse_rfc3339_ms).unwrap_or(now);
         let caller_id = input.id.is_some();
         let id = input.id.clone().unwrap_or_else(new_event_id);
-        let key = EventKey {
-            event_type: &input.event_type,
-            workflow: input.workflow.as_deref(),
-            survey: input.survey.as_deref(),
-            group: input.group.as_deref(),
-        };
-        let plan: Vec<(crate::model::WebhookId, String, String, u32)> = self
-            .routes()
-            .matching(&key)
-            .iter()
-            .map(|w| {
-                let body = envelope(
-                    &id,
-                    &input.event_type,
-                    occurred_at,
-                    false,
-                    Some((&w.id, &w.code)),
-                    input.workflow.as_deref(),
-                    input.survey.as_deref(),
-                    input.group.as_deref(),
-                    &data,
-                );
-                (w.id.clone(), w.code.clone(), body, w.delivery.attempts)
-            })
-            .collect();
         let row = EventRow {
             summary: payload_summary(&data),
             seq: 0,
@@ -166,6 +140,7 @@ impl Engine {
             group: input.group,
             accepted_at: now,
         };
+        let plan = fanout::plan(&self.routes(), &row, None);
         let engine = self.clone();
         let committed = self
             .db()
@@ -185,44 +160,10 @@ impl Engine {
                         return Ok(Committed { accepted: Accepted { event_id: row.id, deliveries }, queued: vec![] });
                     }
                     let seq = store::events::insert(conn, &row)?;
-                    let mut deliveries = Vec::with_capacity(plan.len());
-                    let mut queued = Vec::with_capacity(plan.len());
-                    for (webhook_id, code, body, max_attempts) in plan {
-                        let Some(d) = store::deliveries::insert_if_webhook_exists(
-                            conn,
-                            &NewDelivery {
-                                event_seq: seq,
-                                webhook_id: Some(&webhook_id),
-                                kind: DeliveryKind::Event,
-                                url: None,
-                                header_names: None,
-                                body: None,
-                                max_attempts,
-                                now,
-                            },
-                        )?
-                        else {
-                            continue;
-                        };
-                        deliveries.push(AcceptedDelivery { id: DeliveryId(d), webhook_code: code });
-                        // The worker gets the row in hand instead of reading it back.
-                        let delivery = store::deliveries::DeliveryRow {
-                            id: d,
-                            webhook_id: Some(webhook_id.clone()),
-                            kind: DeliveryKind::Event,
-                            url: None,
-                            header_names: vec![],
-                            body,
-                            state: crate::model::DeliveryState::Pending,
-                            attempts_made: 0,
-                            max_attempts,
-                            next_attempt_at: now,
-                            event_id: row.id.clone(),
-                            event_type: row.event_type.clone(),
-                            payload_summary: row.summary.clone(),
-                        };
-                        queued.push((QueueKey::Webhook(webhook_id), d, Some(std::sync::Arc::new(delivery))));
-                    }
+                    let (deliveries, queued) = fanout::insert(conn, seq, &row, plan, now)?
+                        .into_iter()
+                        .map(|(code, q)| (AcceptedDelivery { id: DeliveryId(q.1), webhook_code: code }, q))
+                        .unzip();
                     Ok(Committed { accepted: Accepted { event_id: row.id, deliveries }, queued })
                 },
                 move |c: &Committed| engine.enqueue(c.queued.iter().cloned()),

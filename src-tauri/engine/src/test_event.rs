@@ -162,6 +162,7 @@ impl Engine {
             mask,
             decision,
             consecutive_failures: None,
+            exhausted: None,
         };
         let mut row = outcome::summary(&record, 0);
         let mut attempt = outcome::new_attempt(&record, &row);

@@ -1,7 +1,10 @@
 //! Creating, editing, activating and deleting webhooks, with their secrets in the keyring.
 
 use crate::catalog::Catalog;
+use crate::delivery::Queued;
+use crate::delivery::operational::{self, Operational};
 use crate::error::{Error, FieldError, Result};
+use crate::model::operational as op;
 use crate::model::time::now_ms;
 use crate::model::{CODE_FROZEN, Validation, Webhook, WebhookId, WebhookInput, WebhookStatus, suggest_code, unique_code};
 use crate::secrets::account;
@@ -243,15 +246,25 @@ impl Engine {
             updated_at: now_ms(),
             ..existing.clone()
         };
+        let report = status_report(&existing, &row);
+        let routes = self.routes();
+        let engine = self.clone();
         let saved = match self
             .db()
-            .write(move |conn| {
-                rows::update(conn, &row)?;
-                Ok(row)
-            })
+            .write_then(
+                move |conn| {
+                    rows::update(conn, &row)?;
+                    let queued = match report {
+                        Some(report) => operational::write(conn, &routes, report, row.updated_at)?,
+                        None => vec![],
+                    };
+                    Ok((row, queued))
+                },
+                move |(_, queued): &(WebhookRow, Vec<Queued>)| engine.enqueue(queued.iter().cloned()),
+            )
             .await
         {
-            Ok(saved) => saved,
+            Ok((saved, _)) => saved,
             Err(e) => {
                 self.restore_secrets(undo).await;
                 return Err(e);
@@ -308,26 +321,35 @@ impl Engine {
     /// Activates or deactivates several webhooks at once; returns them as saved.
     pub async fn set_webhooks_active(&self, ids: Vec<WebhookId>, active: bool) -> Result<Vec<Webhook>> {
         let now = now_ms();
-        let changes = self
+        let routes = self.routes();
+        let engine = self.clone();
+        let (changed, _) = self
             .db()
-            .write(move |conn| {
-                let mut out = Vec::new();
-                for id in &ids {
-                    let before = rows::get(conn, id)?.ok_or_else(|| not_found(id))?;
-                    let (status, reason) = match (active, before.status) {
-                        (true, _) => (WebhookStatus::Active, None),
-                        (false, WebhookStatus::Active) => (WebhookStatus::Disabled, Some(DEACTIVATED_BY_USER)),
-                        (false, s) => (s, before.status_reason.as_deref()),
-                    };
-                    rows::set_status(conn, &before.id, status, reason, now)?;
-                    let after = rows::get(conn, &before.id)?.ok_or_else(|| not_found(id))?;
-                    out.push((before, after));
-                }
-                Ok(out)
-            })
+            .write_then(
+                move |conn| {
+                    let mut out = Vec::new();
+                    let mut queued = Vec::new();
+                    for id in &ids {
+                        let before = rows::get(conn, id)?.ok_or_else(|| not_found(id))?;
+                        let (status, reason) = match (active, before.status) {
+                            (true, _) => (WebhookStatus::Active, None),
+                            (false, WebhookStatus::Active) => (WebhookStatus::Disabled, Some(DEACTIVATED_BY_USER)),
+                            (false, s) => (s, before.status_reason.as_deref()),
+                        };
+                        rows::set_status(conn, &before.id, status, reason, now)?;
+                        let after = rows::get(conn, &before.id)?.ok_or_else(|| not_found(id))?;
+                        if let Some(report) = status_report(&before, &after) {
+                            queued.extend(operational::write(conn, &routes, report, now)?);
+                        }
+                        out.push(after);
+                    }
+                    Ok((out, queued))
+                },
+                move |(_, queued): &(Vec<WebhookRow>, Vec<Queued>)| engine.enqueue(queued.iter().cloned()),
+            )
             .await?;
         self.config_changed().await;
-        Ok(changes.into_iter().map(|(_, after)| self.announce(&after)).collect())
+        Ok(changed.iter().map(|after| self.announce(after)).collect())
     }
 
     /// Deletes a webhook, its queue and logs, and its keyring entries.
@@ -431,4 +453,23 @@ fn unknown_removal(patch: &serde_json::Value, current: &serde_json::Value, at: &
             None => None,
         }
     })
+}
+
+/// The operational event a user's change of a webhook's status makes: activated (from paused
+/// or deactivated), or deactivated (from active). None when the status stays.
+fn status_report(before: &WebhookRow, after: &WebhookRow) -> Option<Operational> {
+    let event_type = match (before.status, after.status) {
+        (a, b) if a == b => return None,
+        (_, WebhookStatus::Active) => op::ACTIVATED,
+        (WebhookStatus::Active, WebhookStatus::Disabled) => op::DISABLED,
+        _ => return None,
+    };
+    let reason = match event_type {
+        op::ACTIVATED => match before.status {
+            WebhookStatus::Paused => "Resumed by the user.",
+            _ => "Activated by the user.",
+        },
+        _ => DEACTIVATED_BY_USER,
+    };
+    Some(Operational::about(after, event_type, op::By::User, reason))
 }

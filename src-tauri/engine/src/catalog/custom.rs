@@ -36,6 +36,8 @@ impl Engine {
             errors.push(FieldError::new("name", format!("'{name}' is not an event type name: use entity.action, e.g. invoice.paid.")));
         } else if crate::catalog::builtin_types().iter().any(|t| t.name == name) {
             errors.push(FieldError::new("name", format!("{name} is a built-in type; pick another name.")));
+        } else if crate::model::operational::is_operational(&name) {
+            errors.push(FieldError::new("name", "hookdesk.* names are kept for Hookdesk's own events; pick another name."));
         }
         if input.description.chars().count() > DESCRIPTION_MAX_CHARS {
             errors.push(FieldError::new("description", format!("Description must be at most {DESCRIPTION_MAX_CHARS} characters.")));

@@ -101,6 +101,69 @@ fn element_sample(action: &str) -> Value {
     }
 }
 
+/// A realistic `data` of one of Hookdesk's own events, built from the structs the engine sends.
+fn operational_sample(event_type: &str) -> Value {
+    use crate::model::attempt::AttemptResult;
+    use crate::model::operational::{self as op, By, ExhaustedDelivery, LastAttempt, OperationalData, WebhookRef};
+    let failed = LastAttempt {
+        event_id: "evt_01KB3Q7Z4M8X2N6P0R5T9V1W3Y".into(),
+        event_type: "task.created".into(),
+        attempt: 5,
+        attempts: 5,
+        result: AttemptResult::Failed,
+        status_code: Some(503),
+        error: Some("503 Service Unavailable".into()),
+        duration_ms: 212,
+        executed_at: "2026-11-24T10:42:07.118Z".into(),
+    };
+    let (by, reason, delivery, last) = match event_type {
+        op::PAUSED => (By::Engine, "Paused after 5 consecutive failed deliveries (the last: 503 Service Unavailable).", None, Some(failed)),
+        op::DISABLED => (
+            By::Endpoint,
+            "The endpoint answered 410 Gone on 2026-11-24 10:42:07; Hookdesk deactivated this webhook.",
+            None,
+            Some(LastAttempt { status_code: Some(410), error: Some("410 Gone".into()), attempt: 1, ..failed }),
+        ),
+        op::ACTIVATED => (By::User, "Activated by the user.", None, Some(failed)),
+        _ => (
+            By::Engine,
+            "The delivery used up its 5 attempts (the last: 503 Service Unavailable).",
+            Some(ExhaustedDelivery { id: 1042, event_id: failed.event_id.clone(), event_type: failed.event_type.clone(), attempts: 5 }),
+            Some(failed),
+        ),
+    };
+    let data = OperationalData {
+        webhook: WebhookRef { id: "65f1d0aae4b0a1b2c3d4eaaa".into(), code: "erp_orders".into(), name: "ERP orders".into() },
+        by,
+        reason: reason.into(),
+        delivery,
+        last_attempt: last,
+    };
+    serde_json::to_value(data).unwrap_or_default()
+}
+
+fn operational_types() -> impl Iterator<Item = EventType> {
+    use crate::model::operational as op;
+    op::TYPES.into_iter().map(|name| {
+        let (label, description) = match name {
+            op::PAUSED => ("Webhook paused", "Hookdesk paused a webhook after consecutive failed deliveries; its queue is held."),
+            op::DISABLED => ("Webhook disabled", "A webhook was deactivated: by the user, or because its endpoint answered 410 Gone."),
+            op::ACTIVATED => ("Webhook activated", "A paused or deactivated webhook was activated again; its held deliveries resume."),
+            _ => ("Delivery exhausted", "A delivery used up its attempts without success."),
+        };
+        let sample = operational_sample(name);
+        EventType {
+            name: name.to_string(),
+            entity: "Hookdesk".into(),
+            label: label.into(),
+            description: format!("{description} Emitted by Hookdesk; never sent to the webhook it is about."),
+            sample_text: serde_json::to_string_pretty(&sample).unwrap_or_default(),
+            sample,
+            builtin: true,
+        }
+    })
+}
+
 /// An entity's type prefix, its group name, its actions, and its sample builder.
 type EntitySpec = (&'static str, &'static str, &'static [&'static str], fn(&str) -> Value);
 
@@ -142,6 +205,7 @@ pub fn builtin_types() -> Vec<EventType> {
             });
         }
     }
+    out.extend(operational_types());
     out
 }
 
@@ -174,7 +238,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn builtin_catalog_has_the_thirteen_types_with_object_samples() {
+    fn builtin_catalog_has_the_seventeen_types_with_object_samples() {
         let types = builtin_types();
         let names: Vec<_> = types.iter().map(|t| t.name.as_str()).collect();
         assert_eq!(
@@ -192,10 +256,18 @@ mod tests {
                 "survey.deleted",
                 "element.created",
                 "element.updated",
-                "element.deleted"
+                "element.deleted",
+                "hookdesk.webhook.paused",
+                "hookdesk.webhook.disabled",
+                "hookdesk.webhook.activated",
+                "hookdesk.delivery.exhausted"
             ]
         );
         assert!(types.iter().all(|t| t.sample.is_object() && crate::model::event::is_valid_event_type(&t.name)));
         assert_eq!(types[4].label, "Task created");
+        let paused = &types[13].sample;
+        assert_eq!(paused["webhook"]["code"], "erp_orders");
+        assert_eq!(paused["last_attempt"]["status_code"], 503);
+        assert!(types[16].sample["delivery"]["attempts"] == 5 && paused.get("delivery").is_none());
     }
 }

@@ -7,7 +7,9 @@
 
 mod context;
 pub mod dispatch;
+pub(crate) mod fanout;
 mod keyring;
+pub(crate) mod operational;
 pub mod outcome;
 pub mod retry;
 mod run;

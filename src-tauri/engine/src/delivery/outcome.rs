@@ -61,6 +61,8 @@ pub struct AttemptRecord<'a> {
     pub decision: Decision,
     /// The webhook's consecutive failed deliveries after this one, when it counts.
     pub consecutive_failures: Option<u32>,
+    /// The report of a delivery that used up its attempts, written with the attempt.
+    pub(crate) exhausted: Option<super::operational::Operational>,
 }
 
 pub(crate) fn summary(r: &AttemptRecord, id: i64) -> AttemptSummary {
@@ -134,7 +136,8 @@ pub(crate) fn record(cx: &std::sync::Arc<super::Context>, r: AttemptRecord) {
         _ => r.delivery.next_attempt_at,
     };
     let counter = r.consecutive_failures.zip(r.delivery.webhook_id.clone());
-    let notices = cx.clone();
+    let exhausted = r.exhausted.map(|report| (report, cx.routes()));
+    let after = cx.clone();
     cx.db.write_detached(
         "A delivery attempt",
         move |conn| {
@@ -142,8 +145,15 @@ pub(crate) fn record(cx: &std::sync::Arc<super::Context>, r: AttemptRecord) {
             if let Some((failures, webhook)) = counter {
                 store::webhooks::set_consecutive_failures(conn, &webhook, failures)?;
             }
-            Ok(row)
+            let queued = match exhausted {
+                Some((report, routes)) => super::operational::write(conn, &routes, report, now_ms())?,
+                None => vec![],
+            };
+            Ok((row, queued))
         },
-        move |summary: &AttemptSummary| notices.notify(Notice::AttemptRecorded { attempt: Box::new(summary.clone()) }),
+        move |(summary, queued): &(AttemptSummary, Vec<super::Queued>)| {
+            after.notify(Notice::AttemptRecorded { attempt: Box::new(summary.clone()) });
+            after.enqueue(queued.iter().cloned());
+        },
     );
 }

@@ -4,11 +4,13 @@
 
 use super::Context;
 use super::dispatch::{self, Target};
+use super::operational::{self, Operational};
 use super::outcome::{self, AttemptRecord, Decision};
 use super::target;
 use super::{Finish, QueueKey};
 use crate::model::DeliveryKind;
 use crate::model::WebhookStatus;
+use crate::model::operational as op;
 use crate::model::time::now_ms;
 use crate::store::deliveries::DeliveryRow;
 use crate::store::webhooks::WebhookRow;
@@ -156,6 +158,20 @@ async fn drive(cx: &Arc<Context>, key: &QueueKey, id: i64, row: Option<Arc<Deliv
         let counted = (counts && decision.ends()).then(|| cx.scheduler.count_result(key, decision == Decision::Succeeded));
         let failures = counted.map(|(n, _)| n);
         let last = sent.summary_for_pause();
+        let exhausted = match &webhook {
+            Some(w) if decision == Decision::Failed && operational::reports_exhaustion(&d) => {
+                let reason = format!("The delivery used up its {attempt_no} attempts (the last: {last}).");
+                let mut report = Operational::about(w, op::EXHAUSTED, op::By::Engine, reason);
+                report.delivery = Some(op::ExhaustedDelivery {
+                    id: d.id,
+                    event_id: d.event_id.clone(),
+                    event_type: d.event_type.clone(),
+                    attempts: attempt_no,
+                });
+                Some(report)
+            }
+            _ => None,
+        };
         outcome::record(
             cx,
             AttemptRecord {
@@ -167,6 +183,7 @@ async fn drive(cx: &Arc<Context>, key: &QueueKey, id: i64, row: Option<Arc<Deliv
                 decision,
                 // Written only when it changed: most deliveries succeed after a success.
                 consecutive_failures: counted.filter(|(_, changed)| *changed).map(|(n, _)| n),
+                exhausted,
             },
         );
         d.attempts_made = attempt_no;
@@ -258,13 +275,28 @@ async fn switch_off(cx: &Arc<Context>, key: &QueueKey, webhook_id: &str, status:
     cx.scheduler.close(key);
     let id = webhook_id.to_string();
     let why = reason.clone();
+    let routes = cx.routes();
+    let queues = cx.clone();
     let saved = cx
         .db
-        .write(move |conn| {
-            store::webhooks::switch_off(conn, &id, status, &why, now_ms())?;
-            store::webhooks::get(conn, &id)
-        })
-        .await;
+        .write_then(
+            move |conn| {
+                let now = now_ms();
+                store::webhooks::switch_off(conn, &id, status, &why, now)?;
+                let Some(w) = store::webhooks::get(conn, &id)? else {
+                    return Ok((None, vec![]));
+                };
+                let (event_type, by) = match status {
+                    WebhookStatus::Paused => (op::PAUSED, op::By::Engine),
+                    _ => (op::DISABLED, op::By::Endpoint),
+                };
+                let queued = operational::write(conn, &routes, Operational::about(&w, event_type, by, why), now)?;
+                Ok((Some(w), queued))
+            },
+            move |(_, queued): &(Option<WebhookRow>, Vec<super::Queued>)| queues.enqueue(queued.iter().cloned()),
+        )
+        .await
+        .map(|(w, _)| w);
     match saved {
         Ok(Some(w)) => {
             cx.config_changed().await;

@@ -91,6 +91,14 @@ impl EventInput {
                 "type",
                 format!("'{}' is not an event type: use entity.action, e.g. task.created.", self.event_type),
             ));
+        } else if super::operational::is_operational(&self.event_type) {
+            errors.push(FieldError::new(
+                "type",
+                format!(
+                    "'{}' is one of Hookdesk's own event types: Hookdesk emits hookdesk.* events itself when a webhook pauses, is disabled or activated, or a delivery uses up its attempts.",
+                    self.event_type
+                ),
+            ));
         }
         if let Some(at) = &self.occurred_at
             && super::time::parse_rfc3339_ms(at).is_none()

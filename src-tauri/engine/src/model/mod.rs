@@ -9,6 +9,7 @@ pub mod event_type;
 pub mod ids;
 pub mod log_filter;
 pub mod object_id;
+pub mod operational;
 pub mod patterns;
 pub mod payload_summary;
 pub mod time;

@@ -66,3 +66,45 @@ pub fn record(conn: &Connection, a: &NewAttempt, attempts_made: u32, state: Deli
     super::deliveries::update_after_attempt(conn, a.delivery_id, attempts_made, state, next_attempt_at, crate::model::time::now_ms())?;
     Ok(id)
 }
+
+/// Whose last attempt [`last`] reads.
+#[derive(Debug, Clone, Copy)]
+pub enum LastOf<'a> {
+    /// A webhook's, Tests left out.
+    Webhook(&'a str),
+    Delivery(i64),
+}
+
+/// The last attempt made, as operational events summarise it.
+pub fn last(conn: &Connection, of: LastOf) -> Result<Option<crate::model::operational::LastAttempt>> {
+    use rusqlite::OptionalExtension;
+    const COLUMNS: &str =
+        "SELECT e.id, a.event_type, a.attempt, a.max_attempts, a.result, a.status_code, a.error, a.duration_ms, a.executed_at
+         FROM attempts a JOIN deliveries d ON d.id = a.delivery_id JOIN events e ON e.seq = d.event_seq";
+    let (sql, key) = match of {
+        LastOf::Webhook(id) => (
+            format!("{COLUMNS} WHERE a.webhook_id = ?1 AND a.test = 0 ORDER BY a.id DESC LIMIT 1"),
+            rusqlite::types::Value::from(id.to_string()),
+        ),
+        LastOf::Delivery(id) => {
+            (format!("{COLUMNS} WHERE a.delivery_id = ?1 ORDER BY a.id DESC LIMIT 1"), rusqlite::types::Value::from(id))
+        }
+    };
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([key], |r| {
+            let success = r.get::<_, String>(4)? == "success";
+            Ok(crate::model::operational::LastAttempt {
+                event_id: r.get(0)?,
+                event_type: r.get(1)?,
+                attempt: r.get(2)?,
+                attempts: r.get(3)?,
+                result: if success { crate::model::attempt::AttemptResult::Success } else { crate::model::attempt::AttemptResult::Failed },
+                status_code: r.get(5)?,
+                error: r.get(6)?,
+                duration_ms: r.get::<_, i64>(7)?.max(0) as u64,
+                executed_at: crate::model::time::format_ms(r.get(8)?),
+            })
+        })
+        .optional()?)
+}

@@ -14,7 +14,9 @@ pub mod stats;
 pub mod webhooks;
 
 use crate::error::{Error, Result};
-use rusqlite::{Connection, OpenFlags};
+/// The connection the store's functions take, for callers that name it.
+pub use rusqlite::Connection;
+use rusqlite::OpenFlags;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};

@@ -11,6 +11,7 @@ mod instance;
 mod log_rows;
 mod migrations;
 mod network_policy;
+mod operational;
 mod recover;
 mod rooms;
 mod secrets;
