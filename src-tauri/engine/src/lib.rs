@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod curl;
 pub mod delivery;
 pub mod error;
+pub mod export;
 pub mod ingest;
 pub mod instance;
 pub mod logs;

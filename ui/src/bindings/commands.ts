@@ -10,6 +10,8 @@ import type { CustomEventTypeInput } from "./CustomEventTypeInput";
 import type { DeliveryId } from "./DeliveryId";
 import type { EngineSettings } from "./EngineSettings";
 import type { EventType } from "./EventType";
+import type { ExportFormat } from "./ExportFormat";
+import type { Exported } from "./Exported";
 import type { FormCheck } from "./FormCheck";
 import type { HealthBars } from "./HealthBars";
 import type { ImportReport } from "./ImportReport";
@@ -56,6 +58,7 @@ export interface Commands {
   get_attempt: { args: { id: AttemptId }; returns: AttemptDetail };
   resend: { args: { deliveryId: DeliveryId }; returns: DeliveryId };
   curl_command: { args: { attemptId: AttemptId; includeSecrets: boolean }; returns: string };
+  export_logs: { args: { scope: LogScope; filter: LogFilter; format: ExportFormat }; returns: Exported | null };
   recoverable: { args: { webhookId: WebhookId; window: RecoverWindow }; returns: number };
   recover: { args: { webhookId: WebhookId; window: RecoverWindow }; returns: Recovered };
   recover_progress: { args: { webhookId: WebhookId; recovered: Recovered }; returns: RecoverProgress };
@@ -154,6 +157,12 @@ export const getAttempt = (id: AttemptId) => call("get_attempt", { id });
 export const resend = (deliveryId: DeliveryId) => call("resend", { deliveryId });
 
 export const curlCommand = (attemptId: AttemptId, includeSecrets: boolean) => call("curl_command", { attemptId, includeSecrets });
+
+/**
+ * **Export**: asks where to save, then writes the attempts of the Logs view there
+ * (newest first, secrets masked). `None` when the user cancels.
+ */
+export const exportLogs = (scope: LogScope, filter: LogFilter, format: ExportFormat) => call("export_logs", { scope, filter, format });
 
 /**
  * How many failed events a recover of the window would deliver again.

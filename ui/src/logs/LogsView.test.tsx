@@ -142,6 +142,49 @@ describe("the Logs tab", () => {
     await waitFor(() => expect(lastOf(listFilters())).toEqual({}));
   });
 
+  it("exports what the view shows, with its filters, in the format chosen, and says where", async () => {
+    const [hook] = backend.seed(makeWebhook({ name: "Orders" }));
+    backend.log(
+      makeAttempt({ webhook_id: hook!.id, result: "failed", status_code: 503 }),
+      makeAttempt({ webhook_id: hook!.id }),
+    );
+    const { user, drawer } = await openWebhookLogs("Orders");
+    await waitFor(() => expect(rows()).toHaveLength(2));
+    await user.selectOptions(within(drawer).getByLabelText("Result"), "failed");
+    await waitFor(() => expect(rows()).toHaveLength(1));
+
+    const button = within(drawer).getByRole("button", { name: "Export…" });
+    await user.click(button);
+    const menu = within(drawer).getByRole("menu", { name: "Export logs" });
+    expect(
+      within(menu)
+        .getAllByRole("menuitem")
+        .map((i) => i.textContent),
+    ).toEqual([
+      "NDJSONan attempt a line, in full",
+      "CSVfor spreadsheets",
+      "HARfor browser and proxy tools",
+    ]);
+    // Keyboard: the first item has focus; ArrowDown moves to CSV.
+    await user.keyboard("{ArrowDown}{Enter}");
+    expect(lastOf(backend.callsOf("export_logs"))).toEqual({
+      scope: { kind: "webhook", id: hook!.id },
+      filter: { result: "failed" },
+      format: "csv",
+    });
+    expect(
+      await screen.findByText("Exported 1 attempt to /home/ana/hookdesk-logs.ndjson"),
+    ).toBeVisible();
+    expect(button).toHaveFocus();
+
+    // A cancelled save dialog says nothing.
+    backend.exportLogsPath = null;
+    await user.click(button);
+    await user.click(within(drawer).getByRole("menuitem", { name: /HAR/ }));
+    await waitFor(() => expect(backend.callsOf("export_logs")).toHaveLength(2));
+    expect(screen.getAllByText(/^Exported /)).toHaveLength(1);
+  });
+
   it("refuses a date range that ends before it starts, without asking the engine", async () => {
     backend.seed(makeWebhook({ name: "Orders" }));
     const { drawer } = await openWebhookLogs("Orders");

@@ -9,6 +9,7 @@ import { useFeedback } from "../feedback/FeedbackContext";
 import { retryNow } from "../ipc/commands";
 import { isAttemptId } from "../ipc/ids";
 import { AttemptDetailPanel } from "./AttemptDetailPanel";
+import { ExportMenu } from "./ExportMenu";
 import { countText } from "./format";
 import { LogFilters } from "./LogFilters";
 import { LogList, ROW_HEIGHT } from "./LogList";
@@ -202,6 +203,7 @@ export function LogsView({
             </span>
           )}
           {actions}
+          <ExportMenu scope={scope} filter={filter} total={pages.total} />
           <button
             type="button"
             className="button button-small logs-pause"

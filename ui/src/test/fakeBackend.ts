@@ -224,6 +224,8 @@ export class FakeBackend {
   startupError: ErrorView | null = null;
   clipboard: string | null = null;
   exportResult: string | null = null;
+  /** Where an Export of the logs is saved; `null` as if the user cancelled the dialog. */
+  exportLogsPath: string | null = "/home/ana/hookdesk-logs.ndjson";
   importResult: ImportReport | null = null;
   calls: Call[] = [];
   /** Logged attempts (any order: queries sort them newest first by id). */
@@ -390,6 +392,11 @@ export class FakeBackend {
     },
     list_logs: ({ scope, filter, limit }) => this.listLogs(scope, filter, limit),
     count_logs: ({ scope, filter }) => this.countLogs(scope, filter),
+    // Where the save dialog "chose" (null: the user cancelled); the attempts it would hold.
+    export_logs: ({ scope, filter }) =>
+      this.exportLogsPath === null
+        ? null
+        : { path: this.exportLogsPath, attempts: this.countLogs(scope, filter) },
     list_queued: ({ scope, filter: { result, ...filter }, limit }) => {
       const matching = this.queued.filter(
         (q) => (result === undefined || result === "pending") && matchesLog(q, scope, filter, ""),

@@ -89,3 +89,92 @@ pub async fn of_webhook(
     let w = engine.get_webhook(&id).await?;
     page(&engine, LogScope::Webhook(w.id), q).await
 }
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LogExportQuery {
+    /// `ndjson` (default: an attempt a line, as `GET /v1/logs` gives it), `csv` or `har` (HAR 1.2).
+    #[param(inline)]
+    pub format: Option<crate::export::ExportFormat>,
+    /// A webhook's id or code; every delivery when left out.
+    #[param(max_length = 64)]
+    pub webhook: Option<String>,
+    #[param(inline)]
+    pub result: Option<ResultFilter>,
+    /// Exactly this event type.
+    #[param(max_length = 128)]
+    pub event_type: Option<String>,
+    /// RFC 3339: attempts made at or after it.
+    #[param(format = DateTime)]
+    pub since: Option<String>,
+    /// RFC 3339: attempts made before it.
+    #[param(format = DateTime)]
+    pub until: Option<String>,
+}
+
+fn bad_query(field: &str, message: String) -> ApiError {
+    let mut e = ApiError::new(StatusCode::BAD_REQUEST, "bad_request", format!("{field}: {message}"));
+    e.fields.push(crate::error::FieldError::new(field, message));
+    e
+}
+
+/// Export attempts
+///
+/// The attempts a Logs view shows, newest first, streamed as they are read: NDJSON, CSV or
+/// HAR 1.2, with secret values masked as in the logs. Attempts made after the export began
+/// are not in it.
+#[utoipa::path(get, path = "/v1/logs/export", tag = "logs", operation_id = "export_logs", params(LogExportQuery),
+    responses(
+        (status = 200, description = "The attempts, in the format asked for", content(
+            (String = "application/x-ndjson"),
+            (String = "text/csv"),
+            (Object = "application/json"),
+        )),
+        (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+    ))]
+pub async fn export(State(engine): State<Engine>, Query(q): Query<LogExportQuery>) -> Result<axum::response::Response, ApiError> {
+    use crate::model::time::parse_rfc3339_ms;
+    if let Some(t) = &q.event_type
+        && t.chars().count() > EVENT_TYPE_MAX
+    {
+        return Err(bad_query("event_type", format!("an event type is at most {EVENT_TYPE_MAX} characters.")));
+    }
+    let time = |field: &str, value: &Option<String>| match value {
+        None => Ok(None),
+        Some(v) => parse_rfc3339_ms(v)
+            .map(Some)
+            .ok_or_else(|| bad_query(field, format!("give an RFC 3339 time such as 2026-12-01T08:00:00Z, not '{v}'."))),
+    };
+    let (from_ms, to_ms) = (time("since", &q.since)?, time("until", &q.until)?);
+    if let (Some(from), Some(to)) = (from_ms, to_ms)
+        && to <= from
+    {
+        return Err(bad_query("until", "until must be after since.".into()));
+    }
+    let scope = match &q.webhook {
+        Some(w) => LogScope::Webhook(engine.get_webhook(w).await?.id),
+        None => LogScope::All,
+    };
+    let format = q.format.unwrap_or_default();
+    let filter = LogFilter { result: q.result, event_type: q.event_type, from_ms, to_ms, ..Default::default() };
+    let export = engine.export_logs(scope, filter, format);
+    // A failure after the first bytes cannot change the status: the body ends unfinished
+    // (the connection is cut), which no client takes for a complete export.
+    let chunks = futures_util::stream::unfold(export, |mut export| async move {
+        match export.next_chunk().await {
+            Ok(Some(bytes)) => Some((Ok::<_, crate::Error>(axum::body::Bytes::from(bytes)), export)),
+            Ok(None) => None,
+            Err(e) => {
+                tracing::warn!("a logs export stopped: {e}");
+                Some((Err(e), export))
+            }
+        }
+    });
+    let name = format!("attachment; filename=\"hookdesk-logs.{}\"", format.extension());
+    axum::response::Response::builder()
+        .header(axum::http::header::CONTENT_TYPE, format.content_type())
+        .header(axum::http::header::CONTENT_DISPOSITION, name)
+        .body(axum::body::Body::from_stream(chunks))
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))
+}

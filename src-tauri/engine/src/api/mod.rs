@@ -73,6 +73,7 @@ fn routes() -> OpenApiRouter<Engine> {
         .routes(routes!(webhooks::rotate))
         .routes(routes!(webhooks::recover))
         .routes(routes!(logs::all))
+        .routes(routes!(logs::export))
         .routes(routes!(stats::of_webhook))
         .routes(routes!(stats::all))
         .routes(routes!(admin::regenerate_token))

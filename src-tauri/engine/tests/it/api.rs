@@ -218,6 +218,7 @@ async fn the_openapi_document_describes_every_route() {
         ("post", "/v1/webhooks/{id}/recover"),
         ("get", "/v1/webhooks/{id}/stats"),
         ("get", "/v1/logs"),
+        ("get", "/v1/logs/export"),
         ("get", "/v1/stats"),
         ("post", "/v1/token/regenerate"),
         ("get", "/v1/config"),

@@ -6,6 +6,7 @@ mod code_suggestion;
 mod contract;
 mod curl;
 mod delivery;
+mod export;
 mod faults;
 mod instance;
 mod log_rows;

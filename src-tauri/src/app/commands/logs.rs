@@ -3,6 +3,7 @@
 use super::view;
 use crate::app::AppState;
 use hookdesk_engine::Error;
+use hookdesk_engine::export::{ExportFormat, Exported};
 use hookdesk_engine::logs::{AttemptDetail, QueuedLogs, WebhookActivity};
 use hookdesk_engine::model::attempt::AttemptSummary;
 use hookdesk_engine::model::log_filter::{LogFilter, LogScope};
@@ -12,6 +13,7 @@ use hookdesk_engine::stats::{HealthBars, Stats, StatsWindow};
 use hookdesk_engine::test_event::{TestRequest, TestResult};
 use std::collections::HashMap;
 use tauri::State;
+use tauri_plugin_dialog::DialogExt;
 
 commands! {
     /// Sends a Test; `test_id` lets [`cancel_test`] stop it. A cancelled Test stops waiting for
@@ -64,6 +66,31 @@ commands! {
 
     pub async fn curl_command(state: State<'_, AppState>; attempt_id: AttemptId, include_secrets: bool) -> CmdResult<String> {
         state.engine()?.curl_command(attempt_id, include_secrets).await.map_err(view)
+    }
+
+    /// **Export**: asks where to save, then writes the attempts of the Logs view there
+    /// (newest first, secrets masked). `None` when the user cancels.
+    pub async fn export_logs(app: tauri::AppHandle, state: State<'_, AppState>; scope: LogScope, filter: LogFilter, format: ExportFormat) -> CmdResult<Option<Exported>> {
+        let engine = state.engine()?.clone();
+        let what = match &scope {
+            LogScope::Webhook(id) => engine.get_webhook(id).await.map_err(view)?.code,
+            LogScope::Direct => "direct".into(),
+            LogScope::All => "all".into(),
+        };
+        let name = hookdesk_engine::export::suggested_file_name(&what, format, hookdesk_engine::model::time::now_ms());
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        app.dialog()
+            .file()
+            .set_title(format!("Export logs as {}", format.label()))
+            .add_filter(format.label(), &[format.extension()])
+            .set_file_name(name)
+            .save_file(move |path| {
+                let _ = tx.send(path);
+            });
+        let Some(path) = rx.await.ok().flatten() else { return Ok(None) };
+        let path = path.into_path().map_err(|e| Error::Io(format!("That location cannot be written: {e}")).view())?;
+        let attempts = engine.export_logs_to_file(scope, filter, format, &path).await.map_err(view)?;
+        Ok(Some(Exported { path: path.display().to_string(), attempts }))
     }
 
     /// How many failed events a recover of the window would deliver again.
