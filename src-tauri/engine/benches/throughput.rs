@@ -457,7 +457,67 @@ async fn logs(report: &mut Report, dataset: Option<std::path::PathBuf>) {
             format!("a webhook's health over {attempts} of {LOG_ATTEMPTS} attempts, median of 30 (target ≤ 20)"),
         );
     }
+    export(report, &engine, &id).await;
     drop(engine);
+}
+
+/// Peak and current resident memory (kB) of this process, from /proc (Linux).
+fn memory_kb() -> Option<(u64, u64)> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let field = |name: &str| status.lines().find(|l| l.starts_with(name))?.split_whitespace().nth(1)?.parse().ok();
+    Some((field("VmHWM:")?, field("VmRSS:")?))
+}
+
+/// The million attempts exported as NDJSON to a file, against a baseline: one SQL scan of
+/// the same rows writing their stored columns to a file, which is what any export reads and
+/// writes at the least. The peak memory is the rise of the process's peak RSS (reset first).
+async fn export(report: &mut Report, engine: &Engine, id: &hookdesk_engine::model::WebhookId) {
+    use hookdesk_engine::export::ExportFormat;
+    use std::io::Write;
+    let tmp = tempfile::tempdir().unwrap();
+    let base_path = tmp.path().join("baseline.bin");
+    let path = base_path.clone();
+    let started = Instant::now();
+    let rows = engine
+        .db()
+        .read(move |conn| {
+            let mut out = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+            let mut stmt = conn.prepare(
+                "SELECT a.id, a.request_url, a.request_headers, a.response_headers, a.response_body, e.id, e.data
+                 FROM attempts a JOIN deliveries d ON d.id = a.delivery_id JOIN events e ON e.seq = d.event_seq ORDER BY a.id DESC",
+            )?;
+            let mut rows = stmt.query([])?;
+            let mut n = 0u64;
+            while let Some(r) = rows.next()? {
+                for i in [1, 2, 3, 5, 6] {
+                    out.write_all(r.get_ref(i)?.as_bytes().unwrap_or_default()).unwrap();
+                }
+                out.write_all(r.get_ref(4)?.as_blob().unwrap_or_default()).unwrap();
+                out.write_all(b"\n").unwrap();
+                n += 1;
+            }
+            out.flush().unwrap();
+            Ok(n)
+        })
+        .await
+        .unwrap();
+    let baseline = rows as f64 / started.elapsed().as_secs_f64();
+    let _ = std::fs::remove_file(&base_path);
+
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+    let before = memory_kb();
+    let path = tmp.path().join("logs.ndjson");
+    let started = Instant::now();
+    let n = engine.export_logs_to_file(LogScope::Webhook(id.clone()), LogFilter::default(), ExportFormat::Ndjson, &path).await.unwrap();
+    let per_s = n as f64 / started.elapsed().as_secs_f64();
+    let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    assert_eq!(n, rows, "every attempt exported");
+    report.add("export_baseline_per_s", baseline, "/s", format!("one SQL scan of the {rows} attempts writing their columns to a file"));
+    report.add("export_ndjson_per_s", per_s, "/s", format!("{n} attempts in full to a {} MB NDJSON file", size / 1_000_000));
+    report.add("export_ratio", per_s / baseline, "", "export / scan baseline (target ≥ 0.25)");
+    if let (Some((_, rss)), Some((peak, _))) = (before, memory_kb()) {
+        report.add("export_peak_mb", peak.saturating_sub(rss) as f64 / 1024.0, "MB", "rise of the peak RSS over the export (target ≤ 64)");
+    }
 }
 
 /// Writes LOG_ATTEMPTS attempts (four per delivery, a delivery per event) straight into the

@@ -289,19 +289,7 @@ impl LogExport {
         let mut filter = self.filter.clone();
         filter.before = self.before.take();
         let scope = self.scope.clone();
-        let page: Vec<Attempt> = match self
-            .engine
-            .db()
-            .read(move |conn| {
-                store::logs::list(conn, &scope, &filter, PAGE, 0)?
-                    .into_iter()
-                    .filter_map(|s| s.id.attempt())
-                    .map(|id| store::logs::get(conn, id))
-                    .filter_map(Result::transpose)
-                    .collect()
-            })
-            .await
-        {
+        let page: Vec<Attempt> = match self.engine.db().read(move |conn| store::logs::list_full(conn, &scope, &filter, PAGE, 0)).await {
             Ok(page) => page,
             Err(e) => {
                 self.done = true;

@@ -82,12 +82,7 @@ impl Engine {
             .read(move |conn| {
                 conn.execute_batch("BEGIN")?;
                 let page = (|| {
-                    let attempts = store::logs::list(conn, &scope, &filter, limit, offset)?
-                        .into_iter()
-                        .filter_map(|s| s.id.attempt())
-                        .map(|id| store::logs::get(conn, id))
-                        .filter_map(Result::transpose)
-                        .collect::<Result<Vec<_>>>()?;
+                    let attempts = store::logs::list_full(conn, &scope, &filter, limit, offset)?;
                     Ok((attempts, store::logs::count(conn, &scope, &filter)?))
                 })();
                 conn.execute_batch("COMMIT")?;

@@ -141,36 +141,44 @@ fn json_map(text: Option<String>) -> BTreeMap<String, String> {
     text.and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default()
 }
 
+/// The columns [`attempt_from`] reads: the summary's, then the request's and response's.
+static FULL_COLUMNS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!("{}, a.request_headers, a.response_headers, a.response_body, a.response_truncated, {}", *SUMMARY_COLUMNS, BODY_COLUMNS)
+});
+
+fn attempt_from(r: &Row) -> rusqlite::Result<Attempt> {
+    let at = SUMMARY_LEN;
+    let summary = summary_from(r)?;
+    let response_headers: Option<String> = r.get(at + 1)?;
+    let response_body: Option<Vec<u8>> = r.get(at + 2)?;
+    let response = (response_headers.is_some() || response_body.is_some()).then(|| ResponseLog {
+        headers: json_map(response_headers),
+        body: String::from_utf8_lossy(&response_body.unwrap_or_default()).into_owned(),
+        truncated: r.get(at + 3).unwrap_or(false),
+    });
+    Ok(Attempt {
+        request: RequestLog { method: "POST".into(), url: summary.url.clone(), headers: json_map(r.get(at)?), body: body_from(r, at + 4)? },
+        summary,
+        response,
+    })
+}
+
 /// One attempt with its request and response.
 pub fn get(conn: &Connection, id: AttemptId) -> Result<Option<Attempt>> {
-    let sql = format!(
-        "SELECT {}, a.request_headers, a.response_headers, a.response_body, a.response_truncated, {} {FROM} WHERE a.id = ?1",
-        *SUMMARY_COLUMNS, BODY_COLUMNS
-    );
-    let at = SUMMARY_LEN;
-    Ok(conn
-        .prepare_cached(&sql)?
-        .query_row([id.0], |r| {
-            let summary = summary_from(r)?;
-            let response_headers: Option<String> = r.get(at + 1)?;
-            let response_body: Option<Vec<u8>> = r.get(at + 2)?;
-            let response = (response_headers.is_some() || response_body.is_some()).then(|| ResponseLog {
-                headers: json_map(response_headers),
-                body: String::from_utf8_lossy(&response_body.unwrap_or_default()).into_owned(),
-                truncated: r.get(at + 3).unwrap_or(false),
-            });
-            Ok(Attempt {
-                request: RequestLog {
-                    method: "POST".into(),
-                    url: summary.url.clone(),
-                    headers: json_map(r.get(at)?),
-                    body: body_from(r, at + 4)?,
-                },
-                summary,
-                response,
-            })
-        })
-        .optional()?)
+    let sql = format!("SELECT {} {FROM} WHERE a.id = ?1", *FULL_COLUMNS);
+    Ok(conn.prepare_cached(&sql)?.query_row([id.0], attempt_from).optional()?)
+}
+
+/// Attempts with their requests and responses, newest first, in one query (the API's pages
+/// and the exports).
+pub fn list_full(conn: &Connection, scope: &LogScope, filter: &LogFilter, limit: u32, offset: u32) -> Result<Vec<Attempt>> {
+    let (filter_sql, mut params) = where_clause(scope, filter);
+    params.push(Value::Integer(i64::from(limit)));
+    params.push(Value::Integer(i64::from(offset)));
+    let sql = format!("SELECT {} {FROM} {filter_sql} ORDER BY a.id DESC LIMIT ? OFFSET ?", *FULL_COLUMNS);
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(params), attempt_from)?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
 /// Every attempt of one delivery, oldest first.
