@@ -27,6 +27,8 @@ pub enum Notice {
     WebhookPaused { webhook_id: WebhookId, code: String, reason: String },
     /// The engine deactivated a webhook (its endpoint answered 410 Gone).
     WebhookDisabled { webhook_id: WebhookId, code: String, reason: String },
+    /// A delivery to a webhook used up its attempts without success.
+    DeliveryExhausted { webhook_id: WebhookId, code: String, event_type: String, reason: String },
     /// The engine's settings were saved.
     SettingsChanged { settings: EngineSettings },
     /// The Events API started, stopped or has a new token: `url` while it listens.

@@ -12,6 +12,7 @@ pub const ALLOW_PRIVATE: &str = "allow_private_targets";
 pub const RETENTION_DAYS: &str = "log_retention_days";
 pub const API_ENABLED: &str = "events_api_enabled";
 pub const API_PORT: &str = "events_api_port";
+pub const NOTIFICATIONS: &str = "desktop_notifications";
 
 pub const DEFAULT_RETENTION_DAYS: u32 = 30;
 pub const RETENTION_DAYS_RANGE: (u32, u32) = (1, 3650);
@@ -30,6 +31,14 @@ pub struct EngineSettings {
     pub allow_private_targets: bool,
     pub events_api_enabled: bool,
     pub events_api_port: u16,
+    /// The desktop app shows an OS notification when a webhook pauses, its endpoint
+    /// deactivates it (410 Gone), or a delivery uses up its attempts.
+    #[serde(default = "on")]
+    pub desktop_notifications: bool,
+}
+
+fn on() -> bool {
+    true
 }
 
 impl Engine {
@@ -43,6 +52,7 @@ impl Engine {
                     allow_private_targets: get(ALLOW_PRIVATE)?.map(|v| v == "true").unwrap_or(default_private),
                     events_api_enabled: get(API_ENABLED)?.map(|v| v == "true").unwrap_or(true),
                     events_api_port: get(API_PORT)?.and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_API_PORT),
+                    desktop_notifications: get(NOTIFICATIONS)?.map(|v| v == "true").unwrap_or(true),
                 })
             })
             .await
@@ -69,7 +79,8 @@ impl Engine {
                 store::settings::set(conn, RETENTION_DAYS, &saved.log_retention_days.to_string())?;
                 store::settings::set(conn, ALLOW_PRIVATE, if saved.allow_private_targets { "true" } else { "false" })?;
                 store::settings::set(conn, API_ENABLED, if saved.events_api_enabled { "true" } else { "false" })?;
-                store::settings::set(conn, API_PORT, &saved.events_api_port.to_string())
+                store::settings::set(conn, API_PORT, &saved.events_api_port.to_string())?;
+                store::settings::set(conn, NOTIFICATIONS, if saved.desktop_notifications { "true" } else { "false" })
             })
             .await?;
         self.set_allow_private(s.allow_private_targets);

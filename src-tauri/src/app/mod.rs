@@ -3,6 +3,7 @@
 
 mod commands;
 mod focus;
+mod notify;
 
 use hookdesk_engine::{Engine, EngineOptions, Error, ErrorView};
 use std::path::PathBuf;
@@ -69,6 +70,7 @@ pub fn run(data_dir: PathBuf) -> ExitCode {
             software_rendering(app.handle());
             if let Some(engine) = running {
                 forward_notices(app.handle().clone(), &engine);
+                notify::listen(app.handle().clone(), &engine);
                 focus::listen(app.handle().clone(), engine.data_dir());
                 let handle = app.handle().clone();
                 tauri::async_runtime::spawn(async move { start_engine(handle, engine).await });

@@ -6,6 +6,7 @@ import { ToastRegion } from "../feedback/ToastRegion";
 import { TroubleBanner } from "../feedback/TroubleBanner";
 import { HealthPage } from "../health/HealthPage";
 import { appInfo } from "../ipc/commands";
+import { onOpenLogs } from "../ipc/events";
 import { DirectDeliveriesPage } from "../logs/DirectDeliveriesPage";
 import { SettingsPage } from "../settingsPage/SettingsPage";
 import { WebhooksPage } from "../webhooks/WebhooksPage";
@@ -26,6 +27,9 @@ export function App() {
     setSection(next);
     setOpened((all) => (all.has(next) ? all : new Set([...all, next])));
   }
+
+  // A click on a desktop notification opens a webhook's Logs, which are on the Webhooks page.
+  useEffect(() => onOpenLogs(() => setSection("webhooks")), []);
 
   useEffect(() => {
     appInfo().then(

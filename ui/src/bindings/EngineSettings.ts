@@ -8,4 +8,9 @@ log_retention_days: number,
 /**
  * Deliveries may reach loopback, private and link-local addresses.
  */
-allow_private_targets: boolean, events_api_enabled: boolean, events_api_port: number, };
+allow_private_targets: boolean, events_api_enabled: boolean, events_api_port: number, 
+/**
+ * The desktop app shows an OS notification when a webhook pauses, its endpoint
+ * deactivates it (410 Gone), or a delivery uses up its attempts.
+ */
+desktop_notifications: boolean, };

@@ -194,6 +194,7 @@ export class NoticeRouter {
       }
       case "webhook_paused":
       case "webhook_disabled":
+      case "delivery_exhausted":
         // Alerts only: the `webhook_changed` that goes with them carries the webhook.
         return;
       case "missed":

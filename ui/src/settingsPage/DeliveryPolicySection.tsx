@@ -3,7 +3,8 @@ import { FieldMessages } from "../components/FieldMessages";
 import { Switch } from "../components/Switch";
 import type { EngineSettingsState } from "./useEngineSettings";
 
-/** How long logs are kept, and whether deliveries may reach private and loopback addresses. */
+/** How long logs are kept, whether deliveries may reach private and loopback addresses, and
+ * whether failures raise desktop notifications. */
 export function DeliveryPolicySection({ settings }: { settings: EngineSettingsState }) {
   const { form } = settings;
   if (!form) return null;
@@ -11,7 +12,7 @@ export function DeliveryPolicySection({ settings }: { settings: EngineSettingsSt
   return (
     <section className="form-section" aria-labelledby="policy-heading">
       <h2 id="policy-heading" className="section-title">
-        Logs and network
+        Logs, network and notifications
       </h2>
       <div className="field field-number">
         <label htmlFor="log-retention" className="field-label">
@@ -43,6 +44,18 @@ export function DeliveryPolicySection({ settings }: { settings: EngineSettingsSt
           When off, a delivery to a loopback, private, link-local or otherwise non-public address is
           refused at connect time (after DNS resolution) and logged as{" "}
           <code>blocked: private address</code>.
+        </p>
+      </div>
+      <div className="field">
+        <Switch
+          label="Desktop notifications"
+          checked={form.notifications}
+          onChange={(notifications) => settings.edit({ notifications })}
+        />
+        <p className="field-hint">
+          A notification when a webhook pauses, its endpoint deactivates it (410 Gone), or a
+          delivery uses up its attempts: at most one per webhook every 5 minutes. Click it to open
+          that webhook&rsquo;s Logs.
         </p>
       </div>
     </section>

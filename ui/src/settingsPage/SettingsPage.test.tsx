@@ -91,6 +91,9 @@ describe("the Settings page", () => {
     await user.clear(port);
     await user.type(port, "7800");
     await user.click(screen.getByRole("switch", { name: "Allow private and loopback targets" }));
+    const notifications = screen.getByRole("switch", { name: "Desktop notifications" });
+    expect(notifications).toHaveAttribute("aria-checked", "true");
+    await user.click(notifications);
     expect(screen.getByRole("switch", { name: "Events API" })).toHaveAttribute(
       "aria-checked",
       "true",
@@ -105,6 +108,7 @@ describe("the Settings page", () => {
         allow_private_targets: false,
         events_api_enabled: true,
         events_api_port: 7800,
+        desktop_notifications: false,
       },
     });
     expect(await screen.findByText("http://127.0.0.1:7800")).toBeVisible();

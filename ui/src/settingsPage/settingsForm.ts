@@ -8,6 +8,7 @@ export interface SettingsForm {
   allowPrivate: boolean;
   apiEnabled: boolean;
   port: string;
+  notifications: boolean;
 }
 
 export type SettingsField = "retentionDays" | "port";
@@ -24,6 +25,7 @@ export function formFromSettings(s: EngineSettings): SettingsForm {
     allowPrivate: s.allow_private_targets,
     apiEnabled: s.events_api_enabled,
     port: String(s.events_api_port),
+    notifications: s.desktop_notifications,
   };
 }
 
@@ -53,6 +55,7 @@ export function settingsFromForm(form: SettingsForm): EngineSettings {
     allow_private_targets: form.allowPrivate,
     events_api_enabled: form.apiEnabled,
     events_api_port: Number(form.port),
+    desktop_notifications: form.notifications,
   };
 }
 
@@ -61,6 +64,7 @@ export function sameForm(a: SettingsForm, b: SettingsForm): boolean {
     a.retentionDays.trim() === b.retentionDays.trim() &&
     a.allowPrivate === b.allowPrivate &&
     a.apiEnabled === b.apiEnabled &&
-    a.port.trim() === b.port.trim()
+    a.port.trim() === b.port.trim() &&
+    a.notifications === b.notifications
   );
 }

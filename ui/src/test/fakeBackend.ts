@@ -254,6 +254,7 @@ export class FakeBackend {
     allow_private_targets: true,
     events_api_enabled: true,
     events_api_port: RULES.settings.default_events_api_port,
+    desktop_notifications: true,
   };
   apiToken = "hdk_Zm9vYmFyYmF6cXV4";
   apiError: string | null = null;

@@ -10,3 +10,8 @@ export function sendNotice(notice: Notice): Promise<void> {
 export function sendNotices(...notices: Notice[]): Promise<void> {
   return emit("hookdesk:notice", notices);
 }
+
+/** What the app sends when a desktop notification about a webhook is clicked. */
+export function sendOpenLogs(webhookId: string): Promise<void> {
+  return emit("hookdesk:open-logs", webhookId);
+}

@@ -35,6 +35,8 @@ interface SettingsDrawerProps {
   onClose: () => void;
   onSaved: (webhook: Webhook, created: boolean) => void;
   onDeleted: (webhook: Webhook) => void;
+  /** The tab shown first: General, unless asked for another (a notification opens Logs). */
+  initialTab?: "general" | "logs" | "health";
 }
 
 const NO_CATALOG: readonly EventType[] = [];
@@ -54,10 +56,11 @@ export function SettingsDrawer({
   onClose,
   onSaved,
   onDeleted,
+  initialTab = "general",
 }: SettingsDrawerProps) {
   const editor = useWebhookEditor({ initial, latest, catalog: catalog ?? NO_CATALOG, onSaved });
   const test = useWebhookTest(editor);
-  const [tab, setTab] = useState("general");
+  const [tab, setTab] = useState<string>(initialTab);
   const [logsOpenId, setLogsOpenId] = useState<AttemptId | null>(null);
   const [resuming, setResuming] = useState(false);
   const panel = useRef<HTMLElement>(null);

@@ -2,7 +2,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { backend, makeAttempt, makeWebhook, summaryOf } from "../test/fakeBackend";
 import { lastOf } from "../test/lastOf";
-import { sendNotice } from "../test/notices";
+import { sendNotice, sendOpenLogs } from "../test/notices";
 import { renderApp } from "../test/renderApp";
 
 const minutesAgo = (n: number) => new Date(Date.now() - n * 60_000).toISOString();
@@ -177,6 +177,28 @@ describe("the last delivery and paused webhooks in the list", () => {
     await waitFor(() =>
       expect(backend.callsOf("set_webhooks_active")).toEqual([{ ids: [orders!.id], active: true }]),
     );
+  });
+});
+
+describe("a click on a desktop notification", () => {
+  it("brings up the webhook's Logs, from whatever page is shown", async () => {
+    const [orders] = backend.seed(
+      makeWebhook({ name: "Orders" }),
+      makeWebhook({ name: "Billing" }),
+    );
+    backend.log(makeAttempt({ webhook_id: orders!.id, result: "failed", status_code: 503 }));
+    const { user } = await renderApp();
+    await screen.findByRole("row", { name: /Orders/ });
+    await user.click(screen.getByRole("button", { name: "Settings" }));
+    await sendOpenLogs(orders!.id);
+    const drawer = await screen.findByRole("dialog", { name: /Orders/ });
+    expect(within(drawer).getByRole("tab", { name: "Logs" })).toHaveAttribute(
+      "aria-selected",
+      "true",
+    );
+    expect(await within(drawer).findByText("503")).toBeVisible();
+    // The Webhooks page is the one shown again.
+    expect(screen.getByRole("row", { name: /Billing/ })).toBeVisible();
   });
 });
 

@@ -7,6 +7,7 @@ import { ConfirmDialog } from "../components/ConfirmDialog";
 import { PlusIcon } from "../components/icons";
 import { useFeedback } from "../feedback/FeedbackContext";
 import { exportConfig, importConfig, keyringStatus, setWebhooksActive } from "../ipc/commands";
+import { onOpenLogs } from "../ipc/events";
 import { useNoticeRouter } from "../ipc/NoticeRouterProvider";
 import { healthBarsQuery } from "../ipc/queries";
 import { SettingsDrawer } from "../webhookDrawer/SettingsDrawer";
@@ -33,6 +34,8 @@ interface OpenPanel {
   name: string | null;
   /** What had focus when the panel was asked for: it gets it back when the panel closes. */
   returnFocus: HTMLElement | null;
+  /** The tab it opens on (General when not said). */
+  tab?: "logs";
 }
 
 /** The element with focus, unless that is nobody in particular. */
@@ -116,8 +119,8 @@ export function WebhooksPage({ shown: pageShown = true }: { shown?: boolean }) {
     }
   }
 
-  function open(initial: Webhook | null) {
-    if (initial && panel?.id === initial.id) return;
+  function open(initial: Webhook | null, tab?: "logs") {
+    if (initial && panel?.id === initial.id && !tab) return;
     // Read now: once the panel renders, its Name field (autofocused) has focus.
     const returnFocus = focusedElement();
     guard(() => {
@@ -128,6 +131,7 @@ export function WebhooksPage({ shown: pageShown = true }: { shown?: boolean }) {
         id: initial?.id ?? null,
         name: initial?.name ?? null,
         returnFocus,
+        tab,
       });
     });
   }
@@ -206,6 +210,13 @@ export function WebhooksPage({ shown: pageShown = true }: { shown?: boolean }) {
       action: webhook ? { label: "Activate", run: () => void resume(webhook) } : undefined,
     });
   });
+
+  // A click on a desktop notification: that webhook's Logs.
+  const onOpenLogsEvent = useEffectEvent((id: string) => {
+    const webhook = webhooks?.find((w) => w.id === id);
+    if (webhook) open(webhook, "logs");
+  });
+  useEffect(() => onOpenLogs((id) => onOpenLogsEvent(id)), []);
 
   useEffect(
     () =>
@@ -379,6 +390,7 @@ export function WebhooksPage({ shown: pageShown = true }: { shown?: boolean }) {
           onClose={close}
           onSaved={onSaved}
           onDeleted={onDeleted}
+          initialTab={panel.tab}
         />
       )}
       {pendingDiscard && (

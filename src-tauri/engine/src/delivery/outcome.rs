@@ -136,6 +136,13 @@ pub(crate) fn record(cx: &std::sync::Arc<super::Context>, r: AttemptRecord) {
         _ => r.delivery.next_attempt_at,
     };
     let counter = r.consecutive_failures.zip(r.delivery.webhook_id.clone());
+    // The window hears of a used-up delivery (the app may show a desktop notification).
+    let used_up = r.exhausted.as_ref().zip(r.delivery.webhook_id.clone()).map(|(report, webhook_id)| Notice::DeliveryExhausted {
+        webhook_id,
+        code: report.webhook.code.clone(),
+        event_type: r.delivery.event_type.clone(),
+        reason: report.reason.clone(),
+    });
     let exhausted = r.exhausted.map(|report| (report, cx.routes()));
     let after = cx.clone();
     cx.db.write_detached(
@@ -153,6 +160,9 @@ pub(crate) fn record(cx: &std::sync::Arc<super::Context>, r: AttemptRecord) {
         },
         move |(summary, queued): &(AttemptSummary, Vec<super::Queued>)| {
             after.notify(Notice::AttemptRecorded { attempt: Box::new(summary.clone()) });
+            if let Some(notice) = used_up {
+                after.notify(notice);
+            }
             after.enqueue(queued.iter().cloned());
         },
     );
