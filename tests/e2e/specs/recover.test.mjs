@@ -83,4 +83,16 @@ describe("recover failed deliveries", () => {
     await spark.waitForExist({ timeout: 10_000 });
     assert.match(await spark.getAttribute("aria-label"), /6 attempts, 3 failed \(50\.0 % succeeded\)/);
   });
+
+  test("the Deliveries page lists them all with where each went, and narrows to one event", async () => {
+    await app.click("button", "Deliveries");
+    await app.find("table", "All deliveries");
+    const rows = await app.until(() => logRows(app), (r) => r.length === 6, "the six attempts");
+    assert.ok(rows.every((r) => /outage/.test(r.text)), "each row names the webhook it went to");
+    const id = await rows[0].el.$(".log-event-id [title]").getAttribute("title");
+    await app.fill("textbox", "Event id", id);
+    const one = await app.until(() => logRows(app), (r) => r.length === 2, "the event's two attempts");
+    assert.deepEqual(one.map((r) => r.result), ["success", "failed"], "its recovered delivery, then the failed one");
+    await app.screenshot("deliveries-page");
+  });
 });

@@ -7,7 +7,7 @@ import { TroubleBanner } from "../feedback/TroubleBanner";
 import { HealthPage } from "../health/HealthPage";
 import { appInfo } from "../ipc/commands";
 import { onOpenLogs } from "../ipc/events";
-import { DirectDeliveriesPage } from "../logs/DirectDeliveriesPage";
+import { DeliveriesPage } from "../logs/DeliveriesPage";
 import { SettingsPage } from "../settingsPage/SettingsPage";
 import { WebhooksPage } from "../webhooks/WebhooksPage";
 import { AppNav, type Section } from "./AppNav";
@@ -50,7 +50,7 @@ export function App() {
         <TroubleBanner />
         <AppNav current={section} onSelect={show} />
         <WebhooksPage shown={section === "webhooks"} />
-        {opened.has("direct") && <DirectDeliveriesPage shown={section === "direct"} />}
+        {opened.has("deliveries") && <DeliveriesPage shown={section === "deliveries"} />}
         {opened.has("health") && <HealthPage shown={section === "health"} />}
         {opened.has("settings") && <SettingsPage shown={section === "settings"} />}
         <ToastRegion />

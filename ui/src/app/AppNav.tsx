@@ -1,8 +1,8 @@
-export type Section = "webhooks" | "direct" | "health" | "settings";
+export type Section = "webhooks" | "deliveries" | "health" | "settings";
 
 const ITEMS: ReadonlyArray<{ id: Section; label: string }> = [
   { id: "webhooks", label: "Webhooks" },
-  { id: "direct", label: "Direct deliveries" },
+  { id: "deliveries", label: "Deliveries" },
   { id: "health", label: "Health" },
   { id: "settings", label: "Settings" },
 ];

@@ -24,4 +24,12 @@ before?: string,
 /**
  * Leave out the attempts made by **Test**.
  */
-exclude_tests?: boolean, };
+exclude_tests?: boolean, 
+/**
+ * Only attempts answered with this HTTP status (queued deliveries have none).
+ */
+status_code?: number, 
+/**
+ * Only this event's deliveries: its id, which receivers see as `webhook-id`.
+ */
+event_id?: string, };

@@ -13,10 +13,20 @@ interface LogFiltersProps {
   /** Those marked `own` (the webhook's triggers) come first, in their own group. */
   eventTypes: ReadonlyArray<{ name: string; label: string; own?: boolean }>;
   dateError: string | null;
+  /** Status and event id too (the Deliveries view). */
+  more?: boolean;
+  statusError?: string | null;
 }
 
-/** Result, event type, date range and payload text. */
-export function LogFilters({ value, onChange, eventTypes, dateError }: LogFiltersProps) {
+/** Result, event type, date range and payload text; with `more`, status and event id. */
+export function LogFilters({
+  value,
+  onChange,
+  eventTypes,
+  dateError,
+  more = false,
+  statusError = null,
+}: LogFiltersProps) {
   const id = useId();
   const [text, setText] = useState(value.search);
   const applySearch = useEffectEvent((search: string) => {
@@ -109,6 +119,37 @@ export function LogFilters({ value, onChange, eventTypes, dateError }: LogFilter
           onChange={(e) => setText(e.target.value)}
         />
       </div>
+      {more && (
+        <>
+          <div className="log-filter log-filter-status">
+            <label htmlFor={`${id}-status`} className="field-label">
+              Status
+            </label>
+            <input
+              id={`${id}-status`}
+              className="input mono"
+              inputMode="numeric"
+              placeholder="Any"
+              value={value.status}
+              aria-invalid={statusError ? true : undefined}
+              aria-describedby={`${id}-status-messages`}
+              onChange={(e) => set({ status: e.target.value })}
+            />
+          </div>
+          <div className="log-filter log-filter-event">
+            <label htmlFor={`${id}-event`} className="field-label">
+              Event id
+            </label>
+            <input
+              id={`${id}-event`}
+              className="input mono"
+              placeholder="evt_… (the webhook-id header)"
+              value={value.eventId}
+              onChange={(e) => set({ eventId: e.target.value })}
+            />
+          </div>
+        </>
+      )}
       <label className="log-filter log-filter-check">
         <input
           type="checkbox"
@@ -130,6 +171,9 @@ export function LogFilters({ value, onChange, eventTypes, dateError }: LogFilter
         </button>
       )}
       <FieldMessages id={`${id}-dates`} errors={dateError ? [dateError] : []} />
+      {more && (
+        <FieldMessages id={`${id}-status-messages`} errors={statusError ? [statusError] : []} />
+      )}
     </div>
   );
 }

@@ -3,7 +3,7 @@ import { useEffect, useEffectEvent, useLayoutEffect, useRef, type ReactNode } fr
 import type { AttemptSummary } from "../bindings/AttemptSummary";
 import { ArrowUpIcon } from "../components/icons";
 import { useClock } from "../webhooks/useClock";
-import { LogRow } from "./LogRow";
+import { LogRow, type Destination } from "./LogRow";
 import type { PagesState } from "./useLogPages";
 
 /** Every row has this height: two lines a cell (the stylesheet's `.log-row` agrees). */
@@ -31,16 +31,11 @@ function observeViewportRect(
 }
 
 const COLUMNS = ["Result", "Execution date", "Event type", "Status", "Duration", "Attempt"];
-/** Direct deliveries say where each went. */
-const COLUMNS_WITH_URL = [
-  "Result",
-  "Execution date",
-  "Event type",
-  "Url",
-  "Status",
-  "Duration",
-  "Attempt",
-];
+/** Where each went, before its status: "Url" for direct deliveries, "Sent to" across all. */
+function columnsWith(destination: Destination): string[] {
+  const at = COLUMNS.indexOf("Status");
+  return [...COLUMNS.slice(0, at), destination === "url" ? "Url" : "Sent to", ...COLUMNS.slice(at)];
+}
 /** "Retry in 25 s" counts down. */
 const DUE_TICK_MS = 1000;
 
@@ -59,8 +54,8 @@ interface LogListProps extends PagesView {
   onOpen: (attempt: AttemptSummary, button: HTMLButtonElement) => void;
   onRetryNow: (attempt: AttemptSummary) => void;
   onCopied: (what: string, error: unknown) => void;
-  /** A Url column (direct deliveries). */
-  showUrl?: boolean;
+  /** A column saying where each went: its URL (direct deliveries) or its webhook (all). */
+  destination?: Destination;
   labels: ReadonlyMap<string, string>;
   /** What the list says when it has no rows. */
   empty: ReactNode;
@@ -94,7 +89,7 @@ export function LogList({
   onOpen,
   onRetryNow,
   onCopied,
-  showUrl = false,
+  destination,
   labels,
   empty,
   viewportHeight,
@@ -198,7 +193,7 @@ export function LogList({
 
   return (
     <div
-      className={showUrl ? "log-table log-table-with-url" : "log-table"}
+      className={destination ? "log-table log-table-with-url" : "log-table"}
       role="table"
       aria-label={label}
       aria-rowcount={(total ?? rows.length) + 1}
@@ -219,7 +214,7 @@ export function LogList({
       <div ref={viewport} className="log-viewport">
         <div role="rowgroup" className="log-head">
           <div role="row" aria-rowindex={1} className="log-row log-head-row">
-            {(showUrl ? COLUMNS_WITH_URL : COLUMNS).map((column) => (
+            {(destination ? columnsWith(destination) : COLUMNS).map((column) => (
               <div key={column} role="columnheader">
                 {column}
               </div>
@@ -241,7 +236,7 @@ export function LogList({
               onRetryNow={onRetryNow}
               onCopied={onCopied}
               label={labels.get(attempt.event_type)}
-              showUrl={showUrl}
+              destination={destination}
               now={now}
             />
           ))}

@@ -11,6 +11,9 @@ import {
   statusText,
 } from "./format";
 
+/** What a row's destination column shows: the URL, or the webhook (the URL when direct). */
+export type Destination = "url" | "webhook";
+
 interface LogRowProps {
   attempt: AttemptSummary;
   /** 0-based position in the list. */
@@ -25,7 +28,7 @@ interface LogRowProps {
   /** The event type's human label, when the catalog has one. */
   label: string | undefined;
   /** Direct deliveries have no webhook to name where they went: the row shows its URL. */
-  showUrl: boolean;
+  destination: Destination | undefined;
   /** Now, for "retry in 25 s". */
   now: number;
 }
@@ -45,7 +48,7 @@ export function LogRow({
   onRetryNow,
   onCopied,
   label,
-  showUrl,
+  destination,
   now,
 }: LogRowProps) {
   const sent = attempt.result !== "pending";
@@ -122,9 +125,9 @@ export function LogRow({
           {attempt.payload_summary || "{}"}
         </span>
       </div>
-      {showUrl && (
+      {destination && (
         <div role="cell" className="log-cell log-cell-url mono" title={attempt.url}>
-          {attempt.url}
+          {destination === "webhook" ? (attempt.webhook_code ?? attempt.url) : attempt.url}
         </div>
       )}
       <div

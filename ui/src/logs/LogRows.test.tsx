@@ -76,7 +76,8 @@ describe("log rows that can be told apart", () => {
       makeAttempt({ webhook_id: null, kind: "direct", url: "https://partner.example/in" }),
     );
     const { user } = await renderApp();
-    await user.click(screen.getByRole("button", { name: "Direct deliveries" }));
+    await user.click(screen.getByRole("button", { name: "Deliveries" }));
+    await user.selectOptions(screen.getByLabelText("Webhook"), "Direct deliveries");
     const table = await screen.findByRole("table", { name: "Direct deliveries" });
     const headers = within(table)
       .getAllByRole("columnheader")

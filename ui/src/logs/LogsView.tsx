@@ -17,6 +17,7 @@ import {
   dateRangeError,
   isFiltered,
   NO_FILTERS,
+  statusError as statusFilterError,
   toLogFilter,
   type LogFilterState,
 } from "./logFilter";
@@ -53,6 +54,8 @@ interface LogsViewProps {
   initialOpenId?: AttemptId | null;
   /** A fixed height for the scrolling rows (tests); measured otherwise. */
   viewportHeight?: number;
+  /** The status and event id filters too (the Deliveries view). */
+  moreFilters?: boolean;
 }
 
 /**
@@ -68,6 +71,7 @@ export function LogsView({
   actions,
   initialOpenId = null,
   viewportHeight,
+  moreFilters = false,
 }: LogsViewProps) {
   const { showToast, reportError } = useFeedback();
   const [filters, setFilters] = useState<LogFilterState>(NO_FILTERS);
@@ -80,7 +84,11 @@ export function LogsView({
   const opener = useRef<HTMLButtonElement | null>(null);
   const listArea = useRef<HTMLDivElement>(null);
   const dateError = dateRangeError(filters);
-  const filter = useMemo(() => (dateError ? null : toLogFilter(filters)), [filters, dateError]);
+  const statusError = statusFilterError(filters);
+  const filter = useMemo(
+    () => (dateError || statusError ? null : toLogFilter(filters)),
+    [filters, dateError, statusError],
+  );
   // The list holds still while it is read: scrolled down, paused, or under an open detail.
   // New attempts then wait behind "N new" instead of pushing the rows on screen down.
   const holding = paused || !atTop || openId !== null;
@@ -173,7 +181,8 @@ export function LogsView({
   }
 
   let summary: string;
-  if (filter === null) summary = "Fix the date range to see attempts.";
+  if (filter === null)
+    summary = dateError ? "Fix the date range to see attempts." : "Fix the status to see attempts.";
   else if (pages.total === null) summary = "Counting attempts…";
   else {
     summary = countText(pages.total, "attempt") + (filtered ? " match the filters" : "");
@@ -192,6 +201,8 @@ export function LogsView({
           onChange={setFilters}
           eventTypes={eventTypes}
           dateError={dateError}
+          more={moreFilters}
+          statusError={statusError}
         />
         <div className="logs-summary">
           {/* Not a live region: with attempts streaming in it would never stop talking. */}
@@ -236,7 +247,9 @@ export function LogsView({
             onOpen={open}
             onRetryNow={retry}
             onCopied={copied}
-            showUrl={scope.kind === "direct"}
+            destination={
+              scope.kind === "direct" ? "url" : scope.kind === "all" ? "webhook" : undefined
+            }
             labels={labels}
             empty={
               filter === null

@@ -17,6 +17,10 @@ export interface LogFilterState {
   search: string;
   /** Leave out what **Test** sent. */
   hideTests: boolean;
+  /** An HTTP status as typed (the Deliveries view); "" for any. */
+  status: string;
+  /** One event's id (its `webhook-id`), as typed or pasted (the Deliveries view). */
+  eventId: string;
 }
 
 export const NO_FILTERS: LogFilterState = {
@@ -26,6 +30,8 @@ export const NO_FILTERS: LogFilterState = {
   to: "",
   search: "",
   hideTests: false,
+  status: "",
+  eventId: "",
 };
 
 /** How a date filter is written; shown in the field while it has focus. */
@@ -79,6 +85,18 @@ export function dateRangeError(state: LogFilterState): string | null {
   return null;
 }
 
+/** The status typed, when it is one (100–599). */
+function parseStatus(text: string): number | null {
+  return /^\s*[1-5]\d\d\s*$/.test(text) ? Number(text) : null;
+}
+
+/** Why the status filter cannot be used, or null. */
+export function statusError(state: LogFilterState): string | null {
+  return state.status.trim() !== "" && parseStatus(state.status) === null
+    ? "Write an HTTP status between 100 and 599, e.g. 503."
+    : null;
+}
+
 /** The engine's filter. `to` includes the whole minute, or the whole day, chosen. */
 export function toLogFilter(state: LogFilterState): LogFilter {
   const filter: LogFilter = {};
@@ -91,6 +109,10 @@ export function toLogFilter(state: LogFilterState): LogFilter {
   const search = state.search.trim();
   if (search !== "") filter.search = search;
   if (state.hideTests) filter.exclude_tests = true;
+  const status = parseStatus(state.status);
+  if (status !== null) filter.status_code = status;
+  const eventId = state.eventId.trim();
+  if (eventId !== "") filter.event_id = eventId;
   return filter;
 }
 
@@ -121,6 +143,8 @@ export function liveMatch(
   if (!resultMatches(attempt, filter.result)) return "no";
   if (filter.exclude_tests && attempt.test) return "no";
   if (filter.event_type !== undefined && attempt.event_type !== filter.event_type) return "no";
+  if (filter.status_code !== undefined && attempt.status_code !== filter.status_code) return "no";
+  if (filter.event_id !== undefined && attempt.event_id !== filter.event_id) return "no";
   const at = Date.parse(attempt.executed_at);
   if (filter.from_ms !== undefined && at < filter.from_ms) return "no";
   if (filter.to_ms !== undefined && at >= filter.to_ms) return "no";

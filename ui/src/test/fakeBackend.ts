@@ -194,6 +194,8 @@ function matchesLog(a: AttemptSummary, scope: LogScope, filter: LogFilter, body:
   if (filter.from_ms !== undefined && at < filter.from_ms) return false;
   if (filter.to_ms !== undefined && at >= filter.to_ms) return false;
   if (filter.search && !body.includes(filter.search)) return false;
+  if (filter.status_code !== undefined && a.status_code !== filter.status_code) return false;
+  if (filter.event_id !== undefined && a.event_id !== filter.event_id) return false;
   return true;
 }
 

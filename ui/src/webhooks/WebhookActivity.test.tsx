@@ -269,21 +269,66 @@ describe("what a Test and a 410 do to the list", () => {
   });
 });
 
-describe("Direct deliveries", () => {
-  it("lists deliveries made without a webhook, with the same rows and detail", async () => {
-    backend.seed(makeWebhook({ name: "Orders" }));
-    const direct = makeAttempt({ webhook_id: null, kind: "direct", event_type: "user.created" });
-    backend.log(direct, makeAttempt({ webhook_id: backend.webhooks[0]!.id }));
+describe("the Deliveries page", () => {
+  it("lists every delivery, says where each went, and narrows to the direct ones", async () => {
+    const [orders] = backend.seed(makeWebhook({ name: "Orders" }));
+    const direct = makeAttempt({
+      webhook_id: null,
+      kind: "direct",
+      event_type: "user.created",
+      url: "https://partner.example/in",
+    });
+    backend.log(direct, makeAttempt({ webhook_id: orders!.id, webhook_code: orders!.code }));
     const { user } = await renderApp();
-    await user.click(screen.getByRole("button", { name: "Direct deliveries" }));
+    await user.click(screen.getByRole("button", { name: "Deliveries" }));
+    expect(await screen.findByRole("heading", { name: "Deliveries", level: 1 })).toBeVisible();
+    const all = await screen.findByRole("table", { name: "All deliveries" });
+    await waitFor(() => expect(within(all).getAllByTestId("log-row")).toHaveLength(2));
+    expect(lastOf(backend.callsOf("list_logs"))!.scope).toEqual({ kind: "all" });
     expect(
-      await screen.findByRole("heading", { name: "Direct deliveries", level: 1 }),
-    ).toBeVisible();
-    await waitFor(() => expect(screen.getAllByTestId("log-row")).toHaveLength(1));
+      within(all)
+        .getAllByRole("columnheader")
+        .map((h) => h.textContent),
+    ).toContain("Sent to");
+    expect(within(all).getByText(orders!.code)).toBeVisible();
+    expect(within(all).getByText("https://partner.example/in")).toBeVisible();
+
+    await user.selectOptions(screen.getByLabelText("Webhook"), "Direct deliveries");
+    const table = await screen.findByRole("table", { name: "Direct deliveries" });
+    await waitFor(() => expect(within(table).getAllByTestId("log-row")).toHaveLength(1));
     expect(lastOf(backend.callsOf("list_logs"))!.scope).toEqual({ kind: "direct" });
-    await user.click(screen.getByRole("button", { name: "Logs" }));
+    await user.click(within(table).getByRole("button", { name: "Logs" }));
     const detail = await screen.findByTestId("attempt-detail");
     await within(detail).findByText(direct.event_id);
-    expect(within(detail).getByRole("button", { name: "Copy payload" })).toBeVisible();
+    for (const action of ["Copy payload", "Copy as cURL", "Resend"])
+      expect(within(detail).getByRole("button", { name: action })).toBeVisible();
+  });
+
+  it("narrows by status and event id, and says when a status is not one", async () => {
+    const [orders] = backend.seed(makeWebhook({ name: "Orders" }));
+    const refused = makeAttempt({ webhook_id: orders!.id, result: "failed", status_code: 422 });
+    backend.log(refused, makeAttempt({ webhook_id: orders!.id }));
+    const { user } = await renderApp();
+    await user.click(screen.getByRole("button", { name: "Deliveries" }));
+    await waitFor(() => expect(screen.getAllByTestId("log-row")).toHaveLength(2));
+
+    const status = screen.getByLabelText("Status");
+    await user.type(status, "42");
+    expect(
+      await screen.findByText("Write an HTTP status between 100 and 599, e.g. 503."),
+    ).toBeVisible();
+    expect(status).toHaveAttribute("aria-invalid", "true");
+    expect(screen.getByText("Fix the status to see attempts.")).toBeVisible();
+    await user.type(status, "2");
+    await waitFor(() =>
+      expect(lastOf(backend.callsOf("list_logs"))!.filter).toEqual({ status_code: 422 }),
+    );
+    await waitFor(() => expect(screen.getAllByTestId("log-row")).toHaveLength(1));
+
+    await user.clear(status);
+    await user.type(screen.getByLabelText("Event id"), `  ${refused.event_id}`);
+    await waitFor(() =>
+      expect(lastOf(backend.callsOf("list_logs"))!.filter).toEqual({ event_id: refused.event_id }),
+    );
   });
 });

@@ -26,6 +26,27 @@ pub struct LogQuery {
     /// Exactly this event type.
     #[param(max_length = 128)]
     pub event_type: Option<String>,
+    /// Only attempts answered with this HTTP status.
+    #[param(minimum = 100, maximum = 599)]
+    pub status_code: Option<u16>,
+    /// Only this event's attempts (its id: the `webhook-id` receivers see).
+    #[param(max_length = 128)]
+    pub event_id: Option<String>,
+}
+
+/// The status and event id bounds the schema states, shared by the logs and the export.
+fn check_status_and_event(status_code: Option<u16>, event_id: Option<&str>) -> Result<(), ApiError> {
+    if let Some(code) = status_code
+        && !(100..=599).contains(&code)
+    {
+        return Err(bad_query("status_code", format!("an HTTP status is 100–599, not {code}.")));
+    }
+    if let Some(id) = event_id
+        && id.chars().count() > crate::model::event::EVENT_ID_MAX_LEN
+    {
+        return Err(bad_query("event_id", format!("an event id is at most {} characters.", crate::model::event::EVENT_ID_MAX_LEN)));
+    }
+    Ok(())
 }
 
 /// Bounds the schema states; a value outside them is a 400, never silently clamped.
@@ -50,7 +71,7 @@ fn check(q: &LogQuery) -> Result<(), ApiError> {
     {
         return bad("event_type", format!("an event type is at most {EVENT_TYPE_MAX} characters."));
     }
-    Ok(())
+    check_status_and_event(q.status_code, q.event_id.as_deref())
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -65,7 +86,8 @@ pub struct LogPage {
 
 async fn page(engine: &Engine, scope: LogScope, q: LogQuery) -> Result<Json<LogPage>, ApiError> {
     check(&q)?;
-    let filter = LogFilter { result: q.result, event_type: q.event_type, ..Default::default() };
+    let filter =
+        LogFilter { result: q.result, event_type: q.event_type, status_code: q.status_code, event_id: q.event_id, ..Default::default() };
     let limit = q.limit.unwrap_or(50);
     let offset = q.offset.unwrap_or(0);
     let (attempts, total) = engine.logs_page(scope, filter, limit, offset).await?;
@@ -110,6 +132,12 @@ pub struct LogExportQuery {
     /// RFC 3339: attempts made before it.
     #[param(format = DateTime)]
     pub until: Option<String>,
+    /// Only attempts answered with this HTTP status.
+    #[param(minimum = 100, maximum = 599)]
+    pub status_code: Option<u16>,
+    /// Only this event's attempts.
+    #[param(max_length = 128)]
+    pub event_id: Option<String>,
 }
 
 fn bad_query(field: &str, message: String) -> ApiError {
@@ -140,6 +168,7 @@ pub async fn export(State(engine): State<Engine>, Query(q): Query<LogExportQuery
     {
         return Err(bad_query("event_type", format!("an event type is at most {EVENT_TYPE_MAX} characters.")));
     }
+    check_status_and_event(q.status_code, q.event_id.as_deref())?;
     let time = |field: &str, value: &Option<String>| match value {
         None => Ok(None),
         Some(v) => parse_rfc3339_ms(v)
@@ -157,7 +186,15 @@ pub async fn export(State(engine): State<Engine>, Query(q): Query<LogExportQuery
         None => LogScope::All,
     };
     let format = q.format.unwrap_or_default();
-    let filter = LogFilter { result: q.result, event_type: q.event_type, from_ms, to_ms, ..Default::default() };
+    let filter = LogFilter {
+        result: q.result,
+        event_type: q.event_type,
+        from_ms,
+        to_ms,
+        status_code: q.status_code,
+        event_id: q.event_id,
+        ..Default::default()
+    };
     let export = engine.export_logs(scope, filter, format);
     // A failure after the first bytes cannot change the status: the body ends unfinished
     // (the connection is cut), which no client takes for a complete export.

@@ -50,4 +50,10 @@ pub struct LogFilter {
     /// Leave out the attempts made by **Test**.
     #[ts(optional)]
     pub exclude_tests: Option<bool>,
+    /// Only attempts answered with this HTTP status (queued deliveries have none).
+    #[ts(optional)]
+    pub status_code: Option<u16>,
+    /// Only this event's deliveries: its id, which receivers see as `webhook-id`.
+    #[ts(optional)]
+    pub event_id: Option<String>,
 }

@@ -79,6 +79,11 @@ fn push_common_filters(filter: &LogFilter, event_type: &str, time: &str, clauses
         clauses.push("instr(COALESCE(d.body, e.data), ?) > 0".into());
         params.push(Value::Text(text.to_string()));
     }
+    if let Some(id) = filter.event_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        // Through the events' unique index: one event, whatever the size of the logs.
+        clauses.push("d.event_seq = (SELECT seq FROM events WHERE id = ?)".into());
+        params.push(Value::Text(id.to_string()));
+    }
 }
 
 /// Which webhook's rows (`column` names the row's webhook id), or the direct deliveries'.
@@ -111,6 +116,10 @@ fn where_clause(scope: &LogScope, filter: &LogFilter) -> (String, Vec<Value>) {
     }
     if filter.exclude_tests == Some(true) {
         clauses.push("a.test = 0".into());
+    }
+    if let Some(status) = filter.status_code {
+        clauses.push("a.status_code = ?".into());
+        params.push(Value::Integer(i64::from(status)));
     }
     if let Some(before) = filter.before.as_deref().and_then(AttemptId::parse) {
         clauses.push("a.id < ?".into());
@@ -204,7 +213,8 @@ pub fn latest_per_webhook(conn: &Connection) -> Result<Vec<AttemptSummary>> {
 /// The WHERE clause of [`queued`] and [`queued_count`]: deliveries not attempted yet, in a
 /// scope, with the Logs filters that apply to them (the queue time stands for the date).
 fn queued_where(scope: &LogScope, filter: &LogFilter) -> Option<(String, Vec<Value>)> {
-    if filter.result.is_some_and(|r| r != ResultFilter::Pending) {
+    // Not attempted, they have no result and no status yet.
+    if filter.result.is_some_and(|r| r != ResultFilter::Pending) || filter.status_code.is_some() {
         return None;
     }
     let mut clauses = vec!["d.state = 'pending'".to_string(), "d.attempts_made = 0".to_string()];

@@ -122,3 +122,34 @@ async fn a_test_leaves_the_webhooks_last_result_and_status_alone() {
     assert_eq!(without.len(), 1, "and the filter can hide it");
     assert!(!without[0].test);
 }
+
+#[tokio::test]
+async fn an_event_id_finds_its_deliveries_to_every_webhook_and_a_status_its_attempts() {
+    let t = started_engine().await;
+    let (ok_rx, bad_rx) = (TestReceiver::start().await, TestReceiver::start().await);
+    bad_rx.set_default(Reply::Status(422));
+    t.create_webhook(hook("Orders", &ok_rx.url, 1)).await.unwrap();
+    t.create_webhook(hook("Billing", &bad_rx.url, 1)).await.unwrap();
+    let first = t.accept_event(event("task.created", json!({"n": 1}))).await.unwrap();
+    t.accept_event(event("task.created", json!({"n": 2}))).await.unwrap();
+    ok_rx.take(2, WITHIN).await;
+    bad_rx.take(2, WITHIN).await;
+    eventually(WITHIN, "four attempts", || async { (t.count_logs(LogScope::All, LogFilter::default()).await.unwrap() == 4).then_some(()) })
+        .await;
+
+    let of_event = LogFilter { event_id: Some(format!(" {} ", first.event_id)), ..Default::default() };
+    let rows = t.logs(LogScope::All, of_event.clone(), 50, 0).await.unwrap();
+    let mut codes: Vec<_> = rows.iter().map(|r| (r.event_id.clone(), r.webhook_code.clone().unwrap())).collect();
+    codes.sort();
+    assert_eq!(codes, [(first.event_id.clone(), "billing".to_string()), (first.event_id.clone(), "orders".to_string())]);
+    let unknown = LogFilter { event_id: Some("evt_nothing_like_it".into()), ..Default::default() };
+    assert_eq!(t.count_logs(LogScope::All, unknown).await.unwrap(), 0);
+
+    let refused = LogFilter { status_code: Some(422), ..Default::default() };
+    let rows = t.logs(LogScope::All, refused.clone(), 50, 0).await.unwrap();
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().all(|r| r.status_code == Some(422) && r.webhook_code.as_deref() == Some("billing")));
+    assert_eq!(t.count_logs(LogScope::All, LogFilter { status_code: Some(422), ..of_event }).await.unwrap(), 1);
+    // Queued deliveries have no status: a status filter shows none of them.
+    assert_eq!(t.queued_logs(LogScope::All, refused, 50).await.unwrap().total, 0);
+}
