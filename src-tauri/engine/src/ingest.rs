@@ -6,10 +6,11 @@ use crate::error::{Error, FieldError, Result};
 use crate::model::DeliveryId;
 use crate::model::DeliveryKind;
 use crate::model::event::{EventInput, envelope, is_valid_event_type, new_event_id};
+use crate::model::log_filter::{LogFilter, LogScope};
 use crate::model::payload_summary::payload_summary;
 use crate::model::time::{now_ms, parse_rfc3339_ms};
 use crate::secrets::account;
-use crate::store::deliveries::NewDelivery;
+use crate::store::deliveries::{DeliverySource, NewDelivery};
 use crate::store::events::EventRow;
 use crate::{Engine, store};
 use serde::{Deserialize, Serialize};
@@ -29,6 +30,18 @@ pub struct Accepted {
 pub struct AcceptedDelivery {
     pub id: DeliveryId,
     pub webhook_code: String,
+}
+
+/// What a bulk resend did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Resent {
+    /// New deliveries queued.
+    #[ts(type = "number")]
+    pub deliveries: u64,
+    /// Asked for but not sent again (deleted since, or a direct delivery with headers).
+    #[ts(type = "number")]
+    pub skipped: u64,
 }
 
 /// A one-off delivery to a URL without a saved webhook.
@@ -289,49 +302,95 @@ impl Engine {
         Ok(())
     }
 
+    /// How a logged delivery goes again: its kind and attempts, or why it cannot.
+    fn resend_plan(&self, source: &DeliverySource) -> Result<(DeliveryKind, u32)> {
+        match &source.webhook_id {
+            Some(w) => {
+                let route = self.route(w).ok_or_else(|| Error::NotFound("The webhook of this delivery was deleted.".into()))?;
+                Ok((DeliveryKind::Resend, route.delivery.attempts))
+            }
+            None if source.header_names.as_deref().is_some_and(|n| n != "[]") => Err(Error::Conflict(
+                "A direct delivery's header values are discarded once it ends, so it cannot be resent; post it again to /v1/deliveries."
+                    .into(),
+            )),
+            None => Ok((DeliveryKind::Direct, crate::model::DeliverySettings::default().attempts)),
+        }
+    }
+
+    /// New deliveries of these sources' events, in one transaction, queued in the order given.
+    async fn resend_sources(&self, plan: Vec<(DeliverySource, DeliveryKind, u32)>) -> Result<Vec<i64>> {
+        let now = now_ms();
+        let engine = self.clone();
+        let keys: Vec<QueueKey> = plan.iter().map(|(s, ..)| QueueKey::of(s.webhook_id.as_ref(), s.url.as_deref())).collect();
+        self.db()
+            .write_then(
+                move |conn| {
+                    plan.iter()
+                        .map(|(s, kind, max_attempts)| {
+                            store::deliveries::insert(
+                                conn,
+                                &NewDelivery {
+                                    event_seq: s.event_seq,
+                                    webhook_id: s.webhook_id.as_deref(),
+                                    kind: *kind,
+                                    url: s.url.as_deref(),
+                                    header_names: s.header_names.as_deref(),
+                                    body: s.body.as_deref(),
+                                    max_attempts: *max_attempts,
+                                    now,
+                                },
+                            )
+                        })
+                        .collect::<Result<Vec<i64>>>()
+                },
+                move |ids: &Vec<i64>| engine.enqueue(keys.into_iter().zip(ids.iter()).map(|(key, id)| (key, *id, None))),
+            )
+            .await
+    }
+
     /// A new delivery of a logged delivery's event to its webhook's current configuration.
     pub async fn resend(&self, delivery: DeliveryId) -> Result<DeliveryId> {
         let id = delivery.0;
         let source = self.db().read(move |conn| store::deliveries::source_of(conn, id)).await?;
-        let Some(store::deliveries::DeliverySource { event_seq, webhook_id, body, url, header_names }) = source else {
+        let Some(source) = source else {
             return Err(DeliveryId::not_found(&delivery.to_string()));
         };
-        let (kind, max_attempts) = match &webhook_id {
-            Some(w) => {
-                let route = self.route(w).ok_or_else(|| Error::NotFound("The webhook of this delivery was deleted.".into()))?;
-                (DeliveryKind::Resend, route.delivery.attempts)
-            }
-            None if header_names.as_deref().is_some_and(|n| n != "[]") => {
-                return Err(Error::Conflict(
-                    "A direct delivery's header values are discarded once it ends, so it cannot be resent; post it again to /v1/deliveries.".into(),
-                ));
-            }
-            None => (DeliveryKind::Direct, crate::model::DeliverySettings::default().attempts),
-        };
-        let now = now_ms();
-        let engine = self.clone();
-        let key = QueueKey::of(webhook_id.as_ref(), url.as_deref());
-        let new_id = self
+        let (kind, max_attempts) = self.resend_plan(&source)?;
+        let ids = self.resend_sources(vec![(source, kind, max_attempts)]).await?;
+        Ok(DeliveryId(ids[0]))
+    }
+
+    /// **Resend selected**: a new delivery of each of these deliveries' events, in the order
+    /// the events were accepted (so an ordered webhook gets them as it first did). Those that
+    /// cannot go again (deleted, or a direct delivery whose header values are gone) are
+    /// counted as skipped.
+    pub async fn resend_deliveries(&self, mut deliveries: Vec<DeliveryId>) -> Result<Resent> {
+        deliveries.sort_by_key(|d| d.0);
+        deliveries.dedup();
+        let wanted = deliveries.len() as u64;
+        let mut sources = self
             .db()
-            .write_then(
-                move |conn| {
-                    store::deliveries::insert(
-                        conn,
-                        &NewDelivery {
-                            event_seq,
-                            webhook_id: webhook_id.as_deref(),
-                            kind,
-                            url: url.as_deref(),
-                            header_names: header_names.as_deref(),
-                            body: body.as_deref(),
-                            max_attempts,
-                            now,
-                        },
-                    )
-                },
-                move |id: &i64| engine.enqueue([(key.clone(), *id, None)]),
-            )
+            .read(move |conn| {
+                deliveries.iter().filter_map(|d| store::deliveries::source_of(conn, d.0).transpose()).collect::<Result<Vec<_>>>()
+            })
             .await?;
-        Ok(DeliveryId(new_id))
+        sources.sort_by_key(|s| s.event_seq);
+        let plan: Vec<_> =
+            sources.into_iter().filter_map(|s| self.resend_plan(&s).ok().map(|(kind, attempts)| (s, kind, attempts))).collect();
+        let sent = self.resend_sources(plan).await?.len() as u64;
+        Ok(Resent { deliveries: sent, skipped: wanted.saturating_sub(sent) })
+    }
+
+    /// How many deliveries **Resend all matching** would send again: those with an attempt
+    /// in the Logs view (Tests aside).
+    pub async fn count_resendable(&self, scope: LogScope, filter: LogFilter) -> Result<u64> {
+        self.db().read(move |conn| store::logs::count_deliveries(conn, &scope, &filter)).await
+    }
+
+    /// **Resend all matching**: [`Engine::resend_deliveries`] of every delivery with an
+    /// attempt in the Logs view.
+    pub async fn resend_matching(&self, scope: LogScope, filter: LogFilter) -> Result<Resent> {
+        let ids = self.db().read(move |conn| store::logs::deliveries(conn, &scope, &filter)).await?;
+        self.resend_deliveries(ids).await
     }
 }

@@ -95,4 +95,17 @@ describe("recover failed deliveries", () => {
     assert.deepEqual(one.map((r) => r.result), ["success", "failed"], "its recovered delivery, then the failed one");
     await app.screenshot("deliveries-page");
   });
+
+  test("a ticked row is resent with Resend selected, and its new attempt joins the event's rows", async () => {
+    const sent = receiver.requests.length;
+    const [, failed] = await logRows(app);
+    await (await failed.el.$('input[type="checkbox"]')).click();
+    await app.until(() => app.text(".logs-selection"), (t) => /1 selected/.test(t), "the selection");
+    await app.click("button", "Resend selected");
+    const again = await receiver.waitFor(sent + 1, 10_000);
+    assert.equal(JSON.parse(again[sent].body).data.task.id, 3, "the ticked row's event");
+    const rows = await app.until(() => logRows(app), (r) => r.length === 3, "the resent attempt");
+    assert.deepEqual(rows.map((r) => r.result), ["success", "success", "failed"]);
+    assert.equal(await app.browser.$(".logs-selection").isExisting(), false, "the selection is cleared");
+  });
 });

@@ -22,6 +22,7 @@ import type { QueuedLogs } from "./QueuedLogs";
 import type { RecoverProgress } from "./RecoverProgress";
 import type { RecoverWindow } from "./RecoverWindow";
 import type { Recovered } from "./Recovered";
+import type { Resent } from "./Resent";
 import type { Stats } from "./Stats";
 import type { StatsWindow } from "./StatsWindow";
 import type { TestRequest } from "./TestRequest";
@@ -57,6 +58,9 @@ export interface Commands {
   list_queued: { args: { scope: LogScope; filter: LogFilter; limit: number }; returns: QueuedLogs };
   get_attempt: { args: { id: AttemptId }; returns: AttemptDetail };
   resend: { args: { deliveryId: DeliveryId }; returns: DeliveryId };
+  resend_deliveries: { args: { deliveryIds: Array<DeliveryId> }; returns: Resent };
+  count_resendable: { args: { scope: LogScope; filter: LogFilter }; returns: number };
+  resend_matching: { args: { scope: LogScope; filter: LogFilter }; returns: Resent };
   curl_command: { args: { attemptId: AttemptId; includeSecrets: boolean }; returns: string };
   export_logs: { args: { scope: LogScope; filter: LogFilter; format: ExportFormat }; returns: Exported | null };
   recoverable: { args: { webhookId: WebhookId; window: RecoverWindow }; returns: number };
@@ -155,6 +159,21 @@ export const getAttempt = (id: AttemptId) => call("get_attempt", { id });
  * A new delivery of the same event; returns its id.
  */
 export const resend = (deliveryId: DeliveryId) => call("resend", { deliveryId });
+
+/**
+ * **Resend selected**: the chosen deliveries again, oldest event first.
+ */
+export const resendDeliveries = (deliveryIds: Array<DeliveryId>) => call("resend_deliveries", { deliveryIds });
+
+/**
+ * How many deliveries **Resend all matching** would send again.
+ */
+export const countResendable = (scope: LogScope, filter: LogFilter) => call("count_resendable", { scope, filter });
+
+/**
+ * **Resend all matching**: every delivery with an attempt in the Logs view, again.
+ */
+export const resendMatching = (scope: LogScope, filter: LogFilter) => call("resend_matching", { scope, filter });
 
 export const curlCommand = (attemptId: AttemptId, includeSecrets: boolean) => call("curl_command", { attemptId, includeSecrets });
 

@@ -30,6 +30,8 @@ function renderList(partial: Partial<Props> & { rows: readonly AttemptSummary[] 
     onOpen: vi.fn(),
     onRetryNow: vi.fn(),
     onCopied: vi.fn(),
+    selected: new Set(),
+    onSelect: vi.fn(),
     labels: new Map(),
     empty: "No attempts",
     viewportHeight: VIEWPORT,

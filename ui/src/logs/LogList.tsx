@@ -56,6 +56,9 @@ interface LogListProps extends PagesView {
   onCopied: (what: string, error: unknown) => void;
   /** A column saying where each went: its URL (direct deliveries) or its webhook (all). */
   destination?: Destination;
+  /** The rows picked for **Resend selected**, by row id. */
+  selected: ReadonlySet<string>;
+  onSelect: (attempt: AttemptSummary, selected: boolean) => void;
   labels: ReadonlyMap<string, string>;
   /** What the list says when it has no rows. */
   empty: ReactNode;
@@ -90,6 +93,8 @@ export function LogList({
   onRetryNow,
   onCopied,
   destination,
+  selected,
+  onSelect,
   labels,
   empty,
   viewportHeight,
@@ -237,6 +242,8 @@ export function LogList({
               onCopied={onCopied}
               label={labels.get(attempt.event_type)}
               destination={destination}
+              selected={attempt.result === "pending" ? undefined : selected.has(attempt.id)}
+              onSelect={onSelect}
               now={now}
             />
           ))}

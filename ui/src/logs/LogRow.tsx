@@ -29,6 +29,9 @@ interface LogRowProps {
   label: string | undefined;
   /** Direct deliveries have no webhook to name where they went: the row shows its URL. */
   destination: Destination | undefined;
+  /** Picked for **Resend selected**; undefined for a row that cannot be (PENDING). */
+  selected: boolean | undefined;
+  onSelect: (attempt: AttemptSummary, selected: boolean) => void;
   /** Now, for "retry in 25 s". */
   now: number;
 }
@@ -49,6 +52,8 @@ export function LogRow({
   onCopied,
   label,
   destination,
+  selected,
+  onSelect,
   now,
 }: LogRowProps) {
   const sent = attempt.result !== "pending";
@@ -84,6 +89,15 @@ export function LogRow({
       onClick={onRowClick}
     >
       <div role="cell" className="log-cell log-cell-result">
+        {selected !== undefined && (
+          <input
+            type="checkbox"
+            className="log-select"
+            checked={selected}
+            aria-label={`Select the ${attempt.event_type} attempt of ${formatLocalTime(attempt.executed_at)}`}
+            onChange={(e) => onSelect(attempt, e.target.checked)}
+          />
+        )}
         <span className="log-line">
           <ResultBadge result={attempt.result} />
           {attempt.test && <TestBadge />}

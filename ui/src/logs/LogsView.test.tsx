@@ -185,6 +185,53 @@ describe("the Logs tab", () => {
     expect(screen.getAllByText(/^Exported /)).toHaveLength(1);
   });
 
+  it("resends the rows picked, each delivery once, and all that match after a count", async () => {
+    const [hook] = backend.seed(makeWebhook({ name: "Orders" }));
+    backend.log(
+      makeAttempt({
+        webhook_id: hook!.id,
+        delivery_id: "dlv_7",
+        attempt: 1,
+        result: "failed",
+        status_code: 503,
+      }),
+      makeAttempt({
+        webhook_id: hook!.id,
+        delivery_id: "dlv_7",
+        attempt: 2,
+        result: "failed",
+        status_code: 503,
+      }),
+      makeAttempt({ webhook_id: hook!.id, delivery_id: "dlv_8" }),
+      makeAttempt({ webhook_id: hook!.id, delivery_id: "dlv_9", test: true, kind: "test" }),
+    );
+    const { user, drawer } = await openWebhookLogs("Orders");
+    await waitFor(() => expect(rows()).toHaveLength(4));
+    const pick = (row: HTMLElement) => user.click(within(row).getByRole("checkbox"));
+    // Newest first: the Test, dlv_8, then dlv_7's two attempts.
+    const [, , second, third] = rows();
+    await pick(second!);
+    await pick(third!);
+    expect(within(drawer).getByText("2 selected")).toBeVisible();
+    await user.click(within(drawer).getByRole("button", { name: "Resend selected" }));
+    // The two rows are two attempts of one delivery: it goes again once.
+    expect(lastOf(backend.callsOf("resend_deliveries"))).toEqual({ deliveryIds: ["dlv_7"] });
+    expect(await screen.findByText("Resent 1 delivery")).toBeVisible();
+    expect(within(drawer).queryByText(/selected$/)).not.toBeInTheDocument();
+    expect(within(second!).getByRole("checkbox")).not.toBeChecked();
+
+    // All that match: dlv_7 and dlv_8 (the Test is left out).
+    await user.click(within(drawer).getByRole("button", { name: "Resend all matching…" }));
+    const dialog = await screen.findByRole("alertdialog", { name: "Resend 2 deliveries?" });
+    expect(backend.callsOf("resend_matching")).toEqual([]);
+    await user.click(within(dialog).getByRole("button", { name: "Resend 2 deliveries" }));
+    expect(lastOf(backend.callsOf("resend_matching"))).toEqual({
+      scope: { kind: "webhook", id: hook!.id },
+      filter: {},
+    });
+    expect(await screen.findByText("Resent 2 deliveries")).toBeVisible();
+  });
+
   it("refuses a date range that ends before it starts, without asking the engine", async () => {
     backend.seed(makeWebhook({ name: "Orders" }));
     const { drawer } = await openWebhookLogs("Orders");

@@ -1,6 +1,7 @@
 import { useMemo, useRef, useState, type ReactNode } from "react";
 import type { AttemptId } from "../bindings/AttemptId";
 import type { AttemptSummary } from "../bindings/AttemptSummary";
+import type { DeliveryId } from "../bindings/DeliveryId";
 import type { ErrorView } from "../bindings/ErrorView";
 import type { LogRowId } from "../bindings/LogRowId";
 import type { LogScope } from "../bindings/LogScope";
@@ -10,6 +11,7 @@ import { retryNow } from "../ipc/commands";
 import { isAttemptId } from "../ipc/ids";
 import { AttemptDetailPanel } from "./AttemptDetailPanel";
 import { ExportMenu } from "./ExportMenu";
+import { ResendActions } from "./ResendActions";
 import { countText } from "./format";
 import { LogFilters } from "./LogFilters";
 import { LogList, ROW_HEIGHT } from "./LogList";
@@ -108,6 +110,24 @@ export function LogsView({
     return [...queuedRows.filter((q) => !attempted.has(q.delivery_id)), ...pages.rows];
   }, [queuedRows, pages.rows]);
   const labels = useMemo(() => new Map(eventTypes.map((t) => [t.name, t.label])), [eventTypes]);
+  // Rows picked for Resend selected, by row id; a new scope or filter starts afresh.
+  const [picked, setPicked] = useState<ReadonlyMap<string, DeliveryId>>(new Map());
+  const view = JSON.stringify([scope, filter]);
+  const [pickedFor, setPickedFor] = useState(view);
+  if (pickedFor !== view) {
+    setPickedFor(view);
+    if (picked.size > 0) setPicked(new Map());
+  }
+  const pickedIds = useMemo(() => new Set(picked.keys()), [picked]);
+  const pickedDeliveries = useMemo(() => [...new Set(picked.values())], [picked]);
+  function pick(attempt: AttemptSummary, on: boolean) {
+    setPicked((current) => {
+      const next = new Map(current);
+      if (on) next.set(attempt.id, attempt.delivery_id);
+      else next.delete(attempt.id);
+      return next;
+    });
+  }
   const filtered = filter !== null && isFiltered(filter);
 
   function retry(attempt: AttemptSummary) {
@@ -214,6 +234,13 @@ export function LogsView({
             </span>
           )}
           {actions}
+          <ResendActions
+            scope={scope}
+            filter={filter}
+            pickedRows={picked.size}
+            selected={pickedDeliveries}
+            onClearSelection={() => setPicked(new Map())}
+          />
           <ExportMenu scope={scope} filter={filter} total={pages.total} />
           <button
             type="button"
@@ -247,6 +274,8 @@ export function LogsView({
             onOpen={open}
             onRetryNow={retry}
             onCopied={copied}
+            selected={pickedIds}
+            onSelect={pick}
             destination={
               scope.kind === "direct" ? "url" : scope.kind === "all" ? "webhook" : undefined
             }

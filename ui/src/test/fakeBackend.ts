@@ -423,6 +423,12 @@ export class FakeBackend {
       this.resendCounter += 1;
       return `dlv_${this.resendCounter}`;
     },
+    resend_deliveries: ({ deliveryIds }) => ({ deliveries: new Set(deliveryIds).size, skipped: 0 }),
+    count_resendable: ({ scope, filter }) => this.resendable(scope, filter),
+    resend_matching: ({ scope, filter }) => ({
+      deliveries: this.resendable(scope, filter),
+      skipped: 0,
+    }),
     curl_command: ({ attemptId, includeSecrets }) => {
       const attempt = this.logs.find((a) => a.id === attemptId);
       if (!attempt) throw { kind: "not_found", message: "There is no such attempt.", fields: [] };
@@ -551,6 +557,14 @@ export class FakeBackend {
       });
     }
     return rows;
+  }
+
+  /** The deliveries a Resend all matching sends again: those with a matching attempt. */
+  private resendable(scope: LogScope, filter: LogFilter): number {
+    const matching = this.logs.filter(
+      (a) => !a.test && matchesLog(a, scope, filter, a.request.body),
+    );
+    return new Set(matching.map((a) => a.delivery_id)).size;
   }
 
   private countLogs(scope: LogScope, filter: LogFilter): number {

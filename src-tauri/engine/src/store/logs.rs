@@ -140,6 +140,25 @@ pub fn list(conn: &Connection, scope: &LogScope, filter: &LogFilter, limit: u32,
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
+/// The deliveries with an attempt among the matching ones, Tests aside (what a bulk resend
+/// sends again).
+pub fn deliveries(conn: &Connection, scope: &LogScope, filter: &LogFilter) -> Result<Vec<DeliveryId>> {
+    let filter = LogFilter { exclude_tests: Some(true), before: None, ..filter.clone() };
+    let (filter_sql, params) = where_clause(scope, &filter);
+    let sql = format!("SELECT DISTINCT a.delivery_id {FROM} {filter_sql}");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(params), |r| r.get(0).map(DeliveryId))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// How many [`deliveries`] there are.
+pub fn count_deliveries(conn: &Connection, scope: &LogScope, filter: &LogFilter) -> Result<u64> {
+    let filter = LogFilter { exclude_tests: Some(true), before: None, ..filter.clone() };
+    let (filter_sql, params) = where_clause(scope, &filter);
+    let sql = format!("SELECT COUNT(DISTINCT a.delivery_id) {FROM} {filter_sql}");
+    Ok(conn.prepare_cached(&sql)?.query_row(rusqlite::params_from_iter(params), |r| r.get::<_, i64>(0))?.max(0) as u64)
+}
+
 pub fn count(conn: &Connection, scope: &LogScope, filter: &LogFilter) -> Result<u64> {
     let (filter_sql, params) = where_clause(scope, filter);
     let sql = format!("SELECT COUNT(*) {FROM} {filter_sql}");

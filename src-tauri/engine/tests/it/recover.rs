@@ -155,3 +155,49 @@ async fn a_cancelled_recover_takes_back_what_has_not_started_and_a_later_one_fin
     // counts as pending until it is recorded, hence the wait).
     eventually(WITHIN, "nothing stranded in the queue", || async { (t.activity().await.unwrap()[&w.id].queued == 0).then_some(()) }).await;
 }
+
+#[tokio::test]
+async fn resend_all_matching_sends_each_delivery_of_the_view_again_in_acceptance_order() {
+    let t = started_engine().await;
+    let (rx, other_rx) = (TestReceiver::start().await, TestReceiver::start().await);
+    rx.set_default(Reply::Status(500));
+    let w = t.create_webhook(hook("Orders", &rx.url, 2)).await.unwrap();
+    t.create_webhook(hook("Billing", &other_rx.url, 1)).await.unwrap();
+    let mut events = Vec::new();
+    for n in 0..3 {
+        events.push(t.accept_event(event("task.created", json!({"n": n}))).await.unwrap());
+    }
+    rx.take(6, WITHIN).await;
+    other_rx.take(3, WITHIN).await;
+    failed_attempts(&t, &w.id, 6).await;
+    let scope = LogScope::Webhook(w.id.clone());
+    let failed = LogFilter { result: Some(ResultFilter::Failed), ..LogFilter::default() };
+    // Six failed attempts, but three deliveries: each goes again once.
+    assert_eq!(t.count_resendable(scope.clone(), failed.clone()).await.unwrap(), 3);
+    assert_eq!(t.count_resendable(LogScope::All, LogFilter::default()).await.unwrap(), 6);
+
+    rx.set_default(Reply::Status(200));
+    let resent = t.resend_matching(scope.clone(), failed).await.unwrap();
+    assert_eq!((resent.deliveries, resent.skipped), (3, 0));
+    let got: Vec<String> = rx.take(3, WITHIN).await.iter().map(|r| r.event_id()).collect();
+    assert_eq!(got, events.iter().map(|e| e.event_id.clone()).collect::<Vec<_>>(), "in acceptance order");
+    other_rx.assert_silent(Duration::from_millis(300)).await;
+
+    // Resend selected: picked newest first and twice, sent once each, oldest event first.
+    let to_orders = |e: &hookdesk_engine::ingest::Accepted| e.deliveries.iter().find(|d| d.webhook_code == "orders").unwrap().id;
+    let picked = vec![to_orders(&events[2]), to_orders(&events[0]), to_orders(&events[2])];
+    let resent = t.resend_deliveries(picked).await.unwrap();
+    assert_eq!((resent.deliveries, resent.skipped), (2, 0));
+    let got: Vec<String> = rx.take(2, WITHIN).await.iter().map(|r| r.event_id()).collect();
+    assert_eq!(got, [events[0].event_id.clone(), events[2].event_id.clone()]);
+    let rows = eventually(WITHIN, "the resends logged", || async {
+        let rows = t.logs(scope.clone(), LogFilter::default(), 50, 0).await.unwrap();
+        (rows.len() == 11).then_some(rows)
+    })
+    .await;
+    assert!(rows[..5].iter().all(|r| r.kind == DeliveryKind::Resend && r.result == AttemptResult::Success));
+
+    // A delivery that no longer exists is skipped, not an error.
+    let gone = t.resend_deliveries(vec![hookdesk_engine::model::DeliveryId(999_999)]).await.unwrap();
+    assert_eq!((gone.deliveries, gone.skipped), (0, 1));
+}

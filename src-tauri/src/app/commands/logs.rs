@@ -4,6 +4,7 @@ use super::view;
 use crate::app::AppState;
 use hookdesk_engine::Error;
 use hookdesk_engine::export::{ExportFormat, Exported};
+use hookdesk_engine::ingest::Resent;
 use hookdesk_engine::logs::{AttemptDetail, QueuedLogs, WebhookActivity};
 use hookdesk_engine::model::attempt::AttemptSummary;
 use hookdesk_engine::model::log_filter::{LogFilter, LogScope};
@@ -62,6 +63,21 @@ commands! {
     /// A new delivery of the same event; returns its id.
     pub async fn resend(state: State<'_, AppState>; delivery_id: DeliveryId) -> CmdResult<DeliveryId> {
         state.engine()?.resend(delivery_id).await.map_err(view)
+    }
+
+    /// **Resend selected**: the chosen deliveries again, oldest event first.
+    pub async fn resend_deliveries(state: State<'_, AppState>; delivery_ids: Vec<DeliveryId>) -> CmdResult<Resent> {
+        state.engine()?.resend_deliveries(delivery_ids).await.map_err(view)
+    }
+
+    /// How many deliveries **Resend all matching** would send again.
+    pub async fn count_resendable(state: State<'_, AppState>; scope: LogScope, filter: LogFilter) -> CmdResult<u64> {
+        state.engine()?.count_resendable(scope, filter).await.map_err(view)
+    }
+
+    /// **Resend all matching**: every delivery with an attempt in the Logs view, again.
+    pub async fn resend_matching(state: State<'_, AppState>; scope: LogScope, filter: LogFilter) -> CmdResult<Resent> {
+        state.engine()?.resend_matching(scope, filter).await.map_err(view)
     }
 
     pub async fn curl_command(state: State<'_, AppState>; attempt_id: AttemptId, include_secrets: bool) -> CmdResult<String> {
