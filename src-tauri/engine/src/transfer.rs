@@ -180,7 +180,12 @@ impl Engine {
             let given = |name: &str| w.headers.iter().filter(|h| h.name.trim().eq_ignore_ascii_case(name.trim())).count();
             let twice: Vec<bool> = w.headers.iter().map(|h| given(&h.name) > 1).collect();
             for (h, twice) in w.headers.into_iter().zip(twice) {
-                if !twice && h.new_value().is_none() && !known.iter().any(|k| k.eq_ignore_ascii_case(&h.name)) {
+                // A name that is not one stays in too: validation names it, instead of a warning.
+                let left_out = !twice
+                    && h.new_value().is_none()
+                    && crate::model::webhook::is_token(h.name.trim())
+                    && !known.iter().any(|k| k.eq_ignore_ascii_case(&h.name));
+                if left_out {
                     report
                         .warnings
                         .push(format!("{}: header {} has no value in the file and was left out; set it in the panel.", w.code, h.name));

@@ -1,3 +1,6 @@
+import { nice, ticks } from "d3-array";
+import { line } from "d3-shape";
+import { timeDay, timeHour, timeMinute, type TimeInterval } from "d3-time";
 import { useEffect, useRef, useState } from "react";
 
 export interface ChartSeries {
@@ -23,33 +26,30 @@ interface TimeChartProps {
 
 const AXIS = 56;
 const BOTTOM = 18;
+const TOP = 6;
 
-/** "09:30", or "Mon 09:00" over a week. */
-function timeTick(ms: number, span: number): string {
-  const d = new Date(ms);
-  const hm = d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
-  return span > 2 * 86_400_000
-    ? `${d.toLocaleDateString(undefined, { weekday: "short" })} ${hm}`
-    : hm;
+/** The ticks along the bottom: every 10 minutes over an hour, 4 hours over a day, a day over a week. */
+function timeInterval(span: number): TimeInterval {
+  if (span <= 2 * 3_600_000) return timeMinute.every(10)!;
+  if (span <= 2 * 86_400_000) return timeHour.every(4)!;
+  return timeDay.every(1)!;
 }
 
-/** A line through the points that have a value, broken where one has none. */
-function linePath(
-  values: ReadonlyArray<number | null>,
-  x: (i: number) => number,
-  y: (v: number) => number,
-): string {
-  let d = "";
-  values.forEach((v, i) => {
-    if (v === null) return;
-    d += `${i > 0 && values[i - 1] !== null ? "L" : "M"}${x(i)},${y(v)} `;
-  });
-  return d.trim();
+/** "09:30", or "Mon 4" for a day over a week. */
+function timeTick(ms: number, span: number): string {
+  const d = new Date(ms);
+  return span > 2 * 86_400_000
+    ? d.toLocaleDateString(undefined, { weekday: "short", day: "numeric" })
+    : d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
 }
 
 /**
  * A time series as SVG, as wide as its container: bars for counts, a line for durations,
- * the top of the scale and five times along the bottom.
+ * a nice scale on the left and round times along the bottom. The ticks come from d3-array
+ * and d3-time and the line from d3-shape, the well-kept modules chart libraries are built
+ * on (d3-scale is not used: its colour module sets `prototype.constructor`, which throws
+ * under Tauri's frozen prototypes). React draws the SVG: no inline styles (the CSP forbids
+ * them), and the theme's colours through classes.
  */
 export function TimeChart({ label, times, series, format, height = 150 }: TimeChartProps) {
   const box = useRef<HTMLDivElement>(null);
@@ -58,7 +58,8 @@ export function TimeChart({ label, times, series, format, height = 150 }: TimeCh
   useEffect(() => {
     const el = box.current;
     if (!el || typeof ResizeObserver === "undefined") return;
-    const measure = () => setWidth(Math.max(200, el.clientWidth));
+    // The box's content width: the chart never pushes its container wider.
+    const measure = () => setWidth(Math.max(200, Math.floor(el.getBoundingClientRect().width)));
     measure();
     const observer = new ResizeObserver(measure);
     observer.observe(el);
@@ -66,35 +67,47 @@ export function TimeChart({ label, times, series, format, height = 150 }: TimeCh
   }, []);
 
   const n = times.length;
-  const plotW = width - AXIS;
   const plotH = height - BOTTOM;
-  const max = Math.max(1, ...series.flatMap((s) => s.values.map((v) => v ?? 0)));
-  const step = n > 0 ? plotW / n : plotW;
-  const x = (i: number) => AXIS + i * step;
-  const y = (v: number) => plotH - (v / max) * (plotH - 4);
-  const span = n > 1 ? times[n - 1]! - times[0]! : 0;
-  const ticks = n > 1 ? [0, 0.25, 0.5, 0.75, 1].map((f) => Math.round(f * (n - 1))) : [];
+  const highest = Math.max(1, ...series.flatMap((s) => s.values.map((v) => v ?? 0)));
+  const [, top] = nice(0, highest, 3);
+  const y = (v: number) => plotH - (v / top) * (plotH - TOP);
+  // Each point owns a slot of the time axis: its bar fills most of it, the line passes its middle.
+  const step = n > 1 ? times[1]! - times[0]! : 60_000;
+  const start = n > 0 ? times[0]! : 0;
+  const end = start + Math.max(1, n) * step;
+  const x = (ms: number) => AXIS + ((ms - start) / (end - start)) * (width - AXIS);
+  const slot = (width - AXIS) / Math.max(1, n);
+  const middle = (i: number) => x(times[i]!) + slot / 2;
+  const yTicks = ticks(0, top, 3);
+  const span = end - start;
+  // Only those whose label fits inside the chart.
+  const xTicks =
+    n > 1
+      ? timeInterval(span)
+          .range(new Date(start), new Date(end))
+          .filter((t) => x(t.getTime()) > AXIS + 24 && x(t.getTime()) < width - 34)
+      : [];
 
   return (
     <div ref={box} className="time-chart">
       <svg width={width} height={height} role="img" aria-label={label}>
-        <line className="chart-grid" x1={AXIS} x2={width} y1={y(max)} y2={y(max)} />
-        <line className="chart-grid" x1={AXIS} x2={width} y1={plotH} y2={plotH} />
-        <text className="chart-tick" x={AXIS - 6} y={y(max) + 4} textAnchor="end">
-          {format(max)}
-        </text>
-        <text className="chart-tick" x={AXIS - 6} y={plotH + 4} textAnchor="end">
-          {format(0)}
-        </text>
-        {ticks.map((i) => (
+        {yTicks.map((v) => (
+          <g key={v}>
+            <line className="chart-grid" x1={AXIS} x2={width} y1={y(v)} y2={y(v)} />
+            <text className="chart-tick" x={AXIS - 6} y={y(v) + 4} textAnchor="end">
+              {format(v)}
+            </text>
+          </g>
+        ))}
+        {xTicks.map((t) => (
           <text
-            key={i}
+            key={t.getTime()}
             className="chart-tick"
-            x={x(i) + step / 2}
+            x={x(t.getTime())}
             y={height - 4}
             textAnchor="middle"
           >
-            {timeTick(times[i]!, span)}
+            {timeTick(t.getTime(), span)}
           </text>
         ))}
         {series.map((s) =>
@@ -104,20 +117,34 @@ export function TimeChart({ label, times, series, format, height = 150 }: TimeCh
                 v ? (
                   <rect
                     key={i}
-                    x={x(i) + step * 0.1}
+                    x={x(times[i]!) + slot * 0.1}
                     y={y(v)}
-                    width={Math.max(1, step * 0.8)}
+                    width={Math.max(1, slot * 0.8)}
                     height={plotH - y(v)}
                   />
                 ) : null,
               )}
             </g>
           ) : (
-            <path
-              key={s.label}
-              className={`chart-line chart-${s.tone}`}
-              d={linePath(s.values, (i) => x(i) + step / 2, y)}
-            />
+            <g key={s.label} className={`chart-${s.tone}`}>
+              <path
+                className="chart-line"
+                d={
+                  line<number | null>()
+                    .defined((v) => v !== null)
+                    .x((_, i) => middle(i))
+                    .y((v) => y(v ?? 0))(s.values as (number | null)[]) ?? ""
+                }
+              />
+              {/* A point with no neighbour draws no line: a dot shows it. */}
+              {s.values.map((v, i) =>
+                v !== null &&
+                (s.values[i - 1] ?? null) === null &&
+                (s.values[i + 1] ?? null) === null ? (
+                  <circle key={i} className="chart-dot" cx={middle(i)} cy={y(v)} r={3} />
+                ) : null,
+              )}
+            </g>
           ),
         )}
       </svg>

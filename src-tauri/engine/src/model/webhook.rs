@@ -342,7 +342,7 @@ pub fn is_loopback_host(host: &url::Host<&str>) -> bool {
 }
 
 /// RFC 9110 token characters.
-fn is_token(s: &str) -> bool {
+pub(crate) fn is_token(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 

@@ -144,3 +144,15 @@ async fn a_custom_sample_keeps_the_text_and_key_order_it_was_written_in() {
         .unwrap_err();
     assert!(err.fields()[0].message.contains("must be a JSON object"), "{err}");
 }
+
+#[tokio::test]
+async fn a_header_without_a_value_and_with_a_name_that_is_not_one_is_refused_not_left_out() {
+    let source = configured().await;
+    let mut export = source.export_config(false).await.unwrap();
+    export.webhooks[0].headers[0].name = "Bad Name*".into();
+    let target = open_engine();
+    let e = target.import_config(export).await.unwrap_err();
+    assert_eq!(e.kind(), hookdesk_engine::ErrorKind::Invalid);
+    assert!(e.to_string().contains("not a valid header name"), "{e}");
+    assert!(target.list_webhooks().await.unwrap().is_empty(), "nothing was imported");
+}
