@@ -270,6 +270,8 @@ pub struct LogExport {
     formatter: Formatter,
     /// The attempt the next page starts before; `None` at the start.
     before: Option<String>,
+    /// These attempts instead of a view's (the rows picked in the list).
+    only: Option<Vec<crate::model::AttemptId>>,
     begun: bool,
     done: bool,
 }
@@ -289,7 +291,18 @@ impl LogExport {
         let mut filter = self.filter.clone();
         filter.before = self.before.take();
         let scope = self.scope.clone();
-        let page: Vec<Attempt> = match self.engine.db().read(move |conn| store::logs::list_full(conn, &scope, &filter, PAGE, 0)).await {
+        let only = self.only.take();
+        let picked = only.is_some();
+        let read = self.engine.db().read(move |conn| match only {
+            // Newest first, as a view's are; one that is gone is left out.
+            Some(mut ids) => {
+                ids.sort_by_key(|id| std::cmp::Reverse(id.0));
+                ids.dedup();
+                ids.into_iter().filter_map(|id| store::logs::get(conn, id).transpose()).collect()
+            }
+            None => store::logs::list_full(conn, &scope, &filter, PAGE, 0),
+        });
+        let page: Vec<Attempt> = match read.await {
             Ok(page) => page,
             Err(e) => {
                 self.done = true;
@@ -300,7 +313,7 @@ impl LogExport {
             self.formatter.attempt(a, &mut out);
         }
         self.before = page.last().map(|a| a.summary.id.to_string());
-        if page.len() < PAGE as usize {
+        if picked || page.len() < PAGE as usize {
             self.formatter.end(&mut out);
             self.done = true;
         }
@@ -323,9 +336,15 @@ impl Engine {
             filter: LogFilter { before: None, ..filter },
             formatter: Formatter::new(format),
             before: None,
+            only: None,
             begun: false,
             done: false,
         }
+    }
+
+    /// Exports these attempts (the rows picked in a list), newest first.
+    pub fn export_attempts(&self, ids: Vec<crate::model::AttemptId>, format: ExportFormat) -> LogExport {
+        LogExport { only: Some(ids), ..self.export_logs(LogScope::All, LogFilter::default(), format) }
     }
 
     /// [`Engine::export_logs`] into a file, written whole or not at all: to `path.part`
@@ -337,10 +356,18 @@ impl Engine {
         format: ExportFormat,
         path: &std::path::Path,
     ) -> Result<u64> {
+        self.export_logs(scope, filter, format).write_to(path).await
+    }
+}
+
+impl LogExport {
+    /// Writes the export into a file, whole or not at all: to `path.part` first, renamed
+    /// over `path` once complete, readable by its owner only. Returns how many attempts it holds.
+    pub async fn write_to(mut self, path: &std::path::Path) -> Result<u64> {
         use tokio::io::AsyncWriteExt;
         let io = |e: std::io::Error| Error::Io(format!("Cannot write {}: {e}", path.display()));
         let part = crate::store::file::with_suffix(path, ".part");
-        let mut export = self.export_logs(scope, filter, format);
+        let export = &mut self;
         let written = async {
             let file = tokio::fs::File::create(&part).await.map_err(io)?;
             // Payloads and responses are the user's data: readable by its owner only.

@@ -63,6 +63,7 @@ export interface Commands {
   resend_matching: { args: { scope: LogScope; filter: LogFilter }; returns: Resent };
   curl_command: { args: { attemptId: AttemptId; includeSecrets: boolean }; returns: string };
   export_logs: { args: { scope: LogScope; filter: LogFilter; format: ExportFormat }; returns: Exported | null };
+  export_attempts: { args: { attemptIds: Array<AttemptId>; format: ExportFormat }; returns: Exported | null };
   recoverable: { args: { webhookId: WebhookId; window: RecoverWindow }; returns: number };
   recover: { args: { webhookId: WebhookId; window: RecoverWindow }; returns: Recovered };
   recover_progress: { args: { webhookId: WebhookId; recovered: Recovered }; returns: RecoverProgress };
@@ -182,6 +183,12 @@ export const curlCommand = (attemptId: AttemptId, includeSecrets: boolean) => ca
  * (newest first, secrets masked). `None` when the user cancels.
  */
 export const exportLogs = (scope: LogScope, filter: LogFilter, format: ExportFormat) => call("export_logs", { scope, filter, format });
+
+/**
+ * **Export selected**: the rows picked in the list, to a file the user picks (HAR by
+ * default). `None` when the user cancels.
+ */
+export const exportAttempts = (attemptIds: Array<AttemptId>, format: ExportFormat) => call("export_attempts", { attemptIds, format });
 
 /**
  * How many failed events a recover of the window would deliver again.

@@ -185,7 +185,7 @@ describe("the Logs tab", () => {
     expect(screen.getAllByText(/^Exported /)).toHaveLength(1);
   });
 
-  it("resends the rows picked, each delivery once, and all that match after a count", async () => {
+  it("exports and resends the rows picked, each delivery once, and all that match after a count", async () => {
     const [hook] = backend.seed(makeWebhook({ name: "Orders" }));
     backend.log(
       makeAttempt({
@@ -213,6 +213,14 @@ describe("the Logs tab", () => {
     await pick(second!);
     await pick(third!);
     expect(within(drawer).getByText("2 selected")).toBeVisible();
+    await user.click(within(drawer).getByRole("button", { name: "Export selected (HAR)" }));
+    expect(lastOf(backend.callsOf("export_attempts"))).toEqual({
+      attemptIds: [second!.dataset.attemptId, third!.dataset.attemptId],
+      format: "har",
+    });
+    expect(
+      await screen.findByText("Exported 2 attempts to /home/ana/hookdesk-logs.ndjson"),
+    ).toBeVisible();
     await user.click(within(drawer).getByRole("button", { name: "Resend selected" }));
     // The two rows are two attempts of one delivery: it goes again once.
     expect(lastOf(backend.callsOf("resend_deliveries"))).toEqual({ deliveryIds: ["dlv_7"] });

@@ -11,7 +11,7 @@ import { retryNow } from "../ipc/commands";
 import { isAttemptId } from "../ipc/ids";
 import { AttemptDetailPanel } from "./AttemptDetailPanel";
 import { ExportMenu } from "./ExportMenu";
-import { ResendActions } from "./ResendActions";
+import { BulkActions } from "./BulkActions";
 import { countText } from "./format";
 import { LogFilters } from "./LogFilters";
 import { LogList, ROW_HEIGHT } from "./LogList";
@@ -111,7 +111,7 @@ export function LogsView({
   }, [queuedRows, pages.rows]);
   const labels = useMemo(() => new Map(eventTypes.map((t) => [t.name, t.label])), [eventTypes]);
   // Rows picked for Resend selected, by row id; a new scope or filter starts afresh.
-  const [picked, setPicked] = useState<ReadonlyMap<string, DeliveryId>>(new Map());
+  const [picked, setPicked] = useState<ReadonlyMap<LogRowId, DeliveryId>>(new Map());
   const view = JSON.stringify([scope, filter]);
   const [pickedFor, setPickedFor] = useState(view);
   if (pickedFor !== view) {
@@ -120,6 +120,8 @@ export function LogsView({
   }
   const pickedIds = useMemo(() => new Set(picked.keys()), [picked]);
   const pickedDeliveries = useMemo(() => [...new Set(picked.values())], [picked]);
+  // Only sent rows can be picked: their ids are attempt ids.
+  const pickedAttempts = useMemo(() => [...picked.keys()].filter(isAttemptId), [picked]);
   function pick(attempt: AttemptSummary, on: boolean) {
     setPicked((current) => {
       const next = new Map(current);
@@ -234,10 +236,10 @@ export function LogsView({
             </span>
           )}
           {actions}
-          <ResendActions
+          <BulkActions
             scope={scope}
             filter={filter}
-            pickedRows={picked.size}
+            pickedAttempts={pickedAttempts}
             selected={pickedDeliveries}
             onClearSelection={() => setPicked(new Map())}
           />

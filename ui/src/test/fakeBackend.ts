@@ -423,6 +423,10 @@ export class FakeBackend {
       this.resendCounter += 1;
       return `dlv_${this.resendCounter}`;
     },
+    export_attempts: ({ attemptIds }) =>
+      this.exportLogsPath === null
+        ? null
+        : { path: this.exportLogsPath, attempts: new Set(attemptIds).size },
     resend_deliveries: ({ deliveryIds }) => ({ deliveries: new Set(deliveryIds).size, skipped: 0 }),
     count_resendable: ({ scope, filter }) => this.resendable(scope, filter),
     resend_matching: ({ scope, filter }) => ({

@@ -130,3 +130,30 @@ async fn the_api_streams_an_export_with_its_type_and_names_a_bad_query_field() {
     assert_eq!(get("webhook=nope").await.unwrap().status(), 404);
     assert_eq!(get("format=xml").await.unwrap().status(), 400);
 }
+
+#[tokio::test]
+async fn the_rows_picked_export_alone_newest_first_once_each() {
+    let t = started_engine().await;
+    let rx = TestReceiver::start().await;
+    let w = t.create_webhook(hook("Orders", &rx.url, 1)).await.unwrap();
+    for n in 0..3 {
+        t.accept_event(event("task.created", json!({"n": n}))).await.unwrap();
+    }
+    rx.take(3, Duration::from_secs(10)).await;
+    let scope = LogScope::Webhook(w.id.clone());
+    let rows = eventually(Duration::from_secs(10), "three attempts", || async {
+        let rows = t.logs(scope.clone(), LogFilter::default(), 10, 0).await.unwrap();
+        (rows.len() == 3).then_some(rows)
+    })
+    .await;
+    let id = |i: usize| rows[i].id.attempt().unwrap();
+    // The oldest and the newest, picked out of order, one twice, with one that is gone.
+    let picked = vec![id(2), id(0), id(2), hookdesk_engine::model::AttemptId(999_999)];
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("picked.har");
+    assert_eq!(t.export_attempts(picked, ExportFormat::Har).write_to(&path).await.unwrap(), 2);
+    let har: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let ids: Vec<String> =
+        har["log"]["entries"].as_array().unwrap().iter().map(|e| e["_hookdesk"]["attempt_id"].as_str().unwrap().to_string()).collect();
+    assert_eq!(ids, [rows[0].id.to_string(), rows[2].id.to_string()]);
+}

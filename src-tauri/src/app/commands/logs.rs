@@ -2,7 +2,6 @@
 
 use super::view;
 use crate::app::AppState;
-use hookdesk_engine::Error;
 use hookdesk_engine::export::{ExportFormat, Exported};
 use hookdesk_engine::ingest::Resent;
 use hookdesk_engine::logs::{AttemptDetail, QueuedLogs, WebhookActivity};
@@ -12,6 +11,7 @@ use hookdesk_engine::model::{AttemptId, DeliveryId, WebhookId};
 use hookdesk_engine::recover::{RecoverProgress, RecoverWindow, Recovered};
 use hookdesk_engine::stats::{HealthBars, Stats, StatsWindow};
 use hookdesk_engine::test_event::{TestRequest, TestResult};
+use hookdesk_engine::{Error, ErrorView};
 use std::collections::HashMap;
 use tauri::State;
 use tauri_plugin_dialog::DialogExt;
@@ -94,18 +94,18 @@ commands! {
             LogScope::All => "all".into(),
         };
         let name = hookdesk_engine::export::suggested_file_name(&what, format, hookdesk_engine::model::time::now_ms());
-        let (tx, rx) = tokio::sync::oneshot::channel();
-        app.dialog()
-            .file()
-            .set_title(format!("Export logs as {}", format.label()))
-            .add_filter(format.label(), &[format.extension()])
-            .set_file_name(name)
-            .save_file(move |path| {
-                let _ = tx.send(path);
-            });
-        let Some(path) = rx.await.ok().flatten() else { return Ok(None) };
-        let path = path.into_path().map_err(|e| Error::Io(format!("That location cannot be written: {e}")).view())?;
+        let Some(path) = save_path(&app, format, name).await? else { return Ok(None) };
         let attempts = engine.export_logs_to_file(scope, filter, format, &path).await.map_err(view)?;
+        Ok(Some(Exported { path: path.display().to_string(), attempts }))
+    }
+
+    /// **Export selected**: the rows picked in the list, to a file the user picks (HAR by
+    /// default). `None` when the user cancels.
+    pub async fn export_attempts(app: tauri::AppHandle, state: State<'_, AppState>; attempt_ids: Vec<AttemptId>, format: ExportFormat) -> CmdResult<Option<Exported>> {
+        let engine = state.engine()?.clone();
+        let name = hookdesk_engine::export::suggested_file_name("selected", format, hookdesk_engine::model::time::now_ms());
+        let Some(path) = save_path(&app, format, name).await? else { return Ok(None) };
+        let attempts = engine.export_attempts(attempt_ids, format).write_to(&path).await.map_err(view)?;
         Ok(Some(Exported { path: path.display().to_string(), attempts }))
     }
 
@@ -147,4 +147,19 @@ commands! {
     pub async fn webhook_activity(state: State<'_, AppState>;) -> CmdResult<HashMap<WebhookId, WebhookActivity>> {
         state.engine()?.activity().await.map_err(view)
     }
+}
+
+/// Asks where to save an export: `None` when the user cancels.
+async fn save_path(app: &tauri::AppHandle, format: ExportFormat, name: String) -> Result<Option<std::path::PathBuf>, ErrorView> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.dialog()
+        .file()
+        .set_title(format!("Export logs as {}", format.label()))
+        .add_filter(format.label(), &[format.extension()])
+        .set_file_name(name)
+        .save_file(move |path| {
+            let _ = tx.send(path);
+        });
+    let Some(path) = rx.await.ok().flatten() else { return Ok(None) };
+    path.into_path().map(Some).map_err(|e| Error::Io(format!("That location cannot be written: {e}")).view())
 }

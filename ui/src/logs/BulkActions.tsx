@@ -1,4 +1,5 @@
 import { useState } from "react";
+import type { AttemptId } from "../bindings/AttemptId";
 import type { DeliveryId } from "../bindings/DeliveryId";
 import type { ErrorView } from "../bindings/ErrorView";
 import type { LogFilter } from "../bindings/LogFilter";
@@ -6,15 +7,15 @@ import type { LogScope } from "../bindings/LogScope";
 import type { Resent } from "../bindings/Resent";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { useFeedback } from "../feedback/FeedbackContext";
-import { countResendable, resendDeliveries, resendMatching } from "../ipc/commands";
+import { countResendable, exportAttempts, resendDeliveries, resendMatching } from "../ipc/commands";
 import { countText } from "./format";
 
-interface ResendActionsProps {
+interface BulkActionsProps {
   scope: LogScope;
   /** The view's filters; `null` while they are not valid. */
   filter: LogFilter | null;
-  /** How many rows are picked in the list, and their deliveries (two attempts may share one). */
-  pickedRows: number;
+  /** The attempts picked in the list, and their deliveries (two attempts may share one). */
+  pickedAttempts: readonly AttemptId[];
   selected: readonly DeliveryId[];
   onClearSelection: () => void;
 }
@@ -28,17 +29,18 @@ function resentText(resent: Resent): string {
 }
 
 /**
- * **Resend selected** for the rows picked in the list, and **Resend all matching…** for the
- * view's filters, after a count: each delivery goes again once, oldest event first, to its
- * webhook as it is configured now.
+ * What the Logs do with many rows at once: **Resend selected** and **Export selected** for
+ * the rows picked in the list, and **Resend all matching…** for the view's filters, after a
+ * count. A resent delivery goes again once, oldest event first, to its webhook as it is
+ * configured now.
  */
-export function ResendActions({
+export function BulkActions({
   scope,
   filter,
-  pickedRows,
+  pickedAttempts,
   selected,
   onClearSelection,
-}: ResendActionsProps) {
+}: BulkActionsProps) {
   const { showToast, reportError } = useFeedback();
   const [count, setCount] = useState<number | null>(null);
   const [busy, setBusy] = useState(false);
@@ -56,6 +58,21 @@ export function ResendActions({
           onClearSelection();
         },
         (error: ErrorView) => reportError(error, "The deliveries could not be resent"),
+      )
+      .finally(() => setBusy(false));
+  }
+
+  function exportSelected() {
+    setBusy(true);
+    exportAttempts([...pickedAttempts], "har")
+      .then(
+        (done) => {
+          if (done)
+            showToast({
+              message: `Exported ${countText(done.attempts, "attempt")} to ${done.path}`,
+            });
+        },
+        (error: ErrorView) => reportError(error, "The attempts could not be exported"),
       )
       .finally(() => setBusy(false));
   }
@@ -91,9 +108,9 @@ export function ResendActions({
 
   return (
     <>
-      {pickedRows > 0 && (
+      {pickedAttempts.length > 0 && (
         <span className="logs-selection" role="group" aria-label="Selected attempts">
-          <span className="logs-selection-count">{pickedRows} selected</span>
+          <span className="logs-selection-count">{pickedAttempts.length} selected</span>
           <button
             type="button"
             className="button button-small button-primary"
@@ -102,6 +119,15 @@ export function ResendActions({
             onClick={resendSelected}
           >
             Resend selected
+          </button>
+          <button
+            type="button"
+            className="button button-small"
+            disabled={busy}
+            title="Save the picked attempts, requests and responses, as HAR (for browser and proxy tools)"
+            onClick={exportSelected}
+          >
+            Export selected (HAR)
           </button>
           <button type="button" className="link-button" onClick={onClearSelection}>
             Clear selection
