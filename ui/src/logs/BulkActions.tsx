@@ -9,6 +9,7 @@ import { ConfirmDialog } from "../components/ConfirmDialog";
 import { useFeedback } from "../feedback/FeedbackContext";
 import { countResendable, exportAttempts, resendDeliveries, resendMatching } from "../ipc/commands";
 import { countText } from "./format";
+import { reportExport } from "./reportExport";
 
 interface BulkActionsProps {
   scope: LogScope;
@@ -64,17 +65,11 @@ export function BulkActions({
 
   function exportSelected() {
     setBusy(true);
-    exportAttempts([...pickedAttempts], "har")
-      .then(
-        (done) => {
-          if (done)
-            showToast({
-              message: `Exported ${countText(done.attempts, "attempt")} to ${done.path}`,
-            });
-        },
-        (error: ErrorView) => reportError(error, "The attempts could not be exported"),
-      )
-      .finally(() => setBusy(false));
+    void reportExport(
+      exportAttempts([...pickedAttempts], "har"),
+      { showToast, reportError },
+      "The attempts could not be exported",
+    ).finally(() => setBusy(false));
   }
 
   function askAll() {

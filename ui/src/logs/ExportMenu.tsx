@@ -1,12 +1,11 @@
 import { useState } from "react";
-import type { ErrorView } from "../bindings/ErrorView";
 import type { ExportFormat } from "../bindings/ExportFormat";
 import type { LogFilter } from "../bindings/LogFilter";
 import type { LogScope } from "../bindings/LogScope";
 import { MenuButton } from "../components/MenuButton";
 import { useFeedback } from "../feedback/FeedbackContext";
 import { exportLogs } from "../ipc/commands";
-import { countText } from "./format";
+import { reportExport } from "./reportExport";
 
 const FORMATS: readonly { format: ExportFormat; label: string; hint: string }[] = [
   { format: "ndjson", label: "NDJSON", hint: "an attempt a line, in full" },
@@ -27,23 +26,17 @@ interface ExportMenuProps {
  * the user picks. Secret values are masked, as in the detail.
  */
 export function ExportMenu({ scope, filter, total }: ExportMenuProps) {
-  const { showToast, reportError } = useFeedback();
+  const feedback = useFeedback();
   const [busy, setBusy] = useState(false);
 
   function run(format: ExportFormat) {
     if (filter === null) return;
     setBusy(true);
-    exportLogs(scope, filter, format)
-      .then(
-        (done) => {
-          if (done)
-            showToast({
-              message: `Exported ${countText(done.attempts, "attempt")} to ${done.path}`,
-            });
-        },
-        (error: ErrorView) => reportError(error, "The logs could not be exported"),
-      )
-      .finally(() => setBusy(false));
+    void reportExport(
+      exportLogs(scope, filter, format),
+      feedback,
+      "The logs could not be exported",
+    ).finally(() => setBusy(false));
   }
 
   return (
