@@ -19,6 +19,7 @@ pub mod notice;
 pub mod paths;
 pub mod recover;
 pub mod rules;
+pub mod sealed;
 pub mod secrets;
 pub mod settings;
 pub mod signing;
