@@ -44,7 +44,7 @@ lint: ui
 
 ## unit: cargo tests (real SQLite, a private keyring, loopback receivers) and Vitest
 unit: ui
-	scripts/test-env.sh -- cargo test --workspace $(FEATURES)
+	scripts/test-env.sh --postgres -- cargo test --workspace $(FEATURES)
 	@$(MAKE) --no-print-directory bindings-check
 	npm --prefix ui test --silent
 

@@ -21,6 +21,8 @@ node_major=$(node -p 'process.versions.node.split(".")[0]')
 packages=(libwebkit2gtk-4.1-dev build-essential pkg-config libssl-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev)
 if [ "$mode" != run ]; then
   packages+=(xvfb xauth webkit2gtk-driver xclip gnome-keyring dbus-x11 dbus-daemon dbus-bin imagemagick openssl python3-venv iproute2 util-linux)
+  # A throwaway PostgreSQL server for the team-mode store tests (scripts/test-env.sh --postgres).
+  packages+=(postgresql postgresql-client)
 fi
 if command -v dpkg-query >/dev/null; then
   missing=()

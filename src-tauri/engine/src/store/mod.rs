@@ -9,6 +9,7 @@ pub mod events;
 pub mod file;
 pub mod logs;
 pub mod migrations;
+pub mod pg;
 pub mod settings;
 pub mod stats;
 pub mod webhooks;

@@ -13,6 +13,7 @@ mod log_rows;
 mod migrations;
 mod network_policy;
 mod operational;
+mod pg;
 mod recover;
 mod rooms;
 mod secrets;
