@@ -4,12 +4,119 @@
 use hookdesk_engine::ErrorKind;
 use hookdesk_engine::store::pg::{MIGRATIONS, PgStore};
 
+/// A client of a database, to arrange rows the engine would have written.
+async fn client(url: &str) -> tokio_postgres::Client {
+    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls).await.expect("the test server answers");
+    tokio::spawn(connection);
+    client
+}
+
+/// A migrated fresh database: its URL and a client of it.
+async fn migrated() -> (String, tokio_postgres::Client) {
+    let url = fresh_database().await;
+    PgStore::connect(&url).await.unwrap().migrate().await.unwrap();
+    let c = client(&url).await;
+    (url, c)
+}
+
+async fn webhook(c: &tokio_postgres::Client, id: &str, ordering: &str, status: &str) {
+    c.execute(
+        "INSERT INTO webhooks (id, code, name, url, events, filters, header_names, delivery, status, created_at, updated_at)
+         VALUES ($1, $1, $1, 'https://hooks.example.com/in', '[]', '{}', '[]', $2, $3, 0, 0)",
+        &[&id, &format!(r#"{{"ordering":"{ordering}"}}"#), &status],
+    )
+    .await
+    .unwrap();
+}
+
+/// `n` due deliveries of new events to `webhook` (None: direct), oldest first.
+async fn deliveries(c: &tokio_postgres::Client, webhook: Option<&str>, n: usize) -> Vec<i64> {
+    let mut ids = Vec::new();
+    for _ in 0..n {
+        let seq: i64 = c
+            .query_one(
+                "INSERT INTO events (id, type, occurred_at, data, fingerprint, accepted_at) VALUES ($1, 'task.created', 0, '{}', '', 0) RETURNING seq",
+                &[&format!("evt_{}", ulid::Ulid::new())],
+            )
+            .await
+            .unwrap()
+            .get(0);
+        let url = webhook.is_none().then_some("https://partner.example/in");
+        let id: i64 = c
+            .query_one(
+                "INSERT INTO deliveries (event_seq, webhook_id, kind, url, state, max_attempts, next_attempt_at, created_at)
+                 VALUES ($1, $2, 'event', $3, 'pending', 3, 0, 0) RETURNING id",
+                &[&seq, &webhook, &url],
+            )
+            .await
+            .unwrap()
+            .get(0);
+        ids.push(id);
+    }
+    ids
+}
+
+const LEASE: i64 = 30_000;
+
+#[tokio::test]
+async fn two_workers_claiming_at_once_never_share_a_delivery_and_miss_none() {
+    let (url, c) = migrated().await;
+    webhook(&c, "orders", "parallel", "active").await;
+    let all = deliveries(&c, Some("orders"), 200).await;
+    let (a, b) = (PgStore::connect(&url).await.unwrap(), PgStore::connect(&url).await.unwrap());
+    let drain = |store: PgStore, worker: &'static str| async move {
+        let mut got = Vec::new();
+        loop {
+            let batch = store.claim_due(worker, 1_000, 7, LEASE).await.unwrap();
+            if batch.is_empty() {
+                return got;
+            }
+            got.extend(batch);
+        }
+    };
+    let (got_a, got_b) = tokio::join!(drain(a, "worker-a"), drain(b, "worker-b"));
+    let mut both: Vec<i64> = got_a.iter().chain(&got_b).copied().collect();
+    both.sort_unstable();
+    assert_eq!(both, all, "every delivery claimed exactly once");
+}
+
+#[tokio::test]
+async fn a_sequential_webhook_is_leased_one_delivery_at_a_time_in_order() {
+    let (url, c) = migrated().await;
+    webhook(&c, "ledger", "sequential", "active").await;
+    webhook(&c, "paused", "parallel", "paused").await;
+    let ids = deliveries(&c, Some("ledger"), 3).await;
+    deliveries(&c, Some("paused"), 2).await;
+    let direct = deliveries(&c, None, 1).await;
+    let (a, b) = (PgStore::connect(&url).await.unwrap(), PgStore::connect(&url).await.unwrap());
+    // The sequential webhook's oldest, and the direct one; nothing of the paused webhook.
+    assert_eq!(a.claim_due("worker-a", 1_000, 10, LEASE).await.unwrap(), [ids[0], direct[0]]);
+    assert_eq!(b.claim_due("worker-b", 1_000, 10, LEASE).await.unwrap(), Vec::<i64>::new(), "the next waits for the first");
+    assert!(a.finish("worker-a", ids[0], true, 1_100).await.unwrap());
+    assert_eq!(b.claim_due("worker-b", 1_200, 10, LEASE).await.unwrap(), [ids[1]], "then the next, on any worker");
+}
+
+#[tokio::test]
+async fn a_lease_that_runs_out_is_taken_by_another_worker_and_the_first_cannot_end_it() {
+    let (url, c) = migrated().await;
+    webhook(&c, "orders", "parallel", "active").await;
+    let ids = deliveries(&c, Some("orders"), 1).await;
+    let (a, b) = (PgStore::connect(&url).await.unwrap(), PgStore::connect(&url).await.unwrap());
+    assert_eq!(a.claim_due("worker-a", 1_000, 10, 1_000).await.unwrap(), ids);
+    assert!(b.claim_due("worker-b", 1_500, 10, LEASE).await.unwrap().is_empty(), "leased to a");
+    // a died (or stalled) with it: once the lease has run out, b takes it.
+    assert_eq!(b.claim_due("worker-b", 2_001, 10, LEASE).await.unwrap(), ids);
+    assert!(!a.finish("worker-a", ids[0], true, 2_100).await.unwrap(), "a's lease is gone");
+    assert!(b.finish("worker-b", ids[0], true, 2_200).await.unwrap());
+    let state: String = c.query_one("SELECT state FROM deliveries WHERE id = $1", &[&ids[0]]).await.unwrap().get(0);
+    assert_eq!(state, "succeeded");
+}
+
 /// A fresh, empty database on the test server; its URL.
 async fn fresh_database() -> String {
     let server = std::env::var("HOOKDESK_TEST_DATABASE_URL")
         .expect("these tests need a PostgreSQL server: run them through `make test` or scripts/test-env.sh --postgres");
-    let (client, connection) = tokio_postgres::connect(&server, tokio_postgres::NoTls).await.expect("the test server answers");
-    tokio::spawn(connection);
+    let client = client(&server).await;
     let name = format!("hookdesk_{}", ulid::Ulid::new().to_string().to_lowercase());
     client.batch_execute(&format!("CREATE DATABASE {name}")).await.unwrap();
     let base = server.rsplit_once('/').unwrap().0;
@@ -54,4 +161,23 @@ async fn a_server_that_cannot_be_reached_or_a_bad_url_says_so() {
     let missing = fresh_database().await.replace("hookdesk_", "missing_");
     let e = PgStore::connect(&missing).await.err().unwrap();
     assert!(e.to_string().contains("does not exist"), "the server's own words: {e}");
+}
+
+#[tokio::test]
+async fn two_workers_claiming_a_sequential_webhook_at_once_take_its_deliveries_one_by_one_in_order() {
+    let (url, c) = migrated().await;
+    webhook(&c, "ledger", "sequential", "active").await;
+    let ids = deliveries(&c, Some("ledger"), 12).await;
+    let (a, b) = (PgStore::connect(&url).await.unwrap(), PgStore::connect(&url).await.unwrap());
+    let mut order = Vec::new();
+    for round in 0..ids.len() as i64 {
+        let now = 1_000 + round;
+        let (got_a, got_b) = tokio::join!(a.claim_due("worker-a", now, 5, LEASE), b.claim_due("worker-b", now, 5, LEASE));
+        let (got_a, got_b) = (got_a.unwrap(), got_b.unwrap());
+        assert_eq!(got_a.len() + got_b.len(), 1, "round {round}: one delivery leased at a time ({got_a:?}, {got_b:?})");
+        let (worker, store, id) = if got_a.is_empty() { ("worker-b", &b, got_b[0]) } else { ("worker-a", &a, got_a[0]) };
+        assert!(store.finish(worker, id, true, now).await.unwrap());
+        order.push(id);
+    }
+    assert_eq!(order, ids, "in acceptance order");
 }
