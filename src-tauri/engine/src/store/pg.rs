@@ -2,7 +2,8 @@
 //! workers and desktops share, and its schema, migrated once however many of them start at
 //! the same moment (the migrations run in one transaction under an advisory lock). Step 2 of
 //! team mode (issue 12): the engine does not run on it yet. The queue is leased: a worker
-//! claims due deliveries with `FOR UPDATE SKIP LOCKED`, one at a time for a sequential webhook.
+//! claims due deliveries under a lock of their webhooks (`FOR UPDATE SKIP LOCKED`), so a
+//! sequential webhook has one leased at a time and a parallel one at most its concurrency.
 
 use crate::error::{Error, Result};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
@@ -12,27 +13,38 @@ use tokio_postgres::NoTls;
 pub const MIGRATIONS: &[(i32, &str)] =
     &[(1, include_str!("../../migrations/pg/0001_schema.sql")), (2, include_str!("../../migrations/pg/0002_leases.sql"))];
 
-/// The due deliveries a worker may take now, oldest first: pending, due, not leased (or
-/// their lease ran out), of an active webhook (or direct). Of a sequential webhook only its
-/// oldest pending delivery, and only while no delivery of it is leased: one at a time across
-/// all workers, in order. Rows another worker is claiming are skipped, not waited for.
-/// ($1 now, $2 how many, $3 the worker, $4 the lease's end.)
-const CLAIM: &str = "
-    WITH due AS (
-        SELECT d.id FROM deliveries d LEFT JOIN webhooks w ON w.id = d.webhook_id
-        WHERE d.state = 'pending' AND d.next_attempt_at <= $1
-          AND (d.lease_until IS NULL OR d.lease_until < $1)
-          AND (d.webhook_id IS NULL OR w.status = 'active')
-          AND (d.webhook_id IS NULL OR (w.delivery::jsonb ->> 'ordering') IS DISTINCT FROM 'sequential' OR (
-                d.id = (SELECT MIN(x.id) FROM deliveries x WHERE x.webhook_id = d.webhook_id AND x.state = 'pending')
-                AND NOT EXISTS (SELECT 1 FROM deliveries y WHERE y.webhook_id = d.webhook_id AND y.state = 'pending'
-                                AND y.lease_until >= $1)))
-        ORDER BY d.next_attempt_at, d.id
-        LIMIT $2
-        FOR UPDATE OF d SKIP LOCKED
-    )
-    UPDATE deliveries SET leased_by = $3, lease_until = $4 FROM due WHERE deliveries.id = due.id
-    RETURNING deliveries.id";
+/// The active webhooks with a due, unleased delivery, each with how many more of its
+/// deliveries may be leased now (1 for a sequential one, its concurrency for a parallel one,
+/// less those leased), locked for this claim: a worker claiming at the same time skips them,
+/// so the limits hold across workers. ($1 now.)
+const CLAIMABLE_WEBHOOKS: &str = "
+    SELECT w.id,
+           CASE WHEN (w.delivery::jsonb ->> 'ordering') = 'sequential' THEN 1
+                ELSE GREATEST(1, COALESCE((w.delivery::jsonb ->> 'concurrency')::int, 1)) END
+           - (SELECT COUNT(*) FROM deliveries l WHERE l.webhook_id = w.id AND l.state = 'pending' AND l.lease_until >= $1)::int,
+           (w.delivery::jsonb ->> 'ordering') = 'sequential'
+    FROM webhooks w
+    WHERE w.status = 'active'
+      AND EXISTS (SELECT 1 FROM deliveries d WHERE d.webhook_id = w.id AND d.state = 'pending' AND d.next_attempt_at <= $1
+                  AND (d.lease_until IS NULL OR d.lease_until < $1))
+    ORDER BY w.id
+    FOR UPDATE OF w SKIP LOCKED";
+
+/// A webhook's due, unleased deliveries, oldest first. ($1 now, $2 the webhook, $3 how many.)
+const DUE_OF_WEBHOOK: &str = "
+    SELECT id FROM deliveries
+    WHERE webhook_id = $2 AND state = 'pending' AND next_attempt_at <= $1 AND (lease_until IS NULL OR lease_until < $1)
+    ORDER BY next_attempt_at, id LIMIT $3";
+
+/// A sequential webhook's next delivery: its oldest pending one, due or not. ($1 the webhook.)
+const HEAD_OF_WEBHOOK: &str = "SELECT id, next_attempt_at FROM deliveries WHERE webhook_id = $1 AND state = 'pending' ORDER BY id LIMIT 1";
+
+/// Direct deliveries due and unleased, skipping those another worker is claiming. ($1 now, $2 how many.)
+const DUE_DIRECT: &str = "
+    SELECT id FROM deliveries
+    WHERE webhook_id IS NULL AND state = 'pending' AND next_attempt_at <= $1 AND (lease_until IS NULL OR lease_until < $1)
+    ORDER BY next_attempt_at, id LIMIT $2
+    FOR UPDATE SKIP LOCKED";
 
 /// The advisory lock the migrations run under: "hookdesk" read as a number.
 const MIGRATION_LOCK: i64 = 0x686f_6f6b_6465_736b;
@@ -104,11 +116,38 @@ impl PgStore {
     }
 
     /// Leases up to `limit` due deliveries to `worker` until `now + lease_ms`; their ids,
-    /// oldest first. Two workers claiming at once never get the same delivery.
+    /// oldest first. Workers claiming at once never get the same delivery; a sequential
+    /// webhook has one delivery leased at a time, in order, and a parallel one at most its
+    /// concurrency, across all workers.
     pub async fn claim_due(&self, worker: &str, now: i64, limit: i64, lease_ms: i64) -> Result<Vec<i64>> {
-        let client = self.pool.get().await.map_err(pool_error)?;
-        let rows = client.query(CLAIM, &[&now, &limit, &worker, &(now + lease_ms)]).await.map_err(pg_error)?;
-        let mut ids: Vec<i64> = rows.iter().map(|r| r.get(0)).collect();
+        let mut client = self.pool.get().await.map_err(pool_error)?;
+        let tx = client.transaction().await.map_err(pg_error)?;
+        let mut ids: Vec<i64> = Vec::new();
+        for row in tx.query(CLAIMABLE_WEBHOOKS, &[&now]).await.map_err(pg_error)? {
+            let (webhook, free, sequential): (String, i32, Option<bool>) = (row.get(0), row.get(1), row.get(2));
+            let room = (limit - ids.len() as i64).min(i64::from(free));
+            if room <= 0 {
+                continue;
+            }
+            if sequential == Some(true) {
+                // Only its oldest pending delivery may go, and only once it is due.
+                if let Some(head) = tx.query_opt(HEAD_OF_WEBHOOK, &[&webhook]).await.map_err(pg_error)?
+                    && head.get::<_, i64>(1) <= now
+                {
+                    ids.push(head.get(0));
+                }
+            } else {
+                ids.extend(tx.query(DUE_OF_WEBHOOK, &[&now, &webhook, &room]).await.map_err(pg_error)?.iter().map(|r| r.get::<_, i64>(0)));
+            }
+        }
+        let room = limit - ids.len() as i64;
+        if room > 0 {
+            ids.extend(tx.query(DUE_DIRECT, &[&now, &room]).await.map_err(pg_error)?.iter().map(|r| r.get::<_, i64>(0)));
+        }
+        tx.execute("UPDATE deliveries SET leased_by = $2, lease_until = $3 WHERE id = ANY($1)", &[&ids, &worker, &(now + lease_ms)])
+            .await
+            .map_err(pg_error)?;
+        tx.commit().await.map_err(pg_error)?;
         ids.sort_unstable();
         Ok(ids)
     }

@@ -19,11 +19,12 @@ async fn migrated() -> (String, tokio_postgres::Client) {
     (url, c)
 }
 
+/// A webhook whose delivery settings are `{"ordering": ordering, "concurrency": 8}`.
 async fn webhook(c: &tokio_postgres::Client, id: &str, ordering: &str, status: &str) {
     c.execute(
         "INSERT INTO webhooks (id, code, name, url, events, filters, header_names, delivery, status, created_at, updated_at)
          VALUES ($1, $1, $1, 'https://hooks.example.com/in', '[]', '{}', '[]', $2, $3, 0, 0)",
-        &[&id, &format!(r#"{{"ordering":"{ordering}"}}"#), &status],
+        &[&id, &format!(r#"{{"ordering":"{ordering}","concurrency":8}}"#), &status],
     )
     .await
     .unwrap();
@@ -64,12 +65,16 @@ async fn two_workers_claiming_at_once_never_share_a_delivery_and_miss_none() {
     webhook(&c, "orders", "parallel", "active").await;
     let all = deliveries(&c, Some("orders"), 200).await;
     let (a, b) = (PgStore::connect(&url).await.unwrap(), PgStore::connect(&url).await.unwrap());
+    // Each worker claims, attempts (here: ends at once) and claims again, until nothing is left.
     let drain = |store: PgStore, worker: &'static str| async move {
         let mut got = Vec::new();
         loop {
-            let batch = store.claim_due(worker, 1_000, 7, LEASE).await.unwrap();
+            let batch = store.claim_due(worker, 1_000, 5, LEASE).await.unwrap();
             if batch.is_empty() {
                 return got;
+            }
+            for id in &batch {
+                assert!(store.finish(worker, *id, true, 1_000).await.unwrap());
             }
             got.extend(batch);
         }
@@ -180,4 +185,29 @@ async fn two_workers_claiming_a_sequential_webhook_at_once_take_its_deliveries_o
         order.push(id);
     }
     assert_eq!(order, ids, "in acceptance order");
+}
+
+#[tokio::test]
+async fn a_parallel_webhook_has_at_most_its_concurrency_leased_across_all_workers() {
+    let (url, c) = migrated().await;
+    c.execute(
+        "INSERT INTO webhooks (id, code, name, url, events, filters, header_names, delivery, status, created_at, updated_at)
+         VALUES ('bulk', 'bulk', 'Bulk', 'https://hooks.example.com/in', '[]', '{}', '[]', '{\"ordering\":\"parallel\",\"concurrency\":3}', 'active', 0, 0)",
+        &[],
+    )
+    .await
+    .unwrap();
+    let ids = deliveries(&c, Some("bulk"), 10).await;
+    let (a, b) = (PgStore::connect(&url).await.unwrap(), PgStore::connect(&url).await.unwrap());
+    let (got_a, got_b) = tokio::join!(a.claim_due("worker-a", 1_000, 10, LEASE), b.claim_due("worker-b", 1_000, 10, LEASE));
+    let (got_a, got_b) = (got_a.unwrap(), got_b.unwrap());
+    assert_eq!(got_a.len() + got_b.len(), 3, "three at once in all ({got_a:?} {got_b:?})");
+    assert!(
+        b.claim_due("worker-b", 1_000, 10, LEASE).await.unwrap().is_empty()
+            && a.claim_due("worker-a", 1_000, 10, LEASE).await.unwrap().is_empty()
+    );
+    // One ends: one more may go, the oldest waiting.
+    let (worker, store, done) = if got_a.is_empty() { ("worker-b", &b, got_b[0]) } else { ("worker-a", &a, got_a[0]) };
+    assert!(store.finish(worker, done, true, 1_100).await.unwrap());
+    assert_eq!(b.claim_due("worker-b", 1_200, 10, LEASE).await.unwrap(), [ids[3]]);
 }
