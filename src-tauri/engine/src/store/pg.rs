@@ -6,8 +6,10 @@
 //! sequential webhook has one leased at a time and a parallel one at most its concurrency.
 
 use crate::error::{Error, Result};
+use crate::sealed::SecretKey;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
+use zeroize::Zeroizing;
 
 /// The schema's versions, in order.
 pub const MIGRATIONS: &[(i32, &str)] =
@@ -71,6 +73,31 @@ fn pool_error(e: deadpool_postgres::PoolError) -> Error {
 #[derive(Clone)]
 pub struct PgStore {
     pool: Pool,
+    /// For connections of their own (a listener holds one for as long as it listens).
+    config: tokio_postgres::Config,
+}
+
+/// Notifications of one channel, as another worker's [`PgStore::notify`] sent them.
+pub struct Listener {
+    /// Held open: the connection listens while its client lives.
+    _client: tokio_postgres::Client,
+    rx: tokio::sync::mpsc::UnboundedReceiver<String>,
+}
+
+impl Listener {
+    /// The next payload; `None` once the connection is gone.
+    pub async fn next(&mut self) -> Option<String> {
+        self.rx.recv().await
+    }
+}
+
+/// A channel name is ours, never the user's: lowercase letters and `_` only.
+fn channel_name(channel: &str) -> Result<&str> {
+    if !channel.is_empty() && channel.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+        Ok(channel)
+    } else {
+        Err(Error::invalid("channel", format!("'{channel}' is not a notification channel name.")))
+    }
 }
 
 impl PgStore {
@@ -79,13 +106,13 @@ impl PgStore {
     pub async fn connect(url: &str) -> Result<Self> {
         let config: tokio_postgres::Config =
             url.parse().map_err(|e| Error::invalid("database_url", format!("'{url}' is not a PostgreSQL URL: {e}.")))?;
-        let manager = Manager::from_config(config, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+        let manager = Manager::from_config(config.clone(), NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
         let pool = Pool::builder(manager)
             .max_size(POOL_SIZE)
             .build()
             .map_err(|e| Error::Unavailable(format!("The team database pool could not start: {e}.")))?;
         drop(pool.get().await.map_err(pool_error)?);
-        Ok(Self { pool })
+        Ok(Self { pool, config })
     }
 
     /// Applies the migrations this database lacks; returns how many. Workers that start
@@ -166,6 +193,72 @@ impl PgStore {
             .await
             .map_err(pg_error)?;
         Ok(n == 1)
+    }
+
+    /// Tells every worker listening on `channel` (configuration changed, an attempt was
+    /// recorded): delivered once the sender's transaction commits.
+    pub async fn notify(&self, channel: &str, payload: &str) -> Result<()> {
+        let channel = channel_name(channel)?;
+        let client = self.pool.get().await.map_err(pool_error)?;
+        client.execute("SELECT pg_notify($1, $2)", &[&channel, &payload]).await.map_err(pg_error)?;
+        Ok(())
+    }
+
+    /// Listens on `channel` on a connection of its own.
+    pub async fn listen(&self, channel: &str) -> Result<Listener> {
+        use futures_util::StreamExt;
+        let channel = channel_name(channel)?.to_string();
+        let (client, mut connection) = self.config.connect(NoTls).await.map_err(pg_error)?;
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(async move {
+            let mut messages = futures_util::stream::poll_fn(move |cx| connection.poll_message(cx));
+            while let Some(message) = messages.next().await {
+                match message {
+                    Ok(tokio_postgres::AsyncMessage::Notification(n)) => {
+                        if tx.send(n.payload().to_string()).is_err() {
+                            break;
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        tracing::warn!("the team database's notifications stopped: {e}");
+                        break;
+                    }
+                }
+            }
+        });
+        client.batch_execute(&format!("LISTEN {channel}")).await.map_err(pg_error)?;
+        Ok(Listener { _client: client, rx })
+    }
+
+    /// Stores a secret sealed with `key` (never its plain value): a header value, a signing
+    /// secret, the API token.
+    pub async fn set_secret(&self, key: &SecretKey, account: &str, value: &str, now: i64) -> Result<()> {
+        let sealed = key.seal(account, value);
+        let client = self.pool.get().await.map_err(pool_error)?;
+        client
+            .execute(
+                "INSERT INTO secrets (account, sealed, updated_at) VALUES ($1, $2, $3)
+                 ON CONFLICT (account) DO UPDATE SET sealed = excluded.sealed, updated_at = excluded.updated_at",
+                &[&account, &sealed, &now],
+            )
+            .await
+            .map_err(pg_error)?;
+        Ok(())
+    }
+
+    /// A secret, opened with `key`; `None` when there is none. A key that does not open it
+    /// is an error that says so, and nothing is changed.
+    pub async fn secret(&self, key: &SecretKey, account: &str) -> Result<Option<Zeroizing<String>>> {
+        let client = self.pool.get().await.map_err(pool_error)?;
+        let row = client.query_opt("SELECT sealed FROM secrets WHERE account = $1", &[&account]).await.map_err(pg_error)?;
+        row.map(|r| key.open(account, r.get::<_, &str>(0))).transpose()
+    }
+
+    pub async fn delete_secret(&self, account: &str) -> Result<()> {
+        let client = self.pool.get().await.map_err(pool_error)?;
+        client.execute("DELETE FROM secrets WHERE account = $1", &[&account]).await.map_err(pg_error)?;
+        Ok(())
     }
 
     /// The schema version the database is at (0 before the first migration).

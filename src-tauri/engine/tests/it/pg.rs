@@ -211,3 +211,39 @@ async fn a_parallel_webhook_has_at_most_its_concurrency_leased_across_all_worker
     assert!(store.finish(worker, done, true, 1_100).await.unwrap());
     assert_eq!(b.claim_due("worker-b", 1_200, 10, LEASE).await.unwrap(), [ids[3]]);
 }
+
+#[tokio::test]
+async fn secrets_are_stored_sealed_and_a_wrong_key_says_so_and_changes_nothing() {
+    use hookdesk_engine::sealed::SecretKey;
+    let (url, c) = migrated().await;
+    let store = PgStore::connect(&url).await.unwrap();
+    let key = SecretKey::generate();
+    let account = "webhook/orders/header/authorization";
+    store.set_secret(&key, account, "Bearer tok_live_4f9a8b7c", 1).await.unwrap();
+    // Nowhere in the table in plain text: a dump of it holds only the sealed value.
+    let raw: String = c.query_one("SELECT sealed FROM secrets WHERE account = $1", &[&account]).await.unwrap().get(0);
+    assert!(raw.starts_with("hdk1:") && !raw.contains("tok_live"), "{raw}");
+    assert_eq!(store.secret(&key, account).await.unwrap().unwrap().as_str(), "Bearer tok_live_4f9a8b7c");
+
+    let wrong = SecretKey::generate();
+    let e = store.secret(&wrong, account).await.unwrap_err();
+    assert!(e.to_string().contains("another key"), "{e}");
+    let after: String = c.query_one("SELECT sealed FROM secrets WHERE account = $1", &[&account]).await.unwrap().get(0);
+    assert_eq!(after, raw, "nothing overwritten");
+
+    store.set_secret(&key, account, "Bearer rotated", 2).await.unwrap();
+    assert_eq!(store.secret(&key, account).await.unwrap().unwrap().as_str(), "Bearer rotated");
+    store.delete_secret(account).await.unwrap();
+    assert!(store.secret(&key, account).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn a_change_one_worker_announces_reaches_another_that_listens() {
+    let (url, _c) = migrated().await;
+    let (a, b) = (PgStore::connect(&url).await.unwrap(), PgStore::connect(&url).await.unwrap());
+    let mut changes = b.listen("hookdesk_changes").await.unwrap();
+    a.notify("hookdesk_changes", "webhook:orders").await.unwrap();
+    let got = tokio::time::timeout(std::time::Duration::from_secs(5), changes.next()).await.expect("in time");
+    assert_eq!(got.as_deref(), Some("webhook:orders"));
+    assert_eq!(a.notify("Robert'); DROP TABLE webhooks; --", "x").await.unwrap_err().kind(), ErrorKind::Invalid);
+}
