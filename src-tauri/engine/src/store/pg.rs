@@ -8,6 +8,7 @@
 use crate::error::{Error, Result};
 use crate::sealed::SecretKey;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use sha2::Digest;
 use tokio_postgres::NoTls;
 use zeroize::Zeroizing;
 
@@ -75,6 +76,14 @@ pub struct PgStore {
     pool: Pool,
     /// For connections of their own (a listener holds one for as long as it listens).
     config: tokio_postgres::Config,
+}
+
+/// A delivery's end, counted against its webhook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counted {
+    pub consecutive_failures: i32,
+    /// This count paused the webhook (only one worker's does).
+    pub paused: bool,
 }
 
 /// Notifications of one channel, as another worker's [`PgStore::notify`] sent them.
@@ -193,6 +202,57 @@ impl PgStore {
             .await
             .map_err(pg_error)?;
         Ok(n == 1)
+    }
+
+    /// Counts a delivery's end against its webhook, atomically across workers: a success
+    /// resets its consecutive failures, a failure adds one, and the failure that reaches
+    /// `pause_after` (0: never) pauses the webhook if it is active, with `reason`. Exactly
+    /// one worker is told it paused it.
+    pub async fn count_result(&self, webhook: &str, succeeded: bool, pause_after: i32, reason: &str, now: i64) -> Result<Counted> {
+        let mut client = self.pool.get().await.map_err(pool_error)?;
+        let tx = client.transaction().await.map_err(pg_error)?;
+        let row = tx
+            .query_opt(
+                "UPDATE webhooks SET consecutive_failures = CASE WHEN $2 THEN 0 ELSE consecutive_failures + 1 END, updated_at = $3
+                 WHERE id = $1 RETURNING consecutive_failures",
+                &[&webhook, &succeeded, &now],
+            )
+            .await
+            .map_err(pg_error)?
+            .ok_or_else(|| Error::NotFound(format!("There is no webhook {webhook}.")))?;
+        let consecutive_failures: i32 = row.get(0);
+        let mut paused = false;
+        if !succeeded && pause_after > 0 && consecutive_failures >= pause_after {
+            paused = tx
+                .execute(
+                    "UPDATE webhooks SET status = 'paused', status_reason = $2, updated_at = $3 WHERE id = $1 AND status = 'active'",
+                    &[&webhook, &reason, &now],
+                )
+                .await
+                .map_err(pg_error)?
+                == 1;
+        }
+        tx.commit().await.map_err(pg_error)?;
+        Ok(Counted { consecutive_failures, paused })
+    }
+
+    /// Runs `work` unless another worker is running the job of that name (retention pruning,
+    /// the expiry of rotated secrets): `None` then. The lock is a session lock on a connection
+    /// of its own, so it cannot outlive this call, even when the call is dropped half way.
+    pub async fn run_exclusive<T>(&self, job: &str, work: impl std::future::Future<Output = T>) -> Result<Option<T>> {
+        let (client, connection) = self.config.connect(NoTls).await.map_err(pg_error)?;
+        let connection = tokio::spawn(connection);
+        let key = i64::from_be_bytes(sha2::Sha256::digest(job.as_bytes())[..8].try_into().expect("8 bytes"));
+        let locked: bool = client.query_one("SELECT pg_try_advisory_lock($1)", &[&key]).await.map_err(pg_error)?.get(0);
+        let out = if locked { Some(work.await) } else { None };
+        if locked {
+            // Released now, so that the next run need not wait for the session to end; were
+            // this call dropped before here, closing the connection would release it.
+            client.execute("SELECT pg_advisory_unlock($1)", &[&key]).await.map_err(pg_error)?;
+        }
+        drop(client);
+        let _ = connection.await;
+        Ok(out)
     }
 
     /// Tells every worker listening on `channel` (configuration changed, an attempt was

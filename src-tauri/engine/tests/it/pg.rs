@@ -247,3 +247,48 @@ async fn a_change_one_worker_announces_reaches_another_that_listens() {
     assert_eq!(got.as_deref(), Some("webhook:orders"));
     assert_eq!(a.notify("Robert'); DROP TABLE webhooks; --", "x").await.unwrap_err().kind(), ErrorKind::Invalid);
 }
+
+#[tokio::test]
+async fn failures_counted_on_two_workers_at_once_pause_the_webhook_once() {
+    let (url, c) = migrated().await;
+    webhook(&c, "flaky", "parallel", "active").await;
+    let (a, b) = (PgStore::connect(&url).await.unwrap(), PgStore::connect(&url).await.unwrap());
+    let fail = |store: PgStore| async move {
+        let mut paused = 0;
+        for _ in 0..4 {
+            if store.count_result("flaky", false, 4, "Paused after 4 consecutive failed deliveries.", 5).await.unwrap().paused {
+                paused += 1;
+            }
+        }
+        paused
+    };
+    let (pa, pb) = tokio::join!(fail(a.clone()), fail(b.clone()));
+    assert_eq!(pa + pb, 1, "exactly one worker paused it");
+    let row = c.query_one("SELECT consecutive_failures, status FROM webhooks WHERE id = 'flaky'", &[]).await.unwrap();
+    assert_eq!((row.get::<_, i32>(0), row.get::<_, String>(1)), (8, "paused".to_string()), "every failure counted");
+    let reset = a.count_result("flaky", true, 4, "", 6).await.unwrap();
+    assert_eq!(reset, hookdesk_engine::store::pg::Counted { consecutive_failures: 0, paused: false });
+}
+
+#[tokio::test]
+async fn a_job_that_must_run_once_runs_on_one_worker_at_a_time() {
+    let (url, _c) = migrated().await;
+    let (a, b) = (PgStore::connect(&url).await.unwrap(), PgStore::connect(&url).await.unwrap());
+    let (started_tx, started_rx) = tokio::sync::oneshot::channel::<()>();
+    let (release_tx, release_rx) = tokio::sync::oneshot::channel::<()>();
+    let holder = tokio::spawn(async move {
+        a.run_exclusive("prune_logs", async move {
+            started_tx.send(()).unwrap();
+            release_rx.await.unwrap();
+            "pruned by a"
+        })
+        .await
+        .unwrap()
+    });
+    started_rx.await.unwrap();
+    assert_eq!(b.run_exclusive("prune_logs", async { "pruned by b" }).await.unwrap(), None, "a is running it");
+    assert_eq!(b.run_exclusive("expire_secrets", async { 1 }).await.unwrap(), Some(1), "another job is free");
+    release_tx.send(()).unwrap();
+    assert_eq!(holder.await.unwrap(), Some("pruned by a"));
+    assert_eq!(b.run_exclusive("prune_logs", async { "pruned by b" }).await.unwrap(), Some("pruned by b"), "free again");
+}
