@@ -82,6 +82,8 @@ pub(crate) struct Inner {
     allow_private_default: bool,
     api: tokio::sync::Mutex<Option<api::ApiServer>>,
     token: RwLock<Option<Arc<str>>>,
+    /// Names besides loopback ones the Events API's Host check accepts (`--public-host`).
+    public_hosts: RwLock<Arc<[String]>>,
 }
 
 impl Engine {
@@ -114,6 +116,7 @@ impl Engine {
                 allow_private_default: options.allow_private_default,
                 api: tokio::sync::Mutex::new(None),
                 token: RwLock::new(None),
+                public_hosts: RwLock::new(Arc::from(Vec::new())),
             }),
         })
     }
@@ -209,6 +212,15 @@ impl Engine {
     /// The Events API token, once read from the keyring.
     pub(crate) fn token_slot(&self) -> &RwLock<Option<Arc<str>>> {
         &self.inner.token
+    }
+
+    /// The names besides loopback ones the Events API accepts in `Host`.
+    pub(crate) fn public_hosts(&self) -> Arc<[String]> {
+        self.inner.public_hosts.read().expect("public hosts").clone()
+    }
+
+    pub(crate) fn set_public_hosts(&self, hosts: Vec<String>) {
+        *self.inner.public_hosts.write().expect("public hosts") = Arc::from(hosts);
     }
 
     /// Whether deliveries may reach private addresses when the user has not said.

@@ -12,6 +12,19 @@ pub struct ServeArgs {
     /// Let deliveries reach loopback and private addresses (off by default here).
     #[arg(long)]
     allow_private_targets: bool,
+    /// Listen on this address instead of 127.0.0.1 (e.g. 0.0.0.0:7717, for a team): only with
+    /// --tls-cert and --tls-key, so that the token never crosses the network in clear.
+    #[arg(long, value_name = "ADDR:PORT")]
+    listen: Option<std::net::SocketAddr>,
+    /// The certificate chain (PEM) the Events API answers HTTPS with.
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The certificate's private key (PEM).
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// A name clients reach the API by (the Host header it accepts besides loopback names); repeatable.
+    #[arg(long = "public-host", value_name = "NAME")]
+    public_hosts: Vec<String>,
 }
 
 pub async fn run(args: ServeArgs, data_dir: PathBuf) -> CliResult {
@@ -30,8 +43,14 @@ pub async fn run(args: ServeArgs, data_dir: PathBuf) -> CliResult {
         Some(p) => p,
         None => engine.settings().await?.events_api_port,
     };
-    let addr = engine.start_api(port).await?;
-    println!("Hookdesk is serving the Events API on http://{addr} (data directory {}). Press Ctrl+C to stop.", data_dir.display());
+    let listen = hookdesk_engine::api::ApiListen {
+        addr: args.listen.unwrap_or_else(|| std::net::SocketAddr::from((std::net::Ipv4Addr::LOCALHOST, port))),
+        tls: args.tls_cert.zip(args.tls_key),
+        public_hosts: args.public_hosts,
+    };
+    engine.start_api_on(listen).await?;
+    let url = engine.api_url().await.unwrap_or_default();
+    println!("Hookdesk is serving the Events API on {url} (data directory {}). Press Ctrl+C to stop.", data_dir.display());
     wait_for_stop().await;
     tracing::info!("stopping: attempts under way may finish, for up to {:?}", hookdesk_engine::SHUTDOWN_GRACE);
     // Shutting down stops the Events API too; both are bounded, so a stalled client or a

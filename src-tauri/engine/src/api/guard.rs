@@ -12,14 +12,19 @@ use subtle::ConstantTimeEq;
 /// `localhost`, `127.0.0.1` or `[::1]`, with an optional numeric port and nothing else:
 /// `localhost:1@evil.com` and `localhost:abc` are not loopback names.
 fn is_loopback_host(host: &str) -> bool {
+    host_name(host).is_some_and(|name| matches!(name.to_ascii_lowercase().as_str(), "localhost" | "127.0.0.1" | "::1"))
+}
+
+/// A Host header's name, without its port; `None` when it is not a name and a numeric port.
+fn host_name(host: &str) -> Option<&str> {
     let (name, port) = match host.strip_prefix('[') {
         Some(rest) => match rest.split_once(']') {
             Some((name, "")) => (name, None),
             Some((name, after)) => match after.strip_prefix(':') {
                 Some(port) => (name, Some(port)),
-                None => return false,
+                None => return None,
             },
-            None => return false,
+            None => return None,
         },
         None => match host.split_once(':') {
             Some((name, port)) => (name, Some(port)),
@@ -27,18 +32,23 @@ fn is_loopback_host(host: &str) -> bool {
         },
     };
     let port_ok = port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u16>().is_ok());
-    port_ok && matches!(name.to_ascii_lowercase().as_str(), "localhost" | "127.0.0.1" | "::1")
+    port_ok.then_some(name)
+}
+
+/// A loopback name, or one of the public names the API was started with (`--public-host`).
+fn is_allowed_host(host: &str, public: &[String]) -> bool {
+    is_loopback_host(host) || host_name(host).is_some_and(|name| public.iter().any(|p| p.eq_ignore_ascii_case(name)))
 }
 
 pub async fn guard(State(engine): State<Engine>, req: Request, next: Next) -> Response {
     let mut hosts = req.headers().get_all(header::HOST).iter();
     let host = hosts.next().and_then(|h| h.to_str().ok()).unwrap_or_default();
     // Two Host headers could each be read by a different party: refuse the ambiguity.
-    if hosts.next().is_some() || !is_loopback_host(host) {
+    if hosts.next().is_some() || !is_allowed_host(host, &engine.public_hosts()) {
         return ApiError::new(
             StatusCode::FORBIDDEN,
             "forbidden_host",
-            "The Host header must name a loopback address (localhost, 127.0.0.1 or [::1]).",
+            "The Host header must name a loopback address (localhost, 127.0.0.1 or [::1]) or a name the API was started with (--public-host).",
         )
         .into_response();
     }
@@ -105,5 +115,9 @@ mod tests {
         ] {
             assert!(!super::is_loopback_host(bad), "{bad}");
         }
+        let public = ["hookdesk.example.com".to_string()];
+        assert!(super::is_allowed_host("hookdesk.example.com:7717", &public) && super::is_allowed_host("HOOKDESK.example.com", &public));
+        assert!(!super::is_allowed_host("hookdesk.example.com.evil.example", &public));
+        assert!(!super::is_allowed_host("hookdesk.example.com:1@evil.com", &public));
     }
 }

@@ -19,6 +19,7 @@ use axum::extract::State;
 use base64::Engine as _;
 use rand::RngCore;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::LazyLock;
 use tokio_util::sync::CancellationToken;
@@ -119,6 +120,8 @@ pub fn router(engine: Engine) -> Router {
 /// A running Events API server.
 pub struct ApiServer {
     pub addr: SocketAddr,
+    /// `http` or `https`.
+    scheme: &'static str,
     stop: CancellationToken,
     done: tokio::task::JoinHandle<()>,
 }
@@ -130,25 +133,85 @@ pub fn new_token() -> String {
     format!("hdk_{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
 }
 
+/// Where the Events API listens, and how: loopback over HTTP by default; any other address
+/// only over HTTPS (`serve --listen … --tls-cert … --tls-key …`).
+#[derive(Debug, Clone)]
+pub struct ApiListen {
+    pub addr: SocketAddr,
+    /// PEM files: the certificate chain, and its private key.
+    pub tls: Option<(PathBuf, PathBuf)>,
+    /// Names besides loopback ones the `Host` header may carry (`hookdesk.example.com`).
+    pub public_hosts: Vec<String>,
+}
+
+impl ApiListen {
+    pub fn loopback(port: u16) -> Self {
+        Self { addr: SocketAddr::from((Ipv4Addr::LOCALHOST, port)), tls: None, public_hosts: vec![] }
+    }
+}
+
+/// The TLS side of an HTTPS listener, from PEM files.
+fn tls_acceptor(cert: &Path, key: &Path) -> Result<tokio_rustls::TlsAcceptor> {
+    use rustls_pki_types::pem::PemObject;
+    use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+    let bad = |what: &str, path: &Path, e: &dyn std::fmt::Display| Error::invalid(what, format!("{}: {e}.", path.display()));
+    let chain = CertificateDer::pem_file_iter(cert)
+        .and_then(|certs| certs.collect::<std::result::Result<Vec<_>, _>>())
+        .map_err(|e| bad("tls_cert", cert, &e))?;
+    if chain.is_empty() {
+        return Err(bad("tls_cert", cert, &"no certificate in it"));
+    }
+    let key_der = PrivateKeyDer::from_pem_file(key).map_err(|e| bad("tls_key", key, &e))?;
+    let mut config = rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .map_err(|e| Error::Io(format!("TLS: {e}")))?
+        .with_no_client_auth()
+        .with_single_cert(chain, key_der)
+        .map_err(|e| bad("tls_key", key, &e))?;
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(tokio_rustls::TlsAcceptor::from(Arc::new(config)))
+}
+
 impl Engine {
     /// Starts the Events API on `127.0.0.1:port` (0 picks a free port) and records its
     /// address in the lock file for the CLI. Replaces a server already running.
     pub async fn start_api(&self, port: u16) -> Result<SocketAddr> {
+        self.start_api_on(ApiListen::loopback(port)).await
+    }
+
+    /// Starts the Events API as `listen` says. An address beyond this machine is refused
+    /// without TLS: the token would cross the network in clear.
+    pub async fn start_api_on(&self, listen: ApiListen) -> Result<SocketAddr> {
+        let tls = match &listen.tls {
+            Some((cert, key)) => Some(tls_acceptor(cert, key)?),
+            None if !listen.addr.ip().is_loopback() => {
+                return Err(Error::invalid(
+                    "listen",
+                    format!(
+                        "The Events API listens on {} only over HTTPS, so that its token never crosses the network in clear: give --tls-cert and --tls-key (PEM), or listen on 127.0.0.1.",
+                        listen.addr
+                    ),
+                ));
+            }
+            None => None,
+        };
         self.stop_api().await;
         // The token exists before anyone is told where the API is (the CLI reads it).
         self.api_token().await?;
-        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await.map_err(|e| {
-            Error::Io(format!("The Events API cannot listen on 127.0.0.1:{port}: {e}. Choose another port in Settings or with --port."))
+        let listener = tokio::net::TcpListener::bind(listen.addr).await.map_err(|e| {
+            Error::Io(format!("The Events API cannot listen on {}: {e}. Choose another port in Settings or with --port.", listen.addr))
         })?;
         let addr = listener.local_addr()?;
+        self.set_public_hosts(listen.public_hosts.clone());
         // Stops with stop_api, or when the engine starts shutting down.
         let stop = self.draining().child_token();
-        let done = tokio::spawn(server::serve(listener, router(self.clone()), stop.clone(), server::Limits::for_this_process()));
-        *self.api_slot().lock().await = Some(ApiServer { addr, stop, done });
-        let url = format!("http://{addr}");
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let done = tokio::spawn(server::serve(listener, router(self.clone()), stop.clone(), server::Limits::for_this_process(), tls));
+        *self.api_slot().lock().await = Some(ApiServer { addr, scheme, stop, done });
+        let url = format!("{scheme}://{addr}");
         self.instance_lock().set_api_url(Some(url.clone()))?;
         self.notify(Notice::EventsApiChanged { url: Some(url) });
-        tracing::info!("Events API listening on http://{addr}");
+        tracing::info!("Events API listening on {scheme}://{addr}");
         Ok(addr)
     }
 
@@ -164,7 +227,7 @@ impl Engine {
 
     /// The Events API's base URL (`http://127.0.0.1:7718`), if it runs.
     pub async fn api_url(&self) -> Option<String> {
-        self.api_addr().await.map(|a| format!("http://{a}"))
+        self.api_slot().lock().await.as_ref().map(|s| format!("{}://{}", s.scheme, s.addr))
     }
 
     /// Where the Events API listens, if it runs.

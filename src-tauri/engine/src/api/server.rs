@@ -136,7 +136,7 @@ fn refuse(tcp: TcpStream) {
 
 /// Serves `app` until `stop` is cancelled, then lets the connections finish within
 /// [`SHUTDOWN_GRACE`].
-pub async fn serve(listener: TcpListener, app: Router, stop: CancellationToken, limits: Limits) {
+pub async fn serve(listener: TcpListener, app: Router, stop: CancellationToken, limits: Limits, tls: Option<tokio_rustls::TlsAcceptor>) {
     let connections = Arc::new(Connections::default());
     let finishing = CancellationToken::new();
     let mut tasks = JoinSet::new();
@@ -181,9 +181,18 @@ pub async fn serve(listener: TcpListener, app: Router, stop: CancellationToken, 
         };
         let (busy, quiet_since, evict) = (tracked.busy.clone(), tracked.quiet_since.clone(), tracked.evict.clone());
         connections.open.lock().expect("connections").insert(id, tracked);
-        let (app, finishing, connections) = (app.clone(), finishing.clone(), connections.clone());
+        let (app, finishing, connections, tls) = (app.clone(), finishing.clone(), connections.clone(), tls.clone());
         tasks.spawn(async move {
-            serve_connection(tcp, app, busy, quiet_since, evict, finishing).await;
+            match tls {
+                // The handshake has the header read's deadline: a client that never finishes
+                // it holds a connection no longer than one that never sends its headers.
+                Some(acceptor) => match tokio::time::timeout(HEADER_READ_TIMEOUT, acceptor.accept(tcp)).await {
+                    Ok(Ok(stream)) => serve_connection(stream, app, busy, quiet_since, evict, finishing).await,
+                    Ok(Err(e)) => tracing::debug!("a TLS handshake with the Events API failed: {e}"),
+                    Err(_) => tracing::debug!("a TLS handshake with the Events API took too long"),
+                },
+                None => serve_connection(tcp, app, busy, quiet_since, evict, finishing).await,
+            }
             connections.open.lock().expect("connections").remove(&id);
         });
     }
@@ -197,14 +206,16 @@ pub async fn serve(listener: TcpListener, app: Router, stop: CancellationToken, 
     }
 }
 
-async fn serve_connection(
-    tcp: TcpStream,
+async fn serve_connection<S>(
+    tcp: S,
     app: Router,
     busy: Arc<AtomicUsize>,
     quiet_since: Arc<Mutex<Instant>>,
     evict: CancellationToken,
     finishing: CancellationToken,
-) {
+) where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
     let in_progress = busy.clone();
     let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
         let guard = Busy::enter(&busy, &quiet_since);
