@@ -59,12 +59,17 @@ async fn deliveries(c: &tokio_postgres::Client, webhook: Option<&str>, n: usize)
 
 const LEASE: i64 = 30_000;
 
+/// Two workers' stores on one database, as two `serve` processes would have.
+async fn workers(url: &str) -> (PgStore, PgStore) {
+    (PgStore::connect(url).await.unwrap(), PgStore::connect(url).await.unwrap())
+}
+
 #[tokio::test]
 async fn two_workers_claiming_at_once_never_share_a_delivery_and_miss_none() {
     let (url, c) = migrated().await;
     webhook(&c, "orders", "parallel", "active").await;
     let all = deliveries(&c, Some("orders"), 200).await;
-    let (a, b) = (PgStore::connect(&url).await.unwrap(), PgStore::connect(&url).await.unwrap());
+    let (a, b) = workers(&url).await;
     // Each worker claims, attempts (here: ends at once) and claims again, until nothing is left.
     let drain = |store: PgStore, worker: &'static str| async move {
         let mut got = Vec::new();
@@ -93,7 +98,7 @@ async fn a_sequential_webhook_is_leased_one_delivery_at_a_time_in_order() {
     let ids = deliveries(&c, Some("ledger"), 3).await;
     deliveries(&c, Some("paused"), 2).await;
     let direct = deliveries(&c, None, 1).await;
-    let (a, b) = (PgStore::connect(&url).await.unwrap(), PgStore::connect(&url).await.unwrap());
+    let (a, b) = workers(&url).await;
     // The sequential webhook's oldest, and the direct one; nothing of the paused webhook.
     assert_eq!(a.claim_due("worker-a", 1_000, 10, LEASE).await.unwrap(), [ids[0], direct[0]]);
     assert_eq!(b.claim_due("worker-b", 1_000, 10, LEASE).await.unwrap(), Vec::<i64>::new(), "the next waits for the first");
@@ -106,7 +111,7 @@ async fn a_lease_that_runs_out_is_taken_by_another_worker_and_the_first_cannot_e
     let (url, c) = migrated().await;
     webhook(&c, "orders", "parallel", "active").await;
     let ids = deliveries(&c, Some("orders"), 1).await;
-    let (a, b) = (PgStore::connect(&url).await.unwrap(), PgStore::connect(&url).await.unwrap());
+    let (a, b) = workers(&url).await;
     assert_eq!(a.claim_due("worker-a", 1_000, 10, 1_000).await.unwrap(), ids);
     assert!(b.claim_due("worker-b", 1_500, 10, LEASE).await.unwrap().is_empty(), "leased to a");
     // a died (or stalled) with it: once the lease has run out, b takes it.
@@ -131,7 +136,7 @@ async fn fresh_database() -> String {
 #[tokio::test]
 async fn two_workers_starting_together_apply_each_migration_once() {
     let url = fresh_database().await;
-    let (a, b) = (PgStore::connect(&url).await.unwrap(), PgStore::connect(&url).await.unwrap());
+    let (a, b) = workers(&url).await;
     assert_eq!(a.version().await.unwrap(), 0);
     let (ran_a, ran_b) = tokio::join!(a.migrate(), b.migrate());
     assert_eq!(ran_a.unwrap() + ran_b.unwrap(), MIGRATIONS.len() as u32, "each version once, by one of them");
@@ -173,7 +178,7 @@ async fn two_workers_claiming_a_sequential_webhook_at_once_take_its_deliveries_o
     let (url, c) = migrated().await;
     webhook(&c, "ledger", "sequential", "active").await;
     let ids = deliveries(&c, Some("ledger"), 12).await;
-    let (a, b) = (PgStore::connect(&url).await.unwrap(), PgStore::connect(&url).await.unwrap());
+    let (a, b) = workers(&url).await;
     let mut order = Vec::new();
     for round in 0..ids.len() as i64 {
         let now = 1_000 + round;
@@ -198,7 +203,7 @@ async fn a_parallel_webhook_has_at_most_its_concurrency_leased_across_all_worker
     .await
     .unwrap();
     let ids = deliveries(&c, Some("bulk"), 10).await;
-    let (a, b) = (PgStore::connect(&url).await.unwrap(), PgStore::connect(&url).await.unwrap());
+    let (a, b) = workers(&url).await;
     let (got_a, got_b) = tokio::join!(a.claim_due("worker-a", 1_000, 10, LEASE), b.claim_due("worker-b", 1_000, 10, LEASE));
     let (got_a, got_b) = (got_a.unwrap(), got_b.unwrap());
     assert_eq!(got_a.len() + got_b.len(), 3, "three at once in all ({got_a:?} {got_b:?})");
@@ -240,7 +245,7 @@ async fn secrets_are_stored_sealed_and_a_wrong_key_says_so_and_changes_nothing()
 #[tokio::test]
 async fn a_change_one_worker_announces_reaches_another_that_listens() {
     let (url, _c) = migrated().await;
-    let (a, b) = (PgStore::connect(&url).await.unwrap(), PgStore::connect(&url).await.unwrap());
+    let (a, b) = workers(&url).await;
     let mut changes = b.listen("hookdesk_changes").await.unwrap();
     a.notify("hookdesk_changes", "webhook:orders").await.unwrap();
     let got = tokio::time::timeout(std::time::Duration::from_secs(5), changes.next()).await.expect("in time");
@@ -252,7 +257,7 @@ async fn a_change_one_worker_announces_reaches_another_that_listens() {
 async fn failures_counted_on_two_workers_at_once_pause_the_webhook_once() {
     let (url, c) = migrated().await;
     webhook(&c, "flaky", "parallel", "active").await;
-    let (a, b) = (PgStore::connect(&url).await.unwrap(), PgStore::connect(&url).await.unwrap());
+    let (a, b) = workers(&url).await;
     let fail = |store: PgStore| async move {
         let mut paused = 0;
         for _ in 0..4 {
@@ -273,7 +278,7 @@ async fn failures_counted_on_two_workers_at_once_pause_the_webhook_once() {
 #[tokio::test]
 async fn a_job_that_must_run_once_runs_on_one_worker_at_a_time() {
     let (url, _c) = migrated().await;
-    let (a, b) = (PgStore::connect(&url).await.unwrap(), PgStore::connect(&url).await.unwrap());
+    let (a, b) = workers(&url).await;
     let (started_tx, started_rx) = tokio::sync::oneshot::channel::<()>();
     let (release_tx, release_rx) = tokio::sync::oneshot::channel::<()>();
     let holder = tokio::spawn(async move {
