@@ -188,6 +188,38 @@ impl PgStore {
         Ok(ids)
     }
 
+    /// Extends `worker`'s leases of these deliveries to `until` while their attempts run;
+    /// returns those still its own (a lease that ran out and was taken is not renewed).
+    pub async fn renew(&self, worker: &str, deliveries: &[i64], until: i64) -> Result<Vec<i64>> {
+        let client = self.pool.get().await.map_err(pool_error)?;
+        let rows = client
+            .query(
+                "UPDATE deliveries SET lease_until = $3 WHERE id = ANY($1) AND leased_by = $2 AND state = 'pending' RETURNING id",
+                &[&deliveries, &worker, &until],
+            )
+            .await
+            .map_err(pg_error)?;
+        let mut held: Vec<i64> = rows.iter().map(|r| r.get(0)).collect();
+        held.sort_unstable();
+        Ok(held)
+    }
+
+    /// Gives back a delivery `worker` holds after a failed attempt that will be retried: its
+    /// attempts so far and when the next is due; any worker may take it then. `false` when
+    /// the lease was no longer its own.
+    pub async fn retry_later(&self, worker: &str, delivery: i64, attempts_made: i32, next_attempt_at: i64) -> Result<bool> {
+        let client = self.pool.get().await.map_err(pool_error)?;
+        let n = client
+            .execute(
+                "UPDATE deliveries SET attempts_made = $3, next_attempt_at = $4, leased_by = NULL, lease_until = NULL
+                 WHERE id = $1 AND leased_by = $2 AND state = 'pending'",
+                &[&delivery, &worker, &attempts_made, &next_attempt_at],
+            )
+            .await
+            .map_err(pg_error)?;
+        Ok(n == 1)
+    }
+
     /// Ends a delivery `worker` holds: its attempts are over (`succeeded` or failed for
     /// good). `false` when the lease was no longer its own (it ran out and another took it).
     pub async fn finish(&self, worker: &str, delivery: i64, succeeded: bool, now: i64) -> Result<bool> {

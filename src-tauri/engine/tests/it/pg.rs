@@ -297,3 +297,23 @@ async fn a_job_that_must_run_once_runs_on_one_worker_at_a_time() {
     assert_eq!(holder.await.unwrap(), Some("pruned by a"));
     assert_eq!(b.run_exclusive("prune_logs", async { "pruned by b" }).await.unwrap(), Some("pruned by b"), "free again");
 }
+
+#[tokio::test]
+async fn a_renewed_lease_holds_and_a_retry_goes_back_to_the_queue_for_any_worker_when_due() {
+    let (url, c) = migrated().await;
+    webhook(&c, "orders", "parallel", "active").await;
+    let ids = deliveries(&c, Some("orders"), 1).await;
+    let (a, b) = workers(&url).await;
+    assert_eq!(a.claim_due("worker-a", 1_000, 5, 1_000).await.unwrap(), ids);
+    // A long attempt: a renews before its lease runs out, and b cannot take it after the first end.
+    assert_eq!(a.renew("worker-a", &ids, 5_000).await.unwrap(), ids);
+    assert!(b.claim_due("worker-b", 2_500, 5, LEASE).await.unwrap().is_empty());
+    assert!(b.renew("worker-b", &ids, 9_000).await.unwrap().is_empty(), "not b's to renew");
+    // The attempt failed; the next is due at 10 s, on whichever worker claims it then.
+    assert!(a.retry_later("worker-a", ids[0], 1, 10_000).await.unwrap());
+    assert!(b.claim_due("worker-b", 9_999, 5, LEASE).await.unwrap().is_empty(), "not due yet");
+    assert_eq!(b.claim_due("worker-b", 10_000, 5, LEASE).await.unwrap(), ids);
+    let made: i32 = c.query_one("SELECT attempts_made FROM deliveries WHERE id = $1", &[&ids[0]]).await.unwrap().get(0);
+    assert_eq!(made, 1, "the attempt a made is counted");
+    assert!(!a.retry_later("worker-a", ids[0], 2, 20_000).await.unwrap(), "a holds it no longer");
+}
