@@ -15,7 +15,8 @@ import { createTestQueryClient, TestProviders } from "../test/renderApp";
 import { useWebhookActivity } from "../webhooks/useWebhookActivity";
 import { useWebhookList } from "../webhooks/useWebhookList";
 import { useNoticeRouter } from "./NoticeRouterProvider";
-import { apiInfoQuery, engineSettingsQuery, queryKeys } from "./queries";
+import { apiInfoQuery, engineSettingsQuery, queryKeys, statsQuery } from "./queries";
+import { STATS_REREAD_MS } from "./noticeRouter";
 
 function setup() {
   const client = createTestQueryClient();
@@ -37,6 +38,29 @@ const later = (w: Webhook, partial: Partial<Webhook>): Webhook => ({
 });
 
 describe("the notice router", () => {
+  it("reads the health figures again at once, then at most once an interval while attempts stream", async () => {
+    const [hook] = backend.seed(makeWebhook({ name: "Orders" }));
+    const { wrapper } = setup();
+    renderHook(() => useQuery(statsQuery(hook!.id, "24h")), { wrapper });
+    await waitFor(() => expect(calls("webhook_stats")).toBe(1));
+    const attempt = () =>
+      ({
+        kind: "attempt_recorded",
+        attempt: summaryOf(makeAttempt({ webhook_id: hook!.id })),
+      }) as Notice;
+    await sendNotice(attempt());
+    await waitFor(() => expect(calls("webhook_stats")).toBe(2));
+    // A burst within the interval: read once more, at its end, not once per batch.
+    for (let i = 0; i < 5; i++) await sendNotice(attempt());
+    await settle();
+    expect(calls("webhook_stats")).toBe(2);
+    await waitFor(() => expect(calls("webhook_stats")).toBe(3), {
+      timeout: STATS_REREAD_MS + 1000,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(calls("webhook_stats")).toBe(3);
+  });
+
   it("puts a changed webhook into the list as it is now, without reading the list", async () => {
     const [a, b] = backend.seed(makeWebhook({ name: "A" }), makeWebhook({ name: "B" }));
     const { wrapper } = setup();

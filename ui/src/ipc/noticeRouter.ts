@@ -42,8 +42,17 @@ interface Rereads {
 }
 
 /** Applies notices to a query cache and passes them on to its subscribers. */
+/**
+ * The health figures and bars are read again at most this often: while deliveries stream,
+ * every batch of notices would otherwise ask for them again (the first change is read at
+ * once, the rest together at the end of the interval).
+ */
+export const STATS_REREAD_MS = 2000;
+
 export class NoticeRouter {
   private readonly listeners = new Set<NoticeListener>();
+  private statsReadAt = Number.NEGATIVE_INFINITY;
+  private statsTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(readonly client: QueryClient) {}
 
@@ -111,10 +120,7 @@ export class NoticeRouter {
       });
     }
     for (const id of r.recovers) reread({ queryKey: queryKeys.recoverOf(id) });
-    if (r.stats) {
-      reread({ queryKey: queryKeys.statsAll });
-      reread({ queryKey: queryKeys.healthBars });
-    }
+    if (r.stats) this.rereadStats(reread);
     if (r.deliveries.size > 0) {
       reread({
         queryKey: queryKeys.attemptAll,
@@ -124,6 +130,22 @@ export class NoticeRouter {
         },
       });
     }
+  }
+
+  /** The health figures and bars again: now, or at the end of the current interval. */
+  private rereadStats(reread: (filters: QueryFilters) => void) {
+    const run = () => {
+      this.statsReadAt = Date.now();
+      reread({ queryKey: queryKeys.statsAll });
+      reread({ queryKey: queryKeys.healthBars });
+    };
+    const wait = this.statsReadAt + STATS_REREAD_MS - Date.now();
+    if (wait <= 0) run();
+    else
+      this.statsTimer ??= setTimeout(() => {
+        this.statsTimer = null;
+        notifyManager.batch(run);
+      }, wait);
   }
 
   /** Notes a query whose read is under way: the answer on its way may predate the notice. */
