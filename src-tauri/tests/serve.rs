@@ -292,3 +292,13 @@ async fn no_secret_reaches_the_database_or_the_logs() {
         assert!(!text.contains(needle), "{needle:?} is stored or logged in plain text");
     }
 }
+
+#[test]
+fn serve_beyond_loopback_without_tls_is_refused_before_anything_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let (code, _, stderr) = cli(&data, &["serve", "--listen", "0.0.0.0:0"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("only over HTTPS") && stderr.contains("--tls-cert"), "{stderr}");
+    assert!(!data.exists(), "refused before the data directory was opened");
+}

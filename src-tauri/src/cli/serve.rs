@@ -28,6 +28,11 @@ pub struct ServeArgs {
 }
 
 pub async fn run(args: ServeArgs, data_dir: PathBuf) -> CliResult {
+    let listen_at = args.listen;
+    // Refused before anything starts: an address beyond loopback needs TLS.
+    if let Some(addr) = listen_at {
+        hookdesk_engine::api::ApiListen { addr, tls: args.tls_cert.clone().zip(args.tls_key.clone()), public_hosts: vec![] }.check()?;
+    }
     let options = EngineOptions { allow_private_default: false, ..EngineOptions::new(&data_dir, "hookdesk serve") };
     let engine = tokio::task::spawn_blocking(move || Engine::open(options)).await.map_err(|e| Failure(e.to_string()))??;
     if args.allow_private_targets {
@@ -44,7 +49,7 @@ pub async fn run(args: ServeArgs, data_dir: PathBuf) -> CliResult {
         None => engine.settings().await?.events_api_port,
     };
     let listen = hookdesk_engine::api::ApiListen {
-        addr: args.listen.unwrap_or_else(|| std::net::SocketAddr::from((std::net::Ipv4Addr::LOCALHOST, port))),
+        addr: listen_at.unwrap_or_else(|| std::net::SocketAddr::from((std::net::Ipv4Addr::LOCALHOST, port))),
         tls: args.tls_cert.zip(args.tls_key),
         public_hosts: args.public_hosts,
     };

@@ -148,6 +148,21 @@ impl ApiListen {
     pub fn loopback(port: u16) -> Self {
         Self { addr: SocketAddr::from((Ipv4Addr::LOCALHOST, port)), tls: None, public_hosts: vec![] }
     }
+
+    /// Refuses an address beyond this machine without TLS: the token would cross the
+    /// network in clear. (Checked again when the API starts.)
+    pub fn check(&self) -> Result<()> {
+        if self.tls.is_none() && !self.addr.ip().is_loopback() {
+            return Err(Error::invalid(
+                "listen",
+                format!(
+                    "The Events API listens on {} only over HTTPS, so that its token never crosses the network in clear: give --tls-cert and --tls-key (PEM), or listen on 127.0.0.1.",
+                    self.addr
+                ),
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// The TLS side of an HTTPS listener, from PEM files.
@@ -182,17 +197,9 @@ impl Engine {
     /// Starts the Events API as `listen` says. An address beyond this machine is refused
     /// without TLS: the token would cross the network in clear.
     pub async fn start_api_on(&self, listen: ApiListen) -> Result<SocketAddr> {
+        listen.check()?;
         let tls = match &listen.tls {
             Some((cert, key)) => Some(tls_acceptor(cert, key)?),
-            None if !listen.addr.ip().is_loopback() => {
-                return Err(Error::invalid(
-                    "listen",
-                    format!(
-                        "The Events API listens on {} only over HTTPS, so that its token never crosses the network in clear: give --tls-cert and --tls-key (PEM), or listen on 127.0.0.1.",
-                        listen.addr
-                    ),
-                ));
-            }
             None => None,
         };
         self.stop_api().await;
