@@ -176,5 +176,13 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         }
     })?;
     de.end().map_err(bad_json)?;
+    // serde reads a struct from a list too (`[]` would be a body of defaults): every body of
+    // the API is an object.
+    if bytes.trim_ascii_start().first() != Some(&b'{') {
+        let message = "body: the body is a JSON object ({…}), not a list or a single value.".to_string();
+        let mut err = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", format!("The body does not fit: {message}"));
+        err.fields.push(FieldError::new("body", message));
+        return Err(err);
+    }
     Ok(value)
 }

@@ -300,6 +300,9 @@ async fn every_kind_of_rejection_is_json_with_a_fitting_status() {
         ("path", a.req(reqwest::Method::GET, "/v1/webhooks/%FF/logs"), StatusCode::BAD_REQUEST, "bad_request"),
         ("broken JSON", post("/v1/events", "application/json", "{\"type\":"), StatusCode::BAD_REQUEST, "bad_json"),
         ("JSON of the wrong shape", post("/v1/events", "application/json", "{\"type\": 5}"), StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+        // serde would read a struct of defaults from a list: a list is never a body here.
+        ("a list for an object", post("/v1/webhooks/nope/test", "application/json", "[]"), StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+        ("a list of fields", post("/v1/events", "application/json", "[\"task.created\"]"), StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
         (
             "a fraction where a whole number goes",
             post(
