@@ -153,7 +153,7 @@ impl Engine {
             group: input.group,
             accepted_at: now,
         };
-        let plan = fanout::plan(&self.routes(), &row, None);
+        let plan = fanout::plan(&fanout::targets(&self.routes(), &fanout::key_of(&row), None), &row);
         let engine = self.clone();
         let committed = self
             .db()

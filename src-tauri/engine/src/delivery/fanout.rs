@@ -9,6 +9,7 @@ use crate::model::event::envelope;
 use crate::model::{DeliveryKind, DeliveryState, WebhookId};
 use crate::store::deliveries::{DeliveryRow, NewDelivery};
 use crate::store::events::EventRow;
+use crate::store::webhooks::WebhookRow;
 use crate::store::{self, Connection};
 use std::sync::Arc;
 
@@ -20,19 +21,28 @@ pub(crate) struct Planned {
     pub max_attempts: u32,
 }
 
-/// The webhooks that want an event (in code order), with the body each is sent; never
-/// `except`, the webhook an operational event is about.
-pub(crate) fn plan(routes: &Routes, event: &EventRow, except: Option<&str>) -> Vec<Planned> {
-    let key = EventKey {
+/// The webhooks that want an event of this key, in code order; never `except`, the webhook
+/// an operational event is about.
+pub(crate) fn targets(routes: &Routes, key: &EventKey, except: Option<&str>) -> Vec<Arc<WebhookRow>> {
+    let mut out = routes.matching(key);
+    out.retain(|w| except != Some(w.id.as_str()));
+    out
+}
+
+/// The routing key of a stored event.
+pub(crate) fn key_of(event: &EventRow) -> EventKey<'_> {
+    EventKey {
         event_type: &event.event_type,
         workflow: event.workflow.as_deref(),
         survey: event.survey.as_deref(),
         group: event.group.as_deref(),
-    };
-    routes
-        .matching(&key)
+    }
+}
+
+/// A delivery of `event` to each target, with the body each is sent.
+pub(crate) fn plan(targets: &[Arc<WebhookRow>], event: &EventRow) -> Vec<Planned> {
+    targets
         .iter()
-        .filter(|w| except != Some(w.id.as_str()))
         .map(|w| Planned {
             body: envelope(
                 &event.id,

@@ -41,7 +41,8 @@ impl Operational {
 pub(crate) fn write(conn: &Connection, routes: &Routes, op: Operational, now: i64) -> Result<Vec<Queued>> {
     let about = op.webhook.id.clone();
     let key = EventKey { event_type: op.event_type, workflow: None, survey: None, group: None };
-    if !routes.matching(&key).iter().any(|w| w.id.as_str() != about) {
+    let targets = fanout::targets(routes, &key, Some(&about));
+    if targets.is_empty() {
         return Ok(vec![]);
     }
     let last_attempt = match &op.delivery {
@@ -64,7 +65,7 @@ pub(crate) fn write(conn: &Connection, routes: &Routes, op: Operational, now: i6
         fingerprint: String::new(),
         accepted_at: now,
     };
-    let plan = fanout::plan(routes, &row, Some(&about));
+    let plan = fanout::plan(&targets, &row);
     let seq = store::events::insert(conn, &row)?;
     Ok(fanout::insert(conn, seq, &row, plan, now)?.into_iter().map(|(_, q)| q).collect())
 }
