@@ -34,8 +34,13 @@ pub struct LogQuery {
     pub event_id: Option<String>,
 }
 
-/// The status and event id bounds the schema states, shared by the logs and the export.
-fn check_status_and_event(status_code: Option<u16>, event_id: Option<&str>) -> Result<(), ApiError> {
+/// The filter bounds the schema states, shared by the logs and the export.
+fn check_filters(event_type: Option<&str>, status_code: Option<u16>, event_id: Option<&str>) -> Result<(), ApiError> {
+    if let Some(t) = event_type
+        && t.chars().count() > EVENT_TYPE_MAX
+    {
+        return Err(bad_query("event_type", format!("an event type is at most {EVENT_TYPE_MAX} characters.")));
+    }
     if let Some(code) = status_code
         && !(100..=599).contains(&code)
     {
@@ -51,27 +56,17 @@ fn check_status_and_event(status_code: Option<u16>, event_id: Option<&str>) -> R
 
 /// Bounds the schema states; a value outside them is a 400, never silently clamped.
 fn check(q: &LogQuery) -> Result<(), ApiError> {
-    let bad = |field: &str, message: String| {
-        let mut e = ApiError::new(StatusCode::BAD_REQUEST, "bad_request", format!("{field}: {message}"));
-        e.fields.push(crate::error::FieldError::new(field, message));
-        Err(e)
-    };
     if let Some(limit) = q.limit
         && !(1..=crate::logs::MAX_PAGE).contains(&limit)
     {
-        return bad("limit", format!("give 1–{} attempts per page, not {limit}.", crate::logs::MAX_PAGE));
+        return Err(bad_query("limit", format!("give 1–{} attempts per page, not {limit}.", crate::logs::MAX_PAGE)));
     }
     if let Some(offset) = q.offset
         && offset > i32::MAX as u32
     {
-        return bad("offset", format!("at most {}.", i32::MAX));
+        return Err(bad_query("offset", format!("at most {}.", i32::MAX)));
     }
-    if let Some(t) = &q.event_type
-        && t.chars().count() > EVENT_TYPE_MAX
-    {
-        return bad("event_type", format!("an event type is at most {EVENT_TYPE_MAX} characters."));
-    }
-    check_status_and_event(q.status_code, q.event_id.as_deref())
+    check_filters(q.event_type.as_deref(), q.status_code, q.event_id.as_deref())
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -163,12 +158,7 @@ fn bad_query(field: &str, message: String) -> ApiError {
     ))]
 pub async fn export(State(engine): State<Engine>, Query(q): Query<LogExportQuery>) -> Result<axum::response::Response, ApiError> {
     use crate::model::time::parse_rfc3339_ms;
-    if let Some(t) = &q.event_type
-        && t.chars().count() > EVENT_TYPE_MAX
-    {
-        return Err(bad_query("event_type", format!("an event type is at most {EVENT_TYPE_MAX} characters.")));
-    }
-    check_status_and_event(q.status_code, q.event_id.as_deref())?;
+    check_filters(q.event_type.as_deref(), q.status_code, q.event_id.as_deref())?;
     let time = |field: &str, value: &Option<String>| match value {
         None => Ok(None),
         Some(v) => parse_rfc3339_ms(v)

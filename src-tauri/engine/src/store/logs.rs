@@ -140,11 +140,15 @@ pub fn list(conn: &Connection, scope: &LogScope, filter: &LogFilter, limit: u32,
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
+/// A view's filter as a bulk resend reads it: Tests aside, the whole view (no page).
+fn resendable(filter: &LogFilter) -> LogFilter {
+    LogFilter { exclude_tests: Some(true), before: None, ..filter.clone() }
+}
+
 /// The deliveries with an attempt among the matching ones, Tests aside (what a bulk resend
 /// sends again).
 pub fn deliveries(conn: &Connection, scope: &LogScope, filter: &LogFilter) -> Result<Vec<DeliveryId>> {
-    let filter = LogFilter { exclude_tests: Some(true), before: None, ..filter.clone() };
-    let (filter_sql, params) = where_clause(scope, &filter);
+    let (filter_sql, params) = where_clause(scope, &resendable(filter));
     let sql = format!("SELECT DISTINCT a.delivery_id {FROM} {filter_sql}");
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(rusqlite::params_from_iter(params), |r| r.get(0).map(DeliveryId))?;
@@ -153,8 +157,7 @@ pub fn deliveries(conn: &Connection, scope: &LogScope, filter: &LogFilter) -> Re
 
 /// How many [`deliveries`] there are.
 pub fn count_deliveries(conn: &Connection, scope: &LogScope, filter: &LogFilter) -> Result<u64> {
-    let filter = LogFilter { exclude_tests: Some(true), before: None, ..filter.clone() };
-    let (filter_sql, params) = where_clause(scope, &filter);
+    let (filter_sql, params) = where_clause(scope, &resendable(filter));
     let sql = format!("SELECT COUNT(DISTINCT a.delivery_id) {FROM} {filter_sql}");
     Ok(conn.prepare_cached(&sql)?.query_row(rusqlite::params_from_iter(params), |r| r.get::<_, i64>(0))?.max(0) as u64)
 }
