@@ -60,16 +60,6 @@ impl RateLimit {
     }
 }
 
-/// Whether a notice may call for a notification (read before anything else is asked).
-fn alerting(notice: &Notice) -> Option<&WebhookId> {
-    match notice {
-        Notice::WebhookPaused { webhook_id, .. }
-        | Notice::WebhookDisabled { webhook_id, .. }
-        | Notice::DeliveryExhausted { webhook_id, .. } => Some(webhook_id),
-        _ => None,
-    }
-}
-
 /// Shows a notification for each engine notice that calls for one.
 pub fn listen(app: tauri::AppHandle, engine: &Engine) {
     let mut rx = engine.subscribe();
@@ -84,19 +74,21 @@ pub fn listen(app: tauri::AppHandle, engine: &Engine) {
                 Err(RecvError::Lagged(_)) => continue,
                 Err(RecvError::Closed) => break,
             };
-            let Some(webhook_id) = alerting(&notice) else { continue };
+            // Named by its code until its name is read: most notices call for none.
+            let Some(alert) = alert_for(&notice, None) else { continue };
             match engine.settings().await {
                 Ok(s) if !s.desktop_notifications => continue,
                 Ok(_) => {}
                 Err(e) => tracing::warn!("the settings could not be read; notifying anyway: {e}"),
             }
-            if !limit.allow(webhook_id, Instant::now()) {
+            if !limit.allow(&alert.webhook_id, Instant::now()) {
                 continue;
             }
-            let name = engine.get_webhook(webhook_id).await.ok().map(|w| w.name);
-            if let Some(alert) = alert_for(&notice, name.as_deref()) {
-                show(app.clone(), alert);
-            }
+            let alert = match engine.get_webhook(&alert.webhook_id).await {
+                Ok(w) => alert_for(&notice, Some(&w.name)).unwrap_or(alert),
+                Err(_) => alert,
+            };
+            show(app.clone(), alert);
         }
     });
 }
