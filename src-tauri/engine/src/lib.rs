@@ -150,8 +150,12 @@ impl Engine {
         }
         // The records of the last attempts are queued for the writer: on disk before this
         // returns (and their after-commit work done, which may hold the engine).
-        if let Err(e) = self.db().write(|_| Ok(())).await {
-            tracing::warn!("the last writes could not be confirmed: {e}");
+        match tokio::time::timeout(SHUTDOWN_GRACE, self.db().write(|_| Ok(()))).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::warn!("the last writes could not be confirmed: {e}"),
+            Err(_) => tracing::warn!(
+                "the last writes were not confirmed within {SHUTDOWN_GRACE:?}; an attempt not on disk is made again at the next start"
+            ),
         }
     }
 

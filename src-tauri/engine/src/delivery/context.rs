@@ -192,14 +192,18 @@ impl Context {
         self.draining.is_cancelled()
     }
 
-    /// Stops the tasks: attempts under way get `grace` to finish, then everything stops.
-    /// `false` when the grace was not enough.
+    /// Stops the tasks: attempts under way get `grace` to finish, then everything is told to
+    /// stop and gets `grace` again. Never longer: a task stuck where it cannot hear the stop
+    /// (a keyring or disk that does not answer) must not keep the app from quitting; what it
+    /// was doing is made again at the next start. `false` when the grace was not enough.
     pub(crate) async fn stop_tasks(&self, grace: std::time::Duration) -> bool {
         self.draining.cancel();
         self.tasks.close();
         let in_time = tokio::time::timeout(grace, self.tasks.wait()).await.is_ok();
         self.cancel.cancel();
-        self.tasks.wait().await;
+        if !in_time && tokio::time::timeout(grace, self.tasks.wait()).await.is_err() {
+            tracing::warn!("{} background tasks did not stop within {grace:?} of being told to; left behind", self.tasks.len());
+        }
         in_time
     }
 }
