@@ -87,10 +87,22 @@ impl Resolve for PolicyResolver {
     }
 }
 
+/// How long Hookdesk's own calls wait for a connection, and then for each read of an answer:
+/// a running instance answers in milliseconds, so a wait this long means it is stuck, and
+/// the CLI says so instead of hanging (a streamed export keeps reading, so it is not cut).
+pub const LOCAL_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+pub const LOCAL_READ_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// A plain client for Hookdesk's own calls (the CLI talking to the Events API).
 pub fn local_client() -> reqwest::Client {
     let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::builder().user_agent(USER_AGENT).no_proxy().build().expect("the local client's configuration is valid")
+    reqwest::Client::builder()
+        .user_agent(USER_AGENT)
+        .no_proxy()
+        .connect_timeout(LOCAL_CONNECT_TIMEOUT)
+        .read_timeout(LOCAL_READ_TIMEOUT)
+        .build()
+        .expect("the local client's configuration is valid")
 }
 
 /// Builds the shared delivery client. Rebuild it when the policy turns stricter so that no

@@ -53,9 +53,9 @@ impl ApiClient {
         if let Some(b) = body {
             request = request.header("content-type", "application/json").body(b.to_string());
         }
-        let response = request.send().await.map_err(|e| Failure(format!("cannot reach Hookdesk at {}: {e}", self.base)))?;
+        let response = request.send().await.map_err(|e| self.unanswered(e, "cannot reach Hookdesk"))?;
         let status = response.status();
-        let text = response.text().await.map_err(|e| Failure(format!("Hookdesk's answer could not be read: {e}")))?;
+        let text = response.text().await.map_err(|e| self.unanswered(e, "Hookdesk's answer could not be read"))?;
         let value: Value = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
         if status.is_success() {
             return Ok(value);
@@ -72,6 +72,22 @@ impl ApiClient {
             }
         }
         Err(Failure(message))
+    }
+
+    /// A failed call, saying when the instance is there but does not answer.
+    fn unanswered(&self, e: reqwest::Error, what: &str) -> Failure {
+        use hookdesk_engine::net::{LOCAL_CONNECT_TIMEOUT, LOCAL_READ_TIMEOUT};
+        if e.is_connect() && e.is_timeout() {
+            Failure(format!("Hookdesk at {} accepted no connection within {} s", self.base, LOCAL_CONNECT_TIMEOUT.as_secs()))
+        } else if e.is_timeout() {
+            Failure(format!(
+                "Hookdesk at {} did not answer within {} s; it may be stuck, see its log",
+                self.base,
+                LOCAL_READ_TIMEOUT.as_secs()
+            ))
+        } else {
+            Failure(format!("{what} at {}: {e}", self.base))
+        }
     }
 
     pub async fn get(&self, path: &str) -> Result<Value, Failure> {
