@@ -3,7 +3,7 @@
 // data directory and its own tauri-driver (the app inherits the driver's environment).
 
 import { execFile, execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -241,16 +241,72 @@ export class App {
     await this.click("button", "Save");
   }
 
+  /** Ends the session and the app. Each step has a deadline: an app that does not quit when
+   * its session ends is killed with its whole process group (else it keeps the driver's
+   * pipes, and so this spec's process, open for ever), its log's tail is said on stderr, and
+   * the close fails, since a window closed on a process that stays is a defect. The log is
+   * kept in tests/artifacts either way. */
   async close() {
-    try {
-      await this.browser.deleteSession();
-    } finally {
-      // SIGTERM: SIGKILL would orphan WebKitWebDriver, which then holds pipes open.
-      this.driver.kill("SIGTERM");
-      await new Promise((resolve) => (this.driver.exitCode !== null ? resolve() : this.driver.once("exit", resolve)));
+    const ended = await within(45_000, this.browser.deleteSession().then(
+      () => true,
+      (e) => (console.warn(`[harness] deleteSession failed: ${e.message}`), false),
+    ));
+    if (!ended) console.warn("[harness] the WebDriver session did not end within 45 s");
+    // SIGTERM first: tauri-driver then stops WebKitWebDriver, which stops the app.
+    this.driver.kill("SIGTERM");
+    if (!(await within(10_000, exited(this.driver)))) console.warn("[harness] tauri-driver did not exit within 10 s of SIGTERM");
+    const left = living(this.driver);
+    killGroup(this.driver);
+    await within(5_000, exited(this.driver));
+    const log = this.log();
+    mkdirSync(ARTIFACTS, { recursive: true });
+    writeFileSync(path.join(ARTIFACTS, `${path.basename(this.dataDir)}.log`), log);
+    if (!ended || left.length > 0) {
+      console.warn(`[harness] the app's last log lines:\n${log.split("\n").slice(-40).join("\n")}`);
     }
+    if (left.length > 0) throw new Error(`still running after the session ended and tauri-driver exited (killed now):\n${left.join("\n")}`);
   }
 }
+
+/** The processes of the driver's group that are still alive (not zombies): pid, state, name. */
+function living(child) {
+  try {
+    return execFileSync("ps", ["-o", "pid=,stat=,args=", "-g", String(child.pid)], { encoding: "utf8" })
+      .split("\n")
+      .map((l) => l.trim())
+      .filter((l) => l && !/^\d+\s+Z/.test(l));
+  } catch {
+    return []; // no process left in the group
+  }
+}
+
+/** Whether `promise` settled within `ms`. */
+function within(ms, promise) {
+  let timer;
+  return Promise.race([
+    promise.then(() => true),
+    new Promise((resolve) => (timer = setTimeout(() => resolve(false), ms))),
+  ]).finally(() => clearTimeout(timer));
+}
+
+function exited(child) {
+  return new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once("exit", resolve)));
+}
+
+/** SIGKILL to the driver's process group: tauri-driver, WebKitWebDriver and the app. */
+function killGroup(child) {
+  drivers.delete(child);
+  try {
+    process.kill(-child.pid, "SIGKILL");
+  } catch {
+    // the whole group is gone
+  }
+}
+
+/** Driver groups not yet killed when this spec's process ends (a test that failed before
+ * `after`, or a spec that forgot to close). */
+const drivers = new Set();
+process.on("exit", () => drivers.forEach(killGroup));
 
 const DROPPED = ["UND_ERR_SOCKET", "ECONNRESET", "ECONNREFUSED"];
 const dropped = (e) => DROPPED.some((code) => e?.code === code || e?.cause?.code === code || String(e?.message).includes(code));
@@ -263,7 +319,15 @@ const dropped = (e) => DROPPED.some((code) => e?.code === code || e?.cause?.code
 export async function openSession(port, capabilities, { attempts = 3 } = {}) {
   for (let attempt = 1; ; attempt++) {
     try {
-      const browser = await remote({ hostname: "127.0.0.1", port, capabilities, logLevel: "error", connectionRetryCount: 0 });
+      // A WebDriver request answers in well under a second; one stuck for 30 s is retried (and said).
+      const browser = await remote({
+        hostname: "127.0.0.1",
+        port,
+        capabilities,
+        logLevel: "error",
+        connectionRetryCount: 0,
+        connectionRetryTimeout: 30_000,
+      });
       browser.options.connectionRetryCount = 2;
       browser.on("request.retry", ({ error, retryCount }) =>
         console.warn(
@@ -288,7 +352,10 @@ export async function launch({ dataDir = tempDataDir("app"), env = {} } = {}) {
   const driver = spawn("tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {
     env: { ...process.env, HOOKDESK_DATA_DIR: dataDir, HOOKDESK_API_PORT: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],
+    // Its own process group, so that a hung app can be killed with its drivers.
+    detached: true,
   });
+  drivers.add(driver);
   let log = "";
   driver.stdout.on("data", (d) => (log += d));
   driver.stderr.on("data", (d) => (log += d));
@@ -304,9 +371,23 @@ export async function launch({ dataDir = tempDataDir("app"), env = {} } = {}) {
   return app;
 }
 
+/** The CLI's deadline: it answers in milliseconds; a hang must fail the test, not stall it. */
+const CLI_TIMEOUT_MS = 30_000;
+
 /** Runs the hookdesk CLI against the app of `dataDir` (it finds the running instance itself). */
 export function cli(dataDir, args) {
-  return execFileSync(APP, args, { env: { ...process.env, HOOKDESK_DATA_DIR: dataDir }, encoding: "utf8" });
+  try {
+    return execFileSync(APP, args, {
+      env: { ...process.env, HOOKDESK_DATA_DIR: dataDir },
+      encoding: "utf8",
+      timeout: CLI_TIMEOUT_MS,
+      killSignal: "SIGKILL",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+  } catch (error) {
+    const why = error.signal === "SIGKILL" ? `did not finish within ${CLI_TIMEOUT_MS} ms` : error.message;
+    throw new Error(`hookdesk ${args.join(" ")}: ${why}\n${error.stderr ?? ""}`);
+  }
 }
 
 /** `cli`, without blocking this process: a receiver living here keeps answering meanwhile.
@@ -314,7 +395,8 @@ export function cli(dataDir, args) {
  * connection as the next delivery arrives on it, and the delivery fails with a reset.) */
 export function cliAsync(dataDir, args) {
   return new Promise((resolve, reject) => {
-    execFile(APP, args, { env: { ...process.env, HOOKDESK_DATA_DIR: dataDir }, encoding: "utf8" }, (error, stdout, stderr) =>
+    const options = { env: { ...process.env, HOOKDESK_DATA_DIR: dataDir }, encoding: "utf8", timeout: CLI_TIMEOUT_MS, killSignal: "SIGKILL" };
+    execFile(APP, args, options, (error, stdout, stderr) =>
       error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout),
     );
   });
