@@ -255,7 +255,14 @@ export class App {
     // SIGTERM first: tauri-driver then stops WebKitWebDriver, which stops the app.
     this.driver.kill("SIGTERM");
     if (!(await within(10_000, exited(this.driver)))) console.warn("[harness] tauri-driver did not exit within 10 s of SIGTERM");
-    const left = living(this.driver);
+    // WebKit's helper processes (network, web) end on their own once the app is gone, a
+    // little later; they are killed with the group either way. Only the app itself staying
+    // is a defect.
+    let left = [];
+    const deadline = Date.now() + 5_000;
+    while ((left = living(this.driver).filter((p) => p.includes(APP))).length > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
     killGroup(this.driver);
     await within(5_000, exited(this.driver));
     const log = this.log();
@@ -264,7 +271,7 @@ export class App {
     if (!ended || left.length > 0) {
       console.warn(`[harness] the app's last log lines:\n${log.split("\n").slice(-40).join("\n")}`);
     }
-    if (left.length > 0) throw new Error(`still running after the session ended and tauri-driver exited (killed now):\n${left.join("\n")}`);
+    if (left.length > 0) throw new Error(`the app was still running 5 s after its session ended and tauri-driver exited (killed now):\n${left.join("\n")}`);
   }
 }
 
@@ -278,6 +285,20 @@ function living(child) {
   } catch {
     return []; // no process left in the group
   }
+}
+
+/** Closes each of these (apps, receivers, daemons) even when one fails to, so that nothing
+ * is left to keep the spec's process alive; then throws the first failure. */
+export async function closeAll(...things) {
+  const failures = [];
+  for (const thing of things) {
+    try {
+      await thing?.close();
+    } catch (error) {
+      failures.push(error);
+    }
+  }
+  if (failures.length > 0) throw failures[0];
 }
 
 /** Whether `promise` settled within `ms`. */

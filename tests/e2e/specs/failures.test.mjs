@@ -3,7 +3,7 @@
 
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { cli, createWebhook, launch, logRows, tempDataDir } from "../harness.mjs";
+import { cli, closeAll, createWebhook, launch, logRows, tempDataDir } from "../harness.mjs";
 import { startReceiver } from "../receiver.mjs";
 
 const NAME = "Flaky";
@@ -25,10 +25,7 @@ describe("failures, resend, pause and resume", () => {
     await app.click("tab", "Logs");
   });
 
-  after(async () => {
-    await app?.close();
-    await receiver?.close();
-  });
+  after(() => closeAll(app, receiver));
 
   test("a failing receiver gives FAILED rows with the status and the attempt count", async () => {
     cli(dataDir, ["emit", "task.created", "--data", '{"task": {"id": 1}}']);

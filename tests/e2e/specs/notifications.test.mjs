@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import readline from "node:readline";
 import { after, before, describe, test } from "node:test";
-import { cli, createWebhook, launch, tempDataDir } from "../harness.mjs";
+import { cli, closeAll, createWebhook, launch, tempDataDir } from "../harness.mjs";
 import { startReceiver } from "../receiver.mjs";
 
 const NAME = "Chatty";
@@ -53,11 +53,7 @@ describe("desktop notifications", () => {
     await app.click("button", "Close");
   });
 
-  after(async () => {
-    await app?.close();
-    await receiver?.close();
-    daemon?.close();
-  });
+  after(() => closeAll(app, receiver, daemon));
 
   test("a used-up delivery notifies once; the pause that follows within minutes does not again", async () => {
     cli(dataDir, ["emit", "task.created", "--data", '{"task": {"id": 1}}']);

@@ -3,7 +3,7 @@
 
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { cliAsync, createWebhook, launch, logRows, tempDataDir } from "../harness.mjs";
+import { cliAsync, closeAll, createWebhook, launch, logRows, tempDataDir } from "../harness.mjs";
 import { startReceiver } from "../receiver.mjs";
 
 const NAME = "Outage";
@@ -21,10 +21,7 @@ describe("recover failed deliveries", () => {
     await app.click("tab", "Logs");
   });
 
-  after(async () => {
-    await app?.close();
-    await receiver?.close();
-  });
+  after(() => closeAll(app, receiver));
 
   test("Recover since the outage began gives a SUCCESS row for each failed event, in order", async () => {
     for (const id of [1, 2, 3]) await cliAsync(dataDir, ["emit", "task.created", "--data", JSON.stringify({ task: { id } })]);

@@ -3,7 +3,7 @@
 
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { launch, shell, tempDataDir } from "../harness.mjs";
+import { closeAll, launch, shell, tempDataDir } from "../harness.mjs";
 
 describe("the Settings page", () => {
   let app;
@@ -14,9 +14,7 @@ describe("the Settings page", () => {
     await app.find("heading", "Settings");
   });
 
-  after(async () => {
-    await app?.close();
-  });
+  after(() => closeAll(app));
 
   test("the token is masked until revealed", async () => {
     const example = await app.browser.$('[data-testid="api-example"]');

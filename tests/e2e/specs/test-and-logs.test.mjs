@@ -3,7 +3,7 @@
 
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { cli, createWebhook, launch, logRows, shell, tempDataDir } from "../harness.mjs";
+import { cli, closeAll, createWebhook, launch, logRows, shell, tempDataDir } from "../harness.mjs";
 import { startReceiver, verifies } from "../receiver.mjs";
 
 describe("Test, Logs and copying", () => {
@@ -20,10 +20,7 @@ describe("Test, Logs and copying", () => {
     assert.match(secret, /^whsec_/);
   });
 
-  after(async () => {
-    await app?.close();
-    await receiver?.close();
-  });
+  after(() => closeAll(app, receiver));
 
   test("Test sends a signed sample and shows SUCCESS 200 inline", async () => {
     await app.click("button", "Test");

@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { cli, cliAsync, createWebhook, launch, logRows, tempDataDir } from "../harness.mjs";
+import { cli, cliAsync, closeAll, createWebhook, launch, logRows, tempDataDir } from "../harness.mjs";
 import { startReceiver } from "../receiver.mjs";
 
 /** The webhooks list row of `name`: the one whose name cell says it. */
@@ -41,10 +41,7 @@ describe("a new user's walkthrough", () => {
     await app.waitGone("dialog", "Orders");
   });
 
-  after(async () => {
-    await app?.close();
-    await receiver?.close();
-  });
+  after(() => closeAll(app, receiver));
 
   test("clicking a row opens it, and so does Enter on a focused row", async () => {
     const row = await listRow(app, "Orders");

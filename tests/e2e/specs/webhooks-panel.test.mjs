@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { execFile } from "node:child_process";
-import { cli, launch, tempDataDir } from "../harness.mjs";
+import { cli, closeAll, launch, tempDataDir } from "../harness.mjs";
 
 const NAME = "Órdenes de Compra";
 const HEADER_VALUE = "Bearer e2e-panel-secret-42";
@@ -17,9 +17,7 @@ describe("the Webhooks panel", () => {
     app = await launch({ dataDir });
   });
 
-  after(async () => {
-    await app?.close();
-  });
+  after(() => closeAll(app));
 
   test("the code is suggested from the name, a bad URL blocks saving, and the code freezes on save", async () => {
     await app.click("button", "Create webhook");
