@@ -1,12 +1,15 @@
 //! The PostgreSQL store of team mode: a pool of connections to one database that several
 //! workers and desktops share, and its schema, migrated once however many of them start at
 //! the same moment (the migrations run in one transaction under an advisory lock). Step 2 of
-//! team mode (issue 12): the engine does not run on it yet. The queue is leased: a worker
+//! team mode (issue 12): the engine does not run on it yet; events are accepted and attempts
+//! recorded here (step 3), a worker loop that drives them comes next. The queue is leased: a worker
 //! claims due deliveries under a lock of their webhooks (`FOR UPDATE SKIP LOCKED`), so a
 //! sequential webhook has one leased at a time and a parallel one at most its concurrency.
 
 use crate::error::{Error, Result};
 use crate::sealed::SecretKey;
+use crate::store::events::EventRow;
+use deadpool_postgres::GenericClient;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use sha2::Digest;
 use tokio_postgres::NoTls;
@@ -84,6 +87,80 @@ pub struct Counted {
     pub consecutive_failures: i32,
     /// This count paused the webhook (only one worker's does).
     pub paused: bool,
+}
+
+/// A delivery an accepted event makes: to which webhook, with how many attempts at most.
+#[derive(Debug, Clone, Copy)]
+pub struct NewDelivery<'a> {
+    pub webhook_id: &'a str,
+    pub max_attempts: u32,
+}
+
+/// What accepting an event wrote: its deliveries (id, webhook code), oldest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AcceptedEvent {
+    pub seq: i64,
+    pub deliveries: Vec<(i64, String)>,
+    /// The event id had been accepted before, with the same content: nothing was written,
+    /// and `deliveries` are the first acceptance's.
+    pub duplicate: bool,
+}
+
+/// What one attempt did, as its log row keeps it.
+#[derive(Debug, Clone)]
+pub struct AttemptRecord<'a> {
+    pub webhook_id: Option<&'a str>,
+    pub event_type: &'a str,
+    /// 1 for the first attempt.
+    pub attempt: i32,
+    pub max_attempts: i32,
+    pub succeeded: bool,
+    pub status_code: Option<i32>,
+    pub error_kind: Option<&'a str>,
+    pub error: Option<&'a str>,
+    pub duration_ms: i64,
+    pub executed_at: i64,
+    pub request_url: &'a str,
+    /// JSON object of the headers sent.
+    pub request_headers: &'a str,
+    pub response_headers: Option<&'a str>,
+    pub response_body: Option<&'a [u8]>,
+    pub response_truncated: bool,
+}
+
+/// Where a delivery goes after an attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AfterAttempt {
+    /// Failed, attempted again at this time (unix ms) by whichever worker claims it then.
+    RetryAt(i64),
+    /// Its attempts are over: it succeeded, or failed for good, at this time.
+    Ended { succeeded: bool, at: i64 },
+}
+
+/// Moves a delivery `worker` holds on, after `attempts_made` attempts; `false` (and nothing
+/// changed) when the lease was no longer its own.
+async fn move_on(c: &impl GenericClient, worker: &str, delivery: i64, attempts_made: Option<i32>, after: AfterAttempt) -> Result<bool> {
+    let n = match after {
+        AfterAttempt::RetryAt(at) => {
+            c.execute(
+                "UPDATE deliveries SET attempts_made = COALESCE($3, attempts_made), next_attempt_at = $4, leased_by = NULL, lease_until = NULL
+                 WHERE id = $1 AND leased_by = $2 AND state = 'pending'",
+                &[&delivery, &worker, &attempts_made, &at],
+            )
+            .await
+        }
+        AfterAttempt::Ended { succeeded, at } => {
+            let state = if succeeded { "succeeded" } else { "failed" };
+            c.execute(
+                "UPDATE deliveries SET attempts_made = COALESCE($3, attempts_made), state = $4, ended_at = $5, leased_by = NULL, lease_until = NULL
+                 WHERE id = $1 AND leased_by = $2 AND state = 'pending'",
+                &[&delivery, &worker, &attempts_made, &state, &at],
+            )
+            .await
+        }
+    }
+    .map_err(pg_error)?;
+    Ok(n == 1)
 }
 
 /// Notifications of one channel, as another worker's [`PgStore::notify`] sent them.
@@ -209,31 +286,122 @@ impl PgStore {
     /// the lease was no longer its own.
     pub async fn retry_later(&self, worker: &str, delivery: i64, attempts_made: i32, next_attempt_at: i64) -> Result<bool> {
         let client = self.pool.get().await.map_err(pool_error)?;
-        let n = client
-            .execute(
-                "UPDATE deliveries SET attempts_made = $3, next_attempt_at = $4, leased_by = NULL, lease_until = NULL
-                 WHERE id = $1 AND leased_by = $2 AND state = 'pending'",
-                &[&delivery, &worker, &attempts_made, &next_attempt_at],
-            )
-            .await
-            .map_err(pg_error)?;
-        Ok(n == 1)
+        move_on(&client, worker, delivery, Some(attempts_made), AfterAttempt::RetryAt(next_attempt_at)).await
     }
 
     /// Ends a delivery `worker` holds: its attempts are over (`succeeded` or failed for
     /// good). `false` when the lease was no longer its own (it ran out and another took it).
     pub async fn finish(&self, worker: &str, delivery: i64, succeeded: bool, now: i64) -> Result<bool> {
         let client = self.pool.get().await.map_err(pool_error)?;
-        let state = if succeeded { "succeeded" } else { "failed" };
-        let n = client
-            .execute(
-                "UPDATE deliveries SET state = $3, ended_at = $4, leased_by = NULL, lease_until = NULL
-                 WHERE id = $1 AND leased_by = $2 AND state = 'pending'",
-                &[&delivery, &worker, &state, &now],
+        move_on(&client, worker, delivery, None, AfterAttempt::Ended { succeeded, at: now }).await
+    }
+
+    /// Records an attempt of a delivery `worker` holds and moves the delivery on, in one
+    /// transaction. The record is kept even when the lease was lost meanwhile (the request
+    /// was sent: the log says so), but then the delivery is left to the worker that holds it
+    /// now, and the answer is `false`.
+    pub async fn record_attempt(&self, worker: &str, delivery: i64, a: &AttemptRecord<'_>, after: AfterAttempt) -> Result<bool> {
+        let mut client = self.pool.get().await.map_err(pool_error)?;
+        let tx = client.transaction().await.map_err(pg_error)?;
+        let result = if a.succeeded { "success" } else { "failed" };
+        tx.execute(
+            "INSERT INTO attempts (delivery_id, webhook_id, event_type, attempt, max_attempts, result, status_code, error_kind, error,
+                                   duration_ms, executed_at, request_url, request_headers, response_headers, response_body, response_truncated)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+            &[
+                &delivery,
+                &a.webhook_id,
+                &a.event_type,
+                &a.attempt,
+                &a.max_attempts,
+                &result,
+                &a.status_code,
+                &a.error_kind,
+                &a.error,
+                &a.duration_ms,
+                &a.executed_at,
+                &a.request_url,
+                &a.request_headers,
+                &a.response_headers,
+                &a.response_body,
+                &a.response_truncated,
+            ],
+        )
+        .await
+        .map_err(pg_error)?;
+        let held = move_on(&tx, worker, delivery, Some(a.attempt), after).await?;
+        tx.commit().await.map_err(pg_error)?;
+        Ok(held)
+    }
+
+    /// Accepts an event: writes it and a delivery to each webhook of `deliveries` that still
+    /// exists, in one transaction. An id accepted before answers the first acceptance's
+    /// deliveries when the content is the same (its fingerprint), and is a conflict when it
+    /// is not; two workers accepting one id at the same moment write it once.
+    pub async fn accept_event(&self, event: &EventRow, deliveries: &[NewDelivery<'_>], now: i64) -> Result<AcceptedEvent> {
+        let mut client = self.pool.get().await.map_err(pool_error)?;
+        let tx = client.transaction().await.map_err(pg_error)?;
+        // Waits for a concurrent insert of the same id to commit, then does nothing.
+        let inserted = tx
+            .query_opt(
+                "INSERT INTO events (id, type, occurred_at, data, workflow, survey, grp, fingerprint, accepted_at, summary)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING RETURNING seq",
+                &[
+                    &event.id,
+                    &event.event_type,
+                    &event.occurred_at,
+                    &event.data,
+                    &event.workflow,
+                    &event.survey,
+                    &event.group,
+                    &event.fingerprint,
+                    &event.accepted_at,
+                    &event.summary,
+                ],
             )
             .await
             .map_err(pg_error)?;
-        Ok(n == 1)
+        let Some(row) = inserted else {
+            let first = tx.query_one("SELECT seq, fingerprint FROM events WHERE id = $1", &[&event.id]).await.map_err(pg_error)?;
+            let (seq, fingerprint): (i64, String) = (first.get(0), first.get(1));
+            if fingerprint != event.fingerprint {
+                return Err(Error::Conflict(format!(
+                    "The event id {} was already used for a different event; use a new id for new events.",
+                    event.id
+                )));
+            }
+            let rows = tx
+                .query(
+                    "SELECT d.id, COALESCE(w.code, '') FROM deliveries d LEFT JOIN webhooks w ON w.id = d.webhook_id
+                     WHERE d.event_seq = $1 AND d.kind IN ('event', 'direct') ORDER BY d.id",
+                    &[&seq],
+                )
+                .await
+                .map_err(pg_error)?;
+            return Ok(AcceptedEvent { seq, deliveries: rows.iter().map(|r| (r.get(0), r.get(1))).collect(), duplicate: true });
+        };
+        let seq: i64 = row.get(0);
+        let mut out = Vec::with_capacity(deliveries.len());
+        for d in deliveries {
+            let max_attempts = i32::try_from(d.max_attempts).unwrap_or(i32::MAX);
+            // A webhook deleted since the deliveries were planned gets none.
+            if let Some(r) = tx
+                .query_opt(
+                    "WITH made AS (
+                         INSERT INTO deliveries (event_seq, webhook_id, kind, state, max_attempts, next_attempt_at, created_at)
+                         SELECT $1, w.id, 'event', 'pending', $3, $4, $4 FROM webhooks w WHERE w.id = $2
+                         RETURNING id, webhook_id)
+                     SELECT made.id, w.code FROM made JOIN webhooks w ON w.id = made.webhook_id",
+                    &[&seq, &d.webhook_id, &max_attempts, &now],
+                )
+                .await
+                .map_err(pg_error)?
+            {
+                out.push((r.get(0), r.get(1)));
+            }
+        }
+        tx.commit().await.map_err(pg_error)?;
+        Ok(AcceptedEvent { seq, deliveries: out, duplicate: false })
     }
 
     /// Counts a delivery's end against its webhook, atomically across workers: a success

@@ -317,3 +317,117 @@ async fn a_renewed_lease_holds_and_a_retry_goes_back_to_the_queue_for_any_worker
     assert_eq!(made, 1, "the attempt a made is counted");
     assert!(!a.retry_later("worker-a", ids[0], 2, 20_000).await.unwrap(), "a holds it no longer");
 }
+
+/// An event as the Events API makes one, with a caller's id and content fingerprint.
+fn event_row(id: &str, fingerprint: &str) -> hookdesk_engine::store::events::EventRow {
+    hookdesk_engine::store::events::EventRow {
+        seq: 0,
+        id: id.into(),
+        event_type: "task.created".into(),
+        occurred_at: 1_000,
+        data: r#"{"task":{"id":7,"name":"Ünïcödé"}}"#.into(),
+        workflow: Some("wf_1".into()),
+        survey: None,
+        group: None,
+        fingerprint: fingerprint.into(),
+        accepted_at: 1_000,
+        summary: "Ünïcödé".into(),
+    }
+}
+
+#[tokio::test]
+async fn an_accepted_event_makes_one_delivery_per_webhook_and_its_id_is_accepted_once() {
+    use hookdesk_engine::store::pg::NewDelivery;
+    let (url, c) = migrated().await;
+    for id in ["orders", "billing"] {
+        webhook(&c, id, "sequential", "active").await;
+    }
+    let (a, b) = workers(&url).await;
+    let to = [NewDelivery { webhook_id: "orders", max_attempts: 5 }, NewDelivery { webhook_id: "billing", max_attempts: 2 }];
+    let e = event_row("evt_same", "fp1");
+    // Two workers accept the same caller id at the same moment: one event, one set of deliveries.
+    let (first, second) = tokio::join!(a.accept_event(&e, &to, 1_000), b.accept_event(&e, &to, 1_000));
+    let (first, second) = (first.unwrap(), second.unwrap());
+    assert_eq!(first.duplicate, !second.duplicate, "exactly one of them wrote it: {first:?} {second:?}");
+    assert_eq!(first.deliveries, second.deliveries, "both answer the same deliveries");
+    let codes: Vec<&str> = first.deliveries.iter().map(|(_, code)| code.as_str()).collect();
+    assert_eq!(codes, ["orders", "billing"]);
+    let counts: (i64, i64) = {
+        let r = c.query_one("SELECT (SELECT COUNT(*) FROM events), (SELECT COUNT(*) FROM deliveries)", &[]).await.unwrap();
+        (r.get(0), r.get(1))
+    };
+    assert_eq!(counts, (1, 2));
+    let stored = c.query_one("SELECT data, workflow, summary FROM events", &[]).await.unwrap();
+    assert_eq!(stored.get::<_, &str>(0), e.data, "the data exactly as the caller wrote it");
+    assert_eq!((stored.get::<_, Option<&str>>(1), stored.get::<_, &str>(2)), (Some("wf_1"), "Ünïcödé"));
+    let maxes: Vec<i32> = c.query("SELECT max_attempts FROM deliveries ORDER BY id", &[]).await.unwrap().iter().map(|r| r.get(0)).collect();
+    assert_eq!(maxes, [5, 2]);
+    // The same id with other content is refused and writes nothing.
+    let err = a.accept_event(&event_row("evt_same", "fp2"), &to, 2_000).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Conflict, "{err}");
+    assert!(err.to_string().contains("evt_same"), "{err}");
+    let events: i64 = c.query_one("SELECT COUNT(*) FROM events", &[]).await.unwrap().get(0);
+    assert_eq!(events, 1);
+    // A webhook deleted after the deliveries were planned gets none; the others still do.
+    c.execute("DELETE FROM webhooks WHERE id = 'billing'", &[]).await.unwrap();
+    let later = a.accept_event(&event_row("evt_later", "fp3"), &to, 3_000).await.unwrap();
+    assert_eq!(later.deliveries.iter().map(|(_, code)| code.as_str()).collect::<Vec<_>>(), ["orders"]);
+}
+
+#[tokio::test]
+async fn an_attempt_is_recorded_with_its_delivery_moved_on_and_a_lost_lease_keeps_the_record_only() {
+    use hookdesk_engine::store::pg::{AfterAttempt, AttemptRecord};
+    let (url, c) = migrated().await;
+    webhook(&c, "orders", "parallel", "active").await;
+    let ids = deliveries(&c, Some("orders"), 2).await;
+    let (a, b) = workers(&url).await;
+    assert_eq!(a.claim_due("worker-a", 1_000, 5, 1_000).await.unwrap(), ids);
+    let failed = AttemptRecord {
+        webhook_id: Some("orders"),
+        event_type: "task.created",
+        attempt: 1,
+        max_attempts: 3,
+        succeeded: false,
+        status_code: Some(503),
+        error_kind: None,
+        error: Some("HTTP 503 Service Unavailable"),
+        duration_ms: 12,
+        executed_at: 1_100,
+        request_url: "https://hooks.example.com/in",
+        request_headers: r#"{"webhook-id":"evt_1"}"#,
+        response_headers: Some(r#"{"retry-after":"10"}"#),
+        response_body: Some(b"down \xff for maintenance"),
+        response_truncated: false,
+    };
+    // The first failed and goes again at 10 s; the second succeeded.
+    assert!(a.record_attempt("worker-a", ids[0], &failed, AfterAttempt::RetryAt(10_000)).await.unwrap());
+    let ok = AttemptRecord { succeeded: true, status_code: Some(200), error: None, response_body: Some(b"ok"), ..failed.clone() };
+    assert!(a.record_attempt("worker-a", ids[1], &ok, AfterAttempt::Ended { succeeded: true, at: 1_200 }).await.unwrap());
+    let states: Vec<(String, i32, i64, Option<String>)> = c
+        .query("SELECT state, attempts_made, next_attempt_at, leased_by FROM deliveries ORDER BY id", &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+        .collect();
+    assert_eq!(states, [("pending".into(), 1, 10_000, None), ("succeeded".into(), 1, 0, None)]);
+    let logged =
+        c.query_one("SELECT result, status_code, error, response_body FROM attempts WHERE delivery_id = $1", &[&ids[0]]).await.unwrap();
+    assert_eq!(logged.get::<_, &str>(0), "failed");
+    assert_eq!(logged.get::<_, Option<i32>>(1), Some(503));
+    assert_eq!(logged.get::<_, Option<&str>>(2), Some("HTTP 503 Service Unavailable"));
+    assert_eq!(logged.get::<_, Option<Vec<u8>>>(3).unwrap(), b"down \xff for maintenance", "the body byte for byte");
+    // a's lease of the retry runs out while it attempts; b takes it. a's late record is kept,
+    // but the delivery stays b's: b's own attempt decides where it goes.
+    assert_eq!(a.claim_due("worker-a", 10_000, 5, 1_000).await.unwrap(), [ids[0]]);
+    assert_eq!(b.claim_due("worker-b", 11_001, 5, LEASE).await.unwrap(), [ids[0]]);
+    let late = AttemptRecord { attempt: 2, executed_at: 10_100, ..ok.clone() };
+    assert!(!a.record_attempt("worker-a", ids[0], &late, AfterAttempt::Ended { succeeded: true, at: 11_500 }).await.unwrap());
+    let (state, leased_by): (String, Option<String>) = {
+        let r = c.query_one("SELECT state, leased_by FROM deliveries WHERE id = $1", &[&ids[0]]).await.unwrap();
+        (r.get(0), r.get(1))
+    };
+    assert_eq!((state.as_str(), leased_by.as_deref()), ("pending", Some("worker-b")));
+    let attempts: i64 = c.query_one("SELECT COUNT(*) FROM attempts WHERE delivery_id = $1", &[&ids[0]]).await.unwrap().get(0);
+    assert_eq!(attempts, 2, "the request a sent is in the log");
+}
