@@ -53,8 +53,28 @@ async fn logged(serve: &Serve, path: &str, total: u64) -> Value {
     }
 }
 
+/// How the Secret Service is out of reach.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Outage {
+    /// Its daemon is gone.
+    Gone,
+    /// Its daemon holds its name but answers nothing (stopped with SIGSTOP): a hung keyring,
+    /// or one showing an unlock prompt nobody sees.
+    Hung,
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deliveries_wait_for_a_missing_keyring_and_go_out_in_order_when_it_is_back() {
+    deliveries_wait_for_the_keyring(Outage::Gone, "not reachable").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deliveries_wait_for_a_keyring_that_does_not_answer_and_go_out_in_order_when_it_does() {
+    let said = format!("did not answer within {} s", hookdesk_engine::secrets::KEYRING_DEADLINE.as_secs());
+    deliveries_wait_for_the_keyring(Outage::Hung, &said).await;
+}
+
+async fn deliveries_wait_for_the_keyring(outage: Outage, said: &str) {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("serve.log");
     let mut keyring = PrivateKeyring::start();
@@ -71,14 +91,17 @@ async fn deliveries_wait_for_a_missing_keyring_and_go_out_in_order_when_it_is_ba
     .await;
     serve.terminate(Duration::from_secs(20));
 
-    // Started again while the Secret Service is gone: nothing of the webhook's is cached.
-    keyring.stop_daemon();
+    // Started again while the Secret Service is out of reach: nothing of the webhook's is cached.
+    match outage {
+        Outage::Gone => keyring.stop_daemon(),
+        Outage::Hung => keyring.freeze_daemon(),
+    }
     let serve = Serve::start_with(dir.path(), Some(TOKEN), &log, options());
     let mut sent = Vec::new();
     for n in 0..5 {
         sent.push(emit(&serve, n).await);
     }
-    let deadline = Instant::now() + Duration::from_secs(10);
+    let deadline = Instant::now() + hookdesk_engine::secrets::KEYRING_DEADLINE + Duration::from_secs(10);
     let webhook = loop {
         let w = get(&serve, "/v1/webhooks/orders").await;
         if w["held_by"].is_string() {
@@ -88,12 +111,15 @@ async fn deliveries_wait_for_a_missing_keyring_and_go_out_in_order_when_it_is_ba
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
     let held_by = webhook["held_by"].as_str().unwrap();
-    assert!(held_by.starts_with("Waiting for the keyring: ") && held_by.contains("not reachable"), "{held_by}");
+    assert!(held_by.starts_with("Waiting for the keyring: ") && held_by.contains(said), "{held_by}");
     assert_eq!(webhook["status"], "active", "not paused: nothing failed, nothing was sent");
     rx.assert_silent(Duration::from_secs(2)).await;
     assert_eq!(get(&serve, "/v1/logs").await["total"], 0, "no attempt was used up");
 
-    keyring.start_daemon();
+    match outage {
+        Outage::Gone => keyring.start_daemon(),
+        Outage::Hung => keyring.thaw_daemon(),
+    }
     let back = Instant::now();
     let got = rx.take(5, Duration::from_secs(20)).await;
     eprintln!("after the keyring came back, the 5 held deliveries arrived within {:?}", back.elapsed());

@@ -10,6 +10,7 @@ use keyring_core::{CredentialStore, Error as KeyringError};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
 use ts_rs::TS;
 
 pub const SERVICE: &str = "hookdesk";
@@ -70,6 +71,32 @@ fn platform_store() -> std::result::Result<Arc<CredentialStore>, KeyringError> {
     }
 }
 
+/// How long a keyring read (and connecting to the keyring) may take. The Secret Service
+/// answers in milliseconds; one that does not (hung, or showing an unlock prompt nobody
+/// sees) must not hold a delivery, a Test or the CLI for ever: past this the keyring counts
+/// as unreachable, and deliveries wait for it as they do when it is gone. Writes are not cut
+/// off: a write that answered late could not be said to have saved nothing.
+pub const KEYRING_DEADLINE: Duration = Duration::from_secs(10);
+
+/// Runs one keyring call on a thread of its own and waits for it up to [`KEYRING_DEADLINE`];
+/// a call that does not answer by then is left to finish on its own.
+fn answered<T: Send + 'static>(
+    call: impl FnOnce() -> std::result::Result<T, KeyringError> + Send + 'static,
+) -> std::result::Result<T, KeyringError> {
+    let (tx, rx) = std::sync::mpsc::sync_channel(1);
+    std::thread::Builder::new()
+        .name("keyring-call".into())
+        .spawn(move || {
+            let _ = tx.send(call());
+        })
+        .map_err(|e| KeyringError::PlatformFailure(Box::new(e)))?;
+    rx.recv_timeout(KEYRING_DEADLINE).unwrap_or_else(|_| {
+        Err(KeyringError::NoStorageAccess(
+            format!("it did not answer within {} s (it may be waiting to be unlocked)", KEYRING_DEADLINE.as_secs()).into(),
+        ))
+    })
+}
+
 const STORE_NAME: &str = if cfg!(target_os = "macos") {
     "the macOS Keychain"
 } else if cfg!(target_os = "windows") {
@@ -114,7 +141,7 @@ impl Secrets {
         if let Some(store) = slot.as_ref() {
             return Ok(store.clone());
         }
-        let store = platform_store().map_err(describe)?;
+        let store = answered(platform_store).map_err(describe)?;
         *slot = Some(store.clone());
         Ok(store)
     }
@@ -140,7 +167,7 @@ impl Secrets {
     pub fn status(&self) -> KeyringStatus {
         let probe = self.store().and_then(|store| {
             let entry = store.build(SERVICE, &self.full("probe"), None).map_err(|e| self.failed(e))?;
-            match entry.get_password() {
+            match answered(move || entry.get_password()) {
                 Ok(_) | Err(KeyringError::NoEntry) => Ok(()),
                 Err(e) => Err(self.failed(e)),
             }
@@ -169,7 +196,7 @@ impl Secrets {
             return Ok(Some(v.clone()));
         }
         let entry = self.store()?.build(SERVICE, &full, None).map_err(|e| self.failed(e))?;
-        match entry.get_password() {
+        match answered(move || entry.get_password()) {
             Ok(v) => {
                 let v: Arc<str> = Arc::from(v);
                 self.cache.write().expect("secret cache").insert(full, v.clone());

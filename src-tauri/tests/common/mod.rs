@@ -220,6 +220,21 @@ impl PrivateKeyring {
         }
     }
 
+    /// Stops the daemon with SIGSTOP: it keeps its name on the bus, and calls to it go
+    /// unanswered until [`PrivateKeyring::thaw_daemon`].
+    pub fn freeze_daemon(&self) {
+        self.signal_daemon("-STOP");
+    }
+
+    pub fn thaw_daemon(&self) {
+        self.signal_daemon("-CONT");
+    }
+
+    fn signal_daemon(&self, signal: &str) {
+        let pid = self.daemon.as_ref().expect("running").id().to_string();
+        assert!(Command::new("kill").args([signal, &pid]).status().unwrap().success());
+    }
+
     /// Whether the Secret Service's name is owned on the bus.
     fn owned(&self) -> bool {
         let out = Command::new("dbus-send")
