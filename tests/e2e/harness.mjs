@@ -395,19 +395,26 @@ export async function launch({ dataDir = tempDataDir("app"), env = {} } = {}) {
 /** The CLI's deadline: it answers in milliseconds; a hang must fail the test, not stall it. */
 const CLI_TIMEOUT_MS = 30_000;
 
+/** How the CLI runs against the app of `dataDir`, for `cli` and `cliAsync`. */
+const cliOptions = (dataDir) => ({
+  env: { ...process.env, HOOKDESK_DATA_DIR: dataDir },
+  encoding: "utf8",
+  timeout: CLI_TIMEOUT_MS,
+  killSignal: "SIGKILL",
+});
+
+/** A CLI run that failed, saying whether it was cut off at the deadline. */
+function cliFailure(args, error, stderr) {
+  const why = error.killed || error.signal === "SIGKILL" ? `did not finish within ${CLI_TIMEOUT_MS} ms` : error.message;
+  return new Error(`hookdesk ${args.join(" ")}: ${why}\n${stderr ?? ""}`);
+}
+
 /** Runs the hookdesk CLI against the app of `dataDir` (it finds the running instance itself). */
 export function cli(dataDir, args) {
   try {
-    return execFileSync(APP, args, {
-      env: { ...process.env, HOOKDESK_DATA_DIR: dataDir },
-      encoding: "utf8",
-      timeout: CLI_TIMEOUT_MS,
-      killSignal: "SIGKILL",
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    return execFileSync(APP, args, { ...cliOptions(dataDir), stdio: ["ignore", "pipe", "pipe"] });
   } catch (error) {
-    const why = error.signal === "SIGKILL" ? `did not finish within ${CLI_TIMEOUT_MS} ms` : error.message;
-    throw new Error(`hookdesk ${args.join(" ")}: ${why}\n${error.stderr ?? ""}`);
+    throw cliFailure(args, error, error.stderr);
   }
 }
 
@@ -416,9 +423,8 @@ export function cli(dataDir, args) {
  * connection as the next delivery arrives on it, and the delivery fails with a reset.) */
 export function cliAsync(dataDir, args) {
   return new Promise((resolve, reject) => {
-    const options = { env: { ...process.env, HOOKDESK_DATA_DIR: dataDir }, encoding: "utf8", timeout: CLI_TIMEOUT_MS, killSignal: "SIGKILL" };
-    execFile(APP, args, options, (error, stdout, stderr) =>
-      error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout),
+    execFile(APP, args, cliOptions(dataDir), (error, stdout, stderr) =>
+      error ? reject(cliFailure(args, error, stderr)) : resolve(stdout),
     );
   });
 }

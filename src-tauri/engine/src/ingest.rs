@@ -161,10 +161,7 @@ impl Engine {
                 move |conn| {
                     if caller_id && let Some((seq, fp)) = store::events::find(conn, &row.id)? {
                         if fp != row.fingerprint {
-                            return Err(Error::Conflict(format!(
-                                "The event id {} was already used for a different event; use a new id for new events.",
-                                row.id
-                            )));
+                            return Err(store::events::reused_id(&row.id));
                         }
                         let deliveries = store::deliveries::of_event(conn, seq)?
                             .into_iter()

@@ -149,7 +149,8 @@ impl Engine {
             );
         }
         // The records of the last attempts are queued for the writer: on disk before this
-        // returns (and their after-commit work done, which may hold the engine).
+        // returns (and their after-commit work done, which may hold the engine), unless the
+        // writer does not confirm within the grace.
         match tokio::time::timeout(SHUTDOWN_GRACE, self.db().write(|_| Ok(()))).await {
             Ok(Ok(())) => {}
             Ok(Err(e)) => tracing::warn!("the last writes could not be confirmed: {e}"),

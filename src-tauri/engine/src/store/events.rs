@@ -42,6 +42,11 @@ pub fn insert(conn: &Connection, e: &EventRow) -> Result<i64> {
     Ok(conn.last_insert_rowid())
 }
 
+/// The error for an event id accepted before with other content (both stores say it).
+pub fn reused_id(id: &str) -> crate::error::Error {
+    crate::error::Error::Conflict(format!("The event id {id} was already used for a different event; use a new id for new events."))
+}
+
 /// The sequence number and fingerprint of an event id already accepted.
 pub fn find(conn: &Connection, id: &str) -> Result<Option<(i64, String)>> {
     Ok(conn

@@ -365,10 +365,7 @@ impl PgStore {
             let first = tx.query_one("SELECT seq, fingerprint FROM events WHERE id = $1", &[&event.id]).await.map_err(pg_error)?;
             let (seq, fingerprint): (i64, String) = (first.get(0), first.get(1));
             if fingerprint != event.fingerprint {
-                return Err(Error::Conflict(format!(
-                    "The event id {} was already used for a different event; use a new id for new events.",
-                    event.id
-                )));
+                return Err(crate::store::events::reused_id(&event.id));
             }
             let rows = tx
                 .query(
