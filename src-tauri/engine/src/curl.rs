@@ -101,7 +101,7 @@ impl Engine {
             .read(move |conn| store::webhooks::get(conn, &webhook_id))
             .await?
             .ok_or_else(|| Error::NotFound("The webhook of this attempt was deleted.".into()))?;
-        let mut t = self.blocking(move |e| target::webhook_target(e.secrets(), &row)).await?;
+        let mut t = self.blocking(move |e| target::webhook_target(&**e.secrets(), &row)).await?;
         t.url = req.url.clone();
         let secrets = std::mem::take(&mut t.signing);
         let (headers, _) = build_headers(&t, &attempt.summary.event_id, 0, &req.body);

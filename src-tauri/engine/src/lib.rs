@@ -25,6 +25,7 @@ pub mod settings;
 pub mod signing;
 pub mod stats;
 pub mod store;
+pub mod team;
 pub mod test_event;
 pub mod transfer;
 pub mod webhooks;

@@ -265,7 +265,7 @@ async fn resolve(cx: &Arc<Context>, webhook: Option<&WebhookRow>, d: &DeliveryRo
 fn cached(cx: &Arc<Context>, webhook: Option<&WebhookRow>, d: &DeliveryRow) -> Option<Target> {
     match webhook {
         Some(w) => target::cached_webhook_target(&cx.secrets, w),
-        None if d.header_names.is_empty() => target::direct_target(&cx.secrets, d).ok(),
+        None if d.header_names.is_empty() => target::direct_target(&*cx.secrets, d).ok(),
         None => None,
     }
 }

@@ -18,13 +18,58 @@ pub(crate) fn rotating(w: &WebhookRow) -> bool {
     w.previous_secret_until.is_some_and(|until| until > now_ms())
 }
 
+/// Where a target's secret values are read from: the OS keyring ([`Secrets`]), or in team
+/// mode the team database's sealed secrets, opened beforehand ([`Opened`]).
+pub(crate) trait SecretSource {
+    fn get(&self, account: &str) -> Result<Option<Arc<str>>>;
+    /// Like `get`, but a missing value is an error naming what is missing and where.
+    fn require(&self, account: &str, what: &str) -> Result<Arc<str>>;
+}
+
+impl SecretSource for Secrets {
+    fn get(&self, account: &str) -> Result<Option<Arc<str>>> {
+        Secrets::get(self, account)
+    }
+    fn require(&self, account: &str, what: &str) -> Result<Arc<str>> {
+        Secrets::require(self, account, what)
+    }
+}
+
+/// Secret values already read from the team database, by account.
+pub(crate) struct Opened(pub std::collections::HashMap<String, Arc<str>>);
+
+impl SecretSource for Opened {
+    fn get(&self, account: &str) -> Result<Option<Arc<str>>> {
+        Ok(self.0.get(account).cloned())
+    }
+    fn require(&self, account: &str, what: &str) -> Result<Arc<str>> {
+        self.get(account)?
+            .ok_or_else(|| Error::Keyring(format!("{what} is missing from the team database; set it again in the webhook's settings.")))
+    }
+}
+
+/// The accounts a webhook's target reads: its header values and signing secrets.
+pub(crate) fn accounts_of(w: &WebhookRow) -> Vec<String> {
+    let mut out: Vec<String> = w.header_names.iter().map(|name| account::header(&w.id, name)).collect();
+    out.push(account::signing_secret(&w.id));
+    if rotating(w) {
+        out.push(account::previous_signing_secret(&w.id));
+    }
+    out
+}
+
+/// The accounts a direct delivery's target reads: its header values.
+pub(crate) fn direct_accounts_of(d: &DeliveryRow) -> Vec<String> {
+    d.header_names.iter().map(|name| account::direct_header(&d.event_id, name)).collect()
+}
+
 /// A saved webhook's header value, from the keyring.
-pub(crate) fn stored_header(s: &Secrets, webhook_id: &str, name: &str) -> Result<Arc<str>> {
+pub(crate) fn stored_header(s: &impl SecretSource, webhook_id: &str, name: &str) -> Result<Arc<str>> {
     s.require(&account::header(webhook_id, name), &format!("The value of header {name}"))
 }
 
 /// A saved webhook's signing secrets: the current one, and during a rotation the previous.
-pub(crate) fn stored_signing(s: &Secrets, webhook_id: &str, rotating: bool) -> Result<Vec<SigningSecret>> {
+pub(crate) fn stored_signing(s: &impl SecretSource, webhook_id: &str, rotating: bool) -> Result<Vec<SigningSecret>> {
     let current = s.require(&account::signing_secret(webhook_id), "The signing secret")?;
     let mut out =
         vec![SigningSecret::parse(&current).ok_or_else(|| Error::Keyring("The stored signing secret is not a whsec_ key.".into()))?];
@@ -39,7 +84,7 @@ fn timeout(ms: u32) -> Duration {
 }
 
 /// A webhook's target, with header values from the keyring (cached after the first read).
-pub(crate) fn webhook_target(s: &Secrets, w: &WebhookRow) -> Result<Target> {
+pub(crate) fn webhook_target(s: &impl SecretSource, w: &WebhookRow) -> Result<Target> {
     let headers = w.header_names.iter().map(|name| Ok((name.clone(), stored_header(s, &w.id, name)?))).collect::<Result<Vec<_>>>()?;
     Ok(Target { url: w.url.clone(), headers, signing: stored_signing(s, &w.id, rotating(w))?, timeout: timeout(w.delivery.timeout_ms) })
 }
@@ -57,7 +102,7 @@ pub(crate) fn cached_webhook_target(s: &Secrets, w: &WebhookRow) -> Option<Targe
 }
 
 /// A direct delivery's target: its own URL and headers, unsigned, default timeout.
-pub(crate) fn direct_target(s: &Secrets, d: &DeliveryRow) -> Result<Target> {
+pub(crate) fn direct_target(s: &impl SecretSource, d: &DeliveryRow) -> Result<Target> {
     let headers = d
         .header_names
         .iter()

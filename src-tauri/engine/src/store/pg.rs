@@ -1,17 +1,22 @@
 //! The PostgreSQL store of team mode: a pool of connections to one database that several
 //! workers and desktops share, and its schema, migrated once however many of them start at
-//! the same moment (the migrations run in one transaction under an advisory lock). Step 2 of
-//! team mode (issue 12): the engine does not run on it yet; events are accepted and attempts
-//! recorded here (step 3), a worker loop that drives them comes next. The queue is leased: a worker
+//! the same moment (the migrations run in one transaction under an advisory lock). Events are
+//! accepted and attempts recorded here; [`crate::team`]'s workers drive the queue (the desktop's
+//! configuration, logs and stats do not run on it yet). The queue is leased: a worker
 //! claims due deliveries under a lock of their webhooks (`FOR UPDATE SKIP LOCKED`), so a
 //! sequential webhook has one leased at a time and a parallel one at most its concurrency.
 
 use crate::error::{Error, Result};
+use crate::model::{DeliveryKind, DeliveryState, WebhookId, WebhookStatus};
 use crate::sealed::SecretKey;
+use crate::store::deliveries::DeliveryRow;
 use crate::store::events::EventRow;
+use crate::store::webhooks::WebhookRow;
 use deadpool_postgres::GenericClient;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use sha2::Digest;
+use std::collections::HashMap;
+use std::sync::Arc;
 use tokio_postgres::NoTls;
 use zeroize::Zeroizing;
 
@@ -19,15 +24,16 @@ use zeroize::Zeroizing;
 pub const MIGRATIONS: &[(i32, &str)] =
     &[(1, include_str!("../../migrations/pg/0001_schema.sql")), (2, include_str!("../../migrations/pg/0002_leases.sql"))];
 
-/// The active webhooks with a due, unleased delivery, each with how many more of its
-/// deliveries may be leased now (1 for a sequential one, its concurrency for a parallel one,
-/// less those leased), locked for this claim: a worker claiming at the same time skips them,
-/// so the limits hold across workers. ($1 now.)
+/// The active webhooks with a due, unleased delivery, each with how many of its deliveries
+/// may be leased at once (1 for a sequential one, its concurrency for a parallel one) and
+/// whether it is sequential, locked for this claim: a worker claiming at the same time skips
+/// them, so the limits hold across workers. ($1 now.) What is leased already is counted by
+/// [`LEASED_OF_WEBHOOK`] once the lock is held: this statement's own view is from before it
+/// waited for the lock, and may miss a lease another worker committed meanwhile.
 const CLAIMABLE_WEBHOOKS: &str = "
     SELECT w.id,
            CASE WHEN (w.delivery::jsonb ->> 'ordering') = 'sequential' THEN 1
-                ELSE GREATEST(1, COALESCE((w.delivery::jsonb ->> 'concurrency')::int, 1)) END
-           - (SELECT COUNT(*) FROM deliveries l WHERE l.webhook_id = w.id AND l.state = 'pending' AND l.lease_until >= $1)::int,
+                ELSE GREATEST(1, COALESCE((w.delivery::jsonb ->> 'concurrency')::int, 1)) END,
            (w.delivery::jsonb ->> 'ordering') = 'sequential'
     FROM webhooks w
     WHERE w.status = 'active'
@@ -35,6 +41,9 @@ const CLAIMABLE_WEBHOOKS: &str = "
                   AND (d.lease_until IS NULL OR d.lease_until < $1))
     ORDER BY w.id
     FOR UPDATE OF w SKIP LOCKED";
+
+/// How many of a webhook's deliveries are leased now. ($1 now, $2 the webhook.)
+const LEASED_OF_WEBHOOK: &str = "SELECT COUNT(*)::int FROM deliveries WHERE webhook_id = $2 AND state = 'pending' AND lease_until >= $1";
 
 /// A webhook's due, unleased deliveries, oldest first. ($1 now, $2 the webhook, $3 how many.)
 const DUE_OF_WEBHOOK: &str = "
@@ -51,6 +60,39 @@ const DUE_DIRECT: &str = "
     WHERE webhook_id IS NULL AND state = 'pending' AND next_attempt_at <= $1 AND (lease_until IS NULL OR lease_until < $1)
     ORDER BY next_attempt_at, id LIMIT $2
     FOR UPDATE SKIP LOCKED";
+
+/// Where workers hear that there may be work: an event was accepted, a delivery ended (a
+/// sequential webhook's next may go), a webhook was switched on.
+pub const WORK_CHANNEL: &str = "hookdesk_work";
+
+/// The columns [`webhook_from`] reads.
+const WEBHOOK_COLUMNS: &str = "id, code, name, url, description, events, filters, header_names, delivery, status, status_reason, \
+                               consecutive_failures, previous_secret_until, created_at, updated_at";
+
+fn json_col<T: serde::de::DeserializeOwned>(row: &tokio_postgres::Row, i: usize) -> Result<T> {
+    serde_json::from_str(row.get::<_, &str>(i))
+        .map_err(|e| Error::Database(format!("The team database holds a webhook column Hookdesk cannot read ({e}).")))
+}
+
+fn webhook_from(r: &tokio_postgres::Row) -> Result<WebhookRow> {
+    Ok(WebhookRow {
+        id: WebhookId::stored(r.get(0)),
+        code: r.get(1),
+        name: r.get(2),
+        url: r.get(3),
+        description: r.get(4),
+        events: json_col(r, 5)?,
+        filters: json_col(r, 6)?,
+        header_names: json_col(r, 7)?,
+        delivery: json_col(r, 8)?,
+        status: WebhookStatus::parse(r.get(9)).unwrap_or(WebhookStatus::Disabled),
+        status_reason: r.get(10),
+        consecutive_failures: u32::try_from(r.get::<_, i32>(11)).unwrap_or(0),
+        previous_secret_until: r.get(12),
+        created_at: r.get(13),
+        updated_at: r.get(14),
+    })
+}
 
 /// The advisory lock the migrations run under: "hookdesk" read as a number.
 const MIGRATION_LOCK: i64 = 0x686f_6f6b_6465_736b;
@@ -163,6 +205,46 @@ async fn move_on(c: &impl GenericClient, worker: &str, delivery: i64, attempts_m
     Ok(n == 1)
 }
 
+/// How a delivery's end counts against its webhook.
+#[derive(Debug, Clone, Copy)]
+pub struct Tally<'a> {
+    pub succeeded: bool,
+    /// Consecutive failures that pause the webhook (0: never), and the pause's reason.
+    pub pause_after: i32,
+    pub pause_reason: &'a str,
+    /// The endpoint answered 410 Gone: the webhook is disabled, for this reason.
+    pub gone: Option<&'a str>,
+}
+
+async fn switch_off(c: &impl GenericClient, webhook: &str, status: WebhookStatus, reason: &str, now: i64) -> Result<bool> {
+    let n = c
+        .execute(
+            "UPDATE webhooks SET status = $2, status_reason = $3, updated_at = $4 WHERE id = $1 AND status = 'active'",
+            &[&webhook, &status.as_str(), &reason, &now],
+        )
+        .await
+        .map_err(pg_error)?;
+    Ok(n == 1)
+}
+
+async fn count(c: &impl GenericClient, webhook: &str, t: &Tally<'_>, now: i64) -> Result<Counted> {
+    let row = c
+        .query_opt(
+            "UPDATE webhooks SET consecutive_failures = CASE WHEN $2 THEN 0 ELSE consecutive_failures + 1 END, updated_at = $3
+             WHERE id = $1 RETURNING consecutive_failures",
+            &[&webhook, &t.succeeded, &now],
+        )
+        .await
+        .map_err(pg_error)?
+        .ok_or_else(|| Error::NotFound(format!("There is no webhook {webhook}.")))?;
+    let consecutive_failures: i32 = row.get(0);
+    let paused = !t.succeeded
+        && t.pause_after > 0
+        && consecutive_failures >= t.pause_after
+        && switch_off(c, webhook, WebhookStatus::Paused, t.pause_reason, now).await?;
+    Ok(Counted { consecutive_failures, paused })
+}
+
 /// Notifications of one channel, as another worker's [`PgStore::notify`] sent them.
 pub struct Listener {
     /// Held open: the connection listens while its client lives.
@@ -237,7 +319,9 @@ impl PgStore {
         let tx = client.transaction().await.map_err(pg_error)?;
         let mut ids: Vec<i64> = Vec::new();
         for row in tx.query(CLAIMABLE_WEBHOOKS, &[&now]).await.map_err(pg_error)? {
-            let (webhook, free, sequential): (String, i32, Option<bool>) = (row.get(0), row.get(1), row.get(2));
+            let (webhook, cap, sequential): (String, i32, Option<bool>) = (row.get(0), row.get(1), row.get(2));
+            let leased: i32 = tx.query_one(LEASED_OF_WEBHOOK, &[&now, &webhook]).await.map_err(pg_error)?.get(0);
+            let free = cap - leased;
             let room = (limit - ids.len() as i64).min(i64::from(free));
             if room <= 0 {
                 continue;
@@ -301,6 +385,21 @@ impl PgStore {
     /// was sent: the log says so), but then the delivery is left to the worker that holds it
     /// now, and the answer is `false`.
     pub async fn record_attempt(&self, worker: &str, delivery: i64, a: &AttemptRecord<'_>, after: AfterAttempt) -> Result<bool> {
+        Ok(self.record_and_count(worker, delivery, a, after, None).await?.0)
+    }
+
+    /// [`PgStore::record_attempt`], and the delivery's end counted against its webhook in the
+    /// same transaction (as [`PgStore::count_result`]; a 410 disables it first): no worker can
+    /// claim the webhook's next delivery between the end and the pause it causes. Counted only
+    /// when the lease was still `worker`'s.
+    pub async fn record_and_count(
+        &self,
+        worker: &str,
+        delivery: i64,
+        a: &AttemptRecord<'_>,
+        after: AfterAttempt,
+        tally: Option<Tally<'_>>,
+    ) -> Result<(bool, Option<Counted>)> {
         let mut client = self.pool.get().await.map_err(pool_error)?;
         let tx = client.transaction().await.map_err(pg_error)?;
         let result = if a.succeeded { "success" } else { "failed" };
@@ -330,8 +429,19 @@ impl PgStore {
         .await
         .map_err(pg_error)?;
         let held = move_on(&tx, worker, delivery, Some(a.attempt), after).await?;
+        let mut counted = None;
+        if held && let (Some(t), Some(webhook)) = (tally, a.webhook_id) {
+            if let Some(reason) = t.gone {
+                switch_off(&tx, webhook, WebhookStatus::Disabled, reason, a.executed_at).await?;
+            }
+            counted = Some(count(&tx, webhook, &t, a.executed_at).await?);
+        }
+        if held && matches!(after, AfterAttempt::Ended { .. }) {
+            // A sequential webhook's next delivery may go now, on any worker.
+            tx.execute("SELECT pg_notify($1, '')", &[&WORK_CHANNEL]).await.map_err(pg_error)?;
+        }
         tx.commit().await.map_err(pg_error)?;
-        Ok(held)
+        Ok((held, counted))
     }
 
     /// Accepts an event: writes it and a delivery to each webhook of `deliveries` that still
@@ -397,6 +507,9 @@ impl PgStore {
                 out.push((r.get(0), r.get(1)));
             }
         }
+        if !out.is_empty() {
+            tx.execute("SELECT pg_notify($1, '')", &[&WORK_CHANNEL]).await.map_err(pg_error)?;
+        }
         tx.commit().await.map_err(pg_error)?;
         Ok(AcceptedEvent { seq, deliveries: out, duplicate: false })
     }
@@ -408,29 +521,9 @@ impl PgStore {
     pub async fn count_result(&self, webhook: &str, succeeded: bool, pause_after: i32, reason: &str, now: i64) -> Result<Counted> {
         let mut client = self.pool.get().await.map_err(pool_error)?;
         let tx = client.transaction().await.map_err(pg_error)?;
-        let row = tx
-            .query_opt(
-                "UPDATE webhooks SET consecutive_failures = CASE WHEN $2 THEN 0 ELSE consecutive_failures + 1 END, updated_at = $3
-                 WHERE id = $1 RETURNING consecutive_failures",
-                &[&webhook, &succeeded, &now],
-            )
-            .await
-            .map_err(pg_error)?
-            .ok_or_else(|| Error::NotFound(format!("There is no webhook {webhook}.")))?;
-        let consecutive_failures: i32 = row.get(0);
-        let mut paused = false;
-        if !succeeded && pause_after > 0 && consecutive_failures >= pause_after {
-            paused = tx
-                .execute(
-                    "UPDATE webhooks SET status = 'paused', status_reason = $2, updated_at = $3 WHERE id = $1 AND status = 'active'",
-                    &[&webhook, &reason, &now],
-                )
-                .await
-                .map_err(pg_error)?
-                == 1;
-        }
+        let counted = count(&tx, webhook, &Tally { succeeded, pause_after, pause_reason: reason, gone: None }, now).await?;
         tx.commit().await.map_err(pg_error)?;
-        Ok(Counted { consecutive_failures, paused })
+        Ok(counted)
     }
 
     /// Runs `work` unless another worker is running the job of that name (retention pruning,
@@ -512,9 +605,160 @@ impl PgStore {
         row.map(|r| key.open(account, r.get::<_, &str>(0))).transpose()
     }
 
+    /// The secrets of these accounts that exist, opened with `key`, in one round trip.
+    pub async fn secrets(&self, key: &SecretKey, accounts: &[String]) -> Result<HashMap<String, Arc<str>>> {
+        let client = self.pool.get().await.map_err(pool_error)?;
+        let rows = client.query("SELECT account, sealed FROM secrets WHERE account = ANY($1)", &[&accounts]).await.map_err(pg_error)?;
+        rows.iter()
+            .map(|r| {
+                let account: String = r.get(0);
+                let value = key.open(&account, r.get::<_, &str>(1))?;
+                Ok((account, Arc::from(value.as_str())))
+            })
+            .collect()
+    }
+
     pub async fn delete_secret(&self, account: &str) -> Result<()> {
         let client = self.pool.get().await.map_err(pool_error)?;
         client.execute("DELETE FROM secrets WHERE account = $1", &[&account]).await.map_err(pg_error)?;
+        Ok(())
+    }
+
+    /// Adds a webhook (its header values and secrets are stored sealed, apart).
+    pub async fn insert_webhook(&self, w: &WebhookRow) -> Result<()> {
+        let client = self.pool.get().await.map_err(pool_error)?;
+        client
+            .execute(
+                &format!(
+                    "INSERT INTO webhooks ({WEBHOOK_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+                ),
+                &[
+                    &w.id.as_str(),
+                    &w.code,
+                    &w.name,
+                    &w.url,
+                    &w.description,
+                    &serde_json::to_string(&w.events)?,
+                    &serde_json::to_string(&w.filters)?,
+                    &serde_json::to_string(&w.header_names)?,
+                    &serde_json::to_string(&w.delivery)?,
+                    &w.status.as_str(),
+                    &w.status_reason,
+                    &i32::try_from(w.consecutive_failures).unwrap_or(i32::MAX),
+                    &w.previous_secret_until,
+                    &w.created_at,
+                    &w.updated_at,
+                ],
+            )
+            .await
+            .map_err(pg_error)?;
+        Ok(())
+    }
+
+    /// Every webhook, by code.
+    pub async fn webhooks(&self) -> Result<Vec<WebhookRow>> {
+        let client = self.pool.get().await.map_err(pool_error)?;
+        let rows = client.query(&format!("SELECT {WEBHOOK_COLUMNS} FROM webhooks ORDER BY code"), &[]).await.map_err(pg_error)?;
+        rows.iter().map(webhook_from).collect()
+    }
+
+    /// A webhook by its id or its code; an id wins over a code spelled the same.
+    pub async fn webhook(&self, id_or_code: &str) -> Result<Option<WebhookRow>> {
+        let client = self.pool.get().await.map_err(pool_error)?;
+        let row = client
+            .query_opt(
+                &format!("SELECT {WEBHOOK_COLUMNS} FROM webhooks WHERE id = $1 OR code = $1 ORDER BY id = $1 DESC LIMIT 1"),
+                &[&id_or_code],
+            )
+            .await
+            .map_err(pg_error)?;
+        row.as_ref().map(webhook_from).transpose()
+    }
+
+    /// Pauses or disables an active webhook from the engine's side (consecutive failures,
+    /// 410 Gone); `false` when it was not active (another worker switched it off first).
+    pub async fn switch_off(&self, webhook: &str, status: WebhookStatus, reason: &str, now: i64) -> Result<bool> {
+        let client = self.pool.get().await.map_err(pool_error)?;
+        switch_off(&client, webhook, status, reason, now).await
+    }
+
+    /// Switches a paused or disabled webhook on again with its failure count reset; its held
+    /// deliveries go, in order, on whichever workers claim them. `false` when it was active.
+    pub async fn resume(&self, webhook: &str, now: i64) -> Result<bool> {
+        let mut client = self.pool.get().await.map_err(pool_error)?;
+        let tx = client.transaction().await.map_err(pg_error)?;
+        let n = tx
+            .execute(
+                "UPDATE webhooks SET status = 'active', status_reason = NULL, consecutive_failures = 0, updated_at = $2
+                 WHERE id = $1 AND status <> 'active'",
+                &[&webhook, &now],
+            )
+            .await
+            .map_err(pg_error)?;
+        tx.execute("SELECT pg_notify($1, '')", &[&WORK_CHANNEL]).await.map_err(pg_error)?;
+        tx.commit().await.map_err(pg_error)?;
+        Ok(n == 1)
+    }
+
+    /// What a worker needs to attempt a delivery: its row, with the body it sends (stored,
+    /// or built from its event and webhook).
+    pub async fn delivery(&self, id: i64) -> Result<Option<DeliveryRow>> {
+        let client = self.pool.get().await.map_err(pool_error)?;
+        let Some(r) = client
+            .query_opt(
+                "SELECT d.id, d.webhook_id, d.kind, d.url, d.header_names, d.state, d.attempts_made, d.max_attempts, d.next_attempt_at,
+                        e.id, e.type, COALESCE(e.summary, ''), d.body, e.occurred_at, e.data, e.workflow, e.survey, e.grp, w.code
+                 FROM deliveries d JOIN events e ON e.seq = d.event_seq LEFT JOIN webhooks w ON w.id = d.webhook_id WHERE d.id = $1",
+                &[&id],
+            )
+            .await
+            .map_err(pg_error)?
+        else {
+            return Ok(None);
+        };
+        let unreadable = |what: &str| Error::Database(format!("Delivery {id} in the team database has {what} Hookdesk cannot read."));
+        let webhook_id: Option<String> = r.get(1);
+        let event_id: String = r.get(9);
+        let event_type: String = r.get(10);
+        let body = match r.get::<_, Option<String>>(12) {
+            Some(body) => body,
+            None => crate::model::event::envelope(
+                &event_id,
+                &event_type,
+                r.get(13),
+                false,
+                webhook_id.as_deref().zip(r.get::<_, Option<&str>>(18)),
+                r.get(15),
+                r.get(16),
+                r.get(17),
+                r.get(14),
+            ),
+        };
+        Ok(Some(DeliveryRow {
+            id: r.get(0),
+            webhook_id: webhook_id.map(WebhookId::stored),
+            kind: DeliveryKind::parse(r.get(2)).ok_or_else(|| unreadable("a kind"))?,
+            url: r.get(3),
+            header_names: r.get::<_, Option<&str>>(4).and_then(|n| serde_json::from_str(n).ok()).unwrap_or_default(),
+            body,
+            state: DeliveryState::parse(r.get(5)).ok_or_else(|| unreadable("a state"))?,
+            attempts_made: u32::try_from(r.get::<_, i32>(6)).unwrap_or(0),
+            max_attempts: u32::try_from(r.get::<_, i32>(7)).unwrap_or(1),
+            next_attempt_at: r.get(8),
+            event_id,
+            event_type,
+            payload_summary: r.get(11),
+        }))
+    }
+
+    /// Hands back a delivery `worker` holds without attempting it (its webhook was switched
+    /// off meanwhile, or its secrets cannot be opened): it waits in the queue for any worker.
+    pub async fn release(&self, worker: &str, delivery: i64) -> Result<()> {
+        let client = self.pool.get().await.map_err(pool_error)?;
+        client
+            .execute("UPDATE deliveries SET leased_by = NULL, lease_until = NULL WHERE id = $1 AND leased_by = $2", &[&delivery, &worker])
+            .await
+            .map_err(pg_error)?;
         Ok(())
     }
 

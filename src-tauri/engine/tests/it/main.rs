@@ -18,6 +18,7 @@ mod recover;
 mod rooms;
 mod secrets;
 mod stats;
+mod team;
 mod tls;
 mod transfer;
 mod utils;

@@ -5,7 +5,7 @@ use hookdesk_engine::ErrorKind;
 use hookdesk_engine::store::pg::{MIGRATIONS, PgStore};
 
 /// A client of a database, to arrange rows the engine would have written.
-async fn client(url: &str) -> tokio_postgres::Client {
+pub(super) async fn client(url: &str) -> tokio_postgres::Client {
     let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls).await.expect("the test server answers");
     tokio::spawn(connection);
     client
@@ -123,7 +123,7 @@ async fn a_lease_that_runs_out_is_taken_by_another_worker_and_the_first_cannot_e
 }
 
 /// A fresh, empty database on the test server; its URL.
-async fn fresh_database() -> String {
+pub(super) async fn fresh_database() -> String {
     let server = std::env::var("HOOKDESK_TEST_DATABASE_URL")
         .expect("these tests need a PostgreSQL server: run them through `make test` or scripts/test-env.sh --postgres");
     let client = client(&server).await;

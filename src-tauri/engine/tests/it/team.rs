@@ -1,0 +1,232 @@
+//! Team mode's workers on a real PostgreSQL server and real loopback receivers: two workers
+//! share one queue, events accepted through either reach each webhook exactly once, a
+//! sequential webhook in acceptance order, with secrets opened from the database; a worker
+//! killed mid-attempt loses nothing; failures counted across workers pause the webhook.
+
+use super::pg::{client, fresh_database};
+use super::utils::receiver::{Reply, TestReceiver};
+use hookdesk_engine::model::{DeliverySettings, Filters, Ordering, RetryPolicy, WebhookId, WebhookStatus};
+use hookdesk_engine::sealed::SecretKey;
+use hookdesk_engine::secrets::account;
+use hookdesk_engine::store::events::EventRow;
+use hookdesk_engine::store::pg::{NewDelivery, PgStore};
+use hookdesk_engine::store::webhooks::WebhookRow;
+use hookdesk_engine::team::{TeamWorker, WorkerOptions};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio_util::sync::CancellationToken;
+
+/// Base64 of 32 bytes, as the panel generates them.
+const SECRET: &str = "whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+const HEADER_VALUE: &str = "team-header-value-7f3a";
+
+fn settings(ordering: Ordering, attempts: u32, pause_after_failures: u32) -> DeliverySettings {
+    DeliverySettings {
+        timeout_ms: 1_000,
+        attempts,
+        retry: RetryPolicy::Fixed { delay_ms: 100 },
+        ordering,
+        concurrency: 8,
+        pause_after_failures,
+    }
+}
+
+/// A webhook for `task.created` with one custom header, its header value and signing secret
+/// sealed in the database.
+async fn webhook(store: &PgStore, key: &SecretKey, code: &str, url: &str, delivery: DeliverySettings) -> WebhookRow {
+    let w = WebhookRow {
+        id: WebhookId::generate(),
+        code: code.into(),
+        name: code.into(),
+        url: url.into(),
+        description: String::new(),
+        events: vec!["task.created".into()],
+        filters: Filters::default(),
+        header_names: vec!["X-Team".into()],
+        delivery,
+        status: WebhookStatus::Active,
+        status_reason: None,
+        consecutive_failures: 0,
+        previous_secret_until: None,
+        created_at: 0,
+        updated_at: 0,
+    };
+    store.insert_webhook(&w).await.unwrap();
+    store.set_secret(key, &account::signing_secret(&w.id), SECRET, 0).await.unwrap();
+    store.set_secret(key, &account::header(&w.id, "X-Team"), HEADER_VALUE, 0).await.unwrap();
+    w
+}
+
+fn event(n: usize) -> EventRow {
+    EventRow {
+        seq: 0,
+        id: format!("evt_{n:05}"),
+        event_type: "task.created".into(),
+        occurred_at: 1_700_000_000_000,
+        data: format!(r#"{{"n":{n}}}"#),
+        workflow: None,
+        survey: None,
+        group: None,
+        fingerprint: format!("fp{n}"),
+        accepted_at: 1_700_000_000_000,
+        summary: format!("n: {n}"),
+    }
+}
+
+/// Accepts events `range` through the stores in turn, each to every webhook of `to`.
+async fn accept(stores: &[&PgStore], range: std::ops::Range<usize>, to: &[&WebhookRow]) {
+    let deliveries: Vec<NewDelivery> = to.iter().map(|w| NewDelivery { webhook_id: &w.id, max_attempts: w.delivery.attempts }).collect();
+    for n in range {
+        let store = stores[n % stores.len()];
+        let accepted = store.accept_event(&event(n), &deliveries, hookdesk_engine::model::time::now_ms()).await.unwrap();
+        assert_eq!(accepted.deliveries.len(), to.len());
+    }
+}
+
+fn options(id: &str, margin: Duration) -> WorkerOptions {
+    WorkerOptions { margin, allow_private: true, ..WorkerOptions::new(id) }
+}
+
+/// A running worker; stopped (as `serve` stops) by `stop`, or killed by aborting its task.
+struct Running {
+    stop: CancellationToken,
+    task: tokio::task::JoinHandle<()>,
+}
+
+async fn start(url: &str, key: &Arc<SecretKey>, options: WorkerOptions) -> Running {
+    let worker = TeamWorker::new(PgStore::connect(url).await.unwrap(), key.clone(), options);
+    let stop = CancellationToken::new();
+    let task = tokio::spawn(worker.run(stop.clone()));
+    Running { stop, task }
+}
+
+impl Running {
+    async fn stop(self) {
+        self.stop.cancel();
+        self.task.await.unwrap();
+    }
+
+    /// Gone at once, as with SIGKILL: nothing under way is recorded, no lease handed back.
+    async fn kill(self) {
+        self.task.abort();
+        let _ = self.task.await;
+    }
+}
+
+async fn migrated_store() -> (String, PgStore, Arc<SecretKey>) {
+    let url = fresh_database().await;
+    let store = PgStore::connect(&url).await.unwrap();
+    store.migrate().await.unwrap();
+    (url, store, Arc::new(SecretKey::generate()))
+}
+
+#[tokio::test]
+async fn two_workers_deliver_events_accepted_through_either_exactly_once_and_a_sequential_webhook_in_order() {
+    let (url, a, key) = migrated_store().await;
+    let b = PgStore::connect(&url).await.unwrap();
+    let (ledger_rx, orders_rx) = (TestReceiver::start().await, TestReceiver::start().await);
+    // Configured through a; b reads and uses it.
+    let ledger = webhook(&a, &key, "ledger", &ledger_rx.url, settings(Ordering::Sequential, 3, 0)).await;
+    let orders = webhook(&a, &key, "orders", &orders_rx.url, settings(Ordering::Parallel, 3, 0)).await;
+    assert_eq!(b.webhooks().await.unwrap().iter().map(|w| w.code.as_str()).collect::<Vec<_>>(), ["ledger", "orders"]);
+    let margin = Duration::from_secs(5);
+    let (wa, wb) = (start(&url, &key, options("worker-a", margin)).await, start(&url, &key, options("worker-b", margin)).await);
+    accept(&[&a, &b], 0..200, &[&ledger, &orders]).await;
+
+    let in_order = ledger_rx.take(200, Duration::from_secs(60)).await;
+    let expected: Vec<String> = (0..200).map(|n| event(n).id).collect();
+    assert_eq!(in_order.iter().map(|r| r.event_id()).collect::<Vec<_>>(), expected, "the sequential webhook in acceptance order");
+    let mut any_order: Vec<String> = orders_rx.take(200, Duration::from_secs(60)).await.iter().map(|r| r.event_id()).collect();
+    any_order.sort();
+    assert_eq!(any_order, expected, "the parallel webhook: every event once");
+    ledger_rx.assert_silent(Duration::from_millis(700)).await;
+    orders_rx.assert_silent(Duration::ZERO).await;
+
+    // Signed with the sealed secret, the header's value opened from the database.
+    let first = &in_order[0];
+    assert_eq!(first.header("webhook-id"), "evt_00000");
+    assert_eq!(first.header("x-team"), HEADER_VALUE);
+    standardwebhooks::Webhook::new(SECRET).unwrap().verify(&first.body, &first.headers).expect("the official verifier accepts it");
+    let body = first.json();
+    assert_eq!((body["type"].as_str(), body["data"]["n"].as_i64()), (Some("task.created"), Some(0)));
+
+    wa.stop().await;
+    wb.stop().await;
+    let c = client(&url).await;
+    let row = c
+        .query_one(
+            "SELECT COUNT(*) FILTER (WHERE state = 'succeeded'), COUNT(*), (SELECT COUNT(*) FROM attempts),
+                    COUNT(*) FILTER (WHERE leased_by IS NOT NULL) FROM deliveries",
+            &[],
+        )
+        .await
+        .unwrap();
+    let counts: (i64, i64, i64, i64) = (row.get(0), row.get(1), row.get(2), row.get(3));
+    assert_eq!(counts, (400, 400, 400, 0), "every delivery succeeded, one attempt each, no lease left");
+    let logged: i64 =
+        c.query_one("SELECT COUNT(*) FROM attempts WHERE request_headers LIKE $1", &[&format!("%{HEADER_VALUE}%")]).await.unwrap().get(0);
+    assert_eq!(logged, 0, "no header value in the logs");
+}
+
+#[tokio::test]
+async fn a_delivery_held_by_a_killed_worker_is_made_by_another_once_its_lease_runs_out() {
+    let (url, store, key) = migrated_store().await;
+    let rx = TestReceiver::start().await;
+    let hook = webhook(&store, &key, "ledger", &rx.url, settings(Ordering::Sequential, 3, 0)).await;
+    // The first request is never answered: the worker dies while it waits.
+    rx.script([Reply::Hang]);
+    let margin = Duration::from_millis(500);
+    let a = start(&url, &key, options("worker-a", margin)).await;
+    accept(&[&store], 0..2, &[&hook]).await;
+    let sent = rx.next(Duration::from_secs(10)).await.expect("worker a sends the first");
+    let sent_at = Instant::now();
+    a.kill().await;
+
+    let b = start(&url, &key, options("worker-b", margin)).await;
+    let again = rx.take(2, Duration::from_secs(15)).await;
+    assert_eq!(again[0].header("webhook-id"), sent.header("webhook-id"), "the same event, the same webhook-id");
+    assert_eq!(again[1].event_id(), event(1).id, "then the next, in order");
+    // The lease (the attempt's 1 s timeout plus the margin) kept it from b until then.
+    assert!(sent_at.elapsed() >= Duration::from_secs(1), "taken over only once the lease had run out");
+    rx.assert_silent(Duration::from_millis(500)).await;
+    b.stop().await;
+
+    let c = client(&url).await;
+    let states: Vec<(String, i32)> = c
+        .query("SELECT state, attempts_made FROM deliveries ORDER BY id", &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    assert_eq!(states, [("succeeded".into(), 1), ("succeeded".into(), 1)], "the killed attempt left no record");
+}
+
+#[tokio::test]
+async fn failures_counted_across_workers_pause_the_webhook_and_resuming_releases_the_rest_in_order() {
+    let (url, store, key) = migrated_store().await;
+    let rx = TestReceiver::start().await;
+    rx.set_default(Reply::Status(500));
+    // One attempt each, paused at the third failed delivery in a row.
+    let hook = webhook(&store, &key, "ledger", &rx.url, settings(Ordering::Sequential, 1, 3)).await;
+    let margin = Duration::from_secs(5);
+    let (wa, wb) = (start(&url, &key, options("worker-a", margin)).await, start(&url, &key, options("worker-b", margin)).await);
+    accept(&[&store], 0..5, &[&hook]).await;
+
+    let failed = rx.take(3, Duration::from_secs(20)).await;
+    assert_eq!(failed.iter().map(|r| r.event_id()).collect::<Vec<_>>(), [event(0).id, event(1).id, event(2).id]);
+    rx.assert_silent(Duration::from_millis(1_500)).await;
+    let paused = store.webhook(&hook.id).await.unwrap().unwrap();
+    assert_eq!((paused.status, paused.consecutive_failures), (WebhookStatus::Paused, 3));
+    let reason = paused.status_reason.unwrap_or_default();
+    assert!(reason.starts_with("Paused after 3 consecutive failed deliveries (the last: "), "{reason}");
+
+    rx.set_default(Reply::Status(200));
+    assert!(store.resume(&hook.id, 0).await.unwrap());
+    let rest = rx.take(2, Duration::from_secs(20)).await;
+    assert_eq!(rest.iter().map(|r| r.event_id()).collect::<Vec<_>>(), [event(3).id, event(4).id], "held, then released in order");
+    let resumed = store.webhook(&hook.id).await.unwrap().unwrap();
+    assert_eq!((resumed.status, resumed.consecutive_failures), (WebhookStatus::Active, 0));
+    wa.stop().await;
+    wb.stop().await;
+}
