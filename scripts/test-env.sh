@@ -39,6 +39,8 @@ if [ "$postgres" = 1 ]; then
   as_pg "$pg_bin/pg_ctl" -D "$scratch/pg/data" -l "$scratch/pg/log" -w \
     -o "-p $port -k $scratch/pg -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
   export HOOKDESK_TEST_DATABASE_URL="postgres://hookdesk@127.0.0.1:$port/postgres"
+  # pg_dump and psql of the same server, for the tests that read a dump.
+  export HOOKDESK_TEST_PG_BIN="$pg_bin"
 fi
 mkdir -m 700 -p "$scratch/runtime" "$scratch/data" "$scratch/cache" "$scratch/config"
 # The keyring files, WebKit caches and settings of the run live here, not in the user's home.

@@ -3,7 +3,7 @@
 //! 32-byte key kept outside the database: `HOOKDESK_SECRET_KEY` (base64), or a key file
 //! readable by its owner only. Each value is bound to its account name (the cipher's
 //! associated data), so a sealed value copied onto another account does not open; a random
-//! 24-byte nonce per value. The first step of team mode (issue 12): no store uses it yet.
+//! 24-byte nonce per value. The team database's store (`store::pg`) keeps them.
 
 use crate::error::{Error, Result};
 use base64::Engine as _;

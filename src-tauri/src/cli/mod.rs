@@ -1,4 +1,4 @@
-//! The command line: `serve`, `emit`, `webhooks`, `logs`, `recover`, `token`. Exit codes: 0 ok,
+//! The command line: `serve`, `emit`, `webhooks`, `logs`, `recover`, `token`, `worker`. Exit codes: 0 ok,
 //! 1 failure, 2 usage; errors go to stderr in one sentence.
 
 mod client;
@@ -8,6 +8,7 @@ mod recover;
 mod serve;
 mod token;
 mod webhooks;
+mod worker;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -49,6 +50,8 @@ pub enum Command {
     Recover(recover::RecoverArgs),
     /// Print the Events API token.
     Token(token::TokenArgs),
+    /// Deliver the queue of a team database (PostgreSQL), as one of any number of workers.
+    Worker(worker::WorkerArgs),
 }
 
 /// A failure with the sentence to print.
@@ -79,6 +82,7 @@ pub fn run(command: Command, data_dir: PathBuf) -> ExitCode {
             Command::Logs(args) => logs::run(args, &data_dir).await,
             Command::Recover(args) => recover::run(args, &data_dir).await,
             Command::Token(args) => token::run(args, &data_dir).await,
+            Command::Worker(args) => worker::run(args).await,
         }
     });
     match result {

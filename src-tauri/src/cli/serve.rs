@@ -65,7 +65,7 @@ pub async fn run(args: ServeArgs, data_dir: PathBuf) -> CliResult {
     Ok(())
 }
 
-async fn wait_for_stop() {
+pub(super) async fn wait_for_stop() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};

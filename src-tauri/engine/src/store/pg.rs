@@ -61,6 +61,9 @@ const DUE_DIRECT: &str = "
     ORDER BY next_attempt_at, id LIMIT $2
     FOR UPDATE SKIP LOCKED";
 
+/// The account of the value that tells whether a key is the team's ([`PgStore::check_key`]).
+const KEY_CHECK: &str = "team/key-check";
+
 /// Where workers hear that there may be work: an event was accepted, a delivery ended (a
 /// sequential webhook's next may go), a webhook was switched on.
 pub const WORK_CHANNEL: &str = "hookdesk_work";
@@ -603,6 +606,30 @@ impl PgStore {
         let client = self.pool.get().await.map_err(pool_error)?;
         let row = client.query_opt("SELECT sealed FROM secrets WHERE account = $1", &[&account]).await.map_err(pg_error)?;
         row.map(|r| key.open(account, r.get::<_, &str>(0))).transpose()
+    }
+
+    /// Makes sure `key` is the team's key before a worker starts: the first worker seals a
+    /// check value with its key; every later one must open it. A wrong key is refused before
+    /// anything is read or written with it.
+    pub async fn check_key(&self, key: &SecretKey, now: i64) -> Result<()> {
+        let sealed = key.seal(KEY_CHECK, "hookdesk");
+        let client = self.pool.get().await.map_err(pool_error)?;
+        // Of two workers starting at once with different keys, the first to commit sets it.
+        client
+            .execute(
+                "INSERT INTO secrets (account, sealed, updated_at) VALUES ($1, $2, $3) ON CONFLICT (account) DO NOTHING",
+                &[&KEY_CHECK, &sealed, &now],
+            )
+            .await
+            .map_err(pg_error)?;
+        let stored: String =
+            client.query_one("SELECT sealed FROM secrets WHERE account = $1", &[&KEY_CHECK]).await.map_err(pg_error)?.get(0);
+        key.open(KEY_CHECK, &stored).map(drop).map_err(|_| {
+            Error::Keyring(format!(
+                "The secret key {} is not this team database's key (its secrets were sealed with another); nothing was read or changed. Give the key the other workers use.",
+                key.fingerprint()
+            ))
+        })
     }
 
     /// The secrets of these accounts that exist, opened with `key`, in one round trip.

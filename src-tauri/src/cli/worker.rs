@@ -1,0 +1,63 @@
+//! `hookdesk worker`: one of any number of processes delivering the queue of a team database
+//! (PostgreSQL). It needs the team's secret key, and refuses to start without it or with
+//! another; it migrates the database when it is the first to start on a new one.
+
+use super::{CliResult, Failure};
+use hookdesk_engine::sealed::SecretKey;
+use hookdesk_engine::store::pg::PgStore;
+use hookdesk_engine::team::{TeamWorker, WorkerOptions};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Debug, clap::Args)]
+pub struct WorkerArgs {
+    /// The team database: postgres://user@host:port/database.
+    #[arg(long, env = "HOOKDESK_DATABASE_URL", value_name = "URL", hide_env_values = true)]
+    database_url: String,
+    /// A file holding the team's secret key (base64 of 32 bytes), readable by its owner only;
+    /// without it, HOOKDESK_SECRET_KEY.
+    #[arg(long, value_name = "FILE")]
+    secret_key_file: Option<PathBuf>,
+    /// Deliveries attempted at once by this worker, at most.
+    #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    concurrency: u16,
+    /// Names this worker in the leases it holds (default: the host name and process id).
+    #[arg(long, value_name = "NAME")]
+    id: Option<String>,
+    /// Let deliveries reach loopback and private addresses (off by default).
+    #[arg(long)]
+    allow_private_targets: bool,
+}
+
+fn default_id() -> String {
+    let host = std::fs::read_to_string("/etc/hostname").ok().map(|h| h.trim().to_string()).filter(|h| !h.is_empty());
+    format!("{}-{}", host.unwrap_or_else(|| "worker".into()), std::process::id())
+}
+
+pub async fn run(args: WorkerArgs) -> CliResult {
+    let key = SecretKey::configured(args.secret_key_file.as_deref())?.ok_or_else(|| {
+        Failure(format!(
+            "a team worker needs the team's secret key: set {} to base64 of 32 random bytes (`openssl rand -base64 32`), or pass --secret-key-file FILE (mode 600).",
+            hookdesk_engine::sealed::KEY_ENV
+        ))
+    })?;
+    let store = PgStore::connect(&args.database_url).await?;
+    let migrated = store.migrate().await?;
+    store.check_key(&key, hookdesk_engine::model::time::now_ms()).await?;
+    let options = WorkerOptions {
+        concurrency: usize::from(args.concurrency),
+        allow_private: args.allow_private_targets,
+        ..WorkerOptions::new(args.id.unwrap_or_else(default_id))
+    };
+    let id = options.id.clone();
+    let worker = TeamWorker::new(store, Arc::new(key), options);
+    let stop = tokio_util::sync::CancellationToken::new();
+    let running = tokio::spawn(worker.run(stop.clone()));
+    let schema = if migrated > 0 { format!(" (applied {migrated} migrations)") } else { String::new() };
+    println!("Hookdesk worker {id} is delivering the team database's queue{schema}. Press Ctrl+C to stop.");
+    super::serve::wait_for_stop().await;
+    tracing::info!("stopping: attempts under way may finish, for up to {:?}", hookdesk_engine::SHUTDOWN_GRACE);
+    stop.cancel();
+    running.await.map_err(|e| Failure(e.to_string()))?;
+    Ok(())
+}
