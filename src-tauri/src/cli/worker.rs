@@ -21,6 +21,10 @@ pub struct WorkerArgs {
     /// Deliveries attempted at once by this worker, at most.
     #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..=1024))]
     concurrency: u16,
+    /// Seconds a lease lasts beyond an attempt's timeout: when a worker dies, its deliveries
+    /// are taken by another after at most the timeout plus this.
+    #[arg(long, default_value_t = 30, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    lease_margin: u64,
     /// Names this worker in the leases it holds (default: the host name and process id).
     #[arg(long, value_name = "NAME")]
     id: Option<String>,
@@ -47,6 +51,7 @@ pub async fn run(args: WorkerArgs) -> CliResult {
     let options = WorkerOptions {
         concurrency: usize::from(args.concurrency),
         allow_private: args.allow_private_targets,
+        margin: std::time::Duration::from_secs(args.lease_margin),
         ..WorkerOptions::new(args.id.unwrap_or_else(default_id))
     };
     let id = options.id.clone();

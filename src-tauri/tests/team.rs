@@ -1,0 +1,301 @@
+//! `hookdesk worker` processes on a real PostgreSQL server (the throwaway one
+//! `scripts/test-env.sh --postgres` starts, as `make test` does): a wrong or missing key is
+//! refused before anything is touched; workers killed with SIGKILL and restarted while events
+//! pour in lose nothing and keep a sequential webhook in order; the database holds no secret
+//! in the clear.
+
+mod common;
+
+use axum::extract::State;
+use axum::http::HeaderMap;
+use common::BIN;
+use hookdesk_engine::model::{DeliverySettings, Filters, Ordering, RetryPolicy, WebhookId, WebhookStatus};
+use hookdesk_engine::sealed::SecretKey;
+use hookdesk_engine::secrets::account;
+use hookdesk_engine::store::events::EventRow;
+use hookdesk_engine::store::pg::{NewDelivery, PgStore};
+use hookdesk_engine::store::webhooks::WebhookRow;
+use std::collections::{HashMap, HashSet};
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const SECRET: &str = "whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+const HEADER_VALUE: &str = "team-header-value-c41d";
+
+async fn client(url: &str) -> tokio_postgres::Client {
+    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls).await.expect("the test server answers");
+    tokio::spawn(connection);
+    client
+}
+
+/// A new migrated database on the test server: its URL and a store of it.
+async fn team_database() -> (String, PgStore) {
+    let server = std::env::var("HOOKDESK_TEST_DATABASE_URL")
+        .expect("these tests need a PostgreSQL server: run them through `make test` or scripts/test-env.sh --postgres");
+    let name = format!("hookdesk_{}", ulid::Ulid::new().to_string().to_lowercase());
+    client(&server).await.batch_execute(&format!("CREATE DATABASE {name}")).await.unwrap();
+    let url = format!("{}/{name}", server.rsplit_once('/').unwrap().0);
+    let store = PgStore::connect(&url).await.unwrap();
+    store.migrate().await.unwrap();
+    (url, store)
+}
+
+async fn webhook(store: &PgStore, key: &SecretKey, code: &str, url: &str, ordering: Ordering) -> WebhookRow {
+    let w = WebhookRow {
+        id: WebhookId::generate(),
+        code: code.into(),
+        name: code.into(),
+        url: url.into(),
+        description: String::new(),
+        events: vec!["task.created".into()],
+        filters: Filters::default(),
+        header_names: vec!["X-Team".into()],
+        delivery: DeliverySettings {
+            timeout_ms: 1_000,
+            attempts: 50,
+            retry: RetryPolicy::Fixed { delay_ms: 100 },
+            ordering,
+            concurrency: 8,
+            pause_after_failures: 0,
+        },
+        status: WebhookStatus::Active,
+        status_reason: None,
+        consecutive_failures: 0,
+        previous_secret_until: None,
+        created_at: 0,
+        updated_at: 0,
+    };
+    store.insert_webhook(&w).await.unwrap();
+    store.set_secret(key, &account::signing_secret(&w.id), SECRET, 0).await.unwrap();
+    store.set_secret(key, &account::header(&w.id, "X-Team"), HEADER_VALUE, 0).await.unwrap();
+    w
+}
+
+async fn accept(store: &PgStore, n: usize, to: &[&WebhookRow]) {
+    let event = EventRow {
+        seq: 0,
+        id: format!("evt_{n:05}"),
+        event_type: "task.created".into(),
+        occurred_at: 1_700_000_000_000,
+        data: format!(r#"{{"n":{n}}}"#),
+        workflow: None,
+        survey: None,
+        group: None,
+        fingerprint: format!("fp{n}"),
+        accepted_at: 1_700_000_000_000,
+        summary: format!("n: {n}"),
+    };
+    let deliveries: Vec<NewDelivery> = to.iter().map(|w| NewDelivery { webhook_id: &w.id, max_attempts: w.delivery.attempts }).collect();
+    store.accept_event(&event, &deliveries, hookdesk_engine::model::time::now_ms()).await.unwrap();
+}
+
+/// What arrived at a receiver, in arrival order: (path, event number, webhook-id header), and
+/// whether it came with the opened header value and a signature.
+type Arrivals = Arc<Mutex<Vec<(String, u64, String, bool)>>>;
+
+async fn receiver() -> (String, Arrivals) {
+    let arrivals: Arrivals = Arc::default();
+    async fn take(State(arrivals): State<Arrivals>, uri: axum::http::Uri, headers: HeaderMap, body: String) -> &'static str {
+        let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let n = body["data"]["n"].as_u64().unwrap();
+        let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+        let complete = header("x-team") == HEADER_VALUE && header("webhook-signature").starts_with("v1,");
+        arrivals.lock().unwrap().push((uri.path().to_string(), n, header("webhook-id"), complete));
+        // Every tenth answer of the parallel webhook takes a while (within the 1 s timeout), so
+        // that a worker killed mid-stream is often killed holding attempts under way.
+        if uri.path() == "/ledger" && n % 10 == 3 {
+            tokio::time::sleep(Duration::from_millis(400)).await;
+        }
+        "ok"
+    }
+    let app = axum::Router::new().fallback(take).with_state(arrivals.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, arrivals)
+}
+
+fn worker_command(url: &str, key: Option<&SecretKey>, id: &str) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.args(["worker", "--allow-private-targets", "--lease-margin", "1", "--id", id])
+        .env("HOOKDESK_DATABASE_URL", url)
+        .env("HOOKDESK_LOG", "debug")
+        .env_remove("HOOKDESK_SECRET_KEY");
+    if let Some(key) = key {
+        cmd.env("HOOKDESK_SECRET_KEY", key.to_base64().as_str());
+    }
+    cmd
+}
+
+/// A worker process, killed with SIGKILL when dropped, so that a failing test leaves none behind.
+struct Worker {
+    id: String,
+    child: Child,
+}
+
+impl Worker {
+    fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// Starts a worker and waits for the line saying it delivers.
+fn start_worker(url: &str, key: &SecretKey, id: &str, log: &std::path::Path) -> Worker {
+    let stderr = std::fs::OpenOptions::new().create(true).append(true).open(log).unwrap();
+    let mut child = worker_command(url, Some(key), id).stdout(Stdio::piped()).stderr(stderr).spawn().unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.as_mut().unwrap()).read_line(&mut line).unwrap();
+    let worker = Worker { id: id.to_string(), child };
+    assert!(line.contains("is delivering"), "worker {id} said {line:?}; its log: {}", std::fs::read_to_string(log).unwrap_or_default());
+    worker
+}
+
+/// Polls `done` until it holds, or fails after `within` with `what`.
+async fn until(within: Duration, what: impl Fn() -> String, done: impl Fn() -> bool) {
+    let deadline = Instant::now() + within;
+    while !done() {
+        assert!(Instant::now() < deadline, "{}", what());
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+async fn pending_or_attempted(store_url: &str) -> (i64, i64) {
+    let row = client(store_url)
+        .await
+        .query_one("SELECT COUNT(*) FILTER (WHERE state = 'pending'), COALESCE(SUM(attempts_made), 0)::bigint FROM deliveries", &[])
+        .await
+        .unwrap();
+    (row.get(0), row.get(1))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_without_the_key_or_with_another_refuses_to_start_and_touches_nothing() {
+    let (url, store) = team_database().await;
+    let key = SecretKey::generate();
+    store.check_key(&key, 0).await.unwrap();
+    let w = webhook(&store, &key, "ledger", "http://127.0.0.1:9/in", Ordering::Parallel).await;
+    accept(&store, 1, &[&w]).await;
+
+    let none = worker_command(&url, None, "w-none").output().unwrap();
+    assert_eq!(none.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&none.stderr);
+    assert!(said.contains("needs the team's secret key") && said.contains("HOOKDESK_SECRET_KEY"), "{said}");
+
+    let other = worker_command(&url, Some(&SecretKey::generate()), "w-other").output().unwrap();
+    assert_eq!(other.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&other.stderr);
+    assert!(said.contains("is not this team database's key"), "{said}");
+    assert_eq!(pending_or_attempted(&url).await, (1, 0), "the delivery is still pending and was never attempted");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workers_killed_and_restarted_while_events_pour_in_lose_nothing_and_keep_order() {
+    const EVENTS: usize = 1_000;
+    const KILLS: usize = 6;
+    let (url, store) = team_database().await;
+    let key = SecretKey::generate();
+    let (rx, arrivals) = receiver().await;
+    let orders = webhook(&store, &key, "orders", &format!("{rx}/orders"), Ordering::Sequential).await;
+    let ledger = webhook(&store, &key, "ledger", &format!("{rx}/ledger"), Ordering::Parallel).await;
+    let logs = tempfile::tempdir().unwrap();
+    let log = |i: usize| logs.path().join(format!("worker-{i}.log"));
+    let mut workers: Vec<Worker> = (0..3).map(|i| start_worker(&url, &key, &format!("w{i}"), &log(i))).collect();
+
+    let producer = {
+        let (store, orders, ledger) = (store.clone(), orders.clone(), ledger.clone());
+        tokio::spawn(async move {
+            for n in 0..EVENTS {
+                accept(&store, n, &[&orders, &ledger]).await;
+            }
+        })
+    };
+    let distinct = || arrivals.lock().unwrap().iter().map(|(p, n, _, _)| (p.clone(), *n)).collect::<HashSet<_>>().len();
+    let what = || format!("{} of {} deliveries arrived", distinct(), 2 * EVENTS);
+    // Kill a worker holding a lease, KILLS times at even steps of the way, and start it again:
+    // what it held when it died must be delivered by another once the lease runs out.
+    let db = client(&url).await;
+    let mut orphaned: Vec<i64> = Vec::new();
+    for round in 1..=KILLS {
+        until(Duration::from_secs(60), what, || distinct() >= round * 2 * EVENTS / (KILLS + 1)).await;
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            assert!(Instant::now() < deadline, "round {round}: no worker was ever caught holding a lease");
+            let holder = db
+                .query_opt("SELECT leased_by FROM deliveries WHERE state = 'pending' AND leased_by IS NOT NULL LIMIT 1", &[])
+                .await
+                .unwrap()
+                .map(|r| r.get::<_, String>(0));
+            let Some(i) = holder.and_then(|h| workers.iter().position(|w| w.id == h)) else {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+                continue;
+            };
+            workers[i].kill();
+            let held: Vec<i64> = db
+                .query("SELECT id FROM deliveries WHERE state = 'pending' AND leased_by = $1", &[&workers[i].id])
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| r.get(0))
+                .collect();
+            workers[i] = start_worker(&url, &key, &format!("w{i}-{round}"), &log(i));
+            if !held.is_empty() {
+                orphaned.extend(held);
+                break;
+            }
+        }
+    }
+    producer.await.unwrap();
+    until(Duration::from_secs(60), what, || distinct() == 2 * EVENTS).await;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while pending_or_attempted(&url).await.0 > 0 {
+        assert!(Instant::now() < deadline, "deliveries are still pending after all arrived");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    let orphans_delivered: i64 =
+        db.query_one("SELECT COUNT(*) FROM deliveries WHERE id = ANY($1) AND state = 'succeeded'", &[&orphaned]).await.unwrap().get(0);
+    assert_eq!(orphans_delivered as usize, orphaned.len(), "every delivery a killed worker held was delivered by another");
+
+    let arrivals = arrivals.lock().unwrap().clone();
+    // The same delivery always carries the same webhook-id, however often it was sent.
+    let mut ids: HashMap<(String, u64), String> = HashMap::new();
+    for (path, n, id, complete) in &arrivals {
+        assert!(complete, "{path} event {n} came without the header value opened with the team's key or unsigned");
+        let first = ids.entry((path.clone(), *n)).or_insert_with(|| id.clone());
+        assert_eq!(first, id, "{path} event {n} came with two webhook-ids");
+    }
+    for ((path, n), id) in &ids {
+        assert_eq!(id, &format!("evt_{n:05}"), "{path} event {n}: the webhook-id is the event's id");
+    }
+    // The sequential webhook saw each event first in the order they were accepted.
+    let mut seen = HashSet::new();
+    let first_order: Vec<u64> =
+        arrivals.iter().filter(|(p, ..)| p == "/orders").filter(|(_, n, ..)| seen.insert(*n)).map(|(_, n, ..)| *n).collect();
+    assert_eq!(first_order, (0..EVENTS as u64).collect::<Vec<_>>(), "orders arrived out of order");
+    let repeats = arrivals.len() - 2 * EVENTS;
+    eprintln!(
+        "{} deliveries; {} held by a worker when it was killed; {repeats} sent again after a worker was killed mid-attempt",
+        2 * EVENTS,
+        orphaned.len()
+    );
+
+    // Nothing secret is in the database in the clear: not the secret, the header value, the key.
+    let pg_bin = std::env::var("HOOKDESK_TEST_PG_BIN").expect("scripts/test-env.sh --postgres says where pg_dump is");
+    let dump = Command::new(format!("{pg_bin}/pg_dump")).arg(&url).output().unwrap();
+    assert!(dump.status.success(), "{}", String::from_utf8_lossy(&dump.stderr));
+    let dump = String::from_utf8(dump.stdout).unwrap();
+    assert!(dump.contains("task.created"), "the dump holds the data");
+    for secret in [SECRET, HEADER_VALUE, key.to_base64().as_str()] {
+        assert!(!dump.contains(secret), "the database holds a secret in the clear");
+    }
+    drop(workers);
+}
