@@ -17,8 +17,9 @@ trap 'rm -rf "$dataset"' EXIT
 
 # One private keyring and display for both parts: the footprint run opens the app on the
 # data directory the throughput run filled with a million attempts.
-HOOKDESK_APP="$CARGO_TARGET_DIR/release/hookdesk" HOOKDESK_BENCH_DATASET="$dataset" RESULTS="$results" \
-  scripts/test-env.sh --display -- bash -c '
+# The team-mode figures need a PostgreSQL server: a throwaway one, durable like a real one.
+HOOKDESK_APP="$CARGO_TARGET_DIR/release/hookdesk" HOOKDESK_BENCH_DATASET="$dataset" RESULTS="$results" HOOKDESK_TEST_PG_FSYNC=on \
+  scripts/test-env.sh --display --postgres -- bash -c '
     set -euo pipefail
     cargo bench -p hookdesk-engine --bench throughput -- --dataset "$HOOKDESK_BENCH_DATASET" | tee "$RESULTS/throughput.txt"
     node tests/e2e/footprint.mjs | tee "$RESULTS/footprint.txt"'

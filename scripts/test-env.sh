@@ -27,7 +27,9 @@ trap 'pg_stop; rm -rf "$scratch"' EXIT
 as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
 # --postgres: a throwaway PostgreSQL server in the scratch dir, on a free loopback port, for
-# the team-mode store tests; its URL is HOOKDESK_TEST_DATABASE_URL. Stopped at the end.
+# the team-mode store tests; its URL is HOOKDESK_TEST_DATABASE_URL. Stopped at the end. Tests
+# run it with fsync off (nothing they check needs the disk); HOOKDESK_TEST_PG_FSYNC=on, as
+# the benchmarks set, makes every commit durable.
 if [ "$postgres" = 1 ]; then
   [ -n "$pg_bin" ] || { echo "error: PostgreSQL is not installed (scripts/ensure-deps.sh test installs it)" >&2; exit 1; }
   mkdir -p "$scratch/pg"
@@ -37,7 +39,7 @@ if [ "$postgres" = 1 ]; then
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   as_pg "$pg_bin/initdb" -D "$scratch/pg/data" -A trust -U hookdesk >/dev/null
   as_pg "$pg_bin/pg_ctl" -D "$scratch/pg/data" -l "$scratch/pg/log" -w \
-    -o "-p $port -k $scratch/pg -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+    -o "-p $port -k $scratch/pg -c listen_addresses=127.0.0.1 -c fsync=${HOOKDESK_TEST_PG_FSYNC:-off}" start >/dev/null
   export HOOKDESK_TEST_DATABASE_URL="postgres://hookdesk@127.0.0.1:$port/postgres"
   # pg_dump and psql of the same server, for the tests that read a dump.
   export HOOKDESK_TEST_PG_BIN="$pg_bin"

@@ -4,7 +4,8 @@
 //!
 //! Usage: `throughput [--dataset DIR]` — with `--dataset`, the million-attempt data directory
 //! for the logs figures is kept there (the footprint benchmark opens the app on it).
-//! Needs a Secret Service (run it through scripts/test-env.sh, as `make bench` does).
+//! Needs a Secret Service, and for the team-mode figures a PostgreSQL server (run it through
+//! `scripts/test-env.sh --postgres`, as `make bench` does).
 
 use axum::body::Bytes;
 use hookdesk_engine::model::event::EventInput;
@@ -16,6 +17,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 use std::time::{Duration, Instant};
 use tokio::sync::Notify;
+
+#[path = "throughput/pg.rs"]
+mod pg;
 
 // The same allocator as the hookdesk binary, so the figures are the app's.
 #[global_allocator]
@@ -583,7 +587,7 @@ async fn main() {
     while let Some(a) = args.next() {
         match a.as_str() {
             "--dataset" => dataset = args.next().map(std::path::PathBuf::from),
-            // One part alone, for profiling: delivery, sequential, ingest, recover, logs.
+            // One part alone, for profiling: delivery, sequential, ingest, recover, logs, pg.
             "--only" => only = args.next(),
             "--bench" => {}
             other => eprintln!("ignoring argument {other}"),
@@ -634,6 +638,9 @@ async fn main() {
     }
     if run("recover") {
         recover(&mut report).await;
+    }
+    if run("pg") {
+        pg::pg(&mut report, &body).await;
     }
     if run("logs") {
         logs(&mut report, dataset).await;

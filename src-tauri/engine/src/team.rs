@@ -119,8 +119,11 @@ impl TeamWorker {
             tokio::select! {
                 _ = stop.cancelled() => break,
                 Some(joined) = tasks.join_next(), if !tasks.is_empty() => {
-                    if let Ok((id, Err(e))) = joined {
-                        tracing::warn!("worker {}: delivery {id} was not attempted: {e}; it waits for its lease to run out", self.id());
+                    // Every attempt that has ended makes room: one claim fills it all.
+                    for joined in std::iter::once(joined).chain(std::iter::from_fn(|| tasks.try_join_next())) {
+                        if let Ok((id, Err(e))) = joined {
+                            tracing::warn!("worker {}: delivery {id} was not attempted: {e}; it waits for its lease to run out", self.id());
+                        }
                     }
                 }
                 payload = heard => {

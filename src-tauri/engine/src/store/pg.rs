@@ -28,7 +28,7 @@ pub const MIGRATIONS: &[(i32, &str)] =
 /// may be leased at once (1 for a sequential one, its concurrency for a parallel one) and
 /// whether it is sequential, locked for this claim: a worker claiming at the same time skips
 /// them, so the limits hold across workers. ($1 now.) What is leased already is counted by
-/// [`LEASED_OF_WEBHOOK`] once the lock is held: this statement's own view is from before it
+/// [`LEASED_OF_WEBHOOKS`] once the lock is held: this statement's own view is from before it
 /// waited for the lock, and may miss a lease another worker committed meanwhile.
 const CLAIMABLE_WEBHOOKS: &str = "
     SELECT w.id,
@@ -42,17 +42,31 @@ const CLAIMABLE_WEBHOOKS: &str = "
     ORDER BY w.id
     FOR UPDATE OF w SKIP LOCKED";
 
-/// How many of a webhook's deliveries are leased now. ($1 now, $2 the webhook.)
-const LEASED_OF_WEBHOOK: &str = "SELECT COUNT(*)::int FROM deliveries WHERE webhook_id = $2 AND state = 'pending' AND lease_until >= $1";
+/// How many deliveries of each of these webhooks are leased now. ($1 now, $2 the webhooks.)
+const LEASED_OF_WEBHOOKS: &str = "
+    SELECT webhook_id, COUNT(*)::int FROM deliveries
+    WHERE webhook_id = ANY($2) AND state = 'pending' AND lease_until >= $1
+    GROUP BY webhook_id";
 
-/// A webhook's due, unleased deliveries, oldest first. ($1 now, $2 the webhook, $3 how many.)
-const DUE_OF_WEBHOOK: &str = "
-    SELECT id FROM deliveries
-    WHERE webhook_id = $2 AND state = 'pending' AND next_attempt_at <= $1 AND (lease_until IS NULL OR lease_until < $1)
-    ORDER BY next_attempt_at, id LIMIT $3";
+/// Each of these sequential webhooks' next delivery: its oldest pending one, if due. ($1 now,
+/// $2 the webhooks.)
+const HEADS_OF_WEBHOOKS: &str = "
+    SELECT id FROM (
+        SELECT DISTINCT ON (webhook_id) id, next_attempt_at FROM deliveries
+        WHERE webhook_id = ANY($2) AND state = 'pending'
+        ORDER BY webhook_id, id) head
+    WHERE next_attempt_at <= $1";
 
-/// A sequential webhook's next delivery: its oldest pending one, due or not. ($1 the webhook.)
-const HEAD_OF_WEBHOOK: &str = "SELECT id, next_attempt_at FROM deliveries WHERE webhook_id = $1 AND state = 'pending' ORDER BY id LIMIT 1";
+/// Due, unleased deliveries of these parallel webhooks, at most `room` of each, oldest first.
+/// ($1 now, $2 the webhooks, $3 the room of each.)
+const DUE_OF_WEBHOOKS: &str = "
+    SELECT d.id FROM unnest($2::text[], $3::int[]) AS r(webhook_id, room)
+    CROSS JOIN LATERAL (
+        SELECT id, next_attempt_at FROM deliveries
+        WHERE webhook_id = r.webhook_id AND state = 'pending' AND next_attempt_at <= $1
+          AND (lease_until IS NULL OR lease_until < $1)
+        ORDER BY next_attempt_at, id LIMIT r.room) d
+    ORDER BY d.next_attempt_at, d.id";
 
 /// Direct deliveries due and unleased, skipping those another worker is claiming. ($1 now, $2 how many.)
 const DUE_DIRECT: &str = "
@@ -320,25 +334,42 @@ impl PgStore {
     pub async fn claim_due(&self, worker: &str, now: i64, limit: i64, lease_ms: i64) -> Result<Vec<i64>> {
         let mut client = self.pool.get().await.map_err(pool_error)?;
         let tx = client.transaction().await.map_err(pg_error)?;
+        // A fixed number of statements however many webhooks there are: lock the claimable
+        // ones, count their leases (after the lock), then take heads and due deliveries.
+        let claimable: Vec<(String, i32, bool)> = tx
+            .query(CLAIMABLE_WEBHOOKS, &[&now])
+            .await
+            .map_err(pg_error)?
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get::<_, Option<bool>>(2) == Some(true)))
+            .collect();
         let mut ids: Vec<i64> = Vec::new();
-        for row in tx.query(CLAIMABLE_WEBHOOKS, &[&now]).await.map_err(pg_error)? {
-            let (webhook, cap, sequential): (String, i32, Option<bool>) = (row.get(0), row.get(1), row.get(2));
-            let leased: i32 = tx.query_one(LEASED_OF_WEBHOOK, &[&now, &webhook]).await.map_err(pg_error)?.get(0);
-            let free = cap - leased;
-            let room = (limit - ids.len() as i64).min(i64::from(free));
-            if room <= 0 {
-                continue;
-            }
-            if sequential == Some(true) {
-                // Only its oldest pending delivery may go, and only once it is due.
-                if let Some(head) = tx.query_opt(HEAD_OF_WEBHOOK, &[&webhook]).await.map_err(pg_error)?
-                    && head.get::<_, i64>(1) <= now
-                {
-                    ids.push(head.get(0));
+        if !claimable.is_empty() {
+            let all: Vec<&str> = claimable.iter().map(|(w, ..)| w.as_str()).collect();
+            let leased: HashMap<String, i32> =
+                tx.query(LEASED_OF_WEBHOOKS, &[&now, &all]).await.map_err(pg_error)?.iter().map(|r| (r.get(0), r.get(1))).collect();
+            let (mut heads, mut parallel, mut rooms) = (Vec::new(), Vec::new(), Vec::new());
+            for (webhook, cap, sequential) in &claimable {
+                let free = cap - leased.get(webhook).copied().unwrap_or(0);
+                if free <= 0 {
+                    continue;
                 }
-            } else {
-                ids.extend(tx.query(DUE_OF_WEBHOOK, &[&now, &webhook, &room]).await.map_err(pg_error)?.iter().map(|r| r.get::<_, i64>(0)));
+                if *sequential {
+                    heads.push(webhook.as_str());
+                } else {
+                    parallel.push(webhook.as_str());
+                    rooms.push(free);
+                }
             }
+            if !heads.is_empty() {
+                ids.extend(tx.query(HEADS_OF_WEBHOOKS, &[&now, &heads]).await.map_err(pg_error)?.iter().map(|r| r.get::<_, i64>(0)));
+            }
+            if !parallel.is_empty() {
+                ids.extend(
+                    tx.query(DUE_OF_WEBHOOKS, &[&now, &parallel, &rooms]).await.map_err(pg_error)?.iter().map(|r| r.get::<_, i64>(0)),
+                );
+            }
+            ids.truncate(usize::try_from(limit).unwrap_or(0));
         }
         let room = limit - ids.len() as i64;
         if room > 0 {
@@ -680,6 +711,99 @@ impl PgStore {
             .await
             .map_err(pg_error)?;
         Ok(())
+    }
+
+    /// Writes an import in one transaction, so that it lands whole or not at all: custom
+    /// event types (name, description, sample), webhooks (added, or replaced by id), and
+    /// secrets, sealed with `key` (`None` deletes one).
+    pub async fn import(
+        &self,
+        key: &SecretKey,
+        event_types: &[(String, String, String)],
+        webhooks: &[WebhookRow],
+        secrets: &[(String, Option<String>)],
+        now: i64,
+    ) -> Result<()> {
+        let mut client = self.pool.get().await.map_err(pool_error)?;
+        let tx = client.transaction().await.map_err(pg_error)?;
+        for (name, description, sample) in event_types {
+            tx.execute(
+                "INSERT INTO event_types (name, description, sample, created_at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (name) DO UPDATE SET description = excluded.description, sample = excluded.sample",
+                &[name, description, sample, &now],
+            )
+            .await
+            .map_err(pg_error)?;
+        }
+        let upsert = tx
+            .prepare(&format!(
+                "INSERT INTO webhooks ({WEBHOOK_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, url = excluded.url, description = excluded.description,
+                     events = excluded.events, filters = excluded.filters, header_names = excluded.header_names,
+                     delivery = excluded.delivery, status = excluded.status, status_reason = excluded.status_reason,
+                     consecutive_failures = excluded.consecutive_failures,
+                     previous_secret_until = excluded.previous_secret_until, updated_at = excluded.updated_at"
+            ))
+            .await
+            .map_err(pg_error)?;
+        for w in webhooks {
+            tx.execute(
+                &upsert,
+                &[
+                    &w.id.as_str(),
+                    &w.code,
+                    &w.name,
+                    &w.url,
+                    &w.description,
+                    &serde_json::to_string(&w.events)?,
+                    &serde_json::to_string(&w.filters)?,
+                    &serde_json::to_string(&w.header_names)?,
+                    &serde_json::to_string(&w.delivery)?,
+                    &w.status.as_str(),
+                    &w.status_reason,
+                    &i32::try_from(w.consecutive_failures).unwrap_or(i32::MAX),
+                    &w.previous_secret_until,
+                    &w.created_at,
+                    &w.updated_at,
+                ],
+            )
+            .await
+            .map_err(pg_error)?;
+        }
+        for (account, value) in secrets {
+            match value {
+                Some(value) => tx
+                    .execute(
+                        "INSERT INTO secrets (account, sealed, updated_at) VALUES ($1, $2, $3)
+                         ON CONFLICT (account) DO UPDATE SET sealed = excluded.sealed, updated_at = excluded.updated_at",
+                        &[account, &key.seal(account, value), &now],
+                    )
+                    .await
+                    .map_err(pg_error)?,
+                None => tx.execute("DELETE FROM secrets WHERE account = $1", &[account]).await.map_err(pg_error)?,
+            };
+        }
+        tx.commit().await.map_err(pg_error)
+    }
+
+    /// The custom event types, by name.
+    pub async fn event_types(&self) -> Result<Vec<crate::model::event_type::EventType>> {
+        let client = self.pool.get().await.map_err(pool_error)?;
+        let rows = client.query("SELECT name, description, sample FROM event_types ORDER BY name", &[]).await.map_err(pg_error)?;
+        rows.iter()
+            .map(|r| {
+                let (name, description, sample): (String, String, String) = (r.get(0), r.get(1), r.get(2));
+                Ok(crate::model::event_type::EventType {
+                    label: name.clone(),
+                    name,
+                    entity: "Custom".into(),
+                    description,
+                    sample: serde_json::from_str(&sample)?,
+                    sample_text: sample,
+                    builtin: false,
+                })
+            })
+            .collect()
     }
 
     /// Every webhook, by code.
