@@ -138,6 +138,19 @@ pub struct PgStore {
     pool: Pool,
     /// For connections of their own (a listener holds one for as long as it listens).
     config: tokio_postgres::Config,
+    /// The group-commit writer of accepted events ([`PgStore::accept_event`]).
+    accepts: tokio::sync::mpsc::Sender<AcceptRequest>,
+}
+
+/// The most events one group commit writes.
+const ACCEPT_BATCH: usize = 64;
+
+/// An event waiting for the group-commit writer, and where its answer goes.
+struct AcceptRequest {
+    event: EventRow,
+    deliveries: Vec<(String, i32)>,
+    now: i64,
+    reply: tokio::sync::oneshot::Sender<Result<AcceptedEvent>>,
 }
 
 /// A delivery's end, counted against its webhook.
@@ -297,7 +310,10 @@ impl PgStore {
             .build()
             .map_err(|e| Error::Unavailable(format!("The team database pool could not start: {e}.")))?;
         drop(pool.get().await.map_err(pool_error)?);
-        Ok(Self { pool, config })
+        let (accepts, queue) = tokio::sync::mpsc::channel(4 * ACCEPT_BATCH);
+        // Ends when the last clone of the store is dropped.
+        tokio::spawn(group_commit(pool.clone(), queue));
+        Ok(Self { pool, config, accepts })
     }
 
     /// Applies the migrations this database lacks; returns how many. Workers that start
@@ -479,73 +495,17 @@ impl PgStore {
     }
 
     /// Accepts an event: writes it and a delivery to each webhook of `deliveries` that still
-    /// exists, in one transaction. An id accepted before answers the first acceptance's
+    /// exists, committed before this returns; events accepted at the same moment share one
+    /// transaction (group commit), written in the order they came. An id accepted before answers the first acceptance's
     /// deliveries when the content is the same (its fingerprint), and is a conflict when it
     /// is not; two workers accepting one id at the same moment write it once.
     pub async fn accept_event(&self, event: &EventRow, deliveries: &[NewDelivery<'_>], now: i64) -> Result<AcceptedEvent> {
-        let mut client = self.pool.get().await.map_err(pool_error)?;
-        let tx = client.transaction().await.map_err(pg_error)?;
-        // Waits for a concurrent insert of the same id to commit, then does nothing.
-        let inserted = tx
-            .query_opt(
-                "INSERT INTO events (id, type, occurred_at, data, workflow, survey, grp, fingerprint, accepted_at, summary)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING RETURNING seq",
-                &[
-                    &event.id,
-                    &event.event_type,
-                    &event.occurred_at,
-                    &event.data,
-                    &event.workflow,
-                    &event.survey,
-                    &event.group,
-                    &event.fingerprint,
-                    &event.accepted_at,
-                    &event.summary,
-                ],
-            )
-            .await
-            .map_err(pg_error)?;
-        let Some(row) = inserted else {
-            let first = tx.query_one("SELECT seq, fingerprint FROM events WHERE id = $1", &[&event.id]).await.map_err(pg_error)?;
-            let (seq, fingerprint): (i64, String) = (first.get(0), first.get(1));
-            if fingerprint != event.fingerprint {
-                return Err(crate::store::events::reused_id(&event.id));
-            }
-            let rows = tx
-                .query(
-                    "SELECT d.id, COALESCE(w.code, '') FROM deliveries d LEFT JOIN webhooks w ON w.id = d.webhook_id
-                     WHERE d.event_seq = $1 AND d.kind IN ('event', 'direct') ORDER BY d.id",
-                    &[&seq],
-                )
-                .await
-                .map_err(pg_error)?;
-            return Ok(AcceptedEvent { seq, deliveries: rows.iter().map(|r| (r.get(0), r.get(1))).collect(), duplicate: true });
-        };
-        let seq: i64 = row.get(0);
-        let mut out = Vec::with_capacity(deliveries.len());
-        for d in deliveries {
-            let max_attempts = i32::try_from(d.max_attempts).unwrap_or(i32::MAX);
-            // A webhook deleted since the deliveries were planned gets none.
-            if let Some(r) = tx
-                .query_opt(
-                    "WITH made AS (
-                         INSERT INTO deliveries (event_seq, webhook_id, kind, state, max_attempts, next_attempt_at, created_at)
-                         SELECT $1, w.id, 'event', 'pending', $3, $4, $4 FROM webhooks w WHERE w.id = $2
-                         RETURNING id, webhook_id)
-                     SELECT made.id, w.code FROM made JOIN webhooks w ON w.id = made.webhook_id",
-                    &[&seq, &d.webhook_id, &max_attempts, &now],
-                )
-                .await
-                .map_err(pg_error)?
-            {
-                out.push((r.get(0), r.get(1)));
-            }
-        }
-        if !out.is_empty() {
-            tx.execute("SELECT pg_notify($1, '')", &[&WORK_CHANNEL]).await.map_err(pg_error)?;
-        }
-        tx.commit().await.map_err(pg_error)?;
-        Ok(AcceptedEvent { seq, deliveries: out, duplicate: false })
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let deliveries = deliveries.iter().map(|d| (d.webhook_id.to_string(), i32::try_from(d.max_attempts).unwrap_or(i32::MAX))).collect();
+        let request = AcceptRequest { event: event.clone(), deliveries, now, reply };
+        let gone = || Error::Unavailable("The team database's writer has stopped.".into());
+        self.accepts.send(request).await.map_err(|_| gone())?;
+        answer.await.map_err(|_| gone())?
     }
 
     /// Counts a delivery's end against its webhook, atomically across workers: a success
@@ -933,4 +893,205 @@ impl PgStore {
             .map_err(pg_error)?;
         Ok(rows.iter().map(|r| r.get(0)).collect())
     }
+}
+
+/// Accepts one event in a transaction of its own: what a group commit falls back to when it
+/// fails, so that one event's error is its own.
+async fn accept_one(pool: &Pool, event: &EventRow, deliveries: &[(String, i32)], now: i64) -> Result<AcceptedEvent> {
+    let mut client = pool.get().await.map_err(pool_error)?;
+    let tx = client.transaction().await.map_err(pg_error)?;
+    // Waits for a concurrent insert of the same id to commit, then does nothing.
+    let inserted = tx
+        .query_opt(
+            "INSERT INTO events (id, type, occurred_at, data, workflow, survey, grp, fingerprint, accepted_at, summary)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING RETURNING seq",
+            &[
+                &event.id,
+                &event.event_type,
+                &event.occurred_at,
+                &event.data,
+                &event.workflow,
+                &event.survey,
+                &event.group,
+                &event.fingerprint,
+                &event.accepted_at,
+                &event.summary,
+            ],
+        )
+        .await
+        .map_err(pg_error)?;
+    let Some(row) = inserted else {
+        return accepted_before(&tx, event).await;
+    };
+    let seq: i64 = row.get(0);
+    let mut out = Vec::with_capacity(deliveries.len());
+    for (webhook_id, max_attempts) in deliveries {
+        // A webhook deleted since the deliveries were planned gets none.
+        if let Some(r) = tx
+            .query_opt(
+                "WITH made AS (
+                     INSERT INTO deliveries (event_seq, webhook_id, kind, state, max_attempts, next_attempt_at, created_at)
+                     SELECT $1, w.id, 'event', 'pending', $3, $4, $4 FROM webhooks w WHERE w.id = $2
+                     RETURNING id, webhook_id)
+                 SELECT made.id, w.code FROM made JOIN webhooks w ON w.id = made.webhook_id",
+                &[&seq, webhook_id, max_attempts, &now],
+            )
+            .await
+            .map_err(pg_error)?
+        {
+            out.push((r.get(0), r.get(1)));
+        }
+    }
+    if !out.is_empty() {
+        tx.execute("SELECT pg_notify($1, '')", &[&WORK_CHANNEL]).await.map_err(pg_error)?;
+    }
+    tx.commit().await.map_err(pg_error)?;
+    Ok(AcceptedEvent { seq, deliveries: out, duplicate: false })
+}
+
+/// The answer for an event id accepted before: its first acceptance's deliveries, or an
+/// error when the id was used for other content.
+async fn accepted_before(tx: &deadpool_postgres::Transaction<'_>, event: &EventRow) -> Result<AcceptedEvent> {
+    let first = tx.query_one("SELECT seq, fingerprint FROM events WHERE id = $1", &[&event.id]).await.map_err(pg_error)?;
+    let (seq, fingerprint): (i64, String) = (first.get(0), first.get(1));
+    if fingerprint != event.fingerprint {
+        return Err(crate::store::events::reused_id(&event.id));
+    }
+    let rows = tx
+        .query(
+            "SELECT d.id, COALESCE(w.code, '') FROM deliveries d LEFT JOIN webhooks w ON w.id = d.webhook_id
+             WHERE d.event_seq = $1 AND d.kind IN ('event', 'direct') ORDER BY d.id",
+            &[&seq],
+        )
+        .await
+        .map_err(pg_error)?;
+    Ok(AcceptedEvent { seq, deliveries: rows.iter().map(|r| (r.get(0), r.get(1))).collect(), duplicate: true })
+}
+
+/// The group-commit writer: takes every event waiting (up to [`ACCEPT_BATCH`]), writes them
+/// in one transaction, in the order they came, and answers each once it is committed. An id
+/// repeated within a batch waits for the next one, so that it is answered as a repeat.
+async fn group_commit(pool: Pool, mut queue: tokio::sync::mpsc::Receiver<AcceptRequest>) {
+    let mut held: std::collections::VecDeque<AcceptRequest> = std::collections::VecDeque::new();
+    loop {
+        if held.is_empty() {
+            match queue.recv().await {
+                Some(r) => held.push_back(r),
+                None => return,
+            }
+        }
+        while held.len() < ACCEPT_BATCH
+            && let Ok(r) = queue.try_recv()
+        {
+            held.push_back(r);
+        }
+        let mut batch: Vec<AcceptRequest> = Vec::with_capacity(held.len());
+        let mut ids = std::collections::HashSet::new();
+        let mut later = std::collections::VecDeque::new();
+        for r in held.drain(..) {
+            if batch.len() < ACCEPT_BATCH && ids.insert(r.event.id.clone()) { batch.push(r) } else { later.push_back(r) }
+        }
+        held = later;
+        match accept_batch(&pool, &batch).await {
+            Ok(answers) => {
+                for (r, answer) in batch.into_iter().zip(answers) {
+                    let _ = r.reply.send(answer);
+                }
+            }
+            // Nothing of the batch was written: each goes again alone, for an answer of its own.
+            Err(e) if batch.len() == 1 => {
+                let _ = batch.pop().map(|r| r.reply.send(Err(e)));
+            }
+            Err(_) => {
+                for r in batch {
+                    let answer = accept_one(&pool, &r.event, &r.deliveries, r.now).await;
+                    let _ = r.reply.send(answer);
+                }
+            }
+        }
+    }
+}
+
+/// Writes a batch of events (distinct ids) and their deliveries in one transaction: a fixed
+/// number of statements for the whole batch, plus one look-up per id accepted before.
+/// Sequence numbers and delivery ids follow the batch's order.
+async fn accept_batch(pool: &Pool, batch: &[AcceptRequest]) -> Result<Vec<Result<AcceptedEvent>>> {
+    let mut client = pool.get().await.map_err(pool_error)?;
+    let tx = client.transaction().await.map_err(pg_error)?;
+    let col = |f: fn(&EventRow) -> Option<&str>| batch.iter().map(|r| f(&r.event)).collect::<Vec<_>>();
+    let num = |f: fn(&EventRow) -> i64| batch.iter().map(|r| f(&r.event)).collect::<Vec<_>>();
+    let inserted: HashMap<String, i64> = tx
+        .query(
+            "INSERT INTO events (id, type, occurred_at, data, workflow, survey, grp, fingerprint, accepted_at, summary)
+             SELECT id, type, occurred_at, data, workflow, survey, grp, fingerprint, accepted_at, summary
+             FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                         $9::bigint[], $10::text[])
+                  WITH ORDINALITY AS e(id, type, occurred_at, data, workflow, survey, grp, fingerprint, accepted_at, summary, ord)
+             ORDER BY ord
+             ON CONFLICT (id) DO NOTHING RETURNING id, seq",
+            &[
+                &col(|e| Some(e.id.as_str())),
+                &col(|e| Some(e.event_type.as_str())),
+                &num(|e| e.occurred_at),
+                &col(|e| Some(e.data.as_str())),
+                &col(|e| e.workflow.as_deref()),
+                &col(|e| e.survey.as_deref()),
+                &col(|e| e.group.as_deref()),
+                &col(|e| Some(e.fingerprint.as_str())),
+                &num(|e| e.accepted_at),
+                &col(|e| Some(e.summary.as_str())),
+            ],
+        )
+        .await
+        .map_err(pg_error)?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    let (mut seqs, mut webhooks, mut attempts, mut times) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for r in batch {
+        if let Some(seq) = inserted.get(&r.event.id) {
+            for (webhook, max_attempts) in &r.deliveries {
+                seqs.push(*seq);
+                webhooks.push(webhook.as_str());
+                attempts.push(*max_attempts);
+                times.push(r.now);
+            }
+        }
+    }
+    let mut made: HashMap<i64, Vec<(i64, String)>> = HashMap::new();
+    if !seqs.is_empty() {
+        // A webhook deleted since the deliveries were planned gets none.
+        let rows = tx
+            .query(
+                "WITH made AS (
+                     INSERT INTO deliveries (event_seq, webhook_id, kind, state, max_attempts, next_attempt_at, created_at)
+                     SELECT d.seq, w.id, 'event', 'pending', d.max_attempts, d.now, d.now
+                     FROM unnest($1::bigint[], $2::text[], $3::int[], $4::bigint[]) WITH ORDINALITY AS d(seq, webhook_id, max_attempts, now, ord)
+                     JOIN webhooks w ON w.id = d.webhook_id
+                     ORDER BY d.ord
+                     RETURNING id, event_seq, webhook_id)
+                 SELECT made.id, made.event_seq, w.code FROM made JOIN webhooks w ON w.id = made.webhook_id ORDER BY made.id",
+                &[&seqs, &webhooks, &attempts, &times],
+            )
+            .await
+            .map_err(pg_error)?;
+        for r in rows {
+            made.entry(r.get(1)).or_default().push((r.get(0), r.get(2)));
+        }
+        tx.execute("SELECT pg_notify($1, '')", &[&WORK_CHANNEL]).await.map_err(pg_error)?;
+    }
+    let mut answers = Vec::with_capacity(batch.len());
+    for r in batch {
+        answers.push(match inserted.get(&r.event.id) {
+            Some(&seq) => Ok(AcceptedEvent { seq, deliveries: made.remove(&seq).unwrap_or_default(), duplicate: false }),
+            None => match accepted_before(&tx, &r.event).await {
+                // A reused id is that event's answer; the others still commit.
+                Err(e @ Error::Conflict(_)) => Err(e),
+                // A database error fails the batch, and each goes again alone.
+                other => Ok(other?),
+            },
+        });
+    }
+    tx.commit().await.map_err(pg_error)?;
+    Ok(answers)
 }

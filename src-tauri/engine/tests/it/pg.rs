@@ -374,6 +374,83 @@ async fn an_accepted_event_makes_one_delivery_per_webhook_and_its_id_is_accepted
     assert_eq!(later.deliveries.iter().map(|(_, code)| code.as_str()).collect::<Vec<_>>(), ["orders"]);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_accepted_at_once_share_commits_and_each_gets_its_own_answer() {
+    use hookdesk_engine::store::pg::NewDelivery;
+    let (url, c) = migrated().await;
+    for id in ["orders", "billing"] {
+        webhook(&c, id, "sequential", "active").await;
+    }
+    let store = PgStore::connect(&url).await.unwrap();
+    let to = [NewDelivery { webhook_id: "orders", max_attempts: 3 }, NewDelivery { webhook_id: "billing", max_attempts: 3 }];
+    let xacts = || async {
+        let stats = client(&url).await;
+        stats.query_one("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()", &[]).await.unwrap().get::<_, i64>(0)
+    };
+    let before = xacts().await;
+    // 300 at once: 200 new ids, 50 of them sent twice (a retrying caller), and 50 reusing an
+    // id of the 200 for other content.
+    let calls = (0..300).map(|i| {
+        let (store, to) = (store.clone(), &to);
+        async move {
+            let e = match i {
+                0..200 => event_row(&format!("evt_{i:03}"), &format!("fp{i}")),
+                200..250 => event_row(&format!("evt_{:03}", i - 200), &format!("fp{}", i - 200)),
+                _ => event_row(&format!("evt_{:03}", i - 150), "other content"),
+            };
+            (i, store.accept_event(&e, to, 5_000).await)
+        }
+    });
+    let answers = futures_util::future::join_all(calls).await;
+    let mut by_id: std::collections::HashMap<String, Vec<(i64, String)>> = Default::default();
+    for (i, answer) in &answers {
+        let id = format!(
+            "evt_{:03}",
+            if *i < 200 {
+                *i
+            } else if *i < 250 {
+                i - 200
+            } else {
+                i - 150
+            }
+        );
+        match (*i, answer) {
+            (250.., Err(e)) => assert_eq!(e.kind(), ErrorKind::Conflict, "call {i}: {e}"),
+            (250.., Ok(a)) => panic!("call {i} reused an id for other content and was accepted: {a:?}"),
+            (_, Ok(a)) => {
+                assert_eq!(a.deliveries.len(), 2, "call {i}: {a:?}");
+                let first = by_id.entry(id).or_insert_with(|| a.deliveries.clone());
+                assert_eq!(first, &a.deliveries, "call {i}: a repeat answers the first acceptance's deliveries");
+            }
+            (_, Err(e)) => panic!("call {i} was refused: {e}"),
+        }
+    }
+    let counted: (i64, i64) = {
+        let r = c.query_one("SELECT (SELECT COUNT(*) FROM events), (SELECT COUNT(*) FROM deliveries)", &[]).await.unwrap();
+        (r.get(0), r.get(1))
+    };
+    assert_eq!(counted, (200, 400), "each event once, with its two deliveries");
+    // Within a webhook, delivery ids follow the events' acceptance order.
+    let out_of_order: i64 = c
+        .query_one(
+            "SELECT COUNT(*) FROM (SELECT e.seq, lag(e.seq) OVER (ORDER BY d.id) AS before FROM deliveries d
+             JOIN events e ON e.seq = d.event_seq WHERE d.webhook_id = 'orders') t WHERE before > seq",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(out_of_order, 0);
+    // The statistics are flushed when a backend goes idle and at most once a second.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let mut commits = xacts().await - before;
+    while commits < 2 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        commits = xacts().await - before;
+    }
+    assert!((2..150).contains(&commits), "300 accepted events took {commits} commits: they were not grouped");
+}
+
 #[tokio::test]
 async fn an_attempt_is_recorded_with_its_delivery_moved_on_and_a_lost_lease_keeps_the_record_only() {
     use hookdesk_engine::store::pg::{AfterAttempt, AttemptRecord};
