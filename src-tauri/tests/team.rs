@@ -299,3 +299,59 @@ async fn workers_killed_and_restarted_while_events_pour_in_lose_nothing_and_keep
     }
     drop(workers);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_team_set_up_from_the_command_line_delivers_what_is_emitted_into_its_database() {
+    let (url, _store) = team_database().await;
+    let key = SecretKey::generate();
+    let (rx, arrivals) = receiver().await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("team.json");
+    let config = serde_json::json!({
+        "format": "hookdesk-config", "version": 1, "exported_at": "2026-12-07T10:00:00Z", "includes_secrets": true,
+        "webhooks": [{
+            "code": "orders", "name": "Orders", "url": format!("{rx}/orders"), "events": ["task.created"], "active": true,
+            "headers": [{"name": "X-Team", "value": HEADER_VALUE}], "secret": SECRET
+        }]
+    });
+    std::fs::write(&file, config.to_string()).unwrap();
+    let cli = |args: &[&str], key: Option<&SecretKey>| {
+        let mut cmd = Command::new(BIN);
+        cmd.args(args).arg("--database-url").arg(&url).env_remove("HOOKDESK_SECRET_KEY").env_remove("HOOKDESK_DATABASE_URL");
+        if let Some(key) = key {
+            cmd.env("HOOKDESK_SECRET_KEY", key.to_base64().as_str());
+        }
+        let out = cmd.output().unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let file = file.to_str().unwrap();
+
+    let (code, _, said) = cli(&["webhooks", "import", file], None);
+    assert_eq!(code, Some(1), "{said}");
+    assert!(said.contains("needs the team's secret key"), "{said}");
+    let (code, out, said) = cli(&["webhooks", "import", file], Some(&key));
+    assert_eq!(code, Some(0), "{said}");
+    assert!(out.contains("Created: orders"), "{out}");
+    let (code, _, said) = cli(&["webhooks", "import", file], Some(&SecretKey::generate()));
+    assert_eq!(code, Some(1), "{said}");
+    assert!(said.contains("is not this team database's key"), "{said}");
+
+    let logs = tempfile::tempdir().unwrap();
+    let _worker = start_worker(&url, &key, "cli-worker", &logs.path().join("worker.log"));
+    for n in 1..=2 {
+        // Emitting needs no key: nothing secret is written.
+        let (code, out, said) = cli(&["emit", "task.created", "--data", &format!(r#"{{"n": {n}}}"#)], None);
+        assert_eq!(code, Some(0), "{said}");
+        assert!(out.contains("→ 1 delivery: orders"), "{out}");
+    }
+    let (code, _, said) = cli(&["emit", "task.created", "--data", "[1]"], None);
+    assert_eq!(code, Some(1), "{said}");
+    assert!(said.contains("data"), "an event that is not valid says why: {said}");
+
+    let count = || arrivals.lock().unwrap().len();
+    until(Duration::from_secs(30), || format!("{} of 2 emitted events arrived", count()), || count() >= 2).await;
+    let got = arrivals.lock().unwrap().clone();
+    let numbers: Vec<u64> = got.iter().map(|(_, n, ..)| *n).collect();
+    assert_eq!(numbers, [1, 2], "in the order they were emitted");
+    assert!(got.iter().all(|(path, _, _, complete)| path == "/orders" && *complete), "signed, with the header value opened: {got:?}");
+}

@@ -124,6 +124,29 @@ fn fingerprint(input: &EventInput, data: &str) -> String {
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The event row an accepted event is stored as, on either store: validated, with its id
+/// (the caller's or a new one), summary and, for a caller's id, the fingerprint that tells a
+/// repeat from a reused id.
+pub(crate) fn event_row(input: EventInput, now: i64) -> Result<EventRow> {
+    let data = input.validate().map_err(Error::Invalid)?;
+    let occurred_at = input.occurred_at.as_deref().and_then(parse_rfc3339_ms).unwrap_or(now);
+    let caller_id = input.id.is_some();
+    Ok(EventRow {
+        summary: payload_summary(&data),
+        seq: 0,
+        // Only a caller's id can repeat, so only then is the content compared.
+        fingerprint: if caller_id { fingerprint(&input, &data) } else { String::new() },
+        id: input.id.clone().unwrap_or_else(new_event_id),
+        event_type: input.event_type,
+        occurred_at,
+        data,
+        workflow: input.workflow,
+        survey: input.survey,
+        group: input.group,
+        accepted_at: now,
+    })
+}
+
 /// What the writer returns: the answer, and the deliveries to queue.
 struct Committed {
     accepted: Accepted,
@@ -134,25 +157,9 @@ impl Engine {
     /// Accepts an event: the event and one delivery per matching webhook are committed to
     /// disk in one transaction before this returns. A repeated caller id answers the same.
     pub async fn accept_event(&self, input: EventInput) -> Result<Accepted> {
-        let data = input.validate().map_err(Error::Invalid)?;
         let now = now_ms();
-        let occurred_at = input.occurred_at.as_deref().and_then(parse_rfc3339_ms).unwrap_or(now);
         let caller_id = input.id.is_some();
-        let id = input.id.clone().unwrap_or_else(new_event_id);
-        let row = EventRow {
-            summary: payload_summary(&data),
-            seq: 0,
-            // Only a caller's id can repeat, so only then is the content compared.
-            fingerprint: if caller_id { fingerprint(&input, &data) } else { String::new() },
-            id,
-            event_type: input.event_type,
-            occurred_at,
-            data,
-            workflow: input.workflow,
-            survey: input.survey,
-            group: input.group,
-            accepted_at: now,
-        };
+        let row = event_row(input, now)?;
         let plan = fanout::plan(&fanout::targets(&self.routes(), &fanout::key_of(&row), None), &row);
         let engine = self.clone();
         let committed = self

@@ -26,6 +26,7 @@ pub mod signing;
 pub mod stats;
 pub mod store;
 pub mod team;
+pub mod team_admin;
 pub mod test_event;
 pub mod transfer;
 pub mod webhooks;

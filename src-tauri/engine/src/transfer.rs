@@ -142,88 +142,18 @@ impl Engine {
     /// Imports an export: custom types first, then each webhook created or, when its code
     /// exists, updated. Everything is checked before anything is written.
     pub async fn import_config(&self, export: ConfigExport) -> Result<ImportReport> {
-        if export.format != FORMAT || export.version != FORMAT_VERSION {
-            return Err(Error::invalid(
-                "format",
-                format!("This is not a Hookdesk configuration file (expected format {FORMAT} version {FORMAT_VERSION})."),
-            ));
+        let existing: Vec<Existing> = self
+            .list_webhooks()
+            .await?
+            .into_iter()
+            .map(|w| Existing { id: w.id, code: w.code, header_names: w.headers.into_iter().map(|h| h.name).collect() })
+            .collect();
+        let ImportPlan { mut report, event_types, webhooks } = plan_import(export, &existing, self.catalog().await?)?;
+        for t in event_types {
+            self.save_event_type(t).await?;
+            report.event_types += 1;
         }
-        let existing = self.list_webhooks().await?;
-        let mut catalog = self.catalog().await?;
-        for t in &export.event_types {
-            if catalog.get(&t.name).is_none() {
-                catalog.types.push(crate::catalog::EventType {
-                    name: t.name.clone(),
-                    entity: "Custom".into(),
-                    label: t.name.clone(),
-                    description: t.description.clone(),
-                    sample_text: serde_json::to_string_pretty(&t.sample).unwrap_or_default(),
-                    sample: t.sample.clone(),
-                    builtin: false,
-                });
-            }
-        }
-        let mut report = ImportReport::default();
-        let mut plans = Vec::new();
-        let mut errors = Vec::new();
-        let mut seen_codes = std::collections::HashSet::new();
-        for (i, mut w) in export.webhooks.into_iter().enumerate() {
-            w.code = w.code.trim().to_string();
-            // Checked here, not by the second create half way through the import.
-            if !seen_codes.insert(w.code.clone()) {
-                errors.push(FieldError::new(format!("webhooks[{i}].code"), format!("{}: this code appears twice in the file.", w.code)));
-            }
-            let current = existing.iter().find(|e| e.code == w.code);
-            let known: Vec<String> = current.map(|c| c.headers.iter().map(|h| h.name.clone()).collect()).unwrap_or_default();
-            let mut headers = Vec::new();
-            // A name given twice stays in, value or not, so that validation says so.
-            let given = |name: &str| w.headers.iter().filter(|h| h.name.trim().eq_ignore_ascii_case(name.trim())).count();
-            let twice: Vec<bool> = w.headers.iter().map(|h| given(&h.name) > 1).collect();
-            for (h, twice) in w.headers.into_iter().zip(twice) {
-                // A name that is not one stays in too: validation names it, instead of a warning.
-                let left_out = !twice
-                    && h.new_value().is_none()
-                    && crate::model::webhook::is_token(h.name.trim())
-                    && !known.iter().any(|k| k.eq_ignore_ascii_case(&h.name));
-                if left_out {
-                    report
-                        .warnings
-                        .push(format!("{}: header {} has no value in the file and was left out; set it in the panel.", w.code, h.name));
-                } else {
-                    headers.push(h);
-                }
-            }
-            if current.is_none() && w.secret.is_none() {
-                report.warnings.push(format!("{}: a new signing secret was generated; give it to the receiver.", w.code));
-            }
-            let mut input = WebhookInput {
-                code: Some(w.code.clone()),
-                name: w.name,
-                url: w.url,
-                description: w.description,
-                events: w.events,
-                filters: w.filters,
-                active: w.active,
-                headers,
-                secret: w.secret,
-                delivery: w.delivery,
-            };
-            input.normalize();
-            for e in input.validate(&catalog, &known).errors {
-                errors.push(FieldError::new(format!("webhooks[{i}].{}", e.field), format!("{}: {}", w.code, e.message)));
-            }
-            plans.push((current.map(|c| c.id.clone()), input));
-        }
-        if !errors.is_empty() {
-            return Err(Error::Invalid(errors));
-        }
-        for t in export.event_types {
-            if !catalog.types.iter().any(|c| c.builtin && c.name == t.name) {
-                self.save_event_type(t).await?;
-                report.event_types += 1;
-            }
-        }
-        for (id, input) in plans {
+        for (id, input) in webhooks {
             let code = input.code.clone().unwrap_or_default();
             match id {
                 Some(id) => {
@@ -238,4 +168,100 @@ impl Engine {
         }
         Ok(report)
     }
+}
+
+/// A webhook already in the store an import writes to: what planning an import needs of it.
+pub(crate) struct Existing {
+    pub id: crate::model::WebhookId,
+    pub code: String,
+    pub header_names: Vec<String>,
+}
+
+/// An import, checked: the custom types to save, then each webhook to create (no id) or
+/// update, and what to tell the user.
+pub(crate) struct ImportPlan {
+    pub report: ImportReport,
+    pub event_types: Vec<CustomEventTypeInput>,
+    pub webhooks: Vec<(Option<crate::model::WebhookId>, WebhookInput)>,
+}
+
+/// Checks an export against the webhooks and catalog of the store it goes to, whichever
+/// store that is; every error at once, and nothing written.
+pub(crate) fn plan_import(export: ConfigExport, existing: &[Existing], mut catalog: crate::catalog::Catalog) -> Result<ImportPlan> {
+    if export.format != FORMAT || export.version != FORMAT_VERSION {
+        return Err(Error::invalid(
+            "format",
+            format!("This is not a Hookdesk configuration file (expected format {FORMAT} version {FORMAT_VERSION})."),
+        ));
+    }
+    for t in &export.event_types {
+        if catalog.get(&t.name).is_none() {
+            catalog.types.push(crate::catalog::EventType {
+                name: t.name.clone(),
+                entity: "Custom".into(),
+                label: t.name.clone(),
+                description: t.description.clone(),
+                sample_text: serde_json::to_string_pretty(&t.sample).unwrap_or_default(),
+                sample: t.sample.clone(),
+                builtin: false,
+            });
+        }
+    }
+    let mut report = ImportReport::default();
+    let mut plans = Vec::new();
+    let mut errors = Vec::new();
+    let mut seen_codes = std::collections::HashSet::new();
+    for (i, mut w) in export.webhooks.into_iter().enumerate() {
+        w.code = w.code.trim().to_string();
+        // Checked here, not by the second create half way through the import.
+        if !seen_codes.insert(w.code.clone()) {
+            errors.push(FieldError::new(format!("webhooks[{i}].code"), format!("{}: this code appears twice in the file.", w.code)));
+        }
+        let current = existing.iter().find(|e| e.code == w.code);
+        let known: Vec<String> = current.map(|c| c.header_names.clone()).unwrap_or_default();
+        let mut headers = Vec::new();
+        // A name given twice stays in, value or not, so that validation says so.
+        let given = |name: &str| w.headers.iter().filter(|h| h.name.trim().eq_ignore_ascii_case(name.trim())).count();
+        let twice: Vec<bool> = w.headers.iter().map(|h| given(&h.name) > 1).collect();
+        for (h, twice) in w.headers.into_iter().zip(twice) {
+            // A name that is not one stays in too: validation names it, instead of a warning.
+            let left_out = !twice
+                && h.new_value().is_none()
+                && crate::model::webhook::is_token(h.name.trim())
+                && !known.iter().any(|k| k.eq_ignore_ascii_case(&h.name));
+            if left_out {
+                report
+                    .warnings
+                    .push(format!("{}: header {} has no value in the file and was left out; set it in the panel.", w.code, h.name));
+            } else {
+                headers.push(h);
+            }
+        }
+        if current.is_none() && w.secret.is_none() {
+            report.warnings.push(format!("{}: a new signing secret was generated; give it to the receiver.", w.code));
+        }
+        let mut input = WebhookInput {
+            code: Some(w.code.clone()),
+            name: w.name,
+            url: w.url,
+            description: w.description,
+            events: w.events,
+            filters: w.filters,
+            active: w.active,
+            headers,
+            secret: w.secret,
+            delivery: w.delivery,
+        };
+        input.normalize();
+        for e in input.validate(&catalog, &known).errors {
+            errors.push(FieldError::new(format!("webhooks[{i}].{}", e.field), format!("{}: {}", w.code, e.message)));
+        }
+        plans.push((current.map(|c| c.id.clone()), input));
+    }
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    let builtin = |name: &str| catalog.types.iter().any(|c| c.builtin && c.name == name);
+    let event_types = export.event_types.into_iter().filter(|t| !builtin(&t.name)).collect();
+    Ok(ImportPlan { report, event_types, webhooks: plans })
 }

@@ -1,4 +1,5 @@
-//! `hookdesk emit TYPE`: post an event to the running instance.
+//! `hookdesk emit TYPE`: post an event to the running instance, or accept it into a team
+//! database (`--database-url`), where the team's workers deliver it.
 
 use super::client::ApiClient;
 use super::{CliResult, Failure};
@@ -22,6 +23,8 @@ pub struct EmitArgs {
     /// Your own event id: a repeated id is accepted once.
     #[arg(long)]
     id: Option<String>,
+    #[command(flatten)]
+    team: super::worker::TeamDatabase,
 }
 
 fn read_data(arg: Option<&str>) -> Result<Value, Failure> {
@@ -42,7 +45,14 @@ pub async fn run(args: EmitArgs, data_dir: &Path) -> CliResult {
             body[key] = json!(v);
         }
     }
-    let accepted = ApiClient::discover(data_dir)?.post("/v1/events", &body).await?;
+    let accepted = match &args.team.database_url {
+        Some(url) => {
+            let input = serde_json::from_str(&body.to_string()).map_err(|e| Failure(format!("the event is not valid: {e}")))?;
+            let store = super::worker::TeamDatabase::open(url).await?;
+            serde_json::to_value(hookdesk_engine::team_admin::accept_event(&store, input).await?)?
+        }
+        None => ApiClient::discover(data_dir)?.post("/v1/events", &body).await?,
+    };
     let deliveries = accepted["deliveries"].as_array().cloned().unwrap_or_default();
     let list: Vec<String> = deliveries
         .iter()

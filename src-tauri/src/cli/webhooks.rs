@@ -19,8 +19,12 @@ pub enum WebhooksCommand {
         #[arg(long)]
         include_secrets: bool,
     },
-    /// Create or update webhooks from an export.
-    Import { file: PathBuf },
+    /// Create or update webhooks from an export (into a team database with --database-url).
+    Import {
+        file: PathBuf,
+        #[command(flatten)]
+        team: super::worker::TeamDatabase,
+    },
 }
 
 fn s(v: &Value) -> &str {
@@ -28,6 +32,15 @@ fn s(v: &Value) -> &str {
 }
 
 pub async fn run(cmd: WebhooksCommand, data_dir: &Path) -> CliResult {
+    if let WebhooksCommand::Import { file, team: team @ super::worker::TeamDatabase { database_url: Some(url), .. } } = &cmd {
+        let export = serde_json::from_str(&read_file(file)?)
+            .map_err(|e| Failure(format!("{} is not a Hookdesk configuration file: {e}", file.display())))?;
+        let store = super::worker::TeamDatabase::open(url).await?;
+        let key = team.key(&store).await?;
+        let report = hookdesk_engine::team_admin::import_config(&store, &key, export).await?;
+        print_import(&serde_json::to_value(report)?);
+        return Ok(());
+    }
     let api = ApiClient::discover(data_dir)?;
     match cmd {
         WebhooksCommand::List => {
@@ -64,17 +77,25 @@ pub async fn run(cmd: WebhooksCommand, data_dir: &Path) -> CliResult {
                 None => println!("{text}"),
             }
         }
-        WebhooksCommand::Import { file } => {
-            let text = std::fs::read_to_string(&file).map_err(|e| Failure(format!("cannot read {}: {e}", file.display())))?;
-            let body: Value = serde_json::from_str(&text).map_err(|e| Failure(format!("{} is not JSON: {e}", file.display())))?;
-            let report = api.post("/v1/config/import", &body).await?;
-            let list = |k: &str| report[k].as_array().map(|a| a.iter().map(s).collect::<Vec<_>>().join(", ")).unwrap_or_default();
-            println!("Created: {}", if list("created").is_empty() { "none".into() } else { list("created") });
-            println!("Updated: {}", if list("updated").is_empty() { "none".into() } else { list("updated") });
-            for w in report["warnings"].as_array().into_iter().flatten() {
-                eprintln!("warning: {}", s(w));
-            }
+        WebhooksCommand::Import { file, .. } => {
+            let body: Value =
+                serde_json::from_str(&read_file(&file)?).map_err(|e| Failure(format!("{} is not JSON: {e}", file.display())))?;
+            print_import(&api.post("/v1/config/import", &body).await?);
         }
     }
     Ok(())
+}
+
+fn read_file(file: &Path) -> Result<String, Failure> {
+    std::fs::read_to_string(file).map_err(|e| Failure(format!("cannot read {}: {e}", file.display())))
+}
+
+/// What an import did, from its report.
+fn print_import(report: &Value) {
+    let list = |k: &str| report[k].as_array().map(|a| a.iter().map(s).collect::<Vec<_>>().join(", ")).unwrap_or_default();
+    println!("Created: {}", if list("created").is_empty() { "none".into() } else { list("created") });
+    println!("Updated: {}", if list("updated").is_empty() { "none".into() } else { list("updated") });
+    for w in report["warnings"].as_array().into_iter().flatten() {
+        eprintln!("warning: {}", s(w));
+    }
 }

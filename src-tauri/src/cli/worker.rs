@@ -9,6 +9,45 @@ use hookdesk_engine::team::{TeamWorker, WorkerOptions};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+/// A team database a command writes to directly, instead of the running instance.
+#[derive(Debug, clap::Args)]
+pub struct TeamDatabase {
+    /// Write to this team database (PostgreSQL) instead of the running instance:
+    /// postgres://user@host:port/database.
+    #[arg(long, env = "HOOKDESK_DATABASE_URL", value_name = "URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// With --database-url: a file holding the team's secret key (base64 of 32 bytes),
+    /// readable by its owner only; without it, HOOKDESK_SECRET_KEY.
+    #[arg(long, value_name = "FILE")]
+    pub secret_key_file: Option<PathBuf>,
+}
+
+impl TeamDatabase {
+    /// The team database, migrated when it is new.
+    pub async fn open(url: &str) -> Result<PgStore, Failure> {
+        let store = PgStore::connect(url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// The team's secret key, checked against the database: refused when missing or another.
+    pub async fn key(&self, store: &PgStore) -> Result<SecretKey, Failure> {
+        let key = team_key(self.secret_key_file.as_deref(), "writing to a team database")?;
+        store.check_key(&key, hookdesk_engine::model::time::now_ms()).await?;
+        Ok(key)
+    }
+}
+
+/// The team's secret key from `file` or the environment; `who` needs it, says the error.
+fn team_key(file: Option<&std::path::Path>, who: &str) -> Result<SecretKey, Failure> {
+    SecretKey::configured(file)?.ok_or_else(|| {
+        Failure(format!(
+            "{who} needs the team's secret key: set {} to base64 of 32 random bytes (`openssl rand -base64 32`), or pass --secret-key-file FILE (mode 600).",
+            hookdesk_engine::sealed::KEY_ENV
+        ))
+    })
+}
+
 #[derive(Debug, clap::Args)]
 pub struct WorkerArgs {
     /// The team database: postgres://user@host:port/database.
@@ -39,12 +78,8 @@ fn default_id() -> String {
 }
 
 pub async fn run(args: WorkerArgs) -> CliResult {
-    let key = SecretKey::configured(args.secret_key_file.as_deref())?.ok_or_else(|| {
-        Failure(format!(
-            "a team worker needs the team's secret key: set {} to base64 of 32 random bytes (`openssl rand -base64 32`), or pass --secret-key-file FILE (mode 600).",
-            hookdesk_engine::sealed::KEY_ENV
-        ))
-    })?;
+    // Looked for before the database is reached: without a key, nothing is touched.
+    let key = team_key(args.secret_key_file.as_deref(), "a team worker")?;
     let store = PgStore::connect(&args.database_url).await?;
     let migrated = store.migrate().await?;
     store.check_key(&key, hookdesk_engine::model::time::now_ms()).await?;

@@ -30,29 +30,7 @@ fn sample_text(sample: &serde_json::Value) -> std::result::Result<String, String
 impl Engine {
     /// Adds a custom event type, or replaces the description and sample of one.
     pub async fn save_event_type(&self, input: CustomEventTypeInput) -> Result<EventType> {
-        let name = input.name.trim().to_string();
-        let mut errors = Vec::new();
-        if !is_valid_event_type(&name) {
-            errors.push(FieldError::new("name", format!("'{name}' is not an event type name: use entity.action, e.g. invoice.paid.")));
-        } else if crate::catalog::builtin_types().iter().any(|t| t.name == name) {
-            errors.push(FieldError::new("name", format!("{name} is a built-in type; pick another name.")));
-        } else if crate::model::operational::is_operational(&name) {
-            errors.push(FieldError::new("name", "hookdesk.* names are kept for Hookdesk's own events; pick another name."));
-        }
-        if input.description.chars().count() > DESCRIPTION_MAX_CHARS {
-            errors.push(FieldError::new("description", format!("Description must be at most {DESCRIPTION_MAX_CHARS} characters.")));
-        }
-        let sample = match sample_text(&input.sample) {
-            Ok(text) => text,
-            Err(message) => {
-                errors.push(FieldError::new("sample", message));
-                String::new()
-            }
-        };
-        if !errors.is_empty() {
-            return Err(Error::Invalid(errors));
-        }
-        let description = input.description.trim().to_string();
+        let (name, description, sample) = checked_event_type(&input)?;
         let n = name.clone();
         self.db().write(move |conn| crate::store::event_types::upsert(conn, &n, &description, &sample, now_ms())).await?;
         let catalog = self.catalog().await?;
@@ -82,4 +60,31 @@ impl Engine {
         }
         Ok(())
     }
+}
+
+/// A custom type as stored, checked: its name, description and sample text (for either store).
+pub(crate) fn checked_event_type(input: &CustomEventTypeInput) -> Result<(String, String, String)> {
+    let name = input.name.trim().to_string();
+    let mut errors = Vec::new();
+    if !is_valid_event_type(&name) {
+        errors.push(FieldError::new("name", format!("'{name}' is not an event type name: use entity.action, e.g. invoice.paid.")));
+    } else if crate::catalog::builtin_types().iter().any(|t| t.name == name) {
+        errors.push(FieldError::new("name", format!("{name} is a built-in type; pick another name.")));
+    } else if crate::model::operational::is_operational(&name) {
+        errors.push(FieldError::new("name", "hookdesk.* names are kept for Hookdesk's own events; pick another name."));
+    }
+    if input.description.chars().count() > DESCRIPTION_MAX_CHARS {
+        errors.push(FieldError::new("description", format!("Description must be at most {DESCRIPTION_MAX_CHARS} characters.")));
+    }
+    let sample = match sample_text(&input.sample) {
+        Ok(text) => text,
+        Err(message) => {
+            errors.push(FieldError::new("sample", message));
+            String::new()
+        }
+    };
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    Ok((name, input.description.trim().to_string(), sample))
 }

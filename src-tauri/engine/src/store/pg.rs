@@ -980,10 +980,19 @@ async fn group_commit(pool: Pool, mut queue: tokio::sync::mpsc::Receiver<AcceptR
                 None => return,
             }
         }
-        while held.len() < ACCEPT_BATCH
-            && let Ok(r) = queue.try_recv()
-        {
-            held.push_back(r);
+        // Callers answered by the last commit are sending their next events: a few yields let
+        // them join this batch instead of waiting a whole commit for the next one.
+        for round in 0..4 {
+            let before = held.len();
+            while held.len() < ACCEPT_BATCH
+                && let Ok(r) = queue.try_recv()
+            {
+                held.push_back(r);
+            }
+            if (round > 0 && held.len() == before) || held.len() >= ACCEPT_BATCH {
+                break;
+            }
+            tokio::task::yield_now().await;
         }
         let mut batch: Vec<AcceptRequest> = Vec::with_capacity(held.len());
         let mut ids = std::collections::HashSet::new();

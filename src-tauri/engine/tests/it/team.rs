@@ -230,3 +230,68 @@ async fn failures_counted_across_workers_pause_the_webhook_and_resuming_releases
     wa.stop().await;
     wb.stop().await;
 }
+
+/// An event as the Events API or `hookdesk emit` takes it.
+fn emitted(event_type: &str, data: &str, workflow: Option<&str>) -> hookdesk_engine::model::event::EventInput {
+    let body =
+        serde_json::json!({"type": event_type, "data": serde_json::from_str::<serde_json::Value>(data).unwrap(), "workflow": workflow});
+    serde_json::from_str(&body.to_string()).unwrap()
+}
+
+#[tokio::test]
+async fn a_desktop_export_imports_into_a_team_database_sealed_and_events_there_are_routed_as_on_the_desktop() {
+    use hookdesk_engine::team_admin;
+    let desktop = super::transfer::configured().await;
+    let export = desktop.export_config(true).await.unwrap();
+    let (url, store, key) = migrated_store().await;
+
+    let report = team_admin::import_config(&store, &key, export.clone()).await.unwrap();
+    assert_eq!(
+        (report.created.clone(), report.updated.len(), report.event_types),
+        (vec!["ordenes_de_compra".to_string(), "surveys".to_string()], 0, 1)
+    );
+    let orders = store.webhook("ordenes_de_compra").await.unwrap().expect("imported");
+    let surveys = store.webhook("surveys").await.unwrap().expect("imported");
+    assert_eq!((orders.status, surveys.status), (WebhookStatus::Active, WebhookStatus::Disabled));
+    assert_eq!(orders.events, ["task.created", "task.updated", "invoice.paid"]);
+    assert_eq!(orders.filters.workflow, ["purchase_orders"]);
+    let opened = |account: String| {
+        let (store, key) = (store.clone(), key.clone());
+        async move { store.secret(&key, &account).await.unwrap().map(|v| v.to_string()) }
+    };
+    assert_eq!(opened(account::header(&orders.id, "Authorization")).await.as_deref(), Some("Bearer export-me-not"));
+    assert_eq!(opened(account::signing_secret(&orders.id)).await, Some(desktop.signing_secret("ordenes_de_compra").await.unwrap()));
+    let stored = client(&url).await.query("SELECT sealed FROM secrets", &[]).await.unwrap();
+    assert!(stored.iter().all(|r| !r.get::<_, &str>(0).contains("export-me-not")), "header values are sealed");
+
+    // A file without secrets updates in place and keeps the stored values.
+    let mut plain = desktop.export_config(false).await.unwrap();
+    plain.webhooks[0].url = "https://partner.example/v2".into();
+    let again = team_admin::import_config(&store, &key, plain.clone()).await.unwrap();
+    assert_eq!((again.created.len(), again.updated.len()), (0, 2));
+    let updated = store.webhook("ordenes_de_compra").await.unwrap().unwrap();
+    assert_eq!((updated.id.clone(), updated.url.as_str()), (orders.id.clone(), "https://partner.example/v2"));
+    assert_eq!(opened(account::header(&orders.id, "Authorization")).await.as_deref(), Some("Bearer export-me-not"));
+    assert_eq!(opened(account::signing_secret(&orders.id)).await, Some(desktop.signing_secret("ordenes_de_compra").await.unwrap()));
+
+    // A file with a broken webhook is refused whole: nothing of it is written.
+    plain.webhooks[0].url = "https://partner.example/v3".into();
+    plain.webhooks[1].events = vec!["no.such_type".into()];
+    let err = team_admin::import_config(&store, &key, plain).await.unwrap_err();
+    assert!(err.to_string().contains("surveys"), "{err}");
+    assert_eq!(store.webhook("ordenes_de_compra").await.unwrap().unwrap().url, "https://partner.example/v2");
+
+    // Events go where the desktop would send them: by type and workflow, not to a disabled one.
+    let routed = |t: &'static str, workflow: Option<&'static str>| {
+        let store = store.clone();
+        async move {
+            let a = team_admin::accept_event(&store, emitted(t, r#"{"task": {"id": 1}}"#, workflow)).await.unwrap();
+            a.deliveries.into_iter().map(|d| d.webhook_code).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(routed("task.created", Some("purchase_orders")).await, ["ordenes_de_compra"]);
+    assert!(routed("task.created", Some("payroll")).await.is_empty());
+    assert!(routed("survey.created", None).await.is_empty(), "the disabled webhook gets nothing");
+    let invalid = team_admin::accept_event(&store, emitted("not a type", "{}", None)).await.unwrap_err();
+    assert_eq!(invalid.kind(), hookdesk_engine::ErrorKind::Invalid, "{invalid}");
+}

@@ -4,7 +4,7 @@ use crate::utils::{header, input, open_engine};
 use hookdesk_engine::catalog::CustomEventTypeInput;
 use hookdesk_engine::model::{Ordering, RetryPolicy, Webhook};
 
-async fn configured() -> crate::utils::TestEngine {
+pub(super) async fn configured() -> crate::utils::TestEngine {
     let t = open_engine();
     t.save_event_type(CustomEventTypeInput {
         name: "invoice.paid".into(),

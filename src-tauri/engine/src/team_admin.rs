@@ -1,0 +1,103 @@
+//! What the command line does to a team database directly, without a running engine: accept
+//! an event (checked as the Events API checks it, routed as the engine routes it) and import
+//! a configuration file (checked as the panel's import checks it, written in one transaction,
+//! secrets sealed with the team's key). The workers pick up both from the database.
+
+use crate::error::Result;
+use crate::ingest::{Accepted, AcceptedDelivery};
+use crate::model::event::EventInput;
+use crate::model::time::now_ms;
+use crate::model::{DeliveryId, WebhookId, WebhookStatus};
+use crate::sealed::SecretKey;
+use crate::secrets::account;
+use crate::signing::SigningSecret;
+use crate::store::pg::{NewDelivery, PgStore};
+use crate::store::webhooks::WebhookRow;
+use crate::transfer::{ConfigExport, Existing, ImportPlan, ImportReport, plan_import};
+use crate::webhooks::DEACTIVATED_BY_USER;
+
+/// Accepts an event into the team database: one delivery per webhook that wants it, in code
+/// order, committed with the event before this returns. A repeated caller id answers the same.
+pub async fn accept_event(store: &PgStore, input: EventInput) -> Result<Accepted> {
+    let now = now_ms();
+    let row = crate::ingest::event_row(input, now)?;
+    let webhooks = store.webhooks().await?;
+    let key = crate::delivery::fanout::key_of(&row);
+    let to: Vec<NewDelivery> = webhooks
+        .iter()
+        .filter(|w| crate::matching::wants(w, &key))
+        .map(|w| NewDelivery { webhook_id: w.id.as_str(), max_attempts: w.delivery.attempts })
+        .collect();
+    let accepted = store.accept_event(&row, &to, now).await?;
+    let deliveries =
+        accepted.deliveries.into_iter().map(|(id, code)| AcceptedDelivery { id: DeliveryId(id), webhook_code: code }).collect();
+    Ok(Accepted { event_id: row.id, deliveries })
+}
+
+/// Imports a configuration file into the team database: custom types, then each webhook
+/// created or, when its code exists, updated; everything checked first, and written whole
+/// or not at all. Header values and signing secrets are sealed with `key`.
+pub async fn import_config(store: &PgStore, key: &SecretKey, export: ConfigExport) -> Result<ImportReport> {
+    let current = store.webhooks().await?;
+    let existing: Vec<Existing> =
+        current.iter().map(|w| Existing { id: w.id.clone(), code: w.code.clone(), header_names: w.header_names.clone() }).collect();
+    let catalog = crate::catalog::Catalog::new(store.event_types().await?);
+    let ImportPlan { mut report, event_types, webhooks } = plan_import(export, &existing, catalog)?;
+    let types = event_types.iter().map(crate::catalog::custom::checked_event_type).collect::<Result<Vec<_>>>()?;
+    report.event_types = types.len();
+    let now = now_ms();
+    let (mut rows, mut secrets) = (Vec::new(), Vec::new());
+    for (id, input) in webhooks {
+        let before = id.as_ref().and_then(|id| current.iter().find(|w| &w.id == id));
+        let id = id.unwrap_or_else(WebhookId::generate);
+        let header_names: Vec<String> = input.headers.iter().map(|h| h.name.clone()).collect();
+        for h in &input.headers {
+            if let Some(value) = h.new_value() {
+                secrets.push((account::header(&id, &h.name), Some(value.to_string())));
+            }
+        }
+        match (&input.secret, before) {
+            (Some(secret), _) => {
+                secrets.push((account::signing_secret(&id), Some(secret.clone())));
+                secrets.push((account::previous_signing_secret(&id), None));
+            }
+            (None, None) => secrets.push((account::signing_secret(&id), Some(SigningSecret::generate()))),
+            (None, Some(_)) => {}
+        }
+        if let Some(before) = before {
+            for old in before.header_names.iter().filter(|old| !header_names.iter().any(|n| n.eq_ignore_ascii_case(old))) {
+                secrets.push((account::header(&id, old), None));
+            }
+        }
+        // As an update in the panel: deactivating says so; activating resumes and resets the count.
+        let (status, status_reason) = match (input.active, before.map(|b| b.status)) {
+            (true, _) => (WebhookStatus::Active, None),
+            (false, None | Some(WebhookStatus::Active)) => (WebhookStatus::Disabled, Some(DEACTIVATED_BY_USER.to_string())),
+            (false, Some(other)) => (other, before.and_then(|b| b.status_reason.clone())),
+        };
+        let code = input.code.clone().unwrap_or_default();
+        rows.push(WebhookRow {
+            id,
+            code: code.clone(),
+            name: input.name,
+            url: input.url,
+            description: input.description,
+            events: input.events,
+            filters: input.filters,
+            header_names,
+            delivery: input.delivery,
+            consecutive_failures: match before {
+                Some(b) if !(status == WebhookStatus::Active && b.status != WebhookStatus::Active) => b.consecutive_failures,
+                _ => 0,
+            },
+            status,
+            status_reason,
+            previous_secret_until: before.filter(|_| input.secret.is_none()).and_then(|b| b.previous_secret_until),
+            created_at: before.map_or(now, |b| b.created_at),
+            updated_at: now,
+        });
+        if before.is_some() { report.updated.push(code) } else { report.created.push(code) }
+    }
+    store.import(key, &types, &rows, &secrets, now).await?;
+    Ok(report)
+}
