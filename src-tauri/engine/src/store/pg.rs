@@ -258,12 +258,17 @@ async fn switch_off(c: &impl GenericClient, webhook: &str, status: WebhookStatus
 }
 
 async fn count(c: &impl GenericClient, webhook: &str, t: &Tally<'_>, now: i64) -> Result<Counted> {
+    // A success of a webhook with no failures to reset writes nothing: its row is not locked,
+    // so a claim holding it does not hold up the recording of every success.
+    let statement = if t.succeeded {
+        "WITH w AS (SELECT 1 FROM webhooks WHERE id = $1),
+              reset AS (UPDATE webhooks SET consecutive_failures = 0, updated_at = $2 WHERE id = $1 AND consecutive_failures <> 0)
+         SELECT 0 FROM w"
+    } else {
+        "UPDATE webhooks SET consecutive_failures = consecutive_failures + 1, updated_at = $2 WHERE id = $1 RETURNING consecutive_failures"
+    };
     let row = c
-        .query_opt(
-            "UPDATE webhooks SET consecutive_failures = CASE WHEN $2 THEN 0 ELSE consecutive_failures + 1 END, updated_at = $3
-             WHERE id = $1 RETURNING consecutive_failures",
-            &[&webhook, &t.succeeded, &now],
-        )
+        .query_opt(statement, &[&webhook, &now])
         .await
         .map_err(pg_error)?
         .ok_or_else(|| Error::NotFound(format!("There is no webhook {webhook}.")))?;
