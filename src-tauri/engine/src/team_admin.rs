@@ -7,14 +7,14 @@ use crate::error::Result;
 use crate::ingest::{Accepted, AcceptedDelivery};
 use crate::model::event::EventInput;
 use crate::model::time::now_ms;
-use crate::model::{DeliveryId, WebhookId, WebhookStatus};
+use crate::model::{DeliveryId, WebhookId};
 use crate::sealed::SecretKey;
 use crate::secrets::account;
 use crate::signing::SigningSecret;
 use crate::store::pg::{NewDelivery, PgStore};
 use crate::store::webhooks::WebhookRow;
 use crate::transfer::{ConfigExport, Existing, ImportPlan, ImportReport, plan_import};
-use crate::webhooks::DEACTIVATED_BY_USER;
+use crate::webhooks::status_after_save;
 
 /// Accepts an event into the team database: one delivery per webhook that wants it, in code
 /// order, committed with the event before this returns. A repeated caller id answers the same.
@@ -69,12 +69,7 @@ pub async fn import_config(store: &PgStore, key: &SecretKey, export: ConfigExpor
                 secrets.push((account::header(&id, old), None));
             }
         }
-        // As an update in the panel: deactivating says so; activating resumes and resets the count.
-        let (status, status_reason) = match (input.active, before.map(|b| b.status)) {
-            (true, _) => (WebhookStatus::Active, None),
-            (false, None | Some(WebhookStatus::Active)) => (WebhookStatus::Disabled, Some(DEACTIVATED_BY_USER.to_string())),
-            (false, Some(other)) => (other, before.and_then(|b| b.status_reason.clone())),
-        };
+        let (status, status_reason, consecutive_failures) = status_after_save(input.active, before);
         let code = input.code.clone().unwrap_or_default();
         rows.push(WebhookRow {
             id,
@@ -86,10 +81,7 @@ pub async fn import_config(store: &PgStore, key: &SecretKey, export: ConfigExpor
             filters: input.filters,
             header_names,
             delivery: input.delivery,
-            consecutive_failures: match before {
-                Some(b) if !(status == WebhookStatus::Active && b.status != WebhookStatus::Active) => b.consecutive_failures,
-                _ => 0,
-            },
+            consecutive_failures,
             status,
             status_reason,
             previous_secret_until: before.filter(|_| input.secret.is_none()).and_then(|b| b.previous_secret_until),

@@ -33,6 +33,24 @@ fn clash_message(code: &str, owner_name: &str, taken: impl Fn(&str) -> bool) -> 
     format!("The code {code} is already used by the webhook “{owner_name}”. Try {free}.")
 }
 
+/// A saved webhook's status, its reason and its consecutive failures, from the form's Active
+/// switch and the webhook as it was (`None`: a new one). Switching it off says so; switching
+/// on a paused or disabled one resumes it with the count reset; a webhook left off keeps the
+/// state and reason it has (paused stays paused).
+pub(crate) fn status_after_save(active: bool, before: Option<&WebhookRow>) -> (WebhookStatus, Option<String>, u32) {
+    let was = before.map(|b| b.status);
+    let (status, reason) = match (active, was) {
+        (true, _) => (WebhookStatus::Active, None),
+        (false, None | Some(WebhookStatus::Active)) => (WebhookStatus::Disabled, Some(DEACTIVATED_BY_USER.to_string())),
+        (false, Some(other)) => (other, before.and_then(|b| b.status_reason.clone())),
+    };
+    let failures = match before {
+        Some(b) if !(status == WebhookStatus::Active && b.status != WebhookStatus::Active) => b.consecutive_failures,
+        _ => 0,
+    };
+    (status, reason, failures)
+}
+
 pub(crate) fn not_found(id_or_code: &str) -> Error {
     Error::NotFound(format!("No webhook has the id or code “{id_or_code}”."))
 }
@@ -222,11 +240,7 @@ impl Engine {
         let header_names: Vec<String> = input.headers.iter().map(|h| h.name.clone()).collect();
         let removed: Vec<String> =
             existing.header_names.iter().filter(|old| !header_names.iter().any(|n| n.eq_ignore_ascii_case(old))).cloned().collect();
-        let (status, reason) = match (input.active, existing.status) {
-            (true, _) => (WebhookStatus::Active, None),
-            (false, WebhookStatus::Active) => (WebhookStatus::Disabled, Some(DEACTIVATED_BY_USER.to_string())),
-            (false, other) => (other, existing.status_reason.clone()),
-        };
+        let (status, reason, consecutive_failures) = status_after_save(input.active, Some(&existing));
         let row = WebhookRow {
             name: input.name,
             url: input.url,
@@ -235,11 +249,7 @@ impl Engine {
             filters: input.filters,
             header_names,
             delivery: input.delivery,
-            consecutive_failures: if status == WebhookStatus::Active && existing.status != WebhookStatus::Active {
-                0
-            } else {
-                existing.consecutive_failures
-            },
+            consecutive_failures,
             status,
             status_reason: reason,
             previous_secret_until: if replaced_secret { None } else { existing.previous_secret_until },

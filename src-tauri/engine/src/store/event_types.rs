@@ -10,17 +10,22 @@ pub fn list(conn: &Connection) -> Result<Vec<EventType>> {
     let mut out = Vec::new();
     for row in rows {
         let (name, description, sample) = row?;
-        out.push(EventType {
-            label: name.clone(),
-            name,
-            entity: "Custom".into(),
-            description,
-            sample: serde_json::from_str(&sample)?,
-            sample_text: sample,
-            builtin: false,
-        });
+        out.push(custom(name, description, sample)?);
     }
     Ok(out)
+}
+
+/// A custom type as stored (in SQLite or a team database): its sample kept as written.
+pub(crate) fn custom(name: String, description: String, sample: String) -> Result<EventType> {
+    Ok(EventType {
+        label: name.clone(),
+        name,
+        entity: "Custom".into(),
+        description,
+        sample: serde_json::from_str(&sample)?,
+        sample_text: sample,
+        builtin: false,
+    })
 }
 
 pub fn upsert(conn: &Connection, name: &str, description: &str, sample: &str, now: i64) -> Result<()> {

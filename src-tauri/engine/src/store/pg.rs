@@ -21,8 +21,11 @@ use tokio_postgres::NoTls;
 use zeroize::Zeroizing;
 
 /// The schema's versions, in order.
-pub const MIGRATIONS: &[(i32, &str)] =
-    &[(1, include_str!("../../migrations/pg/0001_schema.sql")), (2, include_str!("../../migrations/pg/0002_leases.sql"))];
+pub const MIGRATIONS: &[(i32, &str)] = &[
+    (1, include_str!("../../migrations/pg/0001_schema.sql")),
+    (2, include_str!("../../migrations/pg/0002_leases.sql")),
+    (3, include_str!("../../migrations/pg/0003_leased_index.sql")),
+];
 
 /// The active webhooks with a due, unleased delivery, each with how many of its deliveries
 /// may be leased at once (1 for a sequential one, its concurrency for a parallel one) and
@@ -45,17 +48,18 @@ const CLAIMABLE_WEBHOOKS: &str = "
 /// How many deliveries of each of these webhooks are leased now. ($1 now, $2 the webhooks.)
 const LEASED_OF_WEBHOOKS: &str = "
     SELECT webhook_id, COUNT(*)::int FROM deliveries
-    WHERE webhook_id = ANY($2) AND state = 'pending' AND lease_until >= $1
+    WHERE webhook_id = ANY($2) AND state = 'pending' AND lease_until IS NOT NULL AND lease_until >= $1
     GROUP BY webhook_id";
 
-/// Each of these sequential webhooks' next delivery: its oldest pending one, if due. ($1 now,
-/// $2 the webhooks.)
+/// Each of these sequential webhooks' next delivery: its oldest pending one, if due; one
+/// index probe per webhook, however long its backlog. ($1 now, $2 the webhooks.)
 const HEADS_OF_WEBHOOKS: &str = "
-    SELECT id FROM (
-        SELECT DISTINCT ON (webhook_id) id, next_attempt_at FROM deliveries
-        WHERE webhook_id = ANY($2) AND state = 'pending'
-        ORDER BY webhook_id, id) head
-    WHERE next_attempt_at <= $1";
+    SELECT head.id FROM unnest($2::text[]) AS w(id)
+    CROSS JOIN LATERAL (
+        SELECT id, next_attempt_at FROM deliveries
+        WHERE webhook_id = w.id AND state = 'pending'
+        ORDER BY id LIMIT 1) head
+    WHERE head.next_attempt_at <= $1";
 
 /// Due, unleased deliveries of these parallel webhooks, at most `room` of each, oldest first.
 /// ($1 now, $2 the webhooks, $3 the room of each.)
@@ -75,6 +79,12 @@ const DUE_DIRECT: &str = "
     ORDER BY next_attempt_at, id LIMIT $2
     FOR UPDATE SKIP LOCKED";
 
+/// Claims and renewals do not wait for the disk. One lost in a crash of the database server
+/// only shortens a lease, so that the delivery is taken again (at least once, with the same
+/// `webhook-id`); what must last, the events and the attempts' records, is committed with
+/// `synchronous_commit` on.
+const LEASE_WRITES: &str = "SET LOCAL synchronous_commit = off";
+
 /// The account of the value that tells whether a key is the team's ([`PgStore::check_key`]).
 const KEY_CHECK: &str = "team/key-check";
 
@@ -85,6 +95,36 @@ pub const WORK_CHANNEL: &str = "hookdesk_work";
 /// The columns [`webhook_from`] reads.
 const WEBHOOK_COLUMNS: &str = "id, code, name, url, description, events, filters, header_names, delivery, status, status_reason, \
                                consecutive_failures, previous_secret_until, created_at, updated_at";
+
+/// The placeholders of [`WEBHOOK_COLUMNS`], in [`write_webhook`]'s order.
+const WEBHOOK_VALUES: &str = "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
+
+/// Runs `sql` (an insert of [`WEBHOOK_COLUMNS`] with [`WEBHOOK_VALUES`]) for a webhook.
+async fn write_webhook(c: &impl GenericClient, sql: &str, w: &WebhookRow) -> Result<()> {
+    c.execute(
+        sql,
+        &[
+            &w.id.as_str(),
+            &w.code,
+            &w.name,
+            &w.url,
+            &w.description,
+            &serde_json::to_string(&w.events)?,
+            &serde_json::to_string(&w.filters)?,
+            &serde_json::to_string(&w.header_names)?,
+            &serde_json::to_string(&w.delivery)?,
+            &w.status.as_str(),
+            &w.status_reason,
+            &i32::try_from(w.consecutive_failures).unwrap_or(i32::MAX),
+            &w.previous_secret_until,
+            &w.created_at,
+            &w.updated_at,
+        ],
+    )
+    .await
+    .map_err(pg_error)?;
+    Ok(())
+}
 
 fn json_col<T: serde::de::DeserializeOwned>(row: &tokio_postgres::Row, i: usize) -> Result<T> {
     serde_json::from_str(row.get::<_, &str>(i))
@@ -328,6 +368,8 @@ impl PgStore {
         let tx = client.transaction().await.map_err(pg_error)?;
         // Held until the transaction ends, however it ends.
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).await.map_err(pg_error)?;
+        // Not "relation schema_migrations already exists, skipping" in every command's log.
+        tx.batch_execute("SET LOCAL client_min_messages = warning").await.map_err(pg_error)?;
         tx.batch_execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
         )
@@ -355,6 +397,7 @@ impl PgStore {
     pub async fn claim_due(&self, worker: &str, now: i64, limit: i64, lease_ms: i64) -> Result<Vec<i64>> {
         let mut client = self.pool.get().await.map_err(pool_error)?;
         let tx = client.transaction().await.map_err(pg_error)?;
+        tx.batch_execute(LEASE_WRITES).await.map_err(pg_error)?;
         // A fixed number of statements however many webhooks there are: lock the claimable
         // ones, count their leases (after the lock), then take heads and due deliveries.
         let claimable: Vec<(String, i32, bool)> = tx
@@ -407,14 +450,17 @@ impl PgStore {
     /// Extends `worker`'s leases of these deliveries to `until` while their attempts run;
     /// returns those still its own (a lease that ran out and was taken is not renewed).
     pub async fn renew(&self, worker: &str, deliveries: &[i64], until: i64) -> Result<Vec<i64>> {
-        let client = self.pool.get().await.map_err(pool_error)?;
-        let rows = client
+        let mut client = self.pool.get().await.map_err(pool_error)?;
+        let tx = client.transaction().await.map_err(pg_error)?;
+        tx.batch_execute(LEASE_WRITES).await.map_err(pg_error)?;
+        let rows = tx
             .query(
                 "UPDATE deliveries SET lease_until = $3 WHERE id = ANY($1) AND leased_by = $2 AND state = 'pending' RETURNING id",
                 &[&deliveries, &worker, &until],
             )
             .await
             .map_err(pg_error)?;
+        tx.commit().await.map_err(pg_error)?;
         let mut held: Vec<i64> = rows.iter().map(|r| r.get(0)).collect();
         held.sort_unstable();
         Ok(held)
@@ -650,32 +696,7 @@ impl PgStore {
     /// Adds a webhook (its header values and secrets are stored sealed, apart).
     pub async fn insert_webhook(&self, w: &WebhookRow) -> Result<()> {
         let client = self.pool.get().await.map_err(pool_error)?;
-        client
-            .execute(
-                &format!(
-                    "INSERT INTO webhooks ({WEBHOOK_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
-                ),
-                &[
-                    &w.id.as_str(),
-                    &w.code,
-                    &w.name,
-                    &w.url,
-                    &w.description,
-                    &serde_json::to_string(&w.events)?,
-                    &serde_json::to_string(&w.filters)?,
-                    &serde_json::to_string(&w.header_names)?,
-                    &serde_json::to_string(&w.delivery)?,
-                    &w.status.as_str(),
-                    &w.status_reason,
-                    &i32::try_from(w.consecutive_failures).unwrap_or(i32::MAX),
-                    &w.previous_secret_until,
-                    &w.created_at,
-                    &w.updated_at,
-                ],
-            )
-            .await
-            .map_err(pg_error)?;
-        Ok(())
+        write_webhook(&client, &format!("INSERT INTO webhooks ({WEBHOOK_COLUMNS}) VALUES {WEBHOOK_VALUES}"), w).await
     }
 
     /// Writes an import in one transaction, so that it lands whole or not at all: custom
@@ -700,40 +721,16 @@ impl PgStore {
             .await
             .map_err(pg_error)?;
         }
-        let upsert = tx
-            .prepare(&format!(
-                "INSERT INTO webhooks ({WEBHOOK_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, url = excluded.url, description = excluded.description,
-                     events = excluded.events, filters = excluded.filters, header_names = excluded.header_names,
-                     delivery = excluded.delivery, status = excluded.status, status_reason = excluded.status_reason,
-                     consecutive_failures = excluded.consecutive_failures,
-                     previous_secret_until = excluded.previous_secret_until, updated_at = excluded.updated_at"
-            ))
-            .await
-            .map_err(pg_error)?;
+        let upsert = format!(
+            "INSERT INTO webhooks ({WEBHOOK_COLUMNS}) VALUES {WEBHOOK_VALUES}
+             ON CONFLICT (id) DO UPDATE SET name = excluded.name, url = excluded.url, description = excluded.description,
+                 events = excluded.events, filters = excluded.filters, header_names = excluded.header_names,
+                 delivery = excluded.delivery, status = excluded.status, status_reason = excluded.status_reason,
+                 consecutive_failures = excluded.consecutive_failures,
+                 previous_secret_until = excluded.previous_secret_until, updated_at = excluded.updated_at"
+        );
         for w in webhooks {
-            tx.execute(
-                &upsert,
-                &[
-                    &w.id.as_str(),
-                    &w.code,
-                    &w.name,
-                    &w.url,
-                    &w.description,
-                    &serde_json::to_string(&w.events)?,
-                    &serde_json::to_string(&w.filters)?,
-                    &serde_json::to_string(&w.header_names)?,
-                    &serde_json::to_string(&w.delivery)?,
-                    &w.status.as_str(),
-                    &w.status_reason,
-                    &i32::try_from(w.consecutive_failures).unwrap_or(i32::MAX),
-                    &w.previous_secret_until,
-                    &w.created_at,
-                    &w.updated_at,
-                ],
-            )
-            .await
-            .map_err(pg_error)?;
+            write_webhook(&tx, &upsert, w).await?;
         }
         for (account, value) in secrets {
             match value {
@@ -755,20 +752,7 @@ impl PgStore {
     pub async fn event_types(&self) -> Result<Vec<crate::model::event_type::EventType>> {
         let client = self.pool.get().await.map_err(pool_error)?;
         let rows = client.query("SELECT name, description, sample FROM event_types ORDER BY name", &[]).await.map_err(pg_error)?;
-        rows.iter()
-            .map(|r| {
-                let (name, description, sample): (String, String, String) = (r.get(0), r.get(1), r.get(2));
-                Ok(crate::model::event_type::EventType {
-                    label: name.clone(),
-                    name,
-                    entity: "Custom".into(),
-                    description,
-                    sample: serde_json::from_str(&sample)?,
-                    sample_text: sample,
-                    builtin: false,
-                })
-            })
-            .collect()
+        rows.iter().map(|r| crate::store::event_types::custom(r.get(0), r.get(1), r.get(2))).collect()
     }
 
     /// Every webhook, by code.
