@@ -354,4 +354,23 @@ async fn a_team_set_up_from_the_command_line_delivers_what_is_emitted_into_its_d
     let numbers: Vec<u64> = got.iter().map(|(_, n, ..)| *n).collect();
     assert_eq!(numbers, [1, 2], "in the order they were emitted");
     assert!(got.iter().all(|(path, _, _, complete)| path == "/orders" && *complete), "signed, with the header value opened: {got:?}");
+
+    // The attempts are read back from the team database, newest first, the header value masked.
+    let (code, out, said) = cli(&["logs", "orders"], None);
+    assert_eq!(code, Some(0), "{said}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].starts_with("EXECUTED (UTC)"), "{out}");
+    assert!(lines[1].contains("SUCCESS") && lines[1].contains("200") && lines[1].contains("task.created"), "{out}");
+    assert_eq!(lines.last().copied(), Some("2 of 2 attempts shown."), "{out}");
+    let (code, out, said) = cli(&["logs", "orders", "--json", "--limit", "1"], None);
+    assert_eq!(code, Some(0), "{said}");
+    let page: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(page["attempts"].as_array().unwrap().len(), 1);
+    assert!(!out.contains(HEADER_VALUE), "the header value is masked in the log: {out}");
+    let sent = page["attempts"][0]["request"]["headers"].as_object().expect("the request's headers are logged");
+    let team_header = sent.iter().find(|(name, _)| name.eq_ignore_ascii_case("x-team")).map(|(_, v)| v.as_str().unwrap_or_default());
+    assert_eq!(team_header, Some(hookdesk_engine::model::MASK), "{out}");
+    let (code, _, said) = cli(&["logs", "nope"], None);
+    assert_eq!(code, Some(1));
+    assert!(said.contains("nope"), "{said}");
 }

@@ -93,3 +93,35 @@ pub async fn import_config(store: &PgStore, key: &SecretKey, export: ConfigExpor
     store.import(key, &types, &rows, &secrets, now).await?;
     Ok(report)
 }
+
+/// A webhook's newest `limit` attempts in the team database, as `hookdesk logs` prints them:
+/// `{"attempts": [...], "total": n}`, the fields named as the Events API names them.
+pub async fn logs(store: &PgStore, id_or_code: &str, limit: u32) -> Result<serde_json::Value> {
+    let webhook = store.webhook(id_or_code).await?.ok_or_else(|| crate::webhooks::not_found(id_or_code))?;
+    let (attempts, total) = store.attempts_of(&webhook.id, i64::from(limit)).await?;
+    let json = |text: &str| serde_json::from_str::<serde_json::Value>(text).unwrap_or_else(|_| serde_json::Value::String(text.into()));
+    let attempts: Vec<serde_json::Value> = attempts
+        .into_iter()
+        .map(|a| {
+            serde_json::json!({
+                "executed_at": crate::model::time::format_ms(a.executed_at),
+                "result": if a.succeeded { "success" } else { "failed" },
+                "status_code": a.status_code,
+                "error_kind": a.error_kind,
+                "error": a.error,
+                "test": a.test,
+                "attempt": a.attempt,
+                "attempts": a.max_attempts,
+                "duration_ms": a.duration_ms,
+                "event_type": a.event_type,
+                "event_id": a.event_id,
+                "request": {"url": a.request_url, "headers": json(&a.request_headers)},
+                "response": {
+                    "headers": a.response_headers.as_deref().map(json),
+                    "body": a.response_body.map(|b| String::from_utf8_lossy(&b).into_owned()),
+                },
+            })
+        })
+        .collect();
+    Ok(serde_json::json!({"attempts": attempts, "total": total}))
+}

@@ -1,4 +1,5 @@
-//! `hookdesk logs CODE`: a webhook's attempts, newest first.
+//! `hookdesk logs CODE`: a webhook's attempts, newest first, from the running instance or a
+//! team database (`--database-url`).
 
 use super::CliResult;
 use super::client::{ApiClient, segment};
@@ -14,10 +15,18 @@ pub struct LogsArgs {
     /// Print the API's JSON, with requests and responses.
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    team: super::worker::TeamDatabase,
 }
 
 pub async fn run(args: LogsArgs, data_dir: &Path) -> CliResult {
-    let page = ApiClient::discover(data_dir)?.get(&format!("/v1/webhooks/{}/logs?limit={}", segment(&args.code), args.limit)).await?;
+    let page = match &args.team.database_url {
+        Some(url) => {
+            let store = super::worker::TeamDatabase::open(url).await?;
+            hookdesk_engine::team_admin::logs(&store, &args.code, args.limit).await?
+        }
+        None => ApiClient::discover(data_dir)?.get(&format!("/v1/webhooks/{}/logs?limit={}", segment(&args.code), args.limit)).await?,
+    };
     if args.json {
         println!("{}", serde_json::to_string_pretty(&page)?);
         return Ok(());

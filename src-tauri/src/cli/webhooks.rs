@@ -24,6 +24,8 @@ pub enum WebhooksCommand {
         file: PathBuf,
         #[command(flatten)]
         team: super::worker::TeamDatabase,
+        #[command(flatten)]
+        key: super::worker::TeamKey,
     },
 }
 
@@ -32,11 +34,11 @@ fn s(v: &Value) -> &str {
 }
 
 pub async fn run(cmd: WebhooksCommand, data_dir: &Path) -> CliResult {
-    if let WebhooksCommand::Import { file, team: team @ super::worker::TeamDatabase { database_url: Some(url), .. } } = &cmd {
+    if let WebhooksCommand::Import { file, team: super::worker::TeamDatabase { database_url: Some(url) }, key } = &cmd {
         let export = serde_json::from_str(&read_file(file)?)
             .map_err(|e| Failure(format!("{} is not a Hookdesk configuration file: {e}", file.display())))?;
         let store = super::worker::TeamDatabase::open(url).await?;
-        let key = team.key(&store).await?;
+        let key = key.key(&store).await?;
         let report = hookdesk_engine::team_admin::import_config(&store, &key, export).await?;
         print_import(&serde_json::to_value(report)?);
         return Ok(());

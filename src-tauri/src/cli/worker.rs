@@ -16,6 +16,11 @@ pub struct TeamDatabase {
     /// postgres://user@host:port/database.
     #[arg(long, env = "HOOKDESK_DATABASE_URL", value_name = "URL", hide_env_values = true)]
     pub database_url: Option<String>,
+}
+
+/// The team's secret key, for a command that writes secrets into a team database.
+#[derive(Debug, clap::Args)]
+pub struct TeamKey {
     /// With --database-url: a file holding the team's secret key (base64 of 32 bytes),
     /// readable by its owner only; without it, HOOKDESK_SECRET_KEY.
     #[arg(long, value_name = "FILE")]
@@ -29,7 +34,9 @@ impl TeamDatabase {
         store.migrate().await?;
         Ok(store)
     }
+}
 
+impl TeamKey {
     /// The team's secret key, checked against the database: refused when missing or another.
     pub async fn key(&self, store: &PgStore) -> Result<SecretKey, Failure> {
         let key = team_key(self.secret_key_file.as_deref(), "writing to a team database")?;

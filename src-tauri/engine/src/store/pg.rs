@@ -240,6 +240,27 @@ pub struct AttemptRecord<'a> {
     pub response_truncated: bool,
 }
 
+/// An attempt as the team database recorded it (header values masked when it was recorded).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TeamAttempt {
+    pub executed_at: i64,
+    pub succeeded: bool,
+    pub status_code: Option<i32>,
+    pub error_kind: Option<String>,
+    pub error: Option<String>,
+    pub test: bool,
+    pub attempt: i32,
+    pub max_attempts: i32,
+    pub duration_ms: i64,
+    pub event_type: String,
+    pub event_id: String,
+    pub request_url: String,
+    /// JSON object of the headers sent.
+    pub request_headers: String,
+    pub response_headers: Option<String>,
+    pub response_body: Option<Vec<u8>>,
+}
+
 /// Where a delivery goes after an attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AfterAttempt {
@@ -773,6 +794,44 @@ impl PgStore {
             .await
             .map_err(pg_error)?;
         row.as_ref().map(webhook_from).transpose()
+    }
+
+    /// A webhook's newest `limit` attempts, newest first, and how many it has in all.
+    pub async fn attempts_of(&self, webhook: &str, limit: i64) -> Result<(Vec<TeamAttempt>, i64)> {
+        let client = self.pool.get().await.map_err(pool_error)?;
+        let rows = client
+            .query(
+                "SELECT a.executed_at, a.result = 'success', a.status_code, a.error_kind, a.error, a.test, a.attempt, a.max_attempts,
+                        a.duration_ms, a.event_type, e.id, a.request_url, a.request_headers, a.response_headers, a.response_body
+                 FROM attempts a JOIN deliveries d ON d.id = a.delivery_id JOIN events e ON e.seq = d.event_seq
+                 WHERE a.webhook_id = $1 ORDER BY a.id DESC LIMIT $2",
+                &[&webhook, &limit],
+            )
+            .await
+            .map_err(pg_error)?;
+        let total: i64 =
+            client.query_one("SELECT COUNT(*) FROM attempts WHERE webhook_id = $1", &[&webhook]).await.map_err(pg_error)?.get(0);
+        let attempts = rows
+            .iter()
+            .map(|r| TeamAttempt {
+                executed_at: r.get(0),
+                succeeded: r.get(1),
+                status_code: r.get(2),
+                error_kind: r.get(3),
+                error: r.get(4),
+                test: r.get(5),
+                attempt: r.get(6),
+                max_attempts: r.get(7),
+                duration_ms: r.get(8),
+                event_type: r.get(9),
+                event_id: r.get(10),
+                request_url: r.get(11),
+                request_headers: r.get(12),
+                response_headers: r.get(13),
+                response_body: r.get(14),
+            })
+            .collect();
+        Ok((attempts, total))
     }
 
     /// Pauses or disables an active webhook from the engine's side (consecutive failures,
