@@ -60,7 +60,7 @@ pub async fn run(args: EmitArgs, data_dir: &Path) -> CliResult {
         .collect();
     let event_id = accepted["event_id"].as_str().unwrap_or_default();
     match list.len() {
-        0 => println!("Accepted {event_id}: no active webhook is subscribed to {}.", args.event_type),
+        0 => println!("Accepted {event_id}: no active webhook takes {} with these filters, so nothing is sent.", args.event_type),
         n => println!("Accepted {event_id} → {n} deliver{}: {}", if n == 1 { "y" } else { "ies" }, list.join(", ")),
     }
     Ok(())

@@ -157,6 +157,10 @@ const MIGRATION_LOCK: i64 = 0x686f_6f6b_6465_736b;
 /// Connections at most, per process.
 const POOL_SIZE: usize = 16;
 
+/// How long opening a connection may take, the server's first answer included: a server
+/// that accepts connections and never answers is reported, not waited on for ever.
+pub const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// A PostgreSQL failure in words: the server's own message when it sent one.
 fn pg_error(e: tokio_postgres::Error) -> Error {
     match e.as_db_error() {
@@ -168,6 +172,9 @@ fn pg_error(e: tokio_postgres::Error) -> Error {
 fn pool_error(e: deadpool_postgres::PoolError) -> Error {
     match e {
         deadpool_postgres::PoolError::Backend(e) => pg_error(e),
+        deadpool_postgres::PoolError::Timeout(_) => {
+            Error::Unavailable(format!("The team database did not answer within {} s.", CONNECT_TIMEOUT.as_secs()))
+        }
         other => Error::Unavailable(format!("The team database cannot be reached: {other}.")),
     }
 }
@@ -373,6 +380,9 @@ impl PgStore {
         let manager = Manager::from_config(config.clone(), NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
         let pool = Pool::builder(manager)
             .max_size(POOL_SIZE)
+            .runtime(deadpool_postgres::Runtime::Tokio1)
+            .create_timeout(Some(CONNECT_TIMEOUT))
+            .recycle_timeout(Some(CONNECT_TIMEOUT))
             .build()
             .map_err(|e| Error::Unavailable(format!("The team database pool could not start: {e}.")))?;
         drop(pool.get().await.map_err(pool_error)?);

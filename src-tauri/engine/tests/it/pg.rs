@@ -174,6 +174,22 @@ async fn a_server_that_cannot_be_reached_or_a_bad_url_says_so() {
 }
 
 #[tokio::test]
+async fn a_server_that_accepts_connections_and_never_answers_is_reported_after_the_connect_timeout() {
+    // Takes the connection and keeps it open, silent, as a hung server or a wrong port would.
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = silent.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = silent.accept().await {
+            held.push(socket);
+        }
+    });
+    let e = PgStore::connect(&format!("postgres://hookdesk@127.0.0.1:{port}/hookdesk")).await.err().unwrap();
+    assert_eq!(e.kind(), ErrorKind::Unavailable, "{e}");
+    assert!(e.to_string().contains("did not answer within 10 s"), "{e}");
+}
+
+#[tokio::test]
 async fn two_workers_claiming_a_sequential_webhook_at_once_take_its_deliveries_one_by_one_in_order() {
     let (url, c) = migrated().await;
     webhook(&c, "ledger", "sequential", "active").await;
