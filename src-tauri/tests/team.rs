@@ -261,9 +261,17 @@ async fn workers_killed_and_restarted_while_events_pour_in_lose_nothing_and_keep
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 
-    let orphans_delivered: i64 =
-        db.query_one("SELECT COUNT(*) FROM deliveries WHERE id = ANY($1) AND state = 'succeeded'", &[&orphaned]).await.unwrap().get(0);
-    assert_eq!(orphans_delivered as usize, orphaned.len(), "every delivery a killed worker held was delivered by another");
+    // A delivery may have been held by two workers in turn, each killed while holding it.
+    orphaned.sort_unstable();
+    orphaned.dedup();
+    let not_delivered: Vec<(i64, String)> = db
+        .query("SELECT id, state FROM deliveries WHERE id = ANY($1) AND state <> 'succeeded'", &[&orphaned])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    assert!(not_delivered.is_empty(), "deliveries a killed worker held were not delivered by another: {not_delivered:?}");
 
     let arrivals = arrivals.lock().unwrap().clone();
     // The same delivery always carries the same webhook-id, however often it was sent.

@@ -145,21 +145,6 @@ impl TeamWorker {
         }
     }
 
-    /// The webhook a delivery goes to, as configured now; `Err(())` when the delivery is not
-    /// to be attempted (the webhook is gone, or switched off: its delivery is handed back).
-    async fn current_webhook(&self, d: &DeliveryRow) -> Result<std::result::Result<Option<WebhookRow>, ()>> {
-        let Some(webhook_id) = &d.webhook_id else { return Ok(Ok(None)) };
-        match self.store.webhook(webhook_id).await? {
-            Some(w) if w.status == WebhookStatus::Active => Ok(Ok(Some(w))),
-            Some(_) => {
-                // Claimed as its webhook was switched off: it waits in the queue, held.
-                self.store.release(self.id(), d.id).await?;
-                Ok(Err(()))
-            }
-            None => Ok(Err(())),
-        }
-    }
-
     /// Where the attempt goes, with the secret values opened from the team database.
     async fn target(&self, webhook: Option<&WebhookRow>, d: &DeliveryRow) -> Result<Target> {
         let accounts = match webhook {
@@ -175,17 +160,31 @@ impl TeamWorker {
 
     /// Attempts one claimed delivery once, records it, and counts its end against its webhook.
     async fn attempt(&self, id: i64) -> Result<()> {
-        let Some(d) = self.store.delivery(id).await? else { return Ok(()) };
+        // The delivery and its webhook as configured now, in one round trip.
+        let Some((d, current)) = self.store.delivery_and_webhook(id).await? else { return Ok(()) };
         if d.state != DeliveryState::Pending {
             return Ok(());
         }
-        let Ok(webhook) = self.current_webhook(&d).await? else { return Ok(()) };
-        // A secret that cannot be opened (a wrong key, a value missing) keeps the lease: the
-        // delivery is tried again when it runs out, and no attempt is used up.
-        let target = self.target(webhook.as_ref(), &d).await?;
+        let webhook = match (&d.webhook_id, current) {
+            (None, _) => None,
+            (Some(_), Some(w)) if w.status == WebhookStatus::Active => Some(w),
+            (Some(_), Some(_)) => {
+                // Claimed as its webhook was switched off: it waits in the queue, held.
+                self.store.release(self.id(), d.id).await?;
+                return Ok(());
+            }
+            // Its webhook is gone (and its deliveries with it).
+            (Some(_), None) => return Ok(()),
+        };
         let settings = webhook.as_ref().map(|w| w.delivery.clone()).unwrap_or_default();
         let until = now_ms() + i64::from(settings.timeout_ms) + self.margin_ms();
-        if self.store.renew(self.id(), &[id], until).await?.is_empty() {
+        // The secrets opened and the lease extended to the attempt's timeout, at the same time.
+        // A secret that cannot be opened (a wrong key, a value missing) keeps the lease: the
+        // delivery is tried again when it runs out, and no attempt is used up.
+        let ids = [id];
+        let (target, renewed) = tokio::join!(self.target(webhook.as_ref(), &d), self.store.renew(self.id(), &ids, until));
+        let target = target?;
+        if renewed?.is_empty() {
             return Ok(());
         }
         let sent = dispatch::send(&self.client, &self.policy, &target, &d.event_id, &d.body).await;

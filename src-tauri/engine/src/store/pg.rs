@@ -79,8 +79,8 @@ const DUE_DIRECT: &str = "
     ORDER BY next_attempt_at, id LIMIT $2
     FOR UPDATE SKIP LOCKED";
 
-/// Claims and renewals do not wait for the disk. One lost in a crash of the database server
-/// only shortens a lease, so that the delivery is taken again (at least once, with the same
+/// Claims do not wait for the disk. One lost in a crash of the database server only frees
+/// its deliveries early, so that they are taken again (at least once, with the same
 /// `webhook-id`); what must last, the events and the attempts' records, is committed with
 /// `synchronous_commit` on.
 const LEASE_WRITES: &str = "SET LOCAL synchronous_commit = off";
@@ -95,6 +95,50 @@ pub const WORK_CHANNEL: &str = "hookdesk_work";
 /// The columns [`webhook_from`] reads.
 const WEBHOOK_COLUMNS: &str = "id, code, name, url, description, events, filters, header_names, delivery, status, status_reason, \
                                consecutive_failures, previous_secret_until, created_at, updated_at";
+
+/// The columns of a delivery a worker reads, with its event's and its webhook's code.
+const DELIVERY_COLUMNS: &str = "d.id, d.webhook_id, d.kind, d.url, d.header_names, d.state, d.attempts_made, d.max_attempts,
+    d.next_attempt_at, e.id, e.type, COALESCE(e.summary, ''), d.body, e.occurred_at, e.data, e.workflow, e.survey, e.grp, w.code";
+const DELIVERY_FROM: &str =
+    "FROM deliveries d JOIN events e ON e.seq = d.event_seq LEFT JOIN webhooks w ON w.id = d.webhook_id WHERE d.id = $1";
+
+/// A delivery from [`DELIVERY_COLUMNS`], starting at column `o`.
+fn delivery_from(r: &tokio_postgres::Row, o: usize) -> Result<DeliveryRow> {
+    let id: i64 = r.get(o);
+    let unreadable = |what: &str| Error::Database(format!("Delivery {id} in the team database has {what} Hookdesk cannot read."));
+    let webhook_id: Option<String> = r.get(o + 1);
+    let event_id: String = r.get(o + 9);
+    let event_type: String = r.get(o + 10);
+    let body = match r.get::<_, Option<String>>(o + 12) {
+        Some(body) => body,
+        None => crate::model::event::envelope(
+            &event_id,
+            &event_type,
+            r.get(o + 13),
+            false,
+            webhook_id.as_deref().zip(r.get::<_, Option<&str>>(o + 18)),
+            r.get(o + 15),
+            r.get(o + 16),
+            r.get(o + 17),
+            r.get(o + 14),
+        ),
+    };
+    Ok(DeliveryRow {
+        id: r.get(o),
+        webhook_id: webhook_id.map(WebhookId::stored),
+        kind: DeliveryKind::parse(r.get(o + 2)).ok_or_else(|| unreadable("a kind"))?,
+        url: r.get(o + 3),
+        header_names: r.get::<_, Option<&str>>(o + 4).and_then(|n| serde_json::from_str(n).ok()).unwrap_or_default(),
+        body,
+        state: DeliveryState::parse(r.get(o + 5)).ok_or_else(|| unreadable("a state"))?,
+        attempts_made: u32::try_from(r.get::<_, i32>(o + 6)).unwrap_or(0),
+        max_attempts: u32::try_from(r.get::<_, i32>(o + 7)).unwrap_or(1),
+        next_attempt_at: r.get(o + 8),
+        event_id,
+        event_type,
+        payload_summary: r.get(o + 11),
+    })
+}
 
 /// The placeholders of [`WEBHOOK_COLUMNS`], in [`write_webhook`]'s order.
 const WEBHOOK_VALUES: &str = "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
@@ -124,6 +168,35 @@ async fn write_webhook(c: &impl GenericClient, sql: &str, w: &WebhookRow) -> Res
     .await
     .map_err(pg_error)?;
     Ok(())
+}
+
+/// The statements a worker runs for every delivery are prepared once per connection and
+/// reused: one round trip a query instead of two (parse, then bind and execute).
+async fn cq(
+    c: &impl GenericClient,
+    sql: &str,
+    p: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+) -> std::result::Result<Vec<tokio_postgres::Row>, tokio_postgres::Error> {
+    let statement = c.prepare_cached(sql).await?;
+    c.query(&statement, p).await
+}
+
+async fn cq_opt(
+    c: &impl GenericClient,
+    sql: &str,
+    p: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+) -> std::result::Result<Option<tokio_postgres::Row>, tokio_postgres::Error> {
+    let statement = c.prepare_cached(sql).await?;
+    c.query_opt(&statement, p).await
+}
+
+async fn cx(
+    c: &impl GenericClient,
+    sql: &str,
+    p: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+) -> std::result::Result<u64, tokio_postgres::Error> {
+    let statement = c.prepare_cached(sql).await?;
+    c.execute(&statement, p).await
 }
 
 fn json_col<T: serde::de::DeserializeOwned>(row: &tokio_postgres::Row, i: usize) -> Result<T> {
@@ -282,7 +355,8 @@ pub enum AfterAttempt {
 async fn move_on(c: &impl GenericClient, worker: &str, delivery: i64, attempts_made: Option<i32>, after: AfterAttempt) -> Result<bool> {
     let n = match after {
         AfterAttempt::RetryAt(at) => {
-            c.execute(
+            cx(
+                c,
                 "UPDATE deliveries SET attempts_made = COALESCE($3, attempts_made), next_attempt_at = $4, leased_by = NULL, lease_until = NULL
                  WHERE id = $1 AND leased_by = $2 AND state = 'pending'",
                 &[&delivery, &worker, &attempts_made, &at],
@@ -291,7 +365,8 @@ async fn move_on(c: &impl GenericClient, worker: &str, delivery: i64, attempts_m
         }
         AfterAttempt::Ended { succeeded, at } => {
             let state = if succeeded { "succeeded" } else { "failed" };
-            c.execute(
+            cx(
+                c,
                 "UPDATE deliveries SET attempts_made = COALESCE($3, attempts_made), state = $4, ended_at = $5, leased_by = NULL, lease_until = NULL
                  WHERE id = $1 AND leased_by = $2 AND state = 'pending'",
                 &[&delivery, &worker, &attempts_made, &state, &at],
@@ -335,8 +410,7 @@ async fn count(c: &impl GenericClient, webhook: &str, t: &Tally<'_>, now: i64) -
     } else {
         "UPDATE webhooks SET consecutive_failures = consecutive_failures + 1, updated_at = $2 WHERE id = $1 RETURNING consecutive_failures"
     };
-    let row = c
-        .query_opt(statement, &[&webhook, &now])
+    let row = cq_opt(c, statement, &[&webhook, &now])
         .await
         .map_err(pg_error)?
         .ok_or_else(|| Error::NotFound(format!("There is no webhook {webhook}.")))?;
@@ -431,8 +505,7 @@ impl PgStore {
         tx.batch_execute(LEASE_WRITES).await.map_err(pg_error)?;
         // A fixed number of statements however many webhooks there are: lock the claimable
         // ones, count their leases (after the lock), then take heads and due deliveries.
-        let claimable: Vec<(String, i32, bool)> = tx
-            .query(CLAIMABLE_WEBHOOKS, &[&now])
+        let claimable: Vec<(String, i32, bool)> = cq(&tx, CLAIMABLE_WEBHOOKS, &[&now])
             .await
             .map_err(pg_error)?
             .iter()
@@ -442,7 +515,7 @@ impl PgStore {
         if !claimable.is_empty() {
             let all: Vec<&str> = claimable.iter().map(|(w, ..)| w.as_str()).collect();
             let leased: HashMap<String, i32> =
-                tx.query(LEASED_OF_WEBHOOKS, &[&now, &all]).await.map_err(pg_error)?.iter().map(|r| (r.get(0), r.get(1))).collect();
+                cq(&tx, LEASED_OF_WEBHOOKS, &[&now, &all]).await.map_err(pg_error)?.iter().map(|r| (r.get(0), r.get(1))).collect();
             let (mut heads, mut parallel, mut rooms) = (Vec::new(), Vec::new(), Vec::new());
             for (webhook, cap, sequential) in &claimable {
                 let free = cap - leased.get(webhook).copied().unwrap_or(0);
@@ -457,20 +530,20 @@ impl PgStore {
                 }
             }
             if !heads.is_empty() {
-                ids.extend(tx.query(HEADS_OF_WEBHOOKS, &[&now, &heads]).await.map_err(pg_error)?.iter().map(|r| r.get::<_, i64>(0)));
+                ids.extend(cq(&tx, HEADS_OF_WEBHOOKS, &[&now, &heads]).await.map_err(pg_error)?.iter().map(|r| r.get::<_, i64>(0)));
             }
             if !parallel.is_empty() {
                 ids.extend(
-                    tx.query(DUE_OF_WEBHOOKS, &[&now, &parallel, &rooms]).await.map_err(pg_error)?.iter().map(|r| r.get::<_, i64>(0)),
+                    cq(&tx, DUE_OF_WEBHOOKS, &[&now, &parallel, &rooms]).await.map_err(pg_error)?.iter().map(|r| r.get::<_, i64>(0)),
                 );
             }
             ids.truncate(usize::try_from(limit).unwrap_or(0));
         }
         let room = limit - ids.len() as i64;
         if room > 0 {
-            ids.extend(tx.query(DUE_DIRECT, &[&now, &room]).await.map_err(pg_error)?.iter().map(|r| r.get::<_, i64>(0)));
+            ids.extend(cq(&tx, DUE_DIRECT, &[&now, &room]).await.map_err(pg_error)?.iter().map(|r| r.get::<_, i64>(0)));
         }
-        tx.execute("UPDATE deliveries SET leased_by = $2, lease_until = $3 WHERE id = ANY($1)", &[&ids, &worker, &(now + lease_ms)])
+        cx(&tx, "UPDATE deliveries SET leased_by = $2, lease_until = $3 WHERE id = ANY($1)", &[&ids, &worker, &(now + lease_ms)])
             .await
             .map_err(pg_error)?;
         tx.commit().await.map_err(pg_error)?;
@@ -481,17 +554,14 @@ impl PgStore {
     /// Extends `worker`'s leases of these deliveries to `until` while their attempts run;
     /// returns those still its own (a lease that ran out and was taken is not renewed).
     pub async fn renew(&self, worker: &str, deliveries: &[i64], until: i64) -> Result<Vec<i64>> {
-        let mut client = self.pool.get().await.map_err(pool_error)?;
-        let tx = client.transaction().await.map_err(pg_error)?;
-        tx.batch_execute(LEASE_WRITES).await.map_err(pg_error)?;
-        let rows = tx
-            .query(
-                "UPDATE deliveries SET lease_until = $3 WHERE id = ANY($1) AND leased_by = $2 AND state = 'pending' RETURNING id",
-                &[&deliveries, &worker, &until],
-            )
-            .await
-            .map_err(pg_error)?;
-        tx.commit().await.map_err(pg_error)?;
+        let client = self.pool.get().await.map_err(pool_error)?;
+        let rows = cq(
+            &client,
+            "UPDATE deliveries SET lease_until = $3 WHERE id = ANY($1) AND leased_by = $2 AND state = 'pending' RETURNING id",
+            &[&deliveries, &worker, &until],
+        )
+        .await
+        .map_err(pg_error)?;
         let mut held: Vec<i64> = rows.iter().map(|r| r.get(0)).collect();
         held.sort_unstable();
         Ok(held)
@@ -535,32 +605,36 @@ impl PgStore {
         let mut client = self.pool.get().await.map_err(pool_error)?;
         let tx = client.transaction().await.map_err(pg_error)?;
         let result = if a.succeeded { "success" } else { "failed" };
-        tx.execute(
+        // Sent together (pipelined), answered in order: one round trip for both.
+        let params: [&(dyn tokio_postgres::types::ToSql + Sync); 16] = [
+            &delivery,
+            &a.webhook_id,
+            &a.event_type,
+            &a.attempt,
+            &a.max_attempts,
+            &result,
+            &a.status_code,
+            &a.error_kind,
+            &a.error,
+            &a.duration_ms,
+            &a.executed_at,
+            &a.request_url,
+            &a.request_headers,
+            &a.response_headers,
+            &a.response_body,
+            &a.response_truncated,
+        ];
+        let insert = cx(
+            &tx,
             "INSERT INTO attempts (delivery_id, webhook_id, event_type, attempt, max_attempts, result, status_code, error_kind, error,
                                    duration_ms, executed_at, request_url, request_headers, response_headers, response_body, response_truncated)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
-            &[
-                &delivery,
-                &a.webhook_id,
-                &a.event_type,
-                &a.attempt,
-                &a.max_attempts,
-                &result,
-                &a.status_code,
-                &a.error_kind,
-                &a.error,
-                &a.duration_ms,
-                &a.executed_at,
-                &a.request_url,
-                &a.request_headers,
-                &a.response_headers,
-                &a.response_body,
-                &a.response_truncated,
-            ],
-        )
-        .await
-        .map_err(pg_error)?;
-        let held = move_on(&tx, worker, delivery, Some(a.attempt), after).await?;
+            &params,
+        );
+        let (inserted, held) = tokio::join!(insert, move_on(&tx, worker, delivery, Some(a.attempt), after));
+        inserted.map_err(pg_error)?;
+        let held = held?;
+
         let mut counted = None;
         if held && let (Some(t), Some(webhook)) = (tally, a.webhook_id) {
             if let Some(reason) = t.gone {
@@ -570,7 +644,7 @@ impl PgStore {
         }
         if held && matches!(after, AfterAttempt::Ended { .. }) {
             // A sequential webhook's next delivery may go now, on any worker.
-            tx.execute("SELECT pg_notify($1, '')", &[&WORK_CHANNEL]).await.map_err(pg_error)?;
+            cx(&tx, "SELECT pg_notify($1, '')", &[&WORK_CHANNEL]).await.map_err(pg_error)?;
         }
         tx.commit().await.map_err(pg_error)?;
         Ok((held, counted))
@@ -708,7 +782,7 @@ impl PgStore {
     /// The secrets of these accounts that exist, opened with `key`, in one round trip.
     pub async fn secrets(&self, key: &SecretKey, accounts: &[String]) -> Result<HashMap<String, Arc<str>>> {
         let client = self.pool.get().await.map_err(pool_error)?;
-        let rows = client.query("SELECT account, sealed FROM secrets WHERE account = ANY($1)", &[&accounts]).await.map_err(pg_error)?;
+        let rows = cq(&client, "SELECT account, sealed FROM secrets WHERE account = ANY($1)", &[&accounts]).await.map_err(pg_error)?;
         rows.iter()
             .map(|r| {
                 let account: String = r.get(0);
@@ -864,7 +938,7 @@ impl PgStore {
             )
             .await
             .map_err(pg_error)?;
-        tx.execute("SELECT pg_notify($1, '')", &[&WORK_CHANNEL]).await.map_err(pg_error)?;
+        cx(&tx, "SELECT pg_notify($1, '')", &[&WORK_CHANNEL]).await.map_err(pg_error)?;
         tx.commit().await.map_err(pg_error)?;
         Ok(n == 1)
     }
@@ -873,51 +947,28 @@ impl PgStore {
     /// or built from its event and webhook).
     pub async fn delivery(&self, id: i64) -> Result<Option<DeliveryRow>> {
         let client = self.pool.get().await.map_err(pool_error)?;
-        let Some(r) = client
-            .query_opt(
-                "SELECT d.id, d.webhook_id, d.kind, d.url, d.header_names, d.state, d.attempts_made, d.max_attempts, d.next_attempt_at,
-                        e.id, e.type, COALESCE(e.summary, ''), d.body, e.occurred_at, e.data, e.workflow, e.survey, e.grp, w.code
-                 FROM deliveries d JOIN events e ON e.seq = d.event_seq LEFT JOIN webhooks w ON w.id = d.webhook_id WHERE d.id = $1",
-                &[&id],
-            )
-            .await
-            .map_err(pg_error)?
-        else {
+        let row = client.query_opt(&format!("SELECT {DELIVERY_COLUMNS} {DELIVERY_FROM}"), &[&id]).await.map_err(pg_error)?;
+        row.map(|r| delivery_from(&r, 0)).transpose()
+    }
+
+    /// A delivery and its webhook as configured now (`None`: a direct delivery, or a webhook
+    /// deleted since), in one round trip: what a worker reads before an attempt.
+    pub async fn delivery_and_webhook(&self, id: i64) -> Result<Option<(DeliveryRow, Option<WebhookRow>)>> {
+        static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        let sql = SQL.get_or_init(|| {
+            let webhook: Vec<String> = WEBHOOK_COLUMNS.split(',').map(|c| format!("w.{}", c.trim())).collect();
+            format!("SELECT {}, {DELIVERY_COLUMNS} {DELIVERY_FROM}", webhook.join(", "))
+        });
+        let client = self.pool.get().await.map_err(pool_error)?;
+        let Some(r) = cq_opt(&client, sql, &[&id]).await.map_err(pg_error)? else {
             return Ok(None);
         };
-        let unreadable = |what: &str| Error::Database(format!("Delivery {id} in the team database has {what} Hookdesk cannot read."));
-        let webhook_id: Option<String> = r.get(1);
-        let event_id: String = r.get(9);
-        let event_type: String = r.get(10);
-        let body = match r.get::<_, Option<String>>(12) {
-            Some(body) => body,
-            None => crate::model::event::envelope(
-                &event_id,
-                &event_type,
-                r.get(13),
-                false,
-                webhook_id.as_deref().zip(r.get::<_, Option<&str>>(18)),
-                r.get(15),
-                r.get(16),
-                r.get(17),
-                r.get(14),
-            ),
+        let columns = WEBHOOK_COLUMNS.split(',').count();
+        let w = match r.get::<_, Option<&str>>(0) {
+            Some(_) => Some(webhook_from(&r)?),
+            None => None,
         };
-        Ok(Some(DeliveryRow {
-            id: r.get(0),
-            webhook_id: webhook_id.map(WebhookId::stored),
-            kind: DeliveryKind::parse(r.get(2)).ok_or_else(|| unreadable("a kind"))?,
-            url: r.get(3),
-            header_names: r.get::<_, Option<&str>>(4).and_then(|n| serde_json::from_str(n).ok()).unwrap_or_default(),
-            body,
-            state: DeliveryState::parse(r.get(5)).ok_or_else(|| unreadable("a state"))?,
-            attempts_made: u32::try_from(r.get::<_, i32>(6)).unwrap_or(0),
-            max_attempts: u32::try_from(r.get::<_, i32>(7)).unwrap_or(1),
-            next_attempt_at: r.get(8),
-            event_id,
-            event_type,
-            payload_summary: r.get(11),
-        }))
+        Ok(Some((delivery_from(&r, columns)?, w)))
     }
 
     /// Hands back a delivery `worker` holds without attempting it (its webhook was switched
@@ -1001,7 +1052,7 @@ async fn accept_one(pool: &Pool, event: &EventRow, deliveries: &[(String, i32)],
         }
     }
     if !out.is_empty() {
-        tx.execute("SELECT pg_notify($1, '')", &[&WORK_CHANNEL]).await.map_err(pg_error)?;
+        cx(&tx, "SELECT pg_notify($1, '')", &[&WORK_CHANNEL]).await.map_err(pg_error)?;
     }
     tx.commit().await.map_err(pg_error)?;
     Ok(AcceptedEvent { seq, deliveries: out, duplicate: false })
@@ -1087,33 +1138,33 @@ async fn accept_batch(pool: &Pool, batch: &[AcceptRequest]) -> Result<Vec<Result
     let tx = client.transaction().await.map_err(pg_error)?;
     let col = |f: fn(&EventRow) -> Option<&str>| batch.iter().map(|r| f(&r.event)).collect::<Vec<_>>();
     let num = |f: fn(&EventRow) -> i64| batch.iter().map(|r| f(&r.event)).collect::<Vec<_>>();
-    let inserted: HashMap<String, i64> = tx
-        .query(
-            "INSERT INTO events (id, type, occurred_at, data, workflow, survey, grp, fingerprint, accepted_at, summary)
+    let inserted: HashMap<String, i64> = cq(
+        &tx,
+        "INSERT INTO events (id, type, occurred_at, data, workflow, survey, grp, fingerprint, accepted_at, summary)
              SELECT id, type, occurred_at, data, workflow, survey, grp, fingerprint, accepted_at, summary
              FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
                          $9::bigint[], $10::text[])
                   WITH ORDINALITY AS e(id, type, occurred_at, data, workflow, survey, grp, fingerprint, accepted_at, summary, ord)
              ORDER BY ord
              ON CONFLICT (id) DO NOTHING RETURNING id, seq",
-            &[
-                &col(|e| Some(e.id.as_str())),
-                &col(|e| Some(e.event_type.as_str())),
-                &num(|e| e.occurred_at),
-                &col(|e| Some(e.data.as_str())),
-                &col(|e| e.workflow.as_deref()),
-                &col(|e| e.survey.as_deref()),
-                &col(|e| e.group.as_deref()),
-                &col(|e| Some(e.fingerprint.as_str())),
-                &num(|e| e.accepted_at),
-                &col(|e| Some(e.summary.as_str())),
-            ],
-        )
-        .await
-        .map_err(pg_error)?
-        .iter()
-        .map(|r| (r.get(0), r.get(1)))
-        .collect();
+        &[
+            &col(|e| Some(e.id.as_str())),
+            &col(|e| Some(e.event_type.as_str())),
+            &num(|e| e.occurred_at),
+            &col(|e| Some(e.data.as_str())),
+            &col(|e| e.workflow.as_deref()),
+            &col(|e| e.survey.as_deref()),
+            &col(|e| e.group.as_deref()),
+            &col(|e| Some(e.fingerprint.as_str())),
+            &num(|e| e.accepted_at),
+            &col(|e| Some(e.summary.as_str())),
+        ],
+    )
+    .await
+    .map_err(pg_error)?
+    .iter()
+    .map(|r| (r.get(0), r.get(1)))
+    .collect();
     let (mut seqs, mut webhooks, mut attempts, mut times) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for r in batch {
         if let Some(seq) = inserted.get(&r.event.id) {
@@ -1128,8 +1179,8 @@ async fn accept_batch(pool: &Pool, batch: &[AcceptRequest]) -> Result<Vec<Result
     let mut made: HashMap<i64, Vec<(i64, String)>> = HashMap::new();
     if !seqs.is_empty() {
         // A webhook deleted since the deliveries were planned gets none.
-        let rows = tx
-            .query(
+        let rows = cq(
+                &tx,
                 "WITH made AS (
                      INSERT INTO deliveries (event_seq, webhook_id, kind, state, max_attempts, next_attempt_at, created_at)
                      SELECT d.seq, w.id, 'event', 'pending', d.max_attempts, d.now, d.now
@@ -1139,13 +1190,13 @@ async fn accept_batch(pool: &Pool, batch: &[AcceptRequest]) -> Result<Vec<Result
                      RETURNING id, event_seq, webhook_id)
                  SELECT made.id, made.event_seq, w.code FROM made JOIN webhooks w ON w.id = made.webhook_id ORDER BY made.id",
                 &[&seqs, &webhooks, &attempts, &times],
-            )
-            .await
+        )
+        .await
             .map_err(pg_error)?;
         for r in rows {
             made.entry(r.get(1)).or_default().push((r.get(0), r.get(2)));
         }
-        tx.execute("SELECT pg_notify($1, '')", &[&WORK_CHANNEL]).await.map_err(pg_error)?;
+        cx(&tx, "SELECT pg_notify($1, '')", &[&WORK_CHANNEL]).await.map_err(pg_error)?;
     }
     let mut answers = Vec::with_capacity(batch.len());
     for r in batch {
