@@ -47,6 +47,46 @@ impl WorkerOptions {
     }
 }
 
+/// How often a worker offers to do the team's housekeeping (one of them does it).
+const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(3600);
+const PRUNE_BATCH: i64 = 2_000;
+
+/// What one round of housekeeping removed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Housekeeping {
+    pub deliveries: u64,
+    pub events: u64,
+    pub previous_secrets: usize,
+}
+
+/// The team's housekeeping, as of `now`: deliveries that ended before the logs' retention
+/// (with their attempts) and the events nothing refers to any more, in small batches; and the
+/// previous signing secrets whose 24 hours are over. Run on one worker at a time by
+/// [`TeamWorker::run`].
+pub async fn housekeeping(store: &PgStore, now: i64) -> Result<Housekeeping> {
+    let cutoff = now - i64::from(store.retention_days().await?) * 86_400_000;
+    let mut done = Housekeeping::default();
+    loop {
+        let (deliveries, events) = store.prune_before(cutoff, PRUNE_BATCH).await?;
+        done.deliveries += deliveries;
+        done.events += events;
+        if deliveries < PRUNE_BATCH as u64 && events < PRUNE_BATCH as u64 {
+            break;
+        }
+    }
+    done.previous_secrets = store.forget_expired_secrets(now).await?;
+    Ok(done)
+}
+
+/// A task stopped when its handle is dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 /// One worker of a team database.
 pub struct TeamWorker {
     store: PgStore,
@@ -82,6 +122,26 @@ impl TeamWorker {
                 None
             }
         };
+        // Ends with this loop, however it ends (a worker whose task is dropped included).
+        let _housekeeper = AbortOnDrop(tokio::spawn({
+            let (worker, stop) = (self.clone(), stop.clone());
+            async move {
+                loop {
+                    match worker.store.run_exclusive("housekeeping", housekeeping(&worker.store, now_ms())).await {
+                        Ok(Some(Ok(done))) if done != Housekeeping::default() => {
+                            tracing::info!("worker {}: housekeeping removed {done:?}", worker.id())
+                        }
+                        Ok(Some(Err(e))) | Err(e) => tracing::warn!("worker {}: housekeeping failed: {e}", worker.id()),
+                        // Nothing to do, or another worker is doing it.
+                        Ok(_) => {}
+                    }
+                    tokio::select! {
+                        _ = stop.cancelled() => break,
+                        _ = tokio::time::sleep(HOUSEKEEPING_EVERY) => {}
+                    }
+                }
+            }
+        }));
         let mut tasks = tokio::task::JoinSet::new();
         let mut failing = false;
         while !stop.is_cancelled() {

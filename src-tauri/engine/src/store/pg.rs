@@ -695,6 +695,55 @@ impl PgStore {
         Ok(out)
     }
 
+    /// How many days the team's logs are kept: its `log_retention_days` setting, or the default.
+    pub async fn retention_days(&self) -> Result<u32> {
+        let client = self.pool.get().await.map_err(pool_error)?;
+        let row =
+            client.query_opt("SELECT value FROM settings WHERE key = $1", &[&crate::settings::RETENTION_DAYS]).await.map_err(pg_error)?;
+        Ok(row.and_then(|r| r.get::<_, String>(0).parse().ok()).unwrap_or(crate::settings::DEFAULT_RETENTION_DAYS))
+    }
+
+    /// Deletes up to `batch` deliveries that ended before `cutoff` (their attempts with
+    /// them), then up to `batch` events accepted before it that no delivery refers to any
+    /// more; returns how many of each.
+    pub async fn prune_before(&self, cutoff: i64, batch: i64) -> Result<(u64, u64)> {
+        let client = self.pool.get().await.map_err(pool_error)?;
+        let deliveries = client
+            .execute(
+                "DELETE FROM deliveries WHERE id IN (SELECT id FROM deliveries WHERE state <> 'pending' AND ended_at < $1 LIMIT $2)",
+                &[&cutoff, &batch],
+            )
+            .await
+            .map_err(pg_error)?;
+        let events = client
+            .execute(
+                "DELETE FROM events WHERE seq IN (SELECT seq FROM events e WHERE accepted_at < $1
+                     AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_seq = e.seq) LIMIT $2)",
+                &[&cutoff, &batch],
+            )
+            .await
+            .map_err(pg_error)?;
+        Ok((deliveries, events))
+    }
+
+    /// Deletes the previous signing secrets whose time ran out before `now`, and forgets
+    /// that their webhooks have one, in one transaction; returns how many.
+    pub async fn forget_expired_secrets(&self, now: i64) -> Result<usize> {
+        let mut client = self.pool.get().await.map_err(pool_error)?;
+        let tx = client.transaction().await.map_err(pg_error)?;
+        let ids: Vec<String> = tx
+            .query("UPDATE webhooks SET previous_secret_until = NULL WHERE previous_secret_until < $1 RETURNING id", &[&now])
+            .await
+            .map_err(pg_error)?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        let accounts: Vec<String> = ids.iter().map(|id| crate::secrets::account::previous_signing_secret(id)).collect();
+        tx.execute("DELETE FROM secrets WHERE account = ANY($1)", &[&accounts]).await.map_err(pg_error)?;
+        tx.commit().await.map_err(pg_error)?;
+        Ok(ids.len())
+    }
+
     /// Tells every worker listening on `channel` (configuration changed, an attempt was
     /// recorded): delivered once the sender's transaction commits.
     pub async fn notify(&self, channel: &str, payload: &str) -> Result<()> {

@@ -295,3 +295,52 @@ async fn a_desktop_export_imports_into_a_team_database_sealed_and_events_there_a
     let invalid = team_admin::accept_event(&store, emitted("not a type", "{}", None)).await.unwrap_err();
     assert_eq!(invalid.kind(), hookdesk_engine::ErrorKind::Invalid, "{invalid}");
 }
+
+#[tokio::test]
+async fn housekeeping_removes_what_ended_before_the_retention_and_expired_previous_secrets_only() {
+    let (url, store, key) = migrated_store().await;
+    let c = client(&url).await;
+    let w = webhook(&store, &key, "orders", "https://hooks.example.com/in", settings(Ordering::Sequential, 3, 0)).await;
+    accept(&[&store], 0..4, &[&w]).await;
+    let day = 86_400_000_i64;
+    let now = hookdesk_engine::model::time::now_ms();
+    // evt_00000: ended 31 days ago (gone, with its attempt); evt_00001: ended 29 days ago
+    // (kept); evt_00002: pending since 40 days (kept: not ended); evt_00003: new.
+    for (n, state, ended) in [(0, "succeeded", Some(now - 31 * day)), (1, "failed", Some(now - 29 * day)), (2, "pending", None)] {
+        c.execute(
+            "UPDATE deliveries SET state = $2, ended_at = $3 FROM events e WHERE e.seq = deliveries.event_seq AND e.id = $1",
+            &[&format!("evt_{n:05}"), &state, &ended],
+        )
+        .await
+        .unwrap();
+        c.execute("UPDATE events SET accepted_at = $2 WHERE id = $1", &[&format!("evt_{n:05}"), &(now - 40 * day)]).await.unwrap();
+    }
+    c.execute(
+        "INSERT INTO attempts (delivery_id, webhook_id, event_type, attempt, max_attempts, result, duration_ms, executed_at, request_url, request_headers)
+         SELECT d.id, d.webhook_id, 'task.created', 1, 3, 'success', 5, $1, 'https://hooks.example.com/in', '{}' FROM deliveries d",
+        &[&(now - 31 * day)],
+    )
+    .await
+    .unwrap();
+    // A previous secret whose 24 hours are over, and another webhook's still running.
+    let rotated = webhook(&store, &key, "billing", "https://hooks.example.com/b", settings(Ordering::Parallel, 3, 0)).await;
+    for (id, until) in [(&w.id, now - 1), (&rotated.id, now + day)] {
+        store.set_secret(&key, &account::previous_signing_secret(id), "whsec_old", 0).await.unwrap();
+        c.execute("UPDATE webhooks SET previous_secret_until = $2 WHERE id = $1", &[&id.as_str(), &until]).await.unwrap();
+    }
+
+    let done = hookdesk_engine::team::housekeeping(&store, now).await.unwrap();
+    assert_eq!((done.deliveries, done.events, done.previous_secrets), (1, 1, 1));
+    let events: Vec<String> = c.query("SELECT id FROM events ORDER BY id", &[]).await.unwrap().iter().map(|r| r.get(0)).collect();
+    assert_eq!(events, ["evt_00001", "evt_00002", "evt_00003"]);
+    let attempts: i64 = c.query_one("SELECT COUNT(*) FROM attempts", &[]).await.unwrap().get(0);
+    assert_eq!(attempts, 3, "the pruned delivery's attempt went with it");
+    assert!(store.secret(&key, &account::previous_signing_secret(&w.id)).await.unwrap().is_none());
+    assert!(store.secret(&key, &account::previous_signing_secret(&rotated.id)).await.unwrap().is_some());
+    assert_eq!(store.webhook("orders").await.unwrap().unwrap().previous_secret_until, None);
+
+    // A shorter retention set for the team applies at the next round.
+    c.execute("INSERT INTO settings (key, value) VALUES ('log_retention_days', '7')", &[]).await.unwrap();
+    let done = hookdesk_engine::team::housekeeping(&store, now).await.unwrap();
+    assert_eq!((done.deliveries, done.events), (1, 1), "the delivery that ended 29 days ago, and its event");
+}
