@@ -64,7 +64,9 @@ pub struct Housekeeping {
 /// previous signing secrets whose 24 hours are over. Run on one worker at a time by
 /// [`TeamWorker::run`].
 pub async fn housekeeping(store: &PgStore, now: i64) -> Result<Housekeeping> {
-    let cutoff = now - i64::from(store.retention_days().await?) * 86_400_000;
+    let setting = store.setting(crate::settings::RETENTION_DAYS).await?;
+    let days = setting.and_then(|v| v.parse().ok()).unwrap_or(crate::settings::DEFAULT_RETENTION_DAYS);
+    let cutoff = now - i64::from(days) * 86_400_000;
     let mut done = Housekeeping::default();
     loop {
         let (deliveries, events) = store.prune_before(cutoff, PRUNE_BATCH).await?;

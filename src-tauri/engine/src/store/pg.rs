@@ -695,12 +695,11 @@ impl PgStore {
         Ok(out)
     }
 
-    /// How many days the team's logs are kept: its `log_retention_days` setting, or the default.
-    pub async fn retention_days(&self) -> Result<u32> {
+    /// A setting of the team (the `settings` table), if set.
+    pub async fn setting(&self, key: &str) -> Result<Option<String>> {
         let client = self.pool.get().await.map_err(pool_error)?;
-        let row =
-            client.query_opt("SELECT value FROM settings WHERE key = $1", &[&crate::settings::RETENTION_DAYS]).await.map_err(pg_error)?;
-        Ok(row.and_then(|r| r.get::<_, String>(0).parse().ok()).unwrap_or(crate::settings::DEFAULT_RETENTION_DAYS))
+        let row = client.query_opt("SELECT value FROM settings WHERE key = $1", &[&key]).await.map_err(pg_error)?;
+        Ok(row.map(|r| r.get(0)))
     }
 
     /// Deletes up to `batch` deliveries that ended before `cutoff` (their attempts with
