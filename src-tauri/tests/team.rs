@@ -9,7 +9,7 @@ mod common;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use common::BIN;
-use hookdesk_engine::model::{DeliverySettings, Filters, Ordering, RetryPolicy, WebhookId, WebhookStatus};
+use hookdesk_engine::model::{DeliverySettings, Ordering, RetryPolicy};
 use hookdesk_engine::sealed::SecretKey;
 use hookdesk_engine::secrets::account;
 use hookdesk_engine::store::events::EventRow;
@@ -43,30 +43,15 @@ async fn team_database() -> (String, PgStore) {
 }
 
 async fn webhook(store: &PgStore, key: &SecretKey, code: &str, url: &str, ordering: Ordering) -> WebhookRow {
-    let w = WebhookRow {
-        id: WebhookId::generate(),
-        code: code.into(),
-        name: code.into(),
-        url: url.into(),
-        description: String::new(),
-        events: vec!["task.created".into()],
-        filters: Filters::default(),
-        header_names: vec!["X-Team".into()],
-        delivery: DeliverySettings {
-            timeout_ms: 1_000,
-            attempts: 50,
-            retry: RetryPolicy::Fixed { delay_ms: 100 },
-            ordering,
-            concurrency: 8,
-            pause_after_failures: 0,
-        },
-        status: WebhookStatus::Active,
-        status_reason: None,
-        consecutive_failures: 0,
-        previous_secret_until: None,
-        created_at: 0,
-        updated_at: 0,
+    let delivery = DeliverySettings {
+        timeout_ms: 1_000,
+        attempts: 50,
+        retry: RetryPolicy::Fixed { delay_ms: 100 },
+        ordering,
+        concurrency: 8,
+        pause_after_failures: 0,
     };
+    let w = WebhookRow { header_names: vec!["X-Team".into()], ..WebhookRow::new(code, url, &["task.created"], delivery, 0) };
     store.insert_webhook(&w).await.unwrap();
     store.set_secret(key, &account::signing_secret(&w.id), SECRET, 0).await.unwrap();
     store.set_secret(key, &account::header(&w.id, "X-Team"), HEADER_VALUE, 0).await.unwrap();

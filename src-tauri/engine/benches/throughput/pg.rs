@@ -7,7 +7,7 @@
 //! `PgStore::accept_event`, the call the API will make, 32 at a time.
 
 use super::{CONCURRENCY, INGEST_CONCURRENCY, ROUNDS, Report, Sink, cpu_seconds, loopback_baseline, median, payload};
-use hookdesk_engine::model::{DeliverySettings, Filters, Ordering, RetryPolicy, WebhookId, WebhookStatus};
+use hookdesk_engine::model::{DeliverySettings, Ordering, RetryPolicy};
 use hookdesk_engine::sealed::SecretKey;
 use hookdesk_engine::secrets::account;
 use hookdesk_engine::store::events::EventRow;
@@ -64,29 +64,18 @@ fn event(n: usize, data: &str) -> EventRow {
 /// A sequential webhook for `task.created` with a sealed signing secret and header value,
 /// as the bench's SQLite webhooks have.
 async fn webhook(store: &PgStore, key: &SecretKey, i: usize, url: &str) -> WebhookRow {
+    let delivery = DeliverySettings {
+        timeout_ms: 10_000,
+        attempts: 3,
+        retry: RetryPolicy::Fixed { delay_ms: 100 },
+        ordering: Ordering::Sequential,
+        concurrency: 1,
+        pause_after_failures: 0,
+    };
     let w = WebhookRow {
-        id: WebhookId::generate(),
-        code: format!("bench_{i}"),
         name: format!("Bench {i}"),
-        url: url.into(),
-        description: String::new(),
-        events: vec!["task.created".into()],
-        filters: Filters::default(),
         header_names: vec!["Authorization".into()],
-        delivery: DeliverySettings {
-            timeout_ms: 10_000,
-            attempts: 3,
-            retry: RetryPolicy::Fixed { delay_ms: 100 },
-            ordering: Ordering::Sequential,
-            concurrency: 1,
-            pause_after_failures: 0,
-        },
-        status: WebhookStatus::Active,
-        status_reason: None,
-        consecutive_failures: 0,
-        previous_secret_until: None,
-        created_at: 0,
-        updated_at: 0,
+        ..WebhookRow::new(&format!("bench_{i}"), url, &["task.created"], delivery, 0)
     };
     store.insert_webhook(&w).await.unwrap();
     store.set_secret(key, &account::signing_secret(&w.id), "whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=", 0).await.unwrap();

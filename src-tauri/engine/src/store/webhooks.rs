@@ -26,6 +26,28 @@ pub struct WebhookRow {
 }
 
 impl WebhookRow {
+    /// A new active webhook named by its code, for `events`, without headers: what a team
+    /// database or a test starts from.
+    pub fn new(code: &str, url: &str, events: &[&str], delivery: DeliverySettings, now: i64) -> Self {
+        Self {
+            id: WebhookId::generate(),
+            code: code.into(),
+            name: code.into(),
+            url: url.into(),
+            description: String::new(),
+            events: events.iter().map(|e| e.to_string()).collect(),
+            filters: Filters::default(),
+            header_names: vec![],
+            delivery,
+            status: WebhookStatus::Active,
+            status_reason: None,
+            consecutive_failures: 0,
+            previous_secret_until: None,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
     pub fn view(&self) -> Webhook {
         Webhook {
             id: self.id.clone(),

@@ -5,7 +5,7 @@
 
 use super::pg::{client, fresh_database};
 use super::utils::receiver::{Reply, TestReceiver};
-use hookdesk_engine::model::{DeliverySettings, Filters, Ordering, RetryPolicy, WebhookId, WebhookStatus};
+use hookdesk_engine::model::{DeliverySettings, Ordering, RetryPolicy, WebhookStatus};
 use hookdesk_engine::sealed::SecretKey;
 use hookdesk_engine::secrets::account;
 use hookdesk_engine::store::events::EventRow;
@@ -34,23 +34,7 @@ fn settings(ordering: Ordering, attempts: u32, pause_after_failures: u32) -> Del
 /// A webhook for `task.created` with one custom header, its header value and signing secret
 /// sealed in the database.
 async fn webhook(store: &PgStore, key: &SecretKey, code: &str, url: &str, delivery: DeliverySettings) -> WebhookRow {
-    let w = WebhookRow {
-        id: WebhookId::generate(),
-        code: code.into(),
-        name: code.into(),
-        url: url.into(),
-        description: String::new(),
-        events: vec!["task.created".into()],
-        filters: Filters::default(),
-        header_names: vec!["X-Team".into()],
-        delivery,
-        status: WebhookStatus::Active,
-        status_reason: None,
-        consecutive_failures: 0,
-        previous_secret_until: None,
-        created_at: 0,
-        updated_at: 0,
-    };
+    let w = WebhookRow { header_names: vec!["X-Team".into()], ..WebhookRow::new(code, url, &["task.created"], delivery, 0) };
     store.insert_webhook(&w).await.unwrap();
     store.set_secret(key, &account::signing_secret(&w.id), SECRET, 0).await.unwrap();
     store.set_secret(key, &account::header(&w.id, "X-Team"), HEADER_VALUE, 0).await.unwrap();
