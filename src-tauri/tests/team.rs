@@ -325,6 +325,14 @@ async fn a_team_set_up_from_the_command_line_delivers_what_is_emitted_into_its_d
     let (code, out, said) = cli(&["webhooks", "import", file], Some(&key));
     assert_eq!(code, Some(0), "{said}");
     assert!(out.contains("Created: orders"), "{out}");
+    let (code, out, said) = cli(&["webhooks", "list"], None);
+    assert_eq!(code, Some(0), "{said}");
+    assert!(out.lines().nth(1).is_some_and(|l| l.starts_with("orders") && l.contains("active") && l.contains("/orders")), "{out}");
+    let (code, out, said) = cli(&["webhooks", "show", "orders"], None);
+    assert_eq!(code, Some(0), "{said}");
+    let shown: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!((shown["code"].as_str(), shown["headers"][0]["name"].as_str()), (Some("orders"), Some("X-Team")), "{out}");
+    assert!(!out.contains(HEADER_VALUE), "header values are masked: {out}");
     let (code, _, said) = cli(&["webhooks", "import", file], Some(&SecretKey::generate()));
     assert_eq!(code, Some(1), "{said}");
     assert!(said.contains("is not this team database's key"), "{said}");

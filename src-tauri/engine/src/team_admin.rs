@@ -125,3 +125,14 @@ pub async fn logs(store: &PgStore, id_or_code: &str, limit: u32) -> Result<serde
         .collect();
     Ok(serde_json::json!({"attempts": attempts, "total": total}))
 }
+
+/// The team's webhooks, by code, as the panel and the API show them (header values masked).
+pub async fn webhooks(store: &PgStore) -> Result<Vec<crate::model::Webhook>> {
+    Ok(store.webhooks().await?.iter().map(WebhookRow::view).collect())
+}
+
+/// One of the team's webhooks, by id or code.
+pub async fn webhook(store: &PgStore, id_or_code: &str) -> Result<crate::model::Webhook> {
+    let row = store.webhook(id_or_code).await?.ok_or_else(|| crate::webhooks::not_found(id_or_code))?;
+    Ok(row.view())
+}

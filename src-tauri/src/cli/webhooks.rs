@@ -9,9 +9,16 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Subcommand)]
 pub enum WebhooksCommand {
     /// One line per webhook: code, status, triggers, URL.
-    List,
+    List {
+        #[command(flatten)]
+        team: super::worker::TeamDatabase,
+    },
     /// A webhook's settings as JSON (header values masked).
-    Show { code: String },
+    Show {
+        code: String,
+        #[command(flatten)]
+        team: super::worker::TeamDatabase,
+    },
     /// The configuration as JSON, to FILE or stdout.
     Export {
         file: Option<PathBuf>,
@@ -34,32 +41,34 @@ fn s(v: &Value) -> &str {
 }
 
 pub async fn run(cmd: WebhooksCommand, data_dir: &Path) -> CliResult {
-    if let WebhooksCommand::Import { file, team: super::worker::TeamDatabase { database_url: Some(url) }, key } = &cmd {
-        let export = serde_json::from_str(&read_file(file)?)
-            .map_err(|e| Failure(format!("{} is not a Hookdesk configuration file: {e}", file.display())))?;
-        let store = super::worker::TeamDatabase::open(url).await?;
-        let key = key.key(&store).await?;
-        let report = hookdesk_engine::team_admin::import_config(&store, &key, export).await?;
-        print_import(&serde_json::to_value(report)?);
+    let team = match &cmd {
+        WebhooksCommand::List { team } | WebhooksCommand::Show { team, .. } | WebhooksCommand::Import { team, .. } => {
+            team.database_url.clone()
+        }
+        WebhooksCommand::Export { .. } => None,
+    };
+    if let Some(url) = team {
+        let store = super::worker::TeamDatabase::open(&url).await?;
+        match cmd {
+            WebhooksCommand::List { .. } => print_list(&serde_json::to_value(hookdesk_engine::team_admin::webhooks(&store).await?)?),
+            WebhooksCommand::Show { code, .. } => {
+                println!("{}", serde_json::to_string_pretty(&hookdesk_engine::team_admin::webhook(&store, &code).await?)?)
+            }
+            WebhooksCommand::Import { file, key, .. } => {
+                let export = serde_json::from_str(&read_file(&file)?)
+                    .map_err(|e| Failure(format!("{} is not a Hookdesk configuration file: {e}", file.display())))?;
+                let key = key.key(&store).await?;
+                let report = hookdesk_engine::team_admin::import_config(&store, &key, export).await?;
+                print_import(&serde_json::to_value(report)?);
+            }
+            WebhooksCommand::Export { .. } => unreachable!("an export reads the running instance"),
+        }
         return Ok(());
     }
     let api = ApiClient::discover(data_dir)?;
     match cmd {
-        WebhooksCommand::List => {
-            let list = api.get("/v1/webhooks").await?;
-            let rows = list.as_array().cloned().unwrap_or_default();
-            if rows.is_empty() {
-                println!("No webhooks yet. Create one in the app, or POST /v1/webhooks.");
-                return Ok(());
-            }
-            let width = rows.iter().map(|w| s(&w["code"]).len()).max().unwrap_or(4).max(4);
-            println!("{:width$}  {:8}  {:40}  URL", "CODE", "STATUS", "TRIGGERS");
-            for w in rows {
-                let events: Vec<&str> = w["events"].as_array().map(|e| e.iter().map(s).collect()).unwrap_or_default();
-                println!("{:width$}  {:8}  {:40}  {}", s(&w["code"]), s(&w["status"]), events.join(","), s(&w["url"]));
-            }
-        }
-        WebhooksCommand::Show { code } => {
+        WebhooksCommand::List { .. } => print_list(&api.get("/v1/webhooks").await?),
+        WebhooksCommand::Show { code, .. } => {
             let w = api.get(&format!("/v1/webhooks/{}", segment(&code))).await?;
             println!("{}", serde_json::to_string_pretty(&w)?);
         }
@@ -99,5 +108,20 @@ fn print_import(report: &Value) {
     println!("Updated: {}", if list("updated").is_empty() { "none".into() } else { list("updated") });
     for w in report["warnings"].as_array().into_iter().flatten() {
         eprintln!("warning: {}", s(w));
+    }
+}
+
+/// One line per webhook of a list as the API gives it.
+fn print_list(list: &Value) {
+    let rows = list.as_array().cloned().unwrap_or_default();
+    if rows.is_empty() {
+        println!("No webhooks yet. Create one in the app, or POST /v1/webhooks.");
+        return;
+    }
+    let width = rows.iter().map(|w| s(&w["code"]).len()).max().unwrap_or(4).max(4);
+    println!("{:width$}  {:8}  {:40}  URL", "CODE", "STATUS", "TRIGGERS");
+    for w in rows {
+        let events: Vec<&str> = w["events"].as_array().map(|e| e.iter().map(s).collect()).unwrap_or_default();
+        println!("{:width$}  {:8}  {:40}  {}", s(&w["code"]), s(&w["status"]), events.join(","), s(&w["url"]));
     }
 }
