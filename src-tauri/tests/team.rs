@@ -333,6 +333,18 @@ async fn a_team_set_up_from_the_command_line_delivers_what_is_emitted_into_its_d
     let shown: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!((shown["code"].as_str(), shown["headers"][0]["name"].as_str()), (Some("orders"), Some("X-Team")), "{out}");
     assert!(!out.contains(HEADER_VALUE), "header values are masked: {out}");
+    // Exported again, with its secrets opened with the key (and only with it).
+    let (code, _, said) = cli(&["webhooks", "export", "--include-secrets"], None);
+    assert_eq!(code, Some(1), "{said}");
+    assert!(said.contains("needs the team's secret key"), "{said}");
+    let (code, out, said) = cli(&["webhooks", "export", "--include-secrets"], Some(&key));
+    assert_eq!(code, Some(0), "{said}");
+    let exported: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(exported["webhooks"][0]["secret"].as_str(), Some(SECRET), "{out}");
+    assert_eq!(exported["webhooks"][0]["headers"][0]["value"].as_str(), Some(HEADER_VALUE), "{out}");
+    let (code, out, said) = cli(&["webhooks", "export"], None);
+    assert_eq!(code, Some(0), "{said}");
+    assert!(!out.contains(HEADER_VALUE) && !out.contains(SECRET) && out.contains("\"orders\""), "{out}");
     let (code, _, said) = cli(&["webhooks", "import", file], Some(&SecretKey::generate()));
     assert_eq!(code, Some(1), "{said}");
     assert!(said.contains("is not this team database's key"), "{said}");

@@ -136,3 +136,24 @@ pub async fn webhook(store: &PgStore, id_or_code: &str) -> Result<crate::model::
     let row = store.webhook(id_or_code).await?.ok_or_else(|| crate::webhooks::not_found(id_or_code))?;
     Ok(row.view())
 }
+
+/// The team's configuration as an export file holds it; with secrets (opened with `key`)
+/// when `key` is given.
+pub async fn export_config(store: &PgStore, key: Option<&SecretKey>) -> Result<ConfigExport> {
+    let rows = store.webhooks().await?;
+    let custom = store.event_types().await?;
+    let opened = match key {
+        Some(key) => {
+            let mut accounts: Vec<String> = rows.iter().map(|w| account::signing_secret(&w.id)).collect();
+            accounts.extend(rows.iter().flat_map(|w| w.header_names.iter().map(|n| account::header(&w.id, n))));
+            store.secrets(key, &accounts).await?
+        }
+        None => Default::default(),
+    };
+    crate::transfer::build_export(rows, custom, key.is_some(), |account, what| {
+        opened
+            .get(account)
+            .map(|v| v.to_string())
+            .ok_or_else(|| crate::error::Error::Keyring(format!("{what} is missing from the team database; set it again.")))
+    })
+}

@@ -83,60 +83,10 @@ impl Engine {
     pub async fn export_config(&self, include_secrets: bool) -> Result<ConfigExport> {
         let rows = self.db().read(crate::store::webhooks::list).await?;
         let custom = self.db().read(crate::store::event_types::list).await?;
-        let webhooks = self
-            .blocking(move |e| {
-                rows.into_iter()
-                    .map(|r| {
-                        let headers = r
-                            .header_names
-                            .iter()
-                            .map(|name| {
-                                let value = if include_secrets {
-                                    Some(
-                                        e.secrets()
-                                            .require(&account::header(&r.id, name), &format!("The value of header {name} of {}", r.code))?
-                                            .to_string(),
-                                    )
-                                } else {
-                                    None
-                                };
-                                Ok(HeaderInput { name: name.clone(), value })
-                            })
-                            .collect::<Result<Vec<_>>>()?;
-                        let secret = if include_secrets {
-                            Some(e.secrets().require(&account::signing_secret(&r.id), "A signing secret")?.to_string())
-                        } else {
-                            None
-                        };
-                        let active = r.status == crate::model::WebhookStatus::Active;
-                        Ok(ExportedWebhook {
-                            code: r.code,
-                            name: r.name,
-                            url: r.url,
-                            description: r.description,
-                            events: r.events,
-                            filters: r.filters,
-                            active,
-                            headers,
-                            secret,
-                            delivery: r.delivery,
-                        })
-                    })
-                    .collect::<Result<Vec<_>>>()
-            })
-            .await?;
-        Ok(ConfigExport {
-            format: FORMAT.into(),
-            version: FORMAT_VERSION,
-            exported_at: format_ms(now_ms()),
-            includes_secrets: include_secrets,
-            warning: include_secrets.then(|| SECRETS_WARNING.to_string()),
-            webhooks,
-            event_types: custom
-                .into_iter()
-                .map(|t| CustomEventTypeInput { name: t.name, description: t.description, sample: t.sample })
-                .collect(),
+        self.blocking(move |e| {
+            build_export(rows, custom, include_secrets, |account, what| Ok(e.secrets().require(account, what)?.to_string()))
         })
+        .await
     }
 
     /// Imports an export: custom types first, then each webhook created or, when its code
@@ -264,4 +214,57 @@ pub(crate) fn plan_import(export: ConfigExport, existing: &[Existing], mut catal
     let builtin = |name: &str| catalog.types.iter().any(|c| c.builtin && c.name == name);
     let event_types = export.event_types.into_iter().filter(|t| !builtin(&t.name)).collect();
     Ok(ImportPlan { report, event_types, webhooks: plans })
+}
+
+/// The export of these webhooks and custom types, from either store: with `include_secrets`,
+/// each header value and signing secret comes from `secret(account, what it is)`.
+pub(crate) fn build_export(
+    rows: Vec<crate::store::webhooks::WebhookRow>,
+    custom: Vec<crate::model::event_type::EventType>,
+    include_secrets: bool,
+    mut secret: impl FnMut(&str, &str) -> Result<String>,
+) -> Result<ConfigExport> {
+    let webhooks = rows
+        .into_iter()
+        .map(|r| {
+            let headers = r
+                .header_names
+                .iter()
+                .map(|name| {
+                    let value = if include_secrets {
+                        Some(secret(&account::header(&r.id, name), &format!("The value of header {name} of {}", r.code))?)
+                    } else {
+                        None
+                    };
+                    Ok(HeaderInput { name: name.clone(), value })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let secret = if include_secrets { Some(secret(&account::signing_secret(&r.id), "A signing secret")?) } else { None };
+            let active = r.status == crate::model::WebhookStatus::Active;
+            Ok(ExportedWebhook {
+                code: r.code,
+                name: r.name,
+                url: r.url,
+                description: r.description,
+                events: r.events,
+                filters: r.filters,
+                active,
+                headers,
+                secret,
+                delivery: r.delivery,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(ConfigExport {
+        format: FORMAT.into(),
+        version: FORMAT_VERSION,
+        exported_at: format_ms(now_ms()),
+        includes_secrets: include_secrets,
+        warning: include_secrets.then(|| SECRETS_WARNING.to_string()),
+        webhooks,
+        event_types: custom
+            .into_iter()
+            .map(|t| CustomEventTypeInput { name: t.name, description: t.description, sample: t.sample })
+            .collect(),
+    })
 }

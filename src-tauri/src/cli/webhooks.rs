@@ -25,6 +25,10 @@ pub enum WebhooksCommand {
         /// Include header values and signing secrets in plain text.
         #[arg(long)]
         include_secrets: bool,
+        #[command(flatten)]
+        team: super::worker::TeamDatabase,
+        #[command(flatten)]
+        key: super::worker::TeamKey,
     },
     /// Create or update webhooks from an export (into a team database with --database-url).
     Import {
@@ -42,10 +46,10 @@ fn s(v: &Value) -> &str {
 
 pub async fn run(cmd: WebhooksCommand, data_dir: &Path) -> CliResult {
     let team = match &cmd {
-        WebhooksCommand::List { team } | WebhooksCommand::Show { team, .. } | WebhooksCommand::Import { team, .. } => {
-            team.database_url.clone()
-        }
-        WebhooksCommand::Export { .. } => None,
+        WebhooksCommand::List { team }
+        | WebhooksCommand::Show { team, .. }
+        | WebhooksCommand::Export { team, .. }
+        | WebhooksCommand::Import { team, .. } => team.database_url.clone(),
     };
     if let Some(url) = team {
         let store = super::worker::TeamDatabase::open(&url).await?;
@@ -61,7 +65,11 @@ pub async fn run(cmd: WebhooksCommand, data_dir: &Path) -> CliResult {
                 let report = hookdesk_engine::team_admin::import_config(&store, &key, export).await?;
                 print_import(&serde_json::to_value(report)?);
             }
-            WebhooksCommand::Export { .. } => unreachable!("an export reads the running instance"),
+            WebhooksCommand::Export { file, include_secrets, key, .. } => {
+                let key = if include_secrets { Some(key.key(&store).await?) } else { None };
+                let export = hookdesk_engine::team_admin::export_config(&store, key.as_ref()).await?;
+                write_export(&serde_json::to_value(export)?, file.as_deref(), include_secrets)?;
+            }
         }
         return Ok(());
     }
@@ -72,21 +80,9 @@ pub async fn run(cmd: WebhooksCommand, data_dir: &Path) -> CliResult {
             let w = api.get(&format!("/v1/webhooks/{}", segment(&code))).await?;
             println!("{}", serde_json::to_string_pretty(&w)?);
         }
-        WebhooksCommand::Export { file, include_secrets } => {
+        WebhooksCommand::Export { file, include_secrets, .. } => {
             let export = api.get(&format!("/v1/config?include_secrets={include_secrets}")).await?;
-            let text = serde_json::to_string_pretty(&export)?;
-            if include_secrets {
-                eprintln!("warning: {}", hookdesk_engine::transfer::SECRETS_WARNING);
-            }
-            match file {
-                Some(path) => {
-                    hookdesk_engine::transfer::write_export_file(&path, &(text + "\n"), include_secrets)
-                        .map_err(|e| Failure(format!("cannot write {}: {e}", path.display())))?;
-                    let n = export["webhooks"].as_array().map(Vec::len).unwrap_or(0);
-                    println!("Exported {n} webhook{} to {}.", if n == 1 { "" } else { "s" }, path.display());
-                }
-                None => println!("{text}"),
-            }
+            write_export(&export, file.as_deref(), include_secrets)?;
         }
         WebhooksCommand::Import { file, .. } => {
             let body: Value =
@@ -124,4 +120,22 @@ fn print_list(list: &Value) {
         let events: Vec<&str> = w["events"].as_array().map(|e| e.iter().map(s).collect()).unwrap_or_default();
         println!("{:width$}  {:8}  {:40}  {}", s(&w["code"]), s(&w["status"]), events.join(","), s(&w["url"]));
     }
+}
+
+/// An export, to `file` (readable by its owner only when it holds secrets) or stdout.
+fn write_export(export: &Value, file: Option<&Path>, include_secrets: bool) -> CliResult {
+    let text = serde_json::to_string_pretty(export)?;
+    if include_secrets {
+        eprintln!("warning: {}", hookdesk_engine::transfer::SECRETS_WARNING);
+    }
+    match file {
+        Some(path) => {
+            hookdesk_engine::transfer::write_export_file(path, &(text + "\n"), include_secrets)
+                .map_err(|e| Failure(format!("cannot write {}: {e}", path.display())))?;
+            let n = export["webhooks"].as_array().map(Vec::len).unwrap_or(0);
+            println!("Exported {n} webhook{} to {}.", if n == 1 { "" } else { "s" }, path.display());
+        }
+        None => println!("{text}"),
+    }
+    Ok(())
 }
