@@ -97,7 +97,7 @@ pub async fn import_config(store: &PgStore, key: &SecretKey, export: ConfigExpor
 /// A webhook's newest `limit` attempts in the team database, as `hookdesk logs` prints them:
 /// `{"attempts": [...], "total": n}`, the fields named as the Events API names them.
 pub async fn logs(store: &PgStore, id_or_code: &str, limit: u32) -> Result<serde_json::Value> {
-    let webhook = store.webhook(id_or_code).await?.ok_or_else(|| crate::webhooks::not_found(id_or_code))?;
+    let webhook = webhook_row(store, id_or_code).await?;
     let (attempts, total) = store.attempts_of(&webhook.id, i64::from(limit)).await?;
     let json = |text: &str| serde_json::from_str::<serde_json::Value>(text).unwrap_or_else(|_| serde_json::Value::String(text.into()));
     let attempts: Vec<serde_json::Value> = attempts
@@ -133,8 +133,11 @@ pub async fn webhooks(store: &PgStore) -> Result<Vec<crate::model::Webhook>> {
 
 /// One of the team's webhooks, by id or code.
 pub async fn webhook(store: &PgStore, id_or_code: &str) -> Result<crate::model::Webhook> {
-    let row = store.webhook(id_or_code).await?.ok_or_else(|| crate::webhooks::not_found(id_or_code))?;
-    Ok(row.view())
+    Ok(webhook_row(store, id_or_code).await?.view())
+}
+
+async fn webhook_row(store: &PgStore, id_or_code: &str) -> Result<WebhookRow> {
+    store.webhook(id_or_code).await?.ok_or_else(|| crate::webhooks::not_found(id_or_code))
 }
 
 /// The team's configuration as an export file holds it; with secrets (opened with `key`)

@@ -85,6 +85,11 @@ const DUE_DIRECT: &str = "
 /// `synchronous_commit` on.
 const LEASE_WRITES: &str = "SET LOCAL synchronous_commit = off";
 
+/// Stores a sealed secret, replacing the one of the same account. ($1 account, $2 sealed, $3 now.)
+const UPSERT_SECRET: &str = "INSERT INTO secrets (account, sealed, updated_at) VALUES ($1, $2, $3)
+     ON CONFLICT (account) DO UPDATE SET sealed = excluded.sealed, updated_at = excluded.updated_at";
+const DELETE_SECRET: &str = "DELETE FROM secrets WHERE account = $1";
+
 /// The account of the value that tells whether a key is the team's ([`PgStore::check_key`]).
 const KEY_CHECK: &str = "team/key-check";
 
@@ -652,9 +657,10 @@ impl PgStore {
 
     /// Accepts an event: writes it and a delivery to each webhook of `deliveries` that still
     /// exists, committed before this returns; events accepted at the same moment share one
-    /// transaction (group commit), written in the order they came. An id accepted before answers the first acceptance's
-    /// deliveries when the content is the same (its fingerprint), and is a conflict when it
-    /// is not; two workers accepting one id at the same moment write it once.
+    /// transaction (group commit), written in the order they came. An id accepted before
+    /// answers the first acceptance's deliveries when the content is the same (its
+    /// fingerprint), and is a conflict when it is not; two workers accepting one id at the
+    /// same moment write it once.
     pub async fn accept_event(&self, event: &EventRow, deliveries: &[NewDelivery<'_>], now: i64) -> Result<AcceptedEvent> {
         let (reply, answer) = tokio::sync::oneshot::channel();
         let deliveries = deliveries.iter().map(|d| (d.webhook_id.to_string(), i32::try_from(d.max_attempts).unwrap_or(i32::MAX))).collect();
@@ -784,14 +790,7 @@ impl PgStore {
     pub async fn set_secret(&self, key: &SecretKey, account: &str, value: &str, now: i64) -> Result<()> {
         let sealed = key.seal(account, value);
         let client = self.pool.get().await.map_err(pool_error)?;
-        client
-            .execute(
-                "INSERT INTO secrets (account, sealed, updated_at) VALUES ($1, $2, $3)
-                 ON CONFLICT (account) DO UPDATE SET sealed = excluded.sealed, updated_at = excluded.updated_at",
-                &[&account, &sealed, &now],
-            )
-            .await
-            .map_err(pg_error)?;
+        client.execute(UPSERT_SECRET, &[&account, &sealed, &now]).await.map_err(pg_error)?;
         Ok(())
     }
 
@@ -842,7 +841,7 @@ impl PgStore {
 
     pub async fn delete_secret(&self, account: &str) -> Result<()> {
         let client = self.pool.get().await.map_err(pool_error)?;
-        client.execute("DELETE FROM secrets WHERE account = $1", &[&account]).await.map_err(pg_error)?;
+        client.execute(DELETE_SECRET, &[&account]).await.map_err(pg_error)?;
         Ok(())
     }
 
@@ -887,16 +886,10 @@ impl PgStore {
         }
         for (account, value) in secrets {
             match value {
-                Some(value) => tx
-                    .execute(
-                        "INSERT INTO secrets (account, sealed, updated_at) VALUES ($1, $2, $3)
-                         ON CONFLICT (account) DO UPDATE SET sealed = excluded.sealed, updated_at = excluded.updated_at",
-                        &[account, &key.seal(account, value), &now],
-                    )
-                    .await
-                    .map_err(pg_error)?,
-                None => tx.execute("DELETE FROM secrets WHERE account = $1", &[account]).await.map_err(pg_error)?,
-            };
+                Some(value) => tx.execute(UPSERT_SECRET, &[account, &key.seal(account, value), &now]).await,
+                None => tx.execute(DELETE_SECRET, &[account]).await,
+            }
+            .map_err(pg_error)?;
         }
         tx.commit().await.map_err(pg_error)
     }
@@ -1052,60 +1045,6 @@ impl PgStore {
     }
 }
 
-/// Accepts one event in a transaction of its own: what a group commit falls back to when it
-/// fails, so that one event's error is its own.
-async fn accept_one(pool: &Pool, event: &EventRow, deliveries: &[(String, i32)], now: i64) -> Result<AcceptedEvent> {
-    let mut client = pool.get().await.map_err(pool_error)?;
-    let tx = client.transaction().await.map_err(pg_error)?;
-    // Waits for a concurrent insert of the same id to commit, then does nothing.
-    let inserted = tx
-        .query_opt(
-            "INSERT INTO events (id, type, occurred_at, data, workflow, survey, grp, fingerprint, accepted_at, summary)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING RETURNING seq",
-            &[
-                &event.id,
-                &event.event_type,
-                &event.occurred_at,
-                &event.data,
-                &event.workflow,
-                &event.survey,
-                &event.group,
-                &event.fingerprint,
-                &event.accepted_at,
-                &event.summary,
-            ],
-        )
-        .await
-        .map_err(pg_error)?;
-    let Some(row) = inserted else {
-        return accepted_before(&tx, event).await;
-    };
-    let seq: i64 = row.get(0);
-    let mut out = Vec::with_capacity(deliveries.len());
-    for (webhook_id, max_attempts) in deliveries {
-        // A webhook deleted since the deliveries were planned gets none.
-        if let Some(r) = tx
-            .query_opt(
-                "WITH made AS (
-                     INSERT INTO deliveries (event_seq, webhook_id, kind, state, max_attempts, next_attempt_at, created_at)
-                     SELECT $1, w.id, 'event', 'pending', $3, $4, $4 FROM webhooks w WHERE w.id = $2
-                     RETURNING id, webhook_id)
-                 SELECT made.id, w.code FROM made JOIN webhooks w ON w.id = made.webhook_id",
-                &[&seq, webhook_id, max_attempts, &now],
-            )
-            .await
-            .map_err(pg_error)?
-        {
-            out.push((r.get(0), r.get(1)));
-        }
-    }
-    if !out.is_empty() {
-        cx(&tx, "SELECT pg_notify($1, '')", &[&WORK_CHANNEL]).await.map_err(pg_error)?;
-    }
-    tx.commit().await.map_err(pg_error)?;
-    Ok(AcceptedEvent { seq, deliveries: out, duplicate: false })
-}
-
 /// The answer for an event id accepted before: its first acceptance's deliveries, or an
 /// error when the id was used for other content.
 async fn accepted_before(tx: &deadpool_postgres::Transaction<'_>, event: &EventRow) -> Result<AcceptedEvent> {
@@ -1170,7 +1109,10 @@ async fn group_commit(pool: Pool, mut queue: tokio::sync::mpsc::Receiver<AcceptR
             }
             Err(_) => {
                 for r in batch {
-                    let answer = accept_one(&pool, &r.event, &r.deliveries, r.now).await;
+                    let answer = match accept_batch(&pool, std::slice::from_ref(&r)).await {
+                        Ok(mut answers) => answers.pop().expect("one answer for one event"),
+                        Err(e) => Err(e),
+                    };
                     let _ = r.reply.send(answer);
                 }
             }
@@ -1186,15 +1128,16 @@ async fn accept_batch(pool: &Pool, batch: &[AcceptRequest]) -> Result<Vec<Result
     let tx = client.transaction().await.map_err(pg_error)?;
     let col = |f: fn(&EventRow) -> Option<&str>| batch.iter().map(|r| f(&r.event)).collect::<Vec<_>>();
     let num = |f: fn(&EventRow) -> i64| batch.iter().map(|r| f(&r.event)).collect::<Vec<_>>();
+    // An id a concurrent transaction is inserting is waited for, then left out (a repeat).
     let inserted: HashMap<String, i64> = cq(
         &tx,
         "INSERT INTO events (id, type, occurred_at, data, workflow, survey, grp, fingerprint, accepted_at, summary)
-             SELECT id, type, occurred_at, data, workflow, survey, grp, fingerprint, accepted_at, summary
-             FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                         $9::bigint[], $10::text[])
-                  WITH ORDINALITY AS e(id, type, occurred_at, data, workflow, survey, grp, fingerprint, accepted_at, summary, ord)
-             ORDER BY ord
-             ON CONFLICT (id) DO NOTHING RETURNING id, seq",
+         SELECT id, type, occurred_at, data, workflow, survey, grp, fingerprint, accepted_at, summary
+         FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                     $9::bigint[], $10::text[])
+              WITH ORDINALITY AS e(id, type, occurred_at, data, workflow, survey, grp, fingerprint, accepted_at, summary, ord)
+         ORDER BY ord
+         ON CONFLICT (id) DO NOTHING RETURNING id, seq",
         &[
             &col(|e| Some(e.id.as_str())),
             &col(|e| Some(e.event_type.as_str())),
@@ -1228,19 +1171,20 @@ async fn accept_batch(pool: &Pool, batch: &[AcceptRequest]) -> Result<Vec<Result
     if !seqs.is_empty() {
         // A webhook deleted since the deliveries were planned gets none.
         let rows = cq(
-                &tx,
-                "WITH made AS (
-                     INSERT INTO deliveries (event_seq, webhook_id, kind, state, max_attempts, next_attempt_at, created_at)
-                     SELECT d.seq, w.id, 'event', 'pending', d.max_attempts, d.now, d.now
-                     FROM unnest($1::bigint[], $2::text[], $3::int[], $4::bigint[]) WITH ORDINALITY AS d(seq, webhook_id, max_attempts, now, ord)
-                     JOIN webhooks w ON w.id = d.webhook_id
-                     ORDER BY d.ord
-                     RETURNING id, event_seq, webhook_id)
-                 SELECT made.id, made.event_seq, w.code FROM made JOIN webhooks w ON w.id = made.webhook_id ORDER BY made.id",
-                &[&seqs, &webhooks, &attempts, &times],
+            &tx,
+            "WITH made AS (
+                 INSERT INTO deliveries (event_seq, webhook_id, kind, state, max_attempts, next_attempt_at, created_at)
+                 SELECT d.seq, w.id, 'event', 'pending', d.max_attempts, d.now, d.now
+                 FROM unnest($1::bigint[], $2::text[], $3::int[], $4::bigint[])
+                      WITH ORDINALITY AS d(seq, webhook_id, max_attempts, now, ord)
+                 JOIN webhooks w ON w.id = d.webhook_id
+                 ORDER BY d.ord
+                 RETURNING id, event_seq, webhook_id)
+             SELECT made.id, made.event_seq, w.code FROM made JOIN webhooks w ON w.id = made.webhook_id ORDER BY made.id",
+            &[&seqs, &webhooks, &attempts, &times],
         )
         .await
-            .map_err(pg_error)?;
+        .map_err(pg_error)?;
         for r in rows {
             made.entry(r.get(1)).or_default().push((r.get(0), r.get(2)));
         }
