@@ -26,6 +26,9 @@ pub struct FormCheck {
 /// The code of a webhook created without one whose name has no letters or digits.
 pub const FALLBACK_CODE: &str = "webhook";
 
+/// How long a rotated-out signing secret keeps signing alongside the new one.
+pub const PREVIOUS_SECRET_MS: i64 = 24 * 3600 * 1000;
+
 pub const DEACTIVATED_BY_USER: &str = "Deactivated by the user.";
 
 fn clash_message(code: &str, owner_name: &str, taken: impl Fn(&str) -> bool) -> String {
@@ -49,6 +52,143 @@ pub(crate) fn status_after_save(active: bool, before: Option<&WebhookRow>) -> (W
         _ => 0,
     };
     (status, reason, failures)
+}
+
+/// A new webhook as either store creates it: its row (the code as given, possibly empty;
+/// [`pick_code`] settles it under the store's write) and its secrets to store.
+pub(crate) struct NewWebhook {
+    pub row: WebhookRow,
+    /// Accounts and values: the signing secret (given, or generated) and each header's value.
+    pub secrets: Vec<(String, Option<String>)>,
+    /// The form named the code, rather than leaving it to the name.
+    pub explicit_code: bool,
+}
+
+/// A new webhook from a checked form.
+pub(crate) fn new_webhook(input: &WebhookInput, now: i64) -> NewWebhook {
+    let id = WebhookId::generate();
+    let secret = input.secret.clone().unwrap_or_else(SigningSecret::generate);
+    let mut secrets = vec![(account::signing_secret(&id), Some(secret))];
+    secrets.extend(input.headers.iter().map(|h| (account::header(&id, &h.name), Some(h.new_value().unwrap_or_default().to_string()))));
+    let row = WebhookRow {
+        id,
+        code: input.code.clone().unwrap_or_default(),
+        name: input.name.clone(),
+        url: input.url.clone(),
+        description: input.description.clone(),
+        events: input.events.clone(),
+        filters: input.filters.clone(),
+        header_names: input.headers.iter().map(|h| h.name.clone()).collect(),
+        delivery: input.delivery.clone(),
+        status: if input.active { WebhookStatus::Active } else { WebhookStatus::Disabled },
+        status_reason: (!input.active).then(|| DEACTIVATED_BY_USER.to_string()),
+        consecutive_failures: 0,
+        previous_secret_until: None,
+        created_at: now,
+        updated_at: now,
+    };
+    NewWebhook { row, secrets, explicit_code: input.code.is_some() }
+}
+
+/// Settles a new webhook's code: one the form named is refused when another webhook has it
+/// (`owner_of` names that webhook); otherwise one is made from the name, unique.
+pub(crate) fn pick_code(row: &mut WebhookRow, explicit: bool, owner_of: impl Fn(&str) -> Option<String>) -> Result<()> {
+    let taken = |c: &str| owner_of(c).is_some();
+    if explicit {
+        if let Some(owner) = owner_of(&row.code) {
+            return Err(Error::Taken(vec![FieldError::new("code", clash_message(&row.code, &owner, taken))]));
+        }
+    } else {
+        // A name with nothing to fold into a code ("🚀") gets the generic one.
+        let suggested = suggest_code(&row.name);
+        let base = if suggested.is_empty() { FALLBACK_CODE } else { &suggested };
+        row.code = unique_code(base, taken);
+    }
+    Ok(())
+}
+
+/// An edit of a saved webhook as either store applies it: the row as it is to be saved, and
+/// the secrets the save changes.
+pub(crate) struct Edit {
+    pub row: WebhookRow,
+    /// Header values given, and a replaced signing secret (which ends the previous one).
+    pub secrets: Vec<(String, Option<String>)>,
+    /// Headers the edit removed: their values are deleted once the row is saved.
+    pub removed_headers: Vec<String>,
+}
+
+/// Checks an edit of `existing` (its Code cannot change; the form's rules) and works out what
+/// saving it writes. Header values left out (or sent masked) keep their stored value.
+pub(crate) fn edit_webhook(existing: &WebhookRow, mut input: WebhookInput, catalog: &Catalog, now: i64) -> Result<Edit> {
+    if let Some(code) = &input.code
+        && code.trim() != existing.code
+    {
+        return Err(Error::Conflict(format!("{CODE_FROZEN} This webhook's code is {}.", existing.code)));
+    }
+    input.normalize();
+    let errors = input.validate(catalog, &existing.header_names).errors;
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    let id = &existing.id;
+    let mut secrets: Vec<(String, Option<String>)> =
+        input.headers.iter().filter_map(|h| h.new_value().map(|v| (account::header(id, &h.name), Some(v.to_string())))).collect();
+    let replaced_secret = input.secret.is_some();
+    if let Some(secret) = input.secret.clone() {
+        secrets.push((account::signing_secret(id), Some(secret)));
+        secrets.push((account::previous_signing_secret(id), None));
+    }
+    let header_names: Vec<String> = input.headers.iter().map(|h| h.name.clone()).collect();
+    let removed_headers: Vec<String> =
+        existing.header_names.iter().filter(|old| !header_names.iter().any(|n| n.eq_ignore_ascii_case(old))).cloned().collect();
+    let (status, status_reason, consecutive_failures) = status_after_save(input.active, Some(existing));
+    let row = WebhookRow {
+        name: input.name,
+        url: input.url,
+        description: input.description,
+        events: input.events,
+        filters: input.filters,
+        header_names,
+        delivery: input.delivery,
+        consecutive_failures,
+        status,
+        status_reason,
+        previous_secret_until: if replaced_secret { None } else { existing.previous_secret_until },
+        updated_at: now,
+        ..existing.clone()
+    };
+    Ok(Edit { row, secrets, removed_headers })
+}
+
+/// A patch is refused before the webhook is looked for when it is not an object.
+pub(crate) fn patch_is_object(patch: &serde_json::Value) -> Result<()> {
+    if patch.is_object() { Ok(()) } else { Err(Error::invalid("body", "A webhook patch is a JSON object.")) }
+}
+
+/// The form a JSON merge patch (RFC 7396) of `existing` makes, as `PATCH` takes it.
+pub(crate) fn patched_input(existing: &WebhookRow, patch: serde_json::Value) -> Result<WebhookInput> {
+    patch_is_object(&patch)?;
+    let view = existing.view();
+    let mut current = serde_json::json!({
+        "code": view.code, "name": view.name, "url": view.url, "description": view.description,
+        "events": view.events, "filters": view.filters, "active": view.active,
+        "headers": view.headers.iter().map(|h| serde_json::json!({"name": h.name})).collect::<Vec<_>>(),
+        "delivery": view.delivery, "secret": null,
+    });
+    // `null` removes a member: a name that is not one is a mistake, not a no-op.
+    if let Some(path) = unknown_removal(&patch, &current, "") {
+        return Err(Error::invalid(path.clone(), format!("{path} is not a webhook setting.")));
+    }
+    // A retry policy's kind decides its members: a new one replaces the old whole.
+    if let Some(retry) = patch.pointer("/delivery/retry").filter(|r| r.is_object()) {
+        if let Some(member) = retry.as_object().and_then(|r| r.iter().find(|(_, v)| v.is_null())) {
+            let field = format!("delivery.retry.{}", member.0);
+            return Err(Error::invalid(field.clone(), format!("{field}: a retry policy is replaced whole; give its members, not null.")));
+        }
+        current["delivery"]["retry"] = serde_json::Value::Null;
+    }
+    json_patch::merge(&mut current, &patch);
+    serde_json::from_value(current).map_err(|e| Error::invalid("body", format!("The patch does not fit a webhook: {e}.")))
 }
 
 pub(crate) fn not_found(id_or_code: &str) -> Error {
@@ -125,50 +265,14 @@ impl Engine {
         if !errors.is_empty() {
             return Err(Error::Invalid(errors));
         }
-        let now = now_ms();
-        let id = WebhookId::generate();
-        let secret = input.secret.clone().unwrap_or_else(SigningSecret::generate);
-        let headers: Vec<(String, String)> =
-            input.headers.iter().map(|h| (h.name.clone(), h.new_value().unwrap_or_default().to_string())).collect();
-        let mut changes = vec![(account::signing_secret(&id), Some(secret))];
-        changes.extend(headers.into_iter().map(|(name, value)| (account::header(&id, &name), Some(value))));
+        let NewWebhook { row, secrets: changes, explicit_code } = new_webhook(&input, now_ms());
         // All or nothing: a keyring failure part way leaves no entry behind.
         let undo = self.blocking(move |e| e.secrets().apply(&changes)).await?;
-        let row = WebhookRow {
-            id: id.clone(),
-            code: input.code.clone().unwrap_or_default(),
-            name: input.name.clone(),
-            url: input.url.clone(),
-            description: input.description.clone(),
-            events: input.events.clone(),
-            filters: input.filters.clone(),
-            header_names: input.headers.iter().map(|h| h.name.clone()).collect(),
-            delivery: input.delivery.clone(),
-            status: if input.active { WebhookStatus::Active } else { WebhookStatus::Disabled },
-            status_reason: (!input.active).then(|| DEACTIVATED_BY_USER.to_string()),
-            consecutive_failures: 0,
-            previous_secret_until: None,
-            created_at: now,
-            updated_at: now,
-        };
-        let explicit_code = input.code.is_some();
         let saved = self
             .db()
             .write(move |conn| {
                 let mut row = row;
-                if explicit_code {
-                    if let Some((_, owner)) = rows::code_owner(conn, &row.code)? {
-                        return Err(Error::Taken(vec![FieldError::new(
-                            "code",
-                            clash_message(&row.code, &owner, |c| rows::code_taken(conn, c)),
-                        )]));
-                    }
-                } else {
-                    // A name with nothing to fold into a code ("🚀") gets the generic one.
-                    let suggested = suggest_code(&row.name);
-                    let base = if suggested.is_empty() { FALLBACK_CODE } else { &suggested };
-                    row.code = unique_code(base, |c| rows::code_taken(conn, c));
-                }
+                pick_code(&mut row, explicit_code, |c| rows::code_owner(conn, c).ok().flatten().map(|(_, name)| name))?;
                 rows::insert(conn, &row)?;
                 Ok(row)
             })
@@ -214,48 +318,13 @@ impl Engine {
 
     /// Replaces a webhook's settings. The Code cannot change once saved; header values left
     /// out (or sent masked) keep their stored value.
-    pub async fn update_webhook(&self, id_or_code: &str, mut input: WebhookInput) -> Result<Webhook> {
+    pub async fn update_webhook(&self, id_or_code: &str, input: WebhookInput) -> Result<Webhook> {
         let existing = self.webhook_row(id_or_code).await?;
-        if let Some(code) = &input.code
-            && code.trim() != existing.code
-        {
-            return Err(Error::Conflict(format!("{CODE_FROZEN} This webhook's code is {}.", existing.code)));
-        }
-        input.normalize();
         let catalog = self.catalog().await?;
-        let errors = input.validate(&catalog, &existing.header_names).errors;
-        if !errors.is_empty() {
-            return Err(Error::Invalid(errors));
-        }
+        let Edit { row, secrets: changes, removed_headers: removed } = edit_webhook(&existing, input, &catalog, now_ms())?;
         let id = existing.id.clone();
-        let mut changes: Vec<(String, Option<String>)> =
-            input.headers.iter().filter_map(|h| h.new_value().map(|v| (account::header(&id, &h.name), Some(v.to_string())))).collect();
-        let replaced_secret = input.secret.is_some();
-        if let Some(secret) = input.secret.clone() {
-            changes.push((account::signing_secret(&id), Some(secret)));
-            changes.push((account::previous_signing_secret(&id), None));
-        }
         // Put back as they were when the save fails, so a failed Save changes nothing.
         let undo = self.blocking(move |e| e.secrets().apply(&changes)).await?;
-        let header_names: Vec<String> = input.headers.iter().map(|h| h.name.clone()).collect();
-        let removed: Vec<String> =
-            existing.header_names.iter().filter(|old| !header_names.iter().any(|n| n.eq_ignore_ascii_case(old))).cloned().collect();
-        let (status, reason, consecutive_failures) = status_after_save(input.active, Some(&existing));
-        let row = WebhookRow {
-            name: input.name,
-            url: input.url,
-            description: input.description,
-            events: input.events,
-            filters: input.filters,
-            header_names,
-            delivery: input.delivery,
-            consecutive_failures,
-            status,
-            status_reason: reason,
-            previous_secret_until: if replaced_secret { None } else { existing.previous_secret_until },
-            updated_at: now_ms(),
-            ..existing.clone()
-        };
         let report = status_report(&existing, &row);
         let routes = self.routes();
         let engine = self.clone();
@@ -296,35 +365,9 @@ impl Engine {
 
     /// Applies a JSON merge patch (RFC 7396) to a webhook's settings, as `PATCH` does.
     pub async fn patch_webhook(&self, id_or_code: &str, patch: serde_json::Value) -> Result<Webhook> {
-        if !patch.is_object() {
-            return Err(Error::invalid("body", "A webhook patch is a JSON object."));
-        }
+        patch_is_object(&patch)?;
         let existing = self.webhook_row(id_or_code).await?;
-        let view = existing.view();
-        let mut current = serde_json::json!({
-            "code": view.code, "name": view.name, "url": view.url, "description": view.description,
-            "events": view.events, "filters": view.filters, "active": view.active,
-            "headers": view.headers.iter().map(|h| serde_json::json!({"name": h.name})).collect::<Vec<_>>(),
-            "delivery": view.delivery, "secret": null,
-        });
-        // `null` removes a member: a name that is not one is a mistake, not a no-op.
-        if let Some(path) = unknown_removal(&patch, &current, "") {
-            return Err(Error::invalid(path.clone(), format!("{path} is not a webhook setting.")));
-        }
-        // A retry policy's kind decides its members: a new one replaces the old whole.
-        if let Some(retry) = patch.pointer("/delivery/retry").filter(|r| r.is_object()) {
-            if let Some(member) = retry.as_object().and_then(|r| r.iter().find(|(_, v)| v.is_null())) {
-                let field = format!("delivery.retry.{}", member.0);
-                return Err(Error::invalid(
-                    field.clone(),
-                    format!("{field}: a retry policy is replaced whole; give its members, not null."),
-                ));
-            }
-            current["delivery"]["retry"] = serde_json::Value::Null;
-        }
-        json_patch::merge(&mut current, &patch);
-        let input: WebhookInput =
-            serde_json::from_value(current).map_err(|e| Error::invalid("body", format!("The patch does not fit a webhook: {e}.")))?;
+        let input = patched_input(&existing, patch)?;
         self.update_webhook(&existing.id, input).await
     }
 
@@ -406,7 +449,7 @@ impl Engine {
             s.set(&account::signing_secret(&id), &SigningSecret::generate())
         })
         .await?;
-        let until = now_ms() + 24 * 3600 * 1000;
+        let until = now_ms() + PREVIOUS_SECRET_MS;
         let id = row.id.clone();
         let saved = self
             .db()
