@@ -387,3 +387,222 @@ async fn a_team_set_up_from_the_command_line_delivers_what_is_emitted_into_its_d
     assert_eq!(code, Some(1));
     assert!(said.contains("nope"), "{said}");
 }
+
+/// A `serve --database-url` process: the team's Events API and one of its workers.
+struct TeamServe {
+    url: String,
+    _worker: Worker,
+}
+
+fn start_team_serve(url: &str, key: &SecretKey, id: &str, log: &std::path::Path) -> TeamServe {
+    let stderr = std::fs::OpenOptions::new().create(true).append(true).open(log).unwrap();
+    let mut child = Command::new(BIN)
+        .args(["serve", "--port", "0", "--allow-private-targets", "--worker-id", id])
+        .env("HOOKDESK_DATABASE_URL", url)
+        .env("HOOKDESK_SECRET_KEY", key.to_base64().as_str())
+        .env("HOOKDESK_LOG", "debug")
+        .env_remove("HOOKDESK_TOKEN")
+        .stdout(Stdio::piped())
+        .stderr(stderr)
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.as_mut().unwrap()).read_line(&mut line).unwrap();
+    let worker = Worker { id: id.to_string(), child };
+    let api = line.split(" on ").nth(1).and_then(|rest| rest.split(" as worker").next()).map(str::to_string);
+    let Some(api) = api.filter(|a| a.starts_with("http://127.0.0.1:")) else {
+        panic!("serve {id} said {line:?}; its log: {}", std::fs::read_to_string(log).unwrap_or_default());
+    };
+    TeamServe { url: api, _worker: worker }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_serve_processes_share_one_configuration_one_queue_and_one_log() {
+    use reqwest::Method;
+    use serde_json::json;
+    let (url, _store) = team_database().await;
+    let key = SecretKey::generate();
+    let (rx, arrivals) = receiver().await;
+    let dir = tempfile::tempdir().unwrap();
+
+    // Without the key, serving the team database is refused before anything is touched.
+    let out = Command::new(BIN)
+        .args(["serve", "--port", "0", "--database-url", &url])
+        .env_remove("HOOKDESK_SECRET_KEY")
+        .env_remove("HOOKDESK_DATABASE_URL")
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(said.contains("needs the team's secret key"), "{said}");
+
+    let a = start_team_serve(&url, &key, "serve-a", &dir.path().join("a.log"));
+    let b = start_team_serve(&url, &key, "serve-b", &dir.path().join("b.log"));
+    let token_cli = |args: &[&str]| {
+        let out = Command::new(BIN)
+            .arg("token")
+            .args(args)
+            .args(["--database-url", &url])
+            .env("HOOKDESK_SECRET_KEY", key.to_base64().as_str())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    let token = token_cli(&[]);
+    assert!(token.starts_with("hdk_"), "{token}");
+    let http = hookdesk_engine::net::local_client();
+
+    // Configuration made through one process is the other's at once.
+    let delivery = |ordering: serde_json::Value| {
+        let mut d = json!({"attempts": 5, "retry": {"kind": "fixed", "delay_ms": 100}, "timeout_ms": 2000});
+        d.as_object_mut().unwrap().extend(ordering.as_object().unwrap().clone());
+        d
+    };
+    for (name, path, ordering) in
+        [("Orders", "/orders", json!({"ordering": "sequential"})), ("Ledger", "/ledger", json!({"ordering": "parallel", "concurrency": 8}))]
+    {
+        let body = json!({"name": name, "url": format!("{rx}{path}"), "events": ["task.created"], "delivery": delivery(ordering),
+                          "headers": [{"name": "X-Team", "value": HEADER_VALUE}]});
+        let (status, w) = common::call(&http, &a.url, &token, Method::POST, "/v1/webhooks", Some(body)).await.unwrap();
+        assert_eq!(status, 201, "{w}");
+    }
+    let (status, listed) = common::call(&http, &b.url, &token, Method::GET, "/v1/webhooks", None).await.unwrap();
+    assert_eq!(status, 200, "{listed}");
+    let codes: Vec<&str> = listed.as_array().unwrap().iter().filter_map(|w| w["code"].as_str()).collect();
+    assert_eq!(codes, ["ledger", "orders"], "{listed}");
+    assert!(!listed.to_string().contains(HEADER_VALUE), "header values are masked: {listed}");
+    let (status, taken) = common::call(
+        &http,
+        &b.url,
+        &token,
+        Method::POST,
+        "/v1/webhooks",
+        Some(json!({"name": "Again", "code": "orders", "url": format!("{rx}/x"), "events": ["task.created"]})),
+    )
+    .await
+    .unwrap();
+    assert_eq!(status, 409, "a code another process saved is taken: {taken}");
+
+    // 200 events, accepted alternately by both.
+    const EVENTS: u64 = 200;
+    for n in 1..=EVENTS {
+        let api = if n % 2 == 0 { &a.url } else { &b.url };
+        let event = json!({"id": format!("evt_{n:05}"), "type": "task.created", "data": {"n": n}});
+        let (status, accepted) = common::call(&http, api, &token, Method::POST, "/v1/events", Some(event)).await.unwrap();
+        assert_eq!(status, 202, "{accepted}");
+        assert_eq!(accepted["deliveries"].as_array().map(Vec::len), Some(2), "{accepted}");
+    }
+    let count = || arrivals.lock().unwrap().len();
+    until(Duration::from_secs(60), || format!("{} of {} deliveries arrived", count(), 2 * EVENTS), || count() >= 2 * EVENTS as usize).await;
+    let got = arrivals.lock().unwrap().clone();
+    for path in ["/orders", "/ledger"] {
+        let mut numbers: Vec<u64> = got.iter().filter(|(p, ..)| p == path).map(|(_, n, ..)| *n).collect();
+        if path == "/orders" {
+            assert_eq!(numbers, (1..=EVENTS).collect::<Vec<_>>(), "the sequential webhook receives them in acceptance order");
+        }
+        numbers.sort_unstable();
+        assert_eq!(numbers, (1..=EVENTS).collect::<Vec<_>>(), "{path} receives each event exactly once");
+    }
+    assert!(got.iter().all(|(_, n, id, complete)| *complete && *id == format!("evt_{n:05}")), "signed, with the header and the event id");
+
+    // Either process reads every attempt, whichever worker made it.
+    for api in [&a.url, &b.url] {
+        for code in ["orders", "ledger"] {
+            let (status, page) =
+                common::call(&http, api, &token, Method::GET, &format!("/v1/webhooks/{code}/logs?limit=500"), None).await.unwrap();
+            assert_eq!(status, 200, "{page}");
+            assert_eq!(page["total"].as_u64(), Some(EVENTS), "{code} through {api}");
+            let ids: HashSet<&str> = page["attempts"].as_array().unwrap().iter().filter_map(|a| a["event_id"].as_str()).collect();
+            assert_eq!(ids.len(), EVENTS as usize, "{code} through {api}");
+            let last = page["attempts"].as_array().unwrap().iter().find(|a| a["event_id"] == "evt_00200").unwrap();
+            assert_eq!((last["result"].as_str(), last["status_code"].as_u64()), (Some("success"), Some(200)), "{last}");
+            assert!(
+                last["request"]["body"].as_str().is_some_and(|b| b.contains(r#""data":{"n":200}"#)),
+                "the payload sent is logged: {last}"
+            );
+            assert!(!page.to_string().contains(HEADER_VALUE), "header values are masked in the logs");
+        }
+        let (status, page) = common::call(&http, api, &token, Method::GET, "/v1/logs?event_id=evt_00007", None).await.unwrap();
+        assert_eq!((status, page["total"].as_u64()), (200, Some(2)), "{page}");
+    }
+
+    // A route the team database does not have yet says so, not a wrong answer.
+    let (status, body) = common::call(&http, &a.url, &token, Method::GET, "/v1/stats", None).await.unwrap();
+    assert!(body["error"]["message"].as_str().is_some_and(|m| m.contains("GET /v1/stats")), "{body}");
+    assert_eq!((status, body["error"]["code"].as_str()), (501, Some("not_on_team_database")), "{body}");
+
+    // A token regenerated through one process is the only one either takes.
+    let (status, fresh) = common::call(&http, &a.url, &token, Method::POST, "/v1/token/regenerate", Some(json!({}))).await.unwrap();
+    assert_eq!(status, 200, "{fresh}");
+    let fresh = fresh["token"].as_str().unwrap().to_string();
+    assert_eq!(token_cli(&[]), fresh);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (status, _) = common::call(&http, &b.url, &token, Method::GET, "/v1/webhooks", None).await.unwrap();
+        if status == 401 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the other process still takes the old token");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let (status, _) = common::call(&http, &b.url, &fresh, Method::GET, "/v1/webhooks", None).await.unwrap();
+    assert_eq!(status, 200);
+
+    // Edited through one, used by every worker from the next event on; the code stays.
+    let patch = json!({"url": format!("{rx}/orders-v2"), "headers": [{"name": "X-Team"}]});
+    let (status, edited) = common::call(&http, &b.url, &fresh, Method::PATCH, "/v1/webhooks/orders", Some(patch)).await.unwrap();
+    assert_eq!((status, edited["url"].as_str()), (200, Some(format!("{rx}/orders-v2").as_str())), "{edited}");
+    let (status, frozen) =
+        common::call(&http, &a.url, &fresh, Method::PATCH, "/v1/webhooks/orders", Some(json!({"code": "renamed"}))).await.unwrap();
+    assert_eq!(status, 409, "{frozen}");
+    for (n, api) in [(EVENTS + 1, &a.url), (EVENTS + 2, &b.url)] {
+        let event = json!({"id": format!("evt_{n:05}"), "type": "task.created", "data": {"n": n}});
+        let (status, accepted) = common::call(&http, api, &fresh, Method::POST, "/v1/events", Some(event)).await.unwrap();
+        assert_eq!(status, 202, "{accepted}");
+    }
+    let moved = || arrivals.lock().unwrap().iter().filter(|(p, ..)| p == "/orders-v2").count();
+    until(Duration::from_secs(30), || format!("{} of 2 events reached the new URL", moved()), || moved() >= 2).await;
+    let v2: Vec<(u64, bool)> =
+        arrivals.lock().unwrap().iter().filter(|(p, ..)| p == "/orders-v2").map(|(_, n, _, complete)| (*n, *complete)).collect();
+    assert_eq!(v2, [(EVENTS + 1, true), (EVENTS + 2, true)], "in order, the header value kept");
+
+    // A logged delivery sent again through either process goes to the webhook as it is now,
+    // with the same event id; one that has succeeded is not waiting for a retry.
+    let (_, page) = common::call(&http, &a.url, &fresh, Method::GET, "/v1/logs?event_id=evt_00007", None).await.unwrap();
+    let first = page["attempts"].as_array().unwrap().iter().find(|a| a["webhook_code"] == "orders").unwrap().clone();
+    let delivery = first["delivery_id"].as_str().unwrap();
+    let (status, body) =
+        common::call(&http, &b.url, &fresh, Method::POST, &format!("/v1/deliveries/{delivery}/retry"), None).await.unwrap();
+    assert_eq!(status, 409, "{body}");
+    let (status, resent) =
+        common::call(&http, &a.url, &fresh, Method::POST, &format!("/v1/deliveries/{delivery}/resend"), None).await.unwrap();
+    assert_eq!(status, 202, "{resent}");
+    let again = || arrivals.lock().unwrap().iter().filter(|(p, n, ..)| p == "/orders-v2" && *n == 7).count();
+    until(Duration::from_secs(30), || "the resent delivery did not arrive".into(), || again() == 1).await;
+    assert!(arrivals.lock().unwrap().iter().any(|(p, n, id, _)| p == "/orders-v2" && *n == 7 && id == "evt_00007"));
+
+    // The signing secret, read and rotated through either process.
+    let (status, before) = common::call(&http, &a.url, &fresh, Method::GET, "/v1/webhooks/orders/secret", None).await.unwrap();
+    assert_eq!(status, 200, "{before}");
+    assert!(before["secret"].as_str().is_some_and(|s| s.starts_with("whsec_")) && before["previous_secret_until"].is_null(), "{before}");
+    let (status, rotated) = common::call(&http, &b.url, &fresh, Method::POST, "/v1/webhooks/orders/secret/rotate", None).await.unwrap();
+    assert_eq!(status, 200, "{rotated}");
+    assert!(rotated["secret"] != before["secret"] && rotated["previous_secret_until"].is_string(), "{rotated}");
+    let (_, after) = common::call(&http, &a.url, &fresh, Method::GET, "/v1/webhooks/orders/secret", None).await.unwrap();
+    assert_eq!(after["secret"], rotated["secret"]);
+    let (status, config) = common::call(&http, &b.url, &fresh, Method::GET, "/v1/config?include_secrets=true", None).await.unwrap();
+    assert_eq!(status, 200, "{config}");
+    let exported = config["webhooks"].as_array().unwrap().iter().find(|w| w["code"] == "orders").unwrap();
+    assert_eq!((&exported["secret"], exported["headers"][0]["value"].as_str()), (&rotated["secret"], Some(HEADER_VALUE)), "{config}");
+
+    // Deleted through one, gone for the other, its secrets with it.
+    let (status, _) = common::call(&http, &b.url, &fresh, Method::DELETE, "/v1/webhooks/ledger", None).await.unwrap();
+    assert_eq!(status, 204);
+    let (_, listed) = common::call(&http, &a.url, &fresh, Method::GET, "/v1/webhooks", None).await.unwrap();
+    let codes: Vec<&str> = listed.as_array().unwrap().iter().filter_map(|w| w["code"].as_str()).collect();
+    assert_eq!(codes, ["orders"], "{listed}");
+    let secrets: i64 =
+        client(&url).await.query_one("SELECT COUNT(*) FROM secrets WHERE account LIKE 'webhook/%'", &[]).await.unwrap().get(0);
+    assert_eq!(secrets, 3, "the signing secret, the previous one and the header of the webhook left");
+}

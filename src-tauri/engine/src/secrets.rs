@@ -32,6 +32,10 @@ pub struct Secrets {
 
 /// The account names, in one place so that creating and deleting agree.
 pub mod account {
+    /// What every account of a webhook starts with.
+    pub fn webhook_prefix(webhook_id: &str) -> String {
+        format!("webhook/{webhook_id}/")
+    }
     pub fn signing_secret(webhook_id: &str) -> String {
         format!("webhook/{webhook_id}/signing-secret")
     }

@@ -3,18 +3,21 @@
 //! a configuration file (checked as the panel's import checks it, written in one transaction,
 //! secrets sealed with the team's key). The workers pick up both from the database.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::ingest::{Accepted, AcceptedDelivery};
+use crate::model::attempt::Attempt;
 use crate::model::event::EventInput;
+use crate::model::log_filter::{LogFilter, LogScope};
 use crate::model::time::now_ms;
 use crate::model::{DeliveryId, WebhookId};
+use crate::model::{Webhook, WebhookInput};
 use crate::sealed::SecretKey;
 use crate::secrets::account;
 use crate::signing::SigningSecret;
 use crate::store::pg::{NewDelivery, PgStore};
 use crate::store::webhooks::WebhookRow;
 use crate::transfer::{ConfigExport, Existing, ImportPlan, ImportReport, plan_import};
-use crate::webhooks::status_after_save;
+use crate::webhooks::{Edit, NewWebhook, edit_webhook, new_webhook, pick_code, status_after_save};
 
 /// Accepts an event into the team database: one delivery per webhook that wants it, in code
 /// order, committed with the event before this returns. A repeated caller id answers the same.
@@ -94,36 +97,101 @@ pub async fn import_config(store: &PgStore, key: &SecretKey, export: ConfigExpor
     Ok(report)
 }
 
-/// A webhook's newest `limit` attempts in the team database, as `hookdesk logs` prints them:
-/// `{"attempts": [...], "total": n}`, the fields named as the Events API names them.
+/// A page of the team's logs, newest first, with how many attempts match: the same rows
+/// as the local logs, whichever worker made them.
+pub async fn logs_page(store: &PgStore, scope: LogScope, filter: LogFilter, limit: u32, offset: u32) -> Result<(Vec<Attempt>, u64)> {
+    store.attempts_page(&scope, &filter, limit, offset).await
+}
+
+/// A webhook's newest `limit` attempts, as `GET /v1/webhooks/{id}/logs` answers them.
 pub async fn logs(store: &PgStore, id_or_code: &str, limit: u32) -> Result<serde_json::Value> {
     let webhook = webhook_row(store, id_or_code).await?;
-    let (attempts, total) = store.attempts_of(&webhook.id, i64::from(limit)).await?;
-    let json = |text: &str| serde_json::from_str::<serde_json::Value>(text).unwrap_or_else(|_| serde_json::Value::String(text.into()));
-    let attempts: Vec<serde_json::Value> = attempts
-        .into_iter()
-        .map(|a| {
-            serde_json::json!({
-                "executed_at": crate::model::time::format_ms(a.executed_at),
-                "result": if a.succeeded { "success" } else { "failed" },
-                "status_code": a.status_code,
-                "error_kind": a.error_kind,
-                "error": a.error,
-                "test": a.test,
-                "attempt": a.attempt,
-                "attempts": a.max_attempts,
-                "duration_ms": a.duration_ms,
-                "event_type": a.event_type,
-                "event_id": a.event_id,
-                "request": {"url": a.request_url, "headers": json(&a.request_headers)},
-                "response": {
-                    "headers": a.response_headers.as_deref().map(json),
-                    "body": a.response_body.map(|b| String::from_utf8_lossy(&b).into_owned()),
-                },
-            })
-        })
-        .collect();
-    Ok(serde_json::json!({"attempts": attempts, "total": total}))
+    let (attempts, total) = logs_page(store, LogScope::Webhook(webhook.id), LogFilter::default(), limit, 0).await?;
+    Ok(serde_json::json!({"attempts": attempts, "total": total, "limit": limit, "offset": 0}))
+}
+
+/// Creates a webhook in the team database, checked as the panel checks it, its header values
+/// and signing secret sealed with `key` and written with it in one transaction. Every worker
+/// routes events to it from the next event on.
+pub async fn create_webhook(store: &PgStore, key: &SecretKey, mut input: WebhookInput) -> Result<Webhook> {
+    input.normalize();
+    let catalog = crate::catalog::Catalog::new(store.event_types().await?);
+    let errors = input.validate(&catalog, &[]).errors;
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    let now = now_ms();
+    let NewWebhook { mut row, secrets, explicit_code } = new_webhook(&input, now);
+    let current = store.webhooks().await?;
+    // Two desktops choosing the same code at once: the database's unique code refuses the second.
+    pick_code(&mut row, explicit_code, |c| current.iter().find(|w| w.code == c).map(|w| w.name.clone()))?;
+    store.import(key, &[], std::slice::from_ref(&row), &secrets, now).await?;
+    Ok(row.view())
+}
+
+/// Applies a JSON merge patch to one of the team's webhooks, checked as the panel checks an
+/// edit; its secrets change in the same transaction. Switched on, a paused webhook's held
+/// deliveries go out again, in order, through whichever workers claim them.
+pub async fn patch_webhook(store: &PgStore, key: &SecretKey, id_or_code: &str, patch: serde_json::Value) -> Result<Webhook> {
+    crate::webhooks::patch_is_object(&patch)?;
+    let existing = webhook_row(store, id_or_code).await?;
+    let input = crate::webhooks::patched_input(&existing, patch)?;
+    let catalog = crate::catalog::Catalog::new(store.event_types().await?);
+    let now = now_ms();
+    let Edit { row, mut secrets, removed_headers } = edit_webhook(&existing, input, &catalog, now)?;
+    secrets.extend(removed_headers.iter().map(|name| (account::header(&row.id, name), None)));
+    store.import(key, &[], std::slice::from_ref(&row), &secrets, now).await?;
+    if row.status == crate::model::WebhookStatus::Active && existing.status != row.status {
+        store.notify(crate::store::pg::WORK_CHANNEL, "").await?;
+    }
+    Ok(row.view())
+}
+
+/// A webhook's current signing secret, opened with `key`, for an explicit reveal.
+pub async fn signing_secret(store: &PgStore, key: &SecretKey, id_or_code: &str) -> Result<(String, Option<String>)> {
+    let row = webhook_row(store, id_or_code).await?;
+    let secret = store
+        .secret(key, &account::signing_secret(&row.id))
+        .await?
+        .ok_or_else(|| Error::Keyring(format!("The signing secret of {} is missing from the team database.", row.code)))?;
+    Ok((secret.to_string(), row.view().previous_secret_until))
+}
+
+/// Replaces a webhook's signing secret; the previous one keeps signing alongside for 24 hours,
+/// on every worker.
+pub async fn rotate_secret(store: &PgStore, key: &SecretKey, id_or_code: &str) -> Result<Webhook> {
+    let row = webhook_row(store, id_or_code).await?;
+    let now = now_ms();
+    store.rotate_secret(key, &row.id, &SigningSecret::generate(), now + crate::webhooks::PREVIOUS_SECRET_MS, now).await?;
+    webhook(store, &row.id).await
+}
+
+/// Makes a delivery waiting for a retry due now.
+pub async fn retry_now(store: &PgStore, delivery: DeliveryId) -> Result<()> {
+    if !store.retry_now(delivery.0, now_ms()).await? {
+        return Err(Error::Conflict(format!(
+            "The delivery {delivery} is not waiting for a retry: it has ended, or its first attempt is still to come."
+        )));
+    }
+    Ok(())
+}
+
+/// A new delivery of a logged delivery's event to its webhook's current configuration.
+pub async fn resend(store: &PgStore, delivery: DeliveryId) -> Result<DeliveryId> {
+    let attempts = crate::model::DeliverySettings::default().attempts;
+    match store.resend(delivery.0, i32::try_from(attempts).unwrap_or(i32::MAX), now_ms()).await? {
+        Some(id) => Ok(DeliveryId(id)),
+        None => Err(DeliveryId::not_found(&delivery.to_string())),
+    }
+}
+
+/// Deletes one of the team's webhooks, with its queue, its logs and its sealed secrets.
+pub async fn delete_webhook(store: &PgStore, id_or_code: &str) -> Result<()> {
+    let row = webhook_row(store, id_or_code).await?;
+    if !store.delete_webhook(&row.id).await? {
+        return Err(crate::webhooks::not_found(id_or_code));
+    }
+    Ok(())
 }
 
 /// The team's webhooks, by code, as the panel and the API show them (header values masked).

@@ -10,9 +10,23 @@ pub struct TokenArgs {
     /// Replace the token; the old one stops working at once.
     #[arg(long)]
     regenerate: bool,
+    /// The team database's token (every `serve --database-url` process takes it), instead of
+    /// this machine's.
+    #[arg(long, env = "HOOKDESK_DATABASE_URL", value_name = "URL", hide_env_values = true)]
+    database_url: Option<String>,
+    #[command(flatten)]
+    key: super::worker::TeamKey,
 }
 
 pub async fn run(args: TokenArgs, data_dir: &Path) -> CliResult {
+    if let Some(url) = &args.database_url {
+        let store = super::worker::TeamDatabase::open(url).await?;
+        let key = std::sync::Arc::new(args.key.key(&store).await?);
+        let api = hookdesk_engine::api::TeamApi::new(store, key, None, vec![]);
+        let token = if args.regenerate { api.regenerate_token().await? } else { api.token().await? };
+        println!("{token}");
+        return Ok(());
+    }
     let running = hookdesk_engine::instance::running_owner(data_dir);
     if running.as_ref().is_some_and(|o| o.token_from_env) {
         return Err(Failure("the running instance takes its token from HOOKDESK_TOKEN; that variable holds it".into()));

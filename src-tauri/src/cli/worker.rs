@@ -39,9 +39,15 @@ impl TeamDatabase {
 impl TeamKey {
     /// The team's secret key, checked against the database: refused when missing or another.
     pub async fn key(&self, store: &PgStore) -> Result<SecretKey, Failure> {
-        let key = team_key(self.secret_key_file.as_deref(), "writing to a team database")?;
+        let key = self.configured("writing to a team database")?;
         store.check_key(&key, hookdesk_engine::model::time::now_ms()).await?;
         Ok(key)
+    }
+
+    /// The key as given, not yet checked (`who` needs it, says the error when it is missing):
+    /// looked for before the database is reached, so that without one nothing is touched.
+    pub fn configured(&self, who: &str) -> Result<SecretKey, Failure> {
+        team_key(self.secret_key_file.as_deref(), who)
     }
 }
 
@@ -79,7 +85,7 @@ pub struct WorkerArgs {
     allow_private_targets: bool,
 }
 
-fn default_id() -> String {
+pub(super) fn default_id() -> String {
     let host = std::fs::read_to_string("/etc/hostname").ok().map(|h| h.trim().to_string()).filter(|h| !h.is_empty());
     format!("{}-{}", host.unwrap_or_else(|| "worker".into()), std::process::id())
 }

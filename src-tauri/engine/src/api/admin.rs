@@ -1,7 +1,7 @@
 //! Health, the token, and the configuration file.
 
+use super::backend::Backend;
 use super::error::{ApiError, ApiJson, ErrorBody};
-use crate::Engine;
 use crate::transfer::{ConfigExport, ImportReport};
 use axum::Json;
 use axum::extract::{Query, State};
@@ -28,8 +28,12 @@ pub struct TokenBody {
 ///
 /// The old token stops working at once.
 #[utoipa::path(post, path = "/v1/token/regenerate", tag = "admin", responses((status = 200, body = TokenBody), (status = 409, body = ErrorBody, description = "The token comes from HOOKDESK_TOKEN")))]
-pub async fn regenerate_token(State(engine): State<Engine>) -> Result<Json<TokenBody>, ApiError> {
-    Ok(Json(TokenBody { token: engine.regenerate_token().await? }))
+pub async fn regenerate_token(State(backend): State<Backend>) -> Result<Json<TokenBody>, ApiError> {
+    let token = match backend {
+        Backend::Local(engine) => engine.regenerate_token().await?,
+        Backend::Team(team) => team.regenerate_token().await?,
+    };
+    Ok(Json(TokenBody { token }))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -42,8 +46,11 @@ pub struct ExportQuery {
 
 /// Export the configuration
 #[utoipa::path(get, path = "/v1/config", tag = "admin", params(ExportQuery), responses((status = 200, body = ConfigExport)))]
-pub async fn export(State(engine): State<Engine>, Query(q): Query<ExportQuery>) -> Result<Json<ConfigExport>, ApiError> {
-    Ok(Json(engine.export_config(q.include_secrets).await?))
+pub async fn export(State(backend): State<Backend>, Query(q): Query<ExportQuery>) -> Result<Json<ConfigExport>, ApiError> {
+    Ok(Json(match backend {
+        Backend::Local(engine) => engine.export_config(q.include_secrets).await?,
+        Backend::Team(team) => crate::team_admin::export_config(team.store(), q.include_secrets.then(|| team.key())).await?,
+    }))
 }
 
 /// Import a configuration
@@ -51,6 +58,9 @@ pub async fn export(State(engine): State<Engine>, Query(q): Query<ExportQuery>) 
 /// Creates webhooks, or updates those whose code exists. Everything is checked first.
 #[utoipa::path(post, path = "/v1/config/import", tag = "admin", request_body(content = ConfigExport, description = "An export"),
     responses((status = 200, body = ImportReport), (status = 422, body = ErrorBody)))]
-pub async fn import(State(engine): State<Engine>, ApiJson(file): ApiJson<ConfigExport>) -> Result<Json<ImportReport>, ApiError> {
-    Ok(Json(engine.import_config(file).await?))
+pub async fn import(State(backend): State<Backend>, ApiJson(file): ApiJson<ConfigExport>) -> Result<Json<ImportReport>, ApiError> {
+    Ok(Json(match backend {
+        Backend::Local(engine) => engine.import_config(file).await?,
+        Backend::Team(team) => crate::team_admin::import_config(team.store(), team.key(), file).await?,
+    }))
 }

@@ -1,7 +1,7 @@
 //! `POST /v1/events` and `POST /v1/deliveries`.
 
+use super::backend::{Backend, Local};
 use super::error::{ApiError, ApiJson, ErrorBody};
-use crate::Engine;
 use crate::ingest::{Accepted, DirectDeliveryInput};
 use crate::model::event::EventInput;
 use axum::Json;
@@ -17,10 +17,14 @@ use serde::Serialize;
     responses((status = 202, body = Accepted), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody),
               (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn post_event(
-    State(engine): State<Engine>,
+    State(backend): State<Backend>,
     ApiJson(input): ApiJson<EventInput>,
 ) -> Result<(StatusCode, Json<Accepted>), ApiError> {
-    Ok((StatusCode::ACCEPTED, Json(engine.accept_event(input).await?)))
+    let accepted = match backend {
+        Backend::Local(engine) => engine.accept_event(input).await?,
+        Backend::Team(team) => crate::team_admin::accept_event(team.store(), input).await?,
+    };
+    Ok((StatusCode::ACCEPTED, Json(accepted)))
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -35,7 +39,7 @@ pub struct DeliveryCreated {
 #[utoipa::path(post, path = "/v1/deliveries", tag = "events", request_body = DirectDeliveryInput,
     responses((status = 202, body = DeliveryCreated), (status = 422, body = ErrorBody)))]
 pub async fn post_delivery(
-    State(engine): State<Engine>,
+    Local(engine): Local,
     ApiJson(input): ApiJson<DirectDeliveryInput>,
 ) -> Result<(StatusCode, Json<DeliveryCreated>), ApiError> {
     Ok((StatusCode::ACCEPTED, Json(DeliveryCreated { delivery_id: engine.deliver_direct(input).await? })))
@@ -46,8 +50,13 @@ pub async fn post_delivery(
 /// A new delivery of the same event to the webhook's current configuration.
 #[utoipa::path(post, path = "/v1/deliveries/{id}/resend", tag = "events", params(("id" = String, Path, description = "dlv_…")),
     responses((status = 202, body = DeliveryCreated), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn resend(State(engine): State<Engine>, Path(id): Path<String>) -> Result<(StatusCode, Json<DeliveryCreated>), ApiError> {
-    Ok((StatusCode::ACCEPTED, Json(DeliveryCreated { delivery_id: engine.resend(crate::model::DeliveryId::find(&id)?).await? })))
+pub async fn resend(State(backend): State<Backend>, Path(id): Path<String>) -> Result<(StatusCode, Json<DeliveryCreated>), ApiError> {
+    let id = crate::model::DeliveryId::find(&id)?;
+    let delivery_id = match backend {
+        Backend::Local(engine) => engine.resend(id).await?,
+        Backend::Team(team) => crate::team_admin::resend(team.store(), id).await?,
+    };
+    Ok((StatusCode::ACCEPTED, Json(DeliveryCreated { delivery_id })))
 }
 
 /// Retry a delivery now
@@ -55,7 +64,11 @@ pub async fn resend(State(engine): State<Engine>, Path(id): Path<String>) -> Res
 /// A delivery waiting for its next attempt makes it at once (with the same `webhook-id`).
 #[utoipa::path(post, path = "/v1/deliveries/{id}/retry", tag = "events", params(("id" = String, Path, description = "dlv_…")),
     responses((status = 202, description = "The attempt is under way"), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn retry(State(engine): State<Engine>, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
-    engine.retry_now(crate::model::DeliveryId::find(&id)?).await?;
+pub async fn retry(State(backend): State<Backend>, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+    let id = crate::model::DeliveryId::find(&id)?;
+    match backend {
+        Backend::Local(engine) => engine.retry_now(id).await?,
+        Backend::Team(team) => crate::team_admin::retry_now(team.store(), id).await?,
+    }
     Ok(StatusCode::ACCEPTED)
 }

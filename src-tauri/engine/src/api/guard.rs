@@ -1,8 +1,8 @@
 //! What every request must pass before a route runs: a loopback `Host` (against DNS
 //! rebinding), the bearer token (except `/v1/health`), and JSON bodies.
 
+use super::backend::Backend;
 use super::error::ApiError;
-use crate::Engine;
 use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
@@ -40,7 +40,7 @@ fn is_allowed_host(host: &str, public: &[String]) -> bool {
     is_loopback_host(host) || host_name(host).is_some_and(|name| public.iter().any(|p| p.eq_ignore_ascii_case(name)))
 }
 
-pub async fn guard(State(engine): State<Engine>, req: Request, next: Next) -> Response {
+pub async fn guard(State(engine): State<Backend>, req: Request, next: Next) -> Response {
     let mut hosts = req.headers().get_all(header::HOST).iter();
     let host = hosts.next().and_then(|h| h.to_str().ok()).unwrap_or_default();
     // Two Host headers could each be read by a different party: refuse the ambiguity.

@@ -1,7 +1,7 @@
 //! `GET /v1/logs` and `GET /v1/webhooks/{id}/logs`.
 
+use super::backend::{Backend, Local};
 use super::error::{ApiError, ErrorBody};
-use crate::Engine;
 use crate::model::attempt::Attempt;
 use crate::model::log_filter::{LogFilter, LogScope, ResultFilter};
 use crate::model::patterns::EVENT_TYPE_MAX;
@@ -79,32 +79,38 @@ pub struct LogPage {
     pub offset: u32,
 }
 
-async fn page(engine: &Engine, scope: LogScope, q: LogQuery) -> Result<Json<LogPage>, ApiError> {
+async fn page(backend: &Backend, scope: LogScope, q: LogQuery) -> Result<Json<LogPage>, ApiError> {
     check(&q)?;
     let filter =
         LogFilter { result: q.result, event_type: q.event_type, status_code: q.status_code, event_id: q.event_id, ..Default::default() };
     let limit = q.limit.unwrap_or(50);
     let offset = q.offset.unwrap_or(0);
-    let (attempts, total) = engine.logs_page(scope, filter, limit, offset).await?;
+    let (attempts, total) = match backend {
+        Backend::Local(engine) => engine.logs_page(scope, filter, limit, offset).await?,
+        Backend::Team(team) => crate::team_admin::logs_page(team.store(), scope, filter, limit, offset).await?,
+    };
     Ok(Json(LogPage { attempts, total, limit, offset }))
 }
 
 /// Every attempt
 #[utoipa::path(get, path = "/v1/logs", tag = "logs", params(LogQuery), responses((status = 200, body = LogPage)))]
-pub async fn all(State(engine): State<Engine>, Query(q): Query<LogQuery>) -> Result<Json<LogPage>, ApiError> {
-    page(&engine, LogScope::All, q).await
+pub async fn all(State(backend): State<Backend>, Query(q): Query<LogQuery>) -> Result<Json<LogPage>, ApiError> {
+    page(&backend, LogScope::All, q).await
 }
 
 /// A webhook's attempts
 #[utoipa::path(get, path = "/v1/webhooks/{id}/logs", tag = "logs", params(("id" = String, Path, description = "id or code"), LogQuery),
     responses((status = 200, body = LogPage), (status = 404, body = ErrorBody)))]
 pub async fn of_webhook(
-    State(engine): State<Engine>,
+    State(backend): State<Backend>,
     Path(id): Path<String>,
     Query(q): Query<LogQuery>,
 ) -> Result<Json<LogPage>, ApiError> {
-    let w = engine.get_webhook(&id).await?;
-    page(&engine, LogScope::Webhook(w.id), q).await
+    let w = match &backend {
+        Backend::Local(engine) => engine.get_webhook(&id).await?,
+        Backend::Team(team) => crate::team_admin::webhook(team.store(), &id).await?,
+    };
+    page(&backend, LogScope::Webhook(w.id), q).await
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -156,7 +162,7 @@ fn bad_query(field: &str, message: String) -> ApiError {
         (status = 400, body = ErrorBody),
         (status = 404, body = ErrorBody),
     ))]
-pub async fn export(State(engine): State<Engine>, Query(q): Query<LogExportQuery>) -> Result<axum::response::Response, ApiError> {
+pub async fn export(Local(engine): Local, Query(q): Query<LogExportQuery>) -> Result<axum::response::Response, ApiError> {
     use crate::model::time::parse_rfc3339_ms;
     check_filters(q.event_type.as_deref(), q.status_code, q.event_id.as_deref())?;
     let time = |field: &str, value: &Option<String>| match value {

@@ -2,6 +2,7 @@
 //! bodies, no CORS. The OpenAPI document is generated from these handlers.
 
 pub mod admin;
+pub mod backend;
 mod contract;
 pub mod error;
 pub mod events;
@@ -16,6 +17,7 @@ use crate::{Engine, Notice};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::State;
+pub use backend::{Backend, TeamApi};
 use base64::Engine as _;
 use rand::RngCore;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -58,7 +60,7 @@ impl utoipa::Modify for BearerAuth {
 
 /// Every route with its OpenAPI operation, declared together: a handler is routed and
 /// documented by the same line, so neither can exist without the other.
-fn routes() -> OpenApiRouter<Engine> {
+fn routes() -> OpenApiRouter<Backend> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(admin::health))
         .routes(routes!(openapi))
@@ -100,21 +102,25 @@ pub fn document() -> serde_json::Value {
 ///
 /// The webhook schemas list the event types of this instance's catalog.
 #[utoipa::path(get, path = "/v1/openapi.json", tag = "admin", operation_id = "openapi", responses((status = 200, description = "OpenAPI 3.1", body = Object)))]
-pub async fn openapi(State(engine): State<Engine>) -> Result<axum::Json<serde_json::Value>, error::ApiError> {
-    let names: Vec<String> = engine.catalog().await?.types.into_iter().map(|t| t.name).collect();
+pub async fn openapi(State(backend): State<Backend>) -> Result<axum::Json<serde_json::Value>, error::ApiError> {
+    let catalog = match &backend {
+        Backend::Local(engine) => engine.catalog().await?,
+        Backend::Team(team) => crate::catalog::Catalog::new(team.store().event_types().await?),
+    };
+    let names: Vec<String> = catalog.types.into_iter().map(|t| t.name).collect();
     let mut doc = document();
     contract::name_event_types(&mut doc, &names);
     Ok(axum::Json(doc))
 }
 
-pub fn router(engine: Engine) -> Router {
+pub fn router(backend: Backend) -> Router {
     let (router, _) = routes().split_for_parts();
     router
         .fallback(|| async { error::ApiError::new(axum::http::StatusCode::NOT_FOUND, "not_found", "No such route; see /v1/openapi.json.") })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(axum::middleware::from_fn_with_state(engine.clone(), guard::guard))
+        .layer(axum::middleware::from_fn_with_state(backend.clone(), guard::guard))
         .layer(axum::middleware::from_fn(error::json_errors))
-        .with_state(engine)
+        .with_state(backend)
 }
 
 /// A running Events API server.
@@ -124,6 +130,38 @@ pub struct ApiServer {
     scheme: &'static str,
     stop: CancellationToken,
     done: tokio::task::JoinHandle<()>,
+}
+
+impl ApiServer {
+    /// Starts serving `backend` as `listen` says, until `stop` (or [`ApiServer::stop`]).
+    /// An address beyond this machine is refused without TLS: the token would cross the
+    /// network in clear.
+    pub async fn start(backend: Backend, listen: &ApiListen, stop: CancellationToken) -> Result<Self> {
+        listen.check()?;
+        let tls = match &listen.tls {
+            Some((cert, key)) => Some(tls_acceptor(cert, key)?),
+            None => None,
+        };
+        let listener = tokio::net::TcpListener::bind(listen.addr).await.map_err(|e| {
+            Error::Io(format!("The Events API cannot listen on {}: {e}. Choose another port in Settings or with --port.", listen.addr))
+        })?;
+        let addr = listener.local_addr()?;
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let done = tokio::spawn(server::serve(listener, router(backend), stop.clone(), server::Limits::for_this_process(), tls));
+        tracing::info!("Events API listening on {scheme}://{addr}");
+        Ok(Self { addr, scheme, stop, done })
+    }
+
+    /// Where clients reach it: `http://127.0.0.1:7717`.
+    pub fn url(&self) -> String {
+        format!("{}://{}", self.scheme, self.addr)
+    }
+
+    /// Stops accepting, and waits for the requests under way (bounded by the server's deadline).
+    pub async fn stop(self) {
+        self.stop.cancel();
+        let _ = self.done.await;
+    }
 }
 
 /// A fresh token: `hdk_` + 32 random bytes, URL-safe base64.
@@ -198,35 +236,23 @@ impl Engine {
     /// without TLS: the token would cross the network in clear.
     pub async fn start_api_on(&self, listen: ApiListen) -> Result<SocketAddr> {
         listen.check()?;
-        let tls = match &listen.tls {
-            Some((cert, key)) => Some(tls_acceptor(cert, key)?),
-            None => None,
-        };
         self.stop_api().await;
         // The token exists before anyone is told where the API is (the CLI reads it).
         self.api_token().await?;
-        let listener = tokio::net::TcpListener::bind(listen.addr).await.map_err(|e| {
-            Error::Io(format!("The Events API cannot listen on {}: {e}. Choose another port in Settings or with --port.", listen.addr))
-        })?;
-        let addr = listener.local_addr()?;
         self.set_public_hosts(listen.public_hosts.clone());
         // Stops with stop_api, or when the engine starts shutting down.
-        let stop = self.draining().child_token();
-        let scheme = if tls.is_some() { "https" } else { "http" };
-        let done = tokio::spawn(server::serve(listener, router(self.clone()), stop.clone(), server::Limits::for_this_process(), tls));
-        *self.api_slot().lock().await = Some(ApiServer { addr, scheme, stop, done });
-        let url = format!("{scheme}://{addr}");
+        let server = ApiServer::start(Backend::Local(self.clone()), &listen, self.draining().child_token()).await?;
+        let (addr, url) = (server.addr, server.url());
+        *self.api_slot().lock().await = Some(server);
         self.instance_lock().set_api_url(Some(url.clone()))?;
         self.notify(Notice::EventsApiChanged { url: Some(url) });
-        tracing::info!("Events API listening on {scheme}://{addr}");
         Ok(addr)
     }
 
     pub async fn stop_api(&self) {
         let server = self.api_slot().lock().await.take();
         if let Some(server) = server {
-            server.stop.cancel();
-            let _ = server.done.await;
+            server.stop().await;
             let _ = self.instance_lock().set_api_url(None);
             self.notify(Notice::EventsApiChanged { url: None });
         }
@@ -234,7 +260,7 @@ impl Engine {
 
     /// The Events API's base URL (`http://127.0.0.1:7718`), if it runs.
     pub async fn api_url(&self) -> Option<String> {
-        self.api_slot().lock().await.as_ref().map(|s| format!("{}://{}", s.scheme, s.addr))
+        self.api_slot().lock().await.as_ref().map(ApiServer::url)
     }
 
     /// Where the Events API listens, if it runs.

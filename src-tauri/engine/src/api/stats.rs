@@ -1,10 +1,10 @@
 //! `GET /v1/stats` and `GET /v1/webhooks/{id}/stats`: delivery health over a window.
 
+use super::backend::Local;
 use super::error::{ApiError, ErrorBody};
-use crate::Engine;
 use crate::stats::{Stats, StatsWindow};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -21,7 +21,7 @@ pub struct StatsQuery {
 /// (a point a minute over 1h, every 15 minutes over 24h, an hour over 7d). Direct deliveries
 /// are included; Tests are not.
 #[utoipa::path(get, path = "/v1/stats", tag = "stats", operation_id = "stats", params(StatsQuery), responses((status = 200, body = Stats)))]
-pub async fn all(State(engine): State<Engine>, Query(q): Query<StatsQuery>) -> Result<Json<Stats>, ApiError> {
+pub async fn all(Local(engine): Local, Query(q): Query<StatsQuery>) -> Result<Json<Stats>, ApiError> {
     Ok(Json(engine.stats(q.window.unwrap_or_default()).await?))
 }
 
@@ -30,10 +30,6 @@ pub async fn all(State(engine): State<Engine>, Query(q): Query<StatsQuery>) -> R
 /// As `/v1/stats`, for one webhook, with its status (a paused webhook holds what waits).
 #[utoipa::path(get, path = "/v1/webhooks/{id}/stats", tag = "stats", operation_id = "webhook_stats", params(("id" = String, Path, description = "id or code"), StatsQuery),
     responses((status = 200, body = Stats), (status = 404, body = ErrorBody)))]
-pub async fn of_webhook(
-    State(engine): State<Engine>,
-    Path(id): Path<String>,
-    Query(q): Query<StatsQuery>,
-) -> Result<Json<Stats>, ApiError> {
+pub async fn of_webhook(Local(engine): Local, Path(id): Path<String>, Query(q): Query<StatsQuery>) -> Result<Json<Stats>, ApiError> {
     Ok(Json(engine.webhook_stats(&id, q.window.unwrap_or_default()).await?))
 }

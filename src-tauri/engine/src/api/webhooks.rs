@@ -1,7 +1,7 @@
 //! `/v1/webhooks`: list, create, read, update, delete, test, secret.
 
+use super::backend::{Backend, Local};
 use super::error::{ApiBody, ApiError, ApiJson, ErrorBody};
-use crate::Engine;
 use crate::model::{Webhook, WebhookInput};
 use crate::recover::{RecoverWindow, Recovered};
 use crate::test_event::{TestRequest, TestResult};
@@ -12,8 +12,11 @@ use serde::{Deserialize, Serialize};
 
 /// List webhooks
 #[utoipa::path(get, path = "/v1/webhooks", tag = "webhooks", responses((status = 200, body = Vec<Webhook>)))]
-pub async fn list(State(engine): State<Engine>) -> Result<Json<Vec<Webhook>>, ApiError> {
-    Ok(Json(engine.list_webhooks().await?))
+pub async fn list(State(backend): State<Backend>) -> Result<Json<Vec<Webhook>>, ApiError> {
+    Ok(Json(match backend {
+        Backend::Local(engine) => engine.list_webhooks().await?,
+        Backend::Team(team) => crate::team_admin::webhooks(team.store()).await?,
+    }))
 }
 
 /// Create a webhook
@@ -22,15 +25,25 @@ pub async fn list(State(engine): State<Engine>) -> Result<Json<Vec<Webhook>>, Ap
 /// keyring; `secret` is generated when left out.
 #[utoipa::path(post, path = "/v1/webhooks", tag = "webhooks", request_body = WebhookInput,
     responses((status = 201, body = Webhook), (status = 409, body = ErrorBody, description = "The code is taken"), (status = 422, body = ErrorBody)))]
-pub async fn create(State(engine): State<Engine>, ApiJson(input): ApiJson<WebhookInput>) -> Result<(StatusCode, Json<Webhook>), ApiError> {
-    Ok((StatusCode::CREATED, Json(engine.create_webhook(input).await?)))
+pub async fn create(
+    State(backend): State<Backend>,
+    ApiJson(input): ApiJson<WebhookInput>,
+) -> Result<(StatusCode, Json<Webhook>), ApiError> {
+    let created = match backend {
+        Backend::Local(engine) => engine.create_webhook(input).await?,
+        Backend::Team(team) => crate::team_admin::create_webhook(team.store(), team.key(), input).await?,
+    };
+    Ok((StatusCode::CREATED, Json(created)))
 }
 
 /// Read a webhook
 #[utoipa::path(get, path = "/v1/webhooks/{id}", tag = "webhooks", params(("id" = String, Path, description = "id or code")),
     responses((status = 200, body = Webhook), (status = 404, body = ErrorBody)))]
-pub async fn get(State(engine): State<Engine>, Path(id): Path<String>) -> Result<Json<Webhook>, ApiError> {
-    Ok(Json(engine.get_webhook(&id).await?))
+pub async fn get(State(backend): State<Backend>, Path(id): Path<String>) -> Result<Json<Webhook>, ApiError> {
+    Ok(Json(match backend {
+        Backend::Local(engine) => engine.get_webhook(&id).await?,
+        Backend::Team(team) => crate::team_admin::webhook(team.store(), &id).await?,
+    }))
 }
 
 /// Update a webhook
@@ -41,11 +54,14 @@ pub async fn get(State(engine): State<Engine>, Path(id): Path<String>) -> Result
     request_body(content = Object, description = "Fields of a webhook to change"),
     responses((status = 200, body = Webhook), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn patch(
-    State(engine): State<Engine>,
+    State(backend): State<Backend>,
     Path(id): Path<String>,
     ApiJson(patch): ApiJson<serde_json::Value>,
 ) -> Result<Json<Webhook>, ApiError> {
-    Ok(Json(engine.patch_webhook(&id, patch).await?))
+    Ok(Json(match backend {
+        Backend::Local(engine) => engine.patch_webhook(&id, patch).await?,
+        Backend::Team(team) => crate::team_admin::patch_webhook(team.store(), team.key(), &id, patch).await?,
+    }))
 }
 
 /// Delete a webhook
@@ -53,8 +69,11 @@ pub async fn patch(
 /// Its queue and logs go with it, and its secrets leave the keyring.
 #[utoipa::path(delete, path = "/v1/webhooks/{id}", tag = "webhooks", params(("id" = String, Path, description = "id or code")),
     responses((status = 204), (status = 404, body = ErrorBody)))]
-pub async fn delete(State(engine): State<Engine>, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
-    engine.delete_webhook(&id).await?;
+pub async fn delete(State(backend): State<Backend>, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+    match backend {
+        Backend::Local(engine) => engine.delete_webhook(&id).await?,
+        Backend::Team(team) => crate::team_admin::delete_webhook(team.store(), &id).await?,
+    }
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -72,7 +91,7 @@ pub struct TestBody {
 /// logged with the test badge.
 #[utoipa::path(post, path = "/v1/webhooks/{id}/test", tag = "webhooks", params(("id" = String, Path, description = "id or code")),
     request_body(content = TestBody, description = "Optional"), responses((status = 200, body = TestResult), (status = 404, body = ErrorBody)))]
-pub async fn test(State(engine): State<Engine>, Path(id): Path<String>, ApiBody(body): ApiBody) -> Result<Json<TestResult>, ApiError> {
+pub async fn test(Local(engine): Local, Path(id): Path<String>, ApiBody(body): ApiBody) -> Result<Json<TestResult>, ApiError> {
     let body: TestBody = if body.is_empty() { TestBody::default() } else { super::error::parse(&body)? };
     let w = engine.get_webhook(&id).await?;
     let event_type = body.event_type.unwrap_or_else(|| w.events.first().cloned().unwrap_or_default());
@@ -101,9 +120,15 @@ pub struct SecretBody {
 /// Read the signing secret
 #[utoipa::path(get, path = "/v1/webhooks/{id}/secret", tag = "webhooks", params(("id" = String, Path, description = "id or code")),
     responses((status = 200, body = SecretBody), (status = 404, body = ErrorBody)))]
-pub async fn secret(State(engine): State<Engine>, Path(id): Path<String>) -> Result<Json<SecretBody>, ApiError> {
-    let w = engine.get_webhook(&id).await?;
-    Ok(Json(SecretBody { secret: engine.signing_secret(&w.id).await?, previous_secret_until: w.previous_secret_until }))
+pub async fn secret(State(backend): State<Backend>, Path(id): Path<String>) -> Result<Json<SecretBody>, ApiError> {
+    let (secret, previous_secret_until) = match backend {
+        Backend::Local(engine) => {
+            let w = engine.get_webhook(&id).await?;
+            (engine.signing_secret(&w.id).await?, w.previous_secret_until)
+        }
+        Backend::Team(team) => crate::team_admin::signing_secret(team.store(), team.key(), &id).await?,
+    };
+    Ok(Json(SecretBody { secret, previous_secret_until }))
 }
 
 /// Rotate the signing secret
@@ -111,9 +136,18 @@ pub async fn secret(State(engine): State<Engine>, Path(id): Path<String>) -> Res
 /// The previous secret keeps signing, alongside the new one, for 24 hours.
 #[utoipa::path(post, path = "/v1/webhooks/{id}/secret/rotate", tag = "webhooks", params(("id" = String, Path, description = "id or code")),
     responses((status = 200, body = SecretBody), (status = 404, body = ErrorBody)))]
-pub async fn rotate(State(engine): State<Engine>, Path(id): Path<String>) -> Result<Json<SecretBody>, ApiError> {
-    let w = engine.rotate_secret(&id).await?;
-    Ok(Json(SecretBody { secret: engine.signing_secret(&w.id).await?, previous_secret_until: w.previous_secret_until }))
+pub async fn rotate(State(backend): State<Backend>, Path(id): Path<String>) -> Result<Json<SecretBody>, ApiError> {
+    let (secret, previous_secret_until) = match backend {
+        Backend::Local(engine) => {
+            let w = engine.rotate_secret(&id).await?;
+            (engine.signing_secret(&w.id).await?, w.previous_secret_until)
+        }
+        Backend::Team(team) => {
+            let w = crate::team_admin::rotate_secret(team.store(), team.key(), &id).await?;
+            crate::team_admin::signing_secret(team.store(), team.key(), &w.id).await?
+        }
+    };
+    Ok(Json(SecretBody { secret, previous_secret_until }))
 }
 
 /// Recover failed deliveries
@@ -125,7 +159,7 @@ pub async fn rotate(State(engine): State<Engine>, Path(id): Path<String>) -> Res
     request_body = RecoverWindow,
     responses((status = 202, body = Recovered), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "The webhook is deactivated"), (status = 422, body = ErrorBody)))]
 pub async fn recover(
-    State(engine): State<Engine>,
+    Local(engine): Local,
     Path(id): Path<String>,
     ApiJson(window): ApiJson<RecoverWindow>,
 ) -> Result<(StatusCode, Json<Recovered>), ApiError> {

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 const RETRYING: &str = "a.result = 'failed' AND d.state = 'pending' AND a.attempt = d.attempts_made";
 
 /// Read by [`summary_from`]; the columns after them start at [`SUMMARY_LEN`].
-static SUMMARY_COLUMNS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+pub(crate) static SUMMARY_COLUMNS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
         "a.id, a.delivery_id, e.id, a.event_type, a.webhook_id, w.code, a.attempt, a.max_attempts, \
          CASE WHEN {RETRYING} THEN 'retrying' ELSE a.result END, \
@@ -24,9 +24,10 @@ static SUMMARY_COLUMNS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|
         SUMMARY_OF_EVENT
     )
 });
-const SUMMARY_LEN: usize = 22;
+pub(crate) const SUMMARY_LEN: usize = 22;
 
-const FROM: &str = "FROM attempts a JOIN deliveries d ON d.id = a.delivery_id JOIN events e ON e.seq = d.event_seq \
+/// The tables [`SUMMARY_COLUMNS`] and [`FULL_COLUMNS`] read (the same SQL on both stores).
+pub(crate) const FROM: &str = "FROM attempts a JOIN deliveries d ON d.id = a.delivery_id JOIN events e ON e.seq = d.event_seq \
     LEFT JOIN webhooks w ON w.id = a.webhook_id";
 
 fn summary_from(r: &Row) -> rusqlite::Result<AttemptSummary> {
@@ -62,7 +63,31 @@ fn summary_from(r: &Row) -> rusqlite::Result<AttemptSummary> {
 
 /// The filters attempts and queued deliveries share: event type, date range (`time` is the
 /// column that dates a row) and text in the payload (`d` the delivery, `e` its event).
-fn push_common_filters(filter: &LogFilter, event_type: &str, time: &str, clauses: &mut Vec<String>, params: &mut Vec<Value>) {
+/// Which SQL a filter is written in: the stores differ in one function's name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+impl Dialect {
+    /// The 1-based position of a substring, or 0.
+    fn position_of(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "instr",
+            Dialect::Postgres => "strpos",
+        }
+    }
+}
+
+fn push_common_filters(
+    filter: &LogFilter,
+    event_type: &str,
+    time: &str,
+    dialect: Dialect,
+    clauses: &mut Vec<String>,
+    params: &mut Vec<Value>,
+) {
     if let Some(t) = &filter.event_type {
         clauses.push(format!("{event_type} = ?"));
         params.push(Value::Text(t.clone()));
@@ -76,7 +101,7 @@ fn push_common_filters(filter: &LogFilter, event_type: &str, time: &str, clauses
         params.push(Value::Integer(to));
     }
     if let Some(text) = filter.search.as_deref().filter(|s| !s.is_empty()) {
-        clauses.push("instr(COALESCE(d.body, e.data), ?) > 0".into());
+        clauses.push(format!("{}(COALESCE(d.body, e.data), ?) > 0", dialect.position_of()));
         params.push(Value::Text(text.to_string()));
     }
     if let Some(id) = filter.event_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
@@ -100,10 +125,16 @@ fn push_scope(scope: &LogScope, column: &str, clauses: &mut Vec<String>, params:
 
 /// The WHERE clause and its parameters for a scope and filter.
 fn where_clause(scope: &LogScope, filter: &LogFilter) -> (String, Vec<Value>) {
+    attempts_where(scope, filter, Dialect::Sqlite)
+}
+
+/// The WHERE clause over [`FROM`] and its parameters (`?` placeholders, in order) for a
+/// scope and filter, in either store's SQL.
+pub(crate) fn attempts_where(scope: &LogScope, filter: &LogFilter, dialect: Dialect) -> (String, Vec<Value>) {
     let mut clauses = Vec::new();
     let mut params: Vec<Value> = Vec::new();
     push_scope(scope, "a.webhook_id", &mut clauses, &mut params);
-    push_common_filters(filter, "a.event_type", "a.executed_at", &mut clauses, &mut params);
+    push_common_filters(filter, "a.event_type", "a.executed_at", dialect, &mut clauses, &mut params);
     match filter.result {
         Some(ResultFilter::Success) => clauses.push("a.result = 'success'".into()),
         Some(ResultFilter::Failed) => {
@@ -111,11 +142,11 @@ fn where_clause(scope: &LogScope, filter: &LogFilter) -> (String, Vec<Value>) {
         }
         Some(ResultFilter::Retrying) => clauses.push(RETRYING.into()),
         Some(ResultFilter::DeliveryFailed) => clauses.push("d.state = 'failed' AND a.attempt = d.attempts_made".into()),
-        Some(ResultFilter::Pending) => clauses.push("0".into()),
+        Some(ResultFilter::Pending) => clauses.push("false".into()),
         None => {}
     }
     if filter.exclude_tests == Some(true) {
-        clauses.push("a.test = 0".into());
+        clauses.push("NOT a.test".into());
     }
     if let Some(status) = filter.status_code {
         clauses.push("a.status_code = ?".into());
@@ -173,25 +204,34 @@ fn json_map(text: Option<String>) -> BTreeMap<String, String> {
 }
 
 /// The columns [`attempt_from`] reads: the summary's, then the request's and response's.
-static FULL_COLUMNS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+pub(crate) static FULL_COLUMNS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!("{}, a.request_headers, a.response_headers, a.response_body, a.response_truncated, {}", *SUMMARY_COLUMNS, BODY_COLUMNS)
 });
 
 fn attempt_from(r: &Row) -> rusqlite::Result<Attempt> {
     let at = SUMMARY_LEN;
-    let summary = summary_from(r)?;
-    let response_headers: Option<String> = r.get(at + 1)?;
-    let response_body: Option<Vec<u8>> = r.get(at + 2)?;
+    Ok(attempt_of(summary_from(r)?, r.get(at)?, r.get(at + 1)?, r.get(at + 2)?, r.get(at + 3).unwrap_or(false), body_from(r, at + 4)?))
+}
+
+/// An attempt from its summary and what [`FULL_COLUMNS`] adds (either store's rows).
+pub(crate) fn attempt_of(
+    summary: AttemptSummary,
+    request_headers: Option<String>,
+    response_headers: Option<String>,
+    response_body: Option<Vec<u8>>,
+    truncated: bool,
+    body: String,
+) -> Attempt {
     let response = (response_headers.is_some() || response_body.is_some()).then(|| ResponseLog {
         headers: json_map(response_headers),
         body: String::from_utf8_lossy(&response_body.unwrap_or_default()).into_owned(),
-        truncated: r.get(at + 3).unwrap_or(false),
+        truncated,
     });
-    Ok(Attempt {
-        request: RequestLog { method: "POST".into(), url: summary.url.clone(), headers: json_map(r.get(at)?), body: body_from(r, at + 4)? },
+    Attempt {
+        request: RequestLog { method: "POST".into(), url: summary.url.clone(), headers: json_map(request_headers), body },
         summary,
         response,
-    })
+    }
 }
 
 /// One attempt with its request and response.
@@ -242,7 +282,7 @@ fn queued_where(scope: &LogScope, filter: &LogFilter) -> Option<(String, Vec<Val
     let mut clauses = vec!["d.state = 'pending'".to_string(), "d.attempts_made = 0".to_string()];
     let mut params: Vec<Value> = Vec::new();
     push_scope(scope, "d.webhook_id", &mut clauses, &mut params);
-    push_common_filters(filter, "e.type", "d.created_at", &mut clauses, &mut params);
+    push_common_filters(filter, "e.type", "d.created_at", Dialect::Sqlite, &mut clauses, &mut params);
     Some((clauses.join(" AND "), params))
 }
 

@@ -7,6 +7,8 @@
 //! sequential webhook has one leased at a time and a parallel one at most its concurrency.
 
 use crate::error::{Error, Result};
+use crate::model::attempt::Attempt;
+use crate::model::log_filter::{LogFilter, LogScope};
 use crate::model::{DeliveryKind, DeliveryState, WebhookId, WebhookStatus};
 use crate::sealed::SecretKey;
 use crate::store::deliveries::DeliveryRow;
@@ -97,6 +99,10 @@ const KEY_CHECK: &str = "team/key-check";
 /// sequential webhook's next may go), a webhook was switched on.
 pub const WORK_CHANNEL: &str = "hookdesk_work";
 
+/// Where every process on the database hears that shared settings changed (the payload
+/// names what: `token`).
+pub const CONFIG_CHANNEL: &str = "hookdesk_config";
+
 /// The columns [`webhook_from`] reads.
 const WEBHOOK_COLUMNS: &str = "id, code, name, url, description, events, filters, header_names, delivery, status, status_reason, \
                                consecutive_failures, previous_secret_until, created_at, updated_at";
@@ -106,6 +112,102 @@ const DELIVERY_COLUMNS: &str = "d.id, d.webhook_id, d.kind, d.url, d.header_name
     d.next_attempt_at, e.id, e.type, COALESCE(e.summary, ''), d.body, e.occurred_at, e.data, e.workflow, e.survey, e.grp, w.code";
 const DELIVERY_FROM: &str =
     "FROM deliveries d JOIN events e ON e.seq = d.event_seq LEFT JOIN webhooks w ON w.id = d.webhook_id WHERE d.id = $1";
+
+/// A store parameter as PostgreSQL takes it.
+fn pg_value(v: rusqlite::types::Value) -> PgParam {
+    use rusqlite::types::Value;
+    match v {
+        Value::Null => Box::new(None::<String>),
+        Value::Integer(i) => Box::new(i),
+        Value::Real(f) => Box::new(f),
+        Value::Text(t) => Box::new(t),
+        Value::Blob(b) => Box::new(b),
+    }
+}
+
+type PgParam = Box<dyn tokio_postgres::types::ToSql + Sync + Send>;
+
+fn param_refs(values: &[PgParam]) -> Vec<&(dyn tokio_postgres::types::ToSql + Sync)> {
+    values.iter().map(|b| b.as_ref() as &(dyn tokio_postgres::types::ToSql + Sync)).collect()
+}
+
+/// `?` placeholders numbered as PostgreSQL wants them (`$1`, `$2`, …); the store's SQL
+/// has no `?` inside its literals.
+fn numbered(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 16);
+    let mut n = 0;
+    for c in sql.chars() {
+        if c == '?' {
+            n += 1;
+            out.push_str(&format!("${n}"));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// An attempt from [`crate::store::logs::FULL_COLUMNS`] (a log row of the team database).
+fn attempt_from(r: &tokio_postgres::Row) -> Result<Attempt> {
+    use crate::model::attempt::{AttemptErrorKind, AttemptResult, AttemptSummary};
+    use crate::model::time::format_ms;
+    use crate::model::{AttemptId, DeliveryId, LogRowId};
+    let at = crate::store::logs::SUMMARY_LEN;
+    let unknown = |what: &str, v: &str| Error::Damaged(format!("The team database holds an unknown {what} “{v}”."));
+    let kind: String = r.get(15);
+    let state: String = r.get(19);
+    let error_kind: Option<String> = r.get(10);
+    let summary = AttemptSummary {
+        id: LogRowId::Attempt(AttemptId(r.get(0))),
+        delivery_id: DeliveryId(r.get(1)),
+        event_id: r.get(2),
+        event_type: r.get(3),
+        webhook_id: r.get::<_, Option<String>>(4).map(WebhookId::stored),
+        webhook_code: r.get(5),
+        attempt: r.get::<_, i32>(6).max(0) as u32,
+        attempts: r.get::<_, i32>(7).max(0) as u32,
+        result: match r.get::<_, &str>(8) {
+            "success" => AttemptResult::Success,
+            "retrying" => AttemptResult::Retrying,
+            _ => AttemptResult::Failed,
+        },
+        status_code: r.get::<_, Option<i32>>(9).and_then(|c| u16::try_from(c).ok()),
+        error_kind: error_kind.as_deref().map(|k| AttemptErrorKind::parse(k).ok_or_else(|| unknown("error kind", k))).transpose()?,
+        error: r.get(11),
+        duration_ms: r.get::<_, i64>(12).max(0) as u64,
+        executed_at: format_ms(r.get(13)),
+        test: r.get(14),
+        kind: DeliveryKind::parse(&kind).ok_or_else(|| unknown("delivery kind", &kind))?,
+        url: r.get(16),
+        payload_summary: match r.get::<_, Option<String>>(17) {
+            Some(summary) => summary,
+            None => crate::model::payload_summary::payload_summary(&r.get::<_, Option<String>>(18).unwrap_or_default()),
+        },
+        delivery_state: DeliveryState::parse(&state).ok_or_else(|| unknown("delivery state", &state))?,
+        delivery_attempts: r.get::<_, i32>(20).max(0) as u32,
+        next_attempt_at: r.get::<_, Option<i64>>(21).map(format_ms),
+    };
+    let b = at + 4;
+    let body = match r.get::<_, Option<String>>(b) {
+        Some(body) => body,
+        None => {
+            let webhook: Option<&str> = r.get(b + 8);
+            let code: Option<&str> = r.get(b + 9);
+            crate::model::event::envelope(
+                r.get(b + 1),
+                r.get(b + 2),
+                r.get(b + 3),
+                false,
+                webhook.zip(code),
+                r.get(b + 5),
+                r.get(b + 6),
+                r.get(b + 7),
+                r.get(b + 4),
+            )
+        }
+    };
+    Ok(crate::store::logs::attempt_of(summary, r.get(at), r.get(at + 1), r.get(at + 2), r.get(at + 3), body))
+}
 
 /// A delivery from [`DELIVERY_COLUMNS`], starting at column `o`.
 fn delivery_from(r: &tokio_postgres::Row, o: usize) -> Result<DeliveryRow> {
@@ -323,27 +425,6 @@ pub struct AttemptRecord<'a> {
     pub response_headers: Option<&'a str>,
     pub response_body: Option<&'a [u8]>,
     pub response_truncated: bool,
-}
-
-/// An attempt as the team database recorded it (header values masked when it was recorded).
-#[derive(Debug, Clone, PartialEq)]
-pub struct TeamAttempt {
-    pub executed_at: i64,
-    pub succeeded: bool,
-    pub status_code: Option<i32>,
-    pub error_kind: Option<String>,
-    pub error: Option<String>,
-    pub test: bool,
-    pub attempt: i32,
-    pub max_attempts: i32,
-    pub duration_ms: i64,
-    pub event_type: String,
-    pub event_id: String,
-    pub request_url: String,
-    /// JSON object of the headers sent.
-    pub request_headers: String,
-    pub response_headers: Option<String>,
-    pub response_body: Option<Vec<u8>>,
 }
 
 /// Where a delivery goes after an attempt.
@@ -845,6 +926,105 @@ impl PgStore {
         Ok(())
     }
 
+    /// Deletes a webhook with its queue, its logs and its sealed secrets, in one transaction;
+    /// `false` when there was no such webhook.
+    pub async fn delete_webhook(&self, id: &str) -> Result<bool> {
+        let mut client = self.pool.get().await.map_err(pool_error)?;
+        let tx = client.transaction().await.map_err(pg_error)?;
+        let deleted = tx.execute("DELETE FROM webhooks WHERE id = $1", &[&id]).await.map_err(pg_error)?;
+        // A webhook id is hex digits: nothing in it is a LIKE wildcard.
+        let accounts = format!("{}%", crate::secrets::account::webhook_prefix(id));
+        tx.execute("DELETE FROM secrets WHERE account LIKE $1", &[&accounts]).await.map_err(pg_error)?;
+        tx.commit().await.map_err(pg_error)?;
+        Ok(deleted > 0)
+    }
+
+    /// A secret, or `value` stored sealed when there is none yet: of two workers asking at
+    /// once, both get the one that was stored first (the API token on a new database).
+    pub async fn secret_or_insert(&self, key: &SecretKey, account: &str, value: &str, now: i64) -> Result<Zeroizing<String>> {
+        let sealed = key.seal(account, value);
+        let client = self.pool.get().await.map_err(pool_error)?;
+        client
+            .execute(
+                "INSERT INTO secrets (account, sealed, updated_at) VALUES ($1, $2, $3) ON CONFLICT (account) DO NOTHING",
+                &[&account, &sealed, &now],
+            )
+            .await
+            .map_err(pg_error)?;
+        let stored: String = client.query_one("SELECT sealed FROM secrets WHERE account = $1", &[&account]).await.map_err(pg_error)?.get(0);
+        key.open(account, &stored)
+    }
+
+    /// Replaces a webhook's signing secret with `new_secret` in one transaction: the current
+    /// one becomes the previous one, which keeps signing alongside until `until`.
+    pub async fn rotate_secret(&self, key: &SecretKey, webhook: &str, new_secret: &str, until: i64, now: i64) -> Result<()> {
+        use crate::secrets::account;
+        let (current, previous) = (account::signing_secret(webhook), account::previous_signing_secret(webhook));
+        let mut client = self.pool.get().await.map_err(pool_error)?;
+        let tx = client.transaction().await.map_err(pg_error)?;
+        let sealed = tx.query_opt("SELECT sealed FROM secrets WHERE account = $1 FOR UPDATE", &[&current]).await.map_err(pg_error)?;
+        let Some(sealed) = sealed else {
+            return Err(Error::Keyring(format!("The signing secret of webhook {webhook} is missing from the team database.")));
+        };
+        let old = key.open(&current, sealed.get::<_, &str>(0))?;
+        tx.execute(UPSERT_SECRET, &[&previous, &key.seal(&previous, &old), &now]).await.map_err(pg_error)?;
+        tx.execute(UPSERT_SECRET, &[&current, &key.seal(&current, new_secret), &now]).await.map_err(pg_error)?;
+        tx.execute("UPDATE webhooks SET previous_secret_until = $2, updated_at = $3 WHERE id = $1", &[&webhook, &until, &now])
+            .await
+            .map_err(pg_error)?;
+        tx.commit().await.map_err(pg_error)
+    }
+
+    /// Makes a delivery waiting for its next attempt due now (a worker takes it at once);
+    /// `false` when it is not waiting for a retry (ended, or its first attempt still to come).
+    pub async fn retry_now(&self, delivery: i64, now: i64) -> Result<bool> {
+        let mut client = self.pool.get().await.map_err(pool_error)?;
+        let tx = client.transaction().await.map_err(pg_error)?;
+        let n = tx
+            .execute(
+                "UPDATE deliveries SET next_attempt_at = $2 WHERE id = $1 AND state = 'pending' AND attempts_made > 0",
+                &[&delivery, &now],
+            )
+            .await
+            .map_err(pg_error)?;
+        cx(&tx, "SELECT pg_notify($1, '')", &[&WORK_CHANNEL]).await.map_err(pg_error)?;
+        tx.commit().await.map_err(pg_error)?;
+        Ok(n > 0)
+    }
+
+    /// A new delivery of a logged delivery's event, to its webhook's current configuration
+    /// (a direct one to its URL again, with `direct_attempts`); `None` when there is no such
+    /// delivery. A direct delivery whose header values are gone is refused.
+    pub async fn resend(&self, delivery: i64, direct_attempts: i32, now: i64) -> Result<Option<i64>> {
+        let mut client = self.pool.get().await.map_err(pool_error)?;
+        let tx = client.transaction().await.map_err(pg_error)?;
+        let source = tx
+            .query_opt("SELECT webhook_id IS NULL AND COALESCE(header_names, '[]') != '[]' FROM deliveries WHERE id = $1", &[&delivery])
+            .await
+            .map_err(pg_error)?;
+        let Some(source) = source else { return Ok(None) };
+        if source.get::<_, bool>(0) {
+            return Err(Error::Conflict(
+                "A direct delivery's header values are discarded once it ends, so it cannot be resent; post it again to /v1/deliveries."
+                    .into(),
+            ));
+        }
+        let row = tx
+            .query_one(
+                "INSERT INTO deliveries (event_seq, webhook_id, kind, url, header_names, body, state, max_attempts, next_attempt_at, created_at)
+                 SELECT d.event_seq, d.webhook_id, CASE WHEN d.webhook_id IS NULL THEN 'direct' ELSE 'resend' END, d.url, d.header_names,
+                        d.body, 'pending', COALESCE((w.delivery::jsonb ->> 'attempts')::int, $2), $3, $3
+                 FROM deliveries d LEFT JOIN webhooks w ON w.id = d.webhook_id WHERE d.id = $1
+                 RETURNING id",
+                &[&delivery, &direct_attempts, &now],
+            )
+            .await
+            .map_err(pg_error)?;
+        cx(&tx, "SELECT pg_notify($1, '')", &[&WORK_CHANNEL]).await.map_err(pg_error)?;
+        tx.commit().await.map_err(pg_error)?;
+        Ok(Some(row.get(0)))
+    }
+
     /// Adds a webhook (its header values and secrets are stored sealed, apart).
     pub async fn insert_webhook(&self, w: &WebhookRow) -> Result<()> {
         let client = self.pool.get().await.map_err(pool_error)?;
@@ -921,42 +1101,21 @@ impl PgStore {
         row.as_ref().map(webhook_from).transpose()
     }
 
-    /// A webhook's newest `limit` attempts, newest first, and how many it has in all.
-    pub async fn attempts_of(&self, webhook: &str, limit: i64) -> Result<(Vec<TeamAttempt>, i64)> {
+    /// A page of the attempts that match, newest first, and how many match in all: the same
+    /// rows, filters and fields as the local logs ([`crate::store::logs`]), from any worker.
+    pub async fn attempts_page(&self, scope: &LogScope, filter: &LogFilter, limit: u32, offset: u32) -> Result<(Vec<Attempt>, u64)> {
+        use crate::store::logs::{Dialect, FROM, FULL_COLUMNS, attempts_where};
+        let (filter_sql, params) = attempts_where(scope, filter, Dialect::Postgres);
+        let mut values: Vec<PgParam> = params.into_iter().map(pg_value).collect();
+        let count_sql = numbered(&format!("SELECT COUNT(*) {FROM} {filter_sql}"));
+        let page_sql = numbered(&format!("SELECT {} {FROM} {filter_sql} ORDER BY a.id DESC LIMIT ? OFFSET ?", *FULL_COLUMNS));
         let client = self.pool.get().await.map_err(pool_error)?;
-        let rows = client
-            .query(
-                "SELECT a.executed_at, a.result = 'success', a.status_code, a.error_kind, a.error, a.test, a.attempt, a.max_attempts,
-                        a.duration_ms, a.event_type, e.id, a.request_url, a.request_headers, a.response_headers, a.response_body
-                 FROM attempts a JOIN deliveries d ON d.id = a.delivery_id JOIN events e ON e.seq = d.event_seq
-                 WHERE a.webhook_id = $1 ORDER BY a.id DESC LIMIT $2",
-                &[&webhook, &limit],
-            )
-            .await
-            .map_err(pg_error)?;
-        let total: i64 =
-            client.query_one("SELECT COUNT(*) FROM attempts WHERE webhook_id = $1", &[&webhook]).await.map_err(pg_error)?.get(0);
-        let attempts = rows
-            .iter()
-            .map(|r| TeamAttempt {
-                executed_at: r.get(0),
-                succeeded: r.get(1),
-                status_code: r.get(2),
-                error_kind: r.get(3),
-                error: r.get(4),
-                test: r.get(5),
-                attempt: r.get(6),
-                max_attempts: r.get(7),
-                duration_ms: r.get(8),
-                event_type: r.get(9),
-                event_id: r.get(10),
-                request_url: r.get(11),
-                request_headers: r.get(12),
-                response_headers: r.get(13),
-                response_body: r.get(14),
-            })
-            .collect();
-        Ok((attempts, total))
+        let total: i64 = client.query_one(&count_sql, &param_refs(&values)).await.map_err(pg_error)?.get(0);
+        values.push(Box::new(i64::from(limit)));
+        values.push(Box::new(i64::from(offset)));
+        let rows = client.query(&page_sql, &param_refs(&values)).await.map_err(pg_error)?;
+        let attempts = rows.iter().map(attempt_from).collect::<Result<Vec<_>>>()?;
+        Ok((attempts, total.max(0) as u64))
     }
 
     /// Pauses or disables an active webhook from the engine's side (consecutive failures,

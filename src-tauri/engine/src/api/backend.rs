@@ -1,0 +1,168 @@
+//! What the Events API runs on: this machine's engine (SQLite, the keyring), or a team
+//! database (PostgreSQL, secrets sealed with the team's key) that any number of `serve`
+//! processes share. The routes that work on both ask [`Backend`]; the others take [`Local`],
+//! which answers a team database's callers with a 501 that says what to use instead.
+
+use super::error::ApiError;
+use crate::Engine;
+use crate::error::{Error, Result};
+use crate::sealed::SecretKey;
+use crate::store::pg::{self, PgStore};
+use axum::extract::FromRequestParts;
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
+
+/// The state every route is given.
+#[derive(Clone)]
+pub enum Backend {
+    Local(Engine),
+    Team(Arc<TeamApi>),
+}
+
+impl Backend {
+    pub(super) fn public_hosts(&self) -> Arc<[String]> {
+        match self {
+            Backend::Local(engine) => engine.public_hosts(),
+            Backend::Team(team) => team.public_hosts.clone(),
+        }
+    }
+
+    pub(super) async fn api_token(&self) -> Result<String> {
+        match self {
+            Backend::Local(engine) => engine.api_token().await,
+            Backend::Team(team) => team.token().await,
+        }
+    }
+}
+
+/// The Events API of a team database: what a `serve --database-url` process answers with.
+pub struct TeamApi {
+    store: PgStore,
+    key: Arc<SecretKey>,
+    /// The token, once read; forgotten when any process says it changed.
+    token: RwLock<Option<Arc<str>>>,
+    /// Whether changes are heard now: only then may the token be kept in memory.
+    following: AtomicBool,
+    /// `HOOKDESK_TOKEN`: this process's token, not the database's.
+    token_from_env: bool,
+    public_hosts: Arc<[String]>,
+}
+
+impl TeamApi {
+    /// The API of `store`, whose secrets `key` opens (checked by the caller). With
+    /// `token_override` (`HOOKDESK_TOKEN`), that is the token; else the one sealed in the
+    /// database, created by the first process that needs it.
+    pub fn new(store: PgStore, key: Arc<SecretKey>, token_override: Option<String>, public_hosts: Vec<String>) -> Arc<Self> {
+        let token_from_env = token_override.is_some();
+        Arc::new(Self {
+            store,
+            key,
+            token: RwLock::new(token_override.map(Arc::from)),
+            token_from_env,
+            following: AtomicBool::new(false),
+            public_hosts: Arc::from(public_hosts),
+        })
+    }
+
+    pub fn store(&self) -> &PgStore {
+        &self.store
+    }
+
+    pub fn key(&self) -> &SecretKey {
+        &self.key
+    }
+
+    /// The team's token: from memory, else the database (created on first use, sealed).
+    pub async fn token(&self) -> Result<String> {
+        if let Some(t) = self.token.read().expect("token").as_ref() {
+            return Ok(t.to_string());
+        }
+        let now = crate::model::time::now_ms();
+        let token = self.store.secret_or_insert(&self.key, crate::secrets::account::API_TOKEN, &super::new_token(), now).await?;
+        if self.following.load(Ordering::Acquire) {
+            *self.token.write().expect("token") = Some(Arc::from(token.as_str()));
+        }
+        Ok(token.to_string())
+    }
+
+    /// A new token for the whole team: every `serve` process on the database stops taking
+    /// the old one as soon as it hears of the change.
+    pub async fn regenerate_token(&self) -> Result<String> {
+        if self.token_from_env {
+            return Err(Error::Conflict("This process takes its token from HOOKDESK_TOKEN; change it there.".into()));
+        }
+        let token = super::new_token();
+        let now = crate::model::time::now_ms();
+        self.store.set_secret(&self.key, crate::secrets::account::API_TOKEN, &token, now).await?;
+        self.store.notify(pg::CONFIG_CHANNEL, "token").await?;
+        Ok(token)
+    }
+
+    /// Follows the team's token changes until `stop`: a token regenerated through any process
+    /// is the only one taken here too. While the notifications are cut off, the token is read
+    /// from the database at each request, so that a change is never missed.
+    pub async fn follow_changes(self: Arc<Self>, stop: tokio_util::sync::CancellationToken) {
+        if self.token_from_env {
+            return;
+        }
+        loop {
+            let listener = tokio::select! {
+                _ = stop.cancelled() => return,
+                l = self.store.listen(pg::CONFIG_CHANNEL) => l,
+            };
+            match listener {
+                Ok(mut listener) => loop {
+                    // Read again once listening: a change made before the LISTEN is not missed.
+                    if !self.following.swap(true, Ordering::AcqRel) {
+                        self.forget_token();
+                    }
+                    tokio::select! {
+                        _ = stop.cancelled() => return,
+                        message = listener.next() => match message {
+                            Some(what) if what == "token" => self.forget_token(),
+                            Some(_) => {}
+                            None => break,
+                        },
+                    }
+                },
+                Err(e) => tracing::warn!("cannot follow the team database's changes: {e}"),
+            }
+            self.following.store(false, Ordering::Release);
+            self.forget_token();
+            tokio::select! {
+                _ = stop.cancelled() => return,
+                _ = tokio::time::sleep(std::time::Duration::from_secs(1)) => {}
+            }
+        }
+    }
+
+    fn forget_token(&self) {
+        if !self.token_from_env {
+            *self.token.write().expect("token") = None;
+        }
+    }
+}
+
+/// The local engine, for a route a team database does not have yet.
+pub struct Local(pub Engine);
+
+impl FromRequestParts<Backend> for Local {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &Backend) -> std::result::Result<Self, ApiError> {
+        match state {
+            Backend::Local(engine) => Ok(Local(engine.clone())),
+            Backend::Team(_) => Err(ApiError::new(
+                StatusCode::NOT_IMPLEMENTED,
+                "not_on_team_database",
+                format!(
+                    "{} {} is not available on a team database yet: Test, direct deliveries, recover, stats and the logs' export run on a local Hookdesk only for now.",
+                    parts.method,
+                    parts.uri.path()
+                ),
+            )),
+        }
+    }
+}
