@@ -605,4 +605,15 @@ async fn two_serve_processes_share_one_configuration_one_queue_and_one_log() {
     let secrets: i64 =
         client(&url).await.query_one("SELECT COUNT(*) FROM secrets WHERE account LIKE 'webhook/%'", &[]).await.unwrap().get(0);
     assert_eq!(secrets, 3, "the signing secret, the previous one and the header of the webhook left");
+
+    // The tokens, like every secret, are in the database only sealed.
+    let pg_bin = std::env::var("HOOKDESK_TEST_PG_BIN").expect("scripts/test-env.sh --postgres says where pg_dump is");
+    let dump = Command::new(format!("{pg_bin}/pg_dump")).arg(&url).output().unwrap();
+    assert!(dump.status.success(), "{}", String::from_utf8_lossy(&dump.stderr));
+    let dump = String::from_utf8(dump.stdout).unwrap();
+    assert!(dump.contains("evt_00007"), "the dump holds the data");
+    let revealed = [before["secret"].as_str().unwrap(), rotated["secret"].as_str().unwrap()];
+    for secret in [token.as_str(), fresh.as_str(), HEADER_VALUE, key.to_base64().as_str(), revealed[0], revealed[1]] {
+        assert!(!dump.contains(secret), "the database holds a secret in the clear");
+    }
 }
