@@ -84,7 +84,8 @@ async fn receiver() -> (String, Arrivals) {
     let arrivals: Arrivals = Arc::default();
     async fn take(State(arrivals): State<Arrivals>, uri: axum::http::Uri, headers: HeaderMap, body: String) -> &'static str {
         let body: serde_json::Value = serde_json::from_str(&body).unwrap();
-        let n = body["data"]["n"].as_u64().unwrap();
+        // A Test's sample has no number: 0.
+        let n = body["data"]["n"].as_u64().unwrap_or(0);
         let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
         let complete = header("x-team") == HEADER_VALUE && header("webhook-signature").starts_with("v1,");
         arrivals.lock().unwrap().push((uri.path().to_string(), n, header("webhook-id"), complete));
@@ -595,6 +596,61 @@ async fn two_serve_processes_share_one_configuration_one_queue_and_one_log() {
     assert_eq!(status, 200, "{config}");
     let exported = config["webhooks"].as_array().unwrap().iter().find(|w| w["code"] == "orders").unwrap();
     assert_eq!((&exported["secret"], exported["headers"][0]["value"].as_str()), (&rotated["secret"], Some(HEADER_VALUE)), "{config}");
+
+    // Test, through either process: sent at once, signed, with the stored header, and logged
+    // with its badge for every process to read.
+    let (status, tested) = common::call(&http, &b.url, &fresh, Method::POST, "/v1/webhooks/orders/test", None).await.unwrap();
+    assert_eq!(status, 200, "{tested}");
+    assert_eq!((tested["result"].as_str(), tested["status_code"].as_u64()), (Some("success"), Some(200)), "{tested}");
+    let test_id = tested["event_id"].as_str().unwrap().to_string();
+    assert!(
+        arrivals.lock().unwrap().iter().any(|(p, n, id, complete)| p == "/orders-v2" && *n == 0 && *id == test_id && *complete),
+        "the sample arrived, signed, with the header"
+    );
+    let (_, page) = common::call(&http, &a.url, &fresh, Method::GET, &format!("/v1/logs?event_id={test_id}"), None).await.unwrap();
+    let logged = &page["attempts"][0];
+    assert_eq!((logged["id"].as_str(), logged["test"].as_bool()), (tested["attempt_id"].as_str(), Some(true)), "{page}");
+    assert!(logged["request"]["body"].as_str().is_some_and(|b| b.contains(r#""test":true"#)), "{logged}");
+
+    // Recover through one process what failed for good while an endpoint was down: delivered
+    // again in acceptance order by the workers; a second recover finds nothing.
+    let body = json!({"name": "Relay", "url": "http://127.0.0.1:1/down", "events": ["task.created"],
+                      "delivery": {"attempts": 1, "ordering": "sequential", "timeout_ms": 2000}});
+    let (status, relay) = common::call(&http, &a.url, &fresh, Method::POST, "/v1/webhooks", Some(body)).await.unwrap();
+    assert_eq!(status, 201, "{relay}");
+    let since = hookdesk_engine::model::time::format_ms(hookdesk_engine::model::time::now_ms() - 600_000);
+    for n in 301..=303 {
+        let event = json!({"id": format!("evt_{n:05}"), "type": "task.created", "data": {"n": n}});
+        let (status, accepted) = common::call(&http, &a.url, &fresh, Method::POST, "/v1/events", Some(event)).await.unwrap();
+        assert_eq!(status, 202, "{accepted}");
+    }
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let (_, page) = common::call(&http, &b.url, &fresh, Method::GET, "/v1/webhooks/relay/logs?result=failed", None).await.unwrap();
+        if page["total"].as_u64() == Some(3) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the relay's 3 failures were not logged: {page}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let patch = json!({"url": format!("{rx}/relay")});
+    let (status, _) = common::call(&http, &b.url, &fresh, Method::PATCH, "/v1/webhooks/relay", Some(patch)).await.unwrap();
+    assert_eq!(status, 200);
+    let window = json!({"since": since});
+    let (status, recovered) =
+        common::call(&http, &b.url, &fresh, Method::POST, "/v1/webhooks/relay/recover", Some(window.clone())).await.unwrap();
+    assert_eq!((status, recovered["deliveries"].as_u64()), (202, Some(3)), "{recovered}");
+    let relayed = || arrivals.lock().unwrap().iter().filter(|(p, ..)| p == "/relay").map(|(_, n, ..)| *n).collect::<Vec<_>>();
+    until(Duration::from_secs(30), || format!("recovered so far: {:?}", relayed()), || relayed().len() >= 3).await;
+    assert_eq!(relayed(), [301, 302, 303], "in acceptance order");
+    let (status, again) = common::call(&http, &a.url, &fresh, Method::POST, "/v1/webhooks/relay/recover", Some(window)).await.unwrap();
+    assert_eq!((status, again["deliveries"].as_u64()), (202, Some(0)), "{again}");
+    let out = Command::new(BIN).args(["recover", "relay", "--since", "10m", "--database-url", &url]).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(said.starts_with("Nothing to recover: no delivery to relay failed"), "{said}");
+    let (status, _) = common::call(&http, &a.url, &fresh, Method::DELETE, "/v1/webhooks/relay", None).await.unwrap();
+    assert_eq!(status, 204);
 
     // Deleted through one, gone for the other, its secrets with it.
     let (status, _) = common::call(&http, &b.url, &fresh, Method::DELETE, "/v1/webhooks/ledger", None).await.unwrap();

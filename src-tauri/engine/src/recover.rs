@@ -56,7 +56,7 @@ pub struct RecoverProgress {
 impl RecoverWindow {
     /// The window in Unix ms, checked: a start before its end, neither in the future, and
     /// nothing from before the logs' retention (those deliveries are gone).
-    fn bounds(&self, retention_days: u32) -> Result<(i64, i64)> {
+    pub(crate) fn bounds(&self, retention_days: u32) -> Result<(i64, i64)> {
         let now = now_ms();
         let parse = |field: &str, text: &str| {
             crate::model::time::parse_rfc3339_ms(text)
@@ -110,11 +110,7 @@ impl Engine {
                 move |ids: &Vec<i64>| cx.enqueue(ids.iter().map(|id| (key.clone(), *id, None))),
             )
             .await?;
-        Ok(Recovered {
-            deliveries: ids.len() as u64,
-            first: ids.first().copied().map(DeliveryId),
-            last: ids.last().copied().map(DeliveryId),
-        })
+        Ok(recovered(&ids))
     }
 
     /// How far the deliveries of a recover have come.
@@ -149,15 +145,26 @@ impl Engine {
 
     async fn recover_target(&self, id_or_code: &str, window: &RecoverWindow) -> Result<(crate::model::WebhookId, i64, i64)> {
         let row = self.webhook_row(id_or_code).await?;
-        if row.status == WebhookStatus::Disabled {
-            return Err(Error::Conflict(format!(
-                "The webhook {} is deactivated: activate it first, then recover its failed deliveries.",
-                row.code
-            )));
-        }
+        may_recover(&row)?;
         let (since, until) = window.bounds(self.settings().await?.log_retention_days)?;
         Ok((row.id, since, until))
     }
+}
+
+/// A deactivated webhook is activated before its failed deliveries are recovered.
+pub(crate) fn may_recover(row: &crate::store::webhooks::WebhookRow) -> Result<()> {
+    if row.status == WebhookStatus::Disabled {
+        return Err(Error::Conflict(format!(
+            "The webhook {} is deactivated: activate it first, then recover its failed deliveries.",
+            row.code
+        )));
+    }
+    Ok(())
+}
+
+/// What a recover made: how many deliveries, and the range of their ids.
+pub(crate) fn recovered(ids: &[i64]) -> Recovered {
+    Recovered { deliveries: ids.len() as u64, first: ids.first().copied().map(DeliveryId), last: ids.last().copied().map(DeliveryId) }
 }
 
 /// The id range of a recover's deliveries.

@@ -12,7 +12,6 @@ use crate::delivery::dispatch::{self, Target};
 use crate::delivery::outcome::{self, Decision};
 use crate::delivery::target::{self, Opened};
 use crate::error::Result;
-use crate::model::attempt::AttemptErrorKind;
 use crate::model::time::{format_ms, now_ms};
 use crate::model::{DeliveryKind, DeliveryState, WebhookStatus};
 use crate::net::NetworkPolicy;
@@ -272,23 +271,7 @@ impl TeamWorker {
             Decision::Retry(at) => AfterAttempt::RetryAt(at),
             ended => AfterAttempt::Ended { succeeded: ended == Decision::Succeeded, at: now },
         };
-        let row = pg::AttemptRecord {
-            webhook_id: a.webhook_id.as_deref(),
-            event_type: &a.event_type,
-            attempt: i32::try_from(a.attempt).unwrap_or(i32::MAX),
-            max_attempts: i32::try_from(a.max_attempts).unwrap_or(i32::MAX),
-            succeeded: a.success,
-            status_code: a.status_code.map(i32::from),
-            error_kind: a.error_kind.map(AttemptErrorKind::as_str),
-            error: a.error.as_deref(),
-            duration_ms: i64::try_from(a.duration_ms).unwrap_or(i64::MAX),
-            executed_at: a.executed_at,
-            request_url: &a.request_url,
-            request_headers: &request_headers,
-            response_headers: response_headers.as_deref(),
-            response_body: a.response_body.as_deref(),
-            response_truncated: a.response_truncated,
-        };
+        let row = pg::AttemptRecord::of(&a, &request_headers, response_headers.as_deref());
         let counts = webhook.as_ref().filter(|_| d.kind != DeliveryKind::Test && decision.ends());
         let pause_after = counts.map_or(0, |w| i32::try_from(w.delivery.pause_after_failures).unwrap_or(i32::MAX));
         let pause_reason = format!("Paused after {pause_after} consecutive failed deliveries (the last: {last}).");

@@ -16,6 +16,7 @@ use crate::secrets::account;
 use crate::signing::SigningSecret;
 use crate::store::pg::{NewDelivery, PgStore};
 use crate::store::webhooks::WebhookRow;
+use crate::test_event::{TestRequest, TestResult, prepare_test};
 use crate::transfer::{ConfigExport, Existing, ImportPlan, ImportReport, plan_import};
 use crate::webhooks::{Edit, NewWebhook, edit_webhook, new_webhook, pick_code, status_after_save};
 
@@ -183,6 +184,51 @@ pub async fn resend(store: &PgStore, delivery: DeliveryId) -> Result<DeliveryId>
         Some(id) => Ok(DeliveryId(id)),
         None => Err(DeliveryId::not_found(&delivery.to_string())),
     }
+}
+
+/// **Test** on a team database: the sample sent at once from this process with the form's
+/// values (the stored ones, opened with `key`, where it leaves them masked) and, for a saved
+/// webhook, logged with a test badge.
+pub async fn send_test(
+    store: &PgStore,
+    key: &SecretKey,
+    client: &reqwest::Client,
+    policy: &crate::net::NetworkPolicy,
+    req: TestRequest,
+) -> Result<TestResult> {
+    use crate::delivery::target::{Opened, accounts_of};
+    let saved = match &req.webhook_id {
+        Some(id) => Some(webhook_row(store, id).await?),
+        None => None,
+    };
+    let catalog = crate::catalog::Catalog::new(store.event_types().await?);
+    let test = prepare_test(req, saved.as_ref(), &catalog, now_ms())?;
+    let opened = match &saved {
+        Some(w) => Opened(store.secrets(key, &accounts_of(w)).await?),
+        None => Opened(Default::default()),
+    };
+    let target = test.target(&opened, saved.as_ref())?;
+    let (mut result, log) = test.send(client, policy, &target, saved.as_ref()).await;
+    let (Some(w), Some((_, attempt))) = (&saved, log) else { return Ok(result) };
+    let request_headers = serde_json::to_string(&attempt.request_headers)?;
+    let response_headers = attempt.response_headers.as_ref().map(serde_json::to_string).transpose()?;
+    let record = crate::store::pg::AttemptRecord::of(&attempt, &request_headers, response_headers.as_deref());
+    let (id, _) = store.record_test(&test.event, &w.id, &test.body, &record).await?;
+    result.attempt_id = Some(crate::model::AttemptId(id));
+    Ok(result)
+}
+
+/// **Recover** on a team database: every event whose latest delivery to the webhook failed
+/// within the window is delivered again, in acceptance order, by whichever workers claim them.
+pub async fn recover(store: &PgStore, id_or_code: &str, window: &crate::recover::RecoverWindow) -> Result<crate::recover::Recovered> {
+    let row = webhook_row(store, id_or_code).await?;
+    crate::recover::may_recover(&row)?;
+    let setting = store.setting(crate::settings::RETENTION_DAYS).await?;
+    let retention = setting.and_then(|v| v.parse().ok()).unwrap_or(crate::settings::DEFAULT_RETENTION_DAYS);
+    let (since, until) = window.bounds(retention)?;
+    let attempts = i32::try_from(row.delivery.attempts).unwrap_or(i32::MAX);
+    let ids = store.recover(&row.id, since, until, attempts, now_ms()).await?;
+    Ok(crate::recover::recovered(&ids))
 }
 
 /// Deletes one of the team's webhooks, with its queue, its logs and its sealed secrets.

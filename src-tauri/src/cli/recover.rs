@@ -16,6 +16,8 @@ pub struct RecoverArgs {
     /// Up to when (default: now), in the same forms.
     #[arg(long, value_parser = parse_when)]
     until: Option<String>,
+    #[command(flatten)]
+    team: super::worker::TeamDatabase,
 }
 
 /// An age back from now, or an RFC 3339 time, as RFC 3339.
@@ -43,7 +45,14 @@ pub async fn run(args: RecoverArgs, data_dir: &Path) -> CliResult {
     if let Some(until) = &args.until {
         body["until"] = until.clone().into();
     }
-    let recovered = ApiClient::discover(data_dir)?.post(&format!("/v1/webhooks/{}/recover", segment(&args.code)), &body).await?;
+    let recovered = match &args.team.database_url {
+        Some(url) => {
+            let store = super::worker::TeamDatabase::open(url).await?;
+            let window = hookdesk_engine::recover::RecoverWindow { since: args.since.clone(), until: args.until.clone() };
+            serde_json::to_value(hookdesk_engine::team_admin::recover(&store, &args.code, &window).await?)?
+        }
+        None => ApiClient::discover(data_dir)?.post(&format!("/v1/webhooks/{}/recover", segment(&args.code)), &body).await?,
+    };
     let n = recovered["deliveries"].as_u64().ok_or_else(|| Failure("The instance gave no count of deliveries.".into()))?;
     match n {
         0 => println!("Nothing to recover: no delivery to {} failed since {}.", args.code, args.since),

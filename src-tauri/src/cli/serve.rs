@@ -90,7 +90,7 @@ async fn run_team(args: ServeArgs, url: &str) -> CliResult {
     store.check_key(&key, hookdesk_engine::model::time::now_ms()).await?;
     let key = Arc::new(key);
     let token = std::env::var("HOOKDESK_TOKEN").ok().filter(|t| !t.is_empty());
-    let api = TeamApi::new(store.clone(), key.clone(), token, args.public_hosts.clone());
+    let api = TeamApi::new(store.clone(), key.clone(), token, args.public_hosts.clone(), args.allow_private_targets);
     api.token().await?;
     let stop = tokio_util::sync::CancellationToken::new();
     tokio::spawn(api.clone().follow_changes(stop.clone()));

@@ -48,14 +48,25 @@ pub struct TeamApi {
     /// `HOOKDESK_TOKEN`: this process's token, not the database's.
     token_from_env: bool,
     public_hosts: Arc<[String]>,
+    /// What **Test** sends with, under the same network policy as this process's worker.
+    policy: crate::net::NetworkPolicy,
+    client: reqwest::Client,
 }
 
 impl TeamApi {
     /// The API of `store`, whose secrets `key` opens (checked by the caller). With
     /// `token_override` (`HOOKDESK_TOKEN`), that is the token; else the one sealed in the
     /// database, created by the first process that needs it.
-    pub fn new(store: PgStore, key: Arc<SecretKey>, token_override: Option<String>, public_hosts: Vec<String>) -> Arc<Self> {
+    pub fn new(
+        store: PgStore,
+        key: Arc<SecretKey>,
+        token_override: Option<String>,
+        public_hosts: Vec<String>,
+        allow_private: bool,
+    ) -> Arc<Self> {
         let token_from_env = token_override.is_some();
+        let policy = crate::net::NetworkPolicy::new(allow_private);
+        let client = crate::net::delivery_client(&policy);
         Arc::new(Self {
             store,
             key,
@@ -63,6 +74,8 @@ impl TeamApi {
             token_from_env,
             following: AtomicBool::new(false),
             public_hosts: Arc::from(public_hosts),
+            policy,
+            client,
         })
     }
 
@@ -72,6 +85,12 @@ impl TeamApi {
 
     pub fn key(&self) -> &SecretKey {
         &self.key
+    }
+
+    /// **Test** of one of the team's webhooks, sent from this process and logged in the team
+    /// database for every process and desktop to read.
+    pub async fn send_test(&self, request: crate::test_event::TestRequest) -> Result<crate::test_event::TestResult> {
+        crate::team_admin::send_test(&self.store, &self.key, &self.client, &self.policy, request).await
     }
 
     /// The team's token: from memory, else the database (created on first use, sealed).
@@ -158,7 +177,7 @@ impl FromRequestParts<Backend> for Local {
                 StatusCode::NOT_IMPLEMENTED,
                 "not_on_team_database",
                 format!(
-                    "{} {} is not available on a team database yet: Test, direct deliveries, recover, stats and the logs' export run on a local Hookdesk only for now.",
+                    "{} {} is not available on a team database yet: direct deliveries, stats and the logs' export run on a local Hookdesk only for now.",
                     parts.method,
                     parts.uri.path()
                 ),

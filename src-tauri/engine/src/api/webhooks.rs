@@ -1,6 +1,6 @@
 //! `/v1/webhooks`: list, create, read, update, delete, test, secret.
 
-use super::backend::{Backend, Local};
+use super::backend::Backend;
 use super::error::{ApiBody, ApiError, ApiJson, ErrorBody};
 use crate::model::{Webhook, WebhookInput};
 use crate::recover::{RecoverWindow, Recovered};
@@ -91,9 +91,12 @@ pub struct TestBody {
 /// logged with the test badge.
 #[utoipa::path(post, path = "/v1/webhooks/{id}/test", tag = "webhooks", params(("id" = String, Path, description = "id or code")),
     request_body(content = TestBody, description = "Optional"), responses((status = 200, body = TestResult), (status = 404, body = ErrorBody)))]
-pub async fn test(Local(engine): Local, Path(id): Path<String>, ApiBody(body): ApiBody) -> Result<Json<TestResult>, ApiError> {
+pub async fn test(State(backend): State<Backend>, Path(id): Path<String>, ApiBody(body): ApiBody) -> Result<Json<TestResult>, ApiError> {
     let body: TestBody = if body.is_empty() { TestBody::default() } else { super::error::parse(&body)? };
-    let w = engine.get_webhook(&id).await?;
+    let w = match &backend {
+        Backend::Local(engine) => engine.get_webhook(&id).await?,
+        Backend::Team(team) => crate::team_admin::webhook(team.store(), &id).await?,
+    };
     let event_type = body.event_type.unwrap_or_else(|| w.events.first().cloned().unwrap_or_default());
     let input = WebhookInput {
         code: Some(w.code.clone()),
@@ -107,7 +110,11 @@ pub async fn test(Local(engine): Local, Path(id): Path<String>, ApiBody(body): A
         secret: None,
         delivery: w.delivery.clone(),
     };
-    Ok(Json(engine.send_test(TestRequest { webhook_id: Some(w.id), input, event_type }).await?))
+    let request = TestRequest { webhook_id: Some(w.id), input, event_type };
+    Ok(Json(match backend {
+        Backend::Local(engine) => engine.send_test(request).await?,
+        Backend::Team(team) => team.send_test(request).await?,
+    }))
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -159,9 +166,15 @@ pub async fn rotate(State(backend): State<Backend>, Path(id): Path<String>) -> R
     request_body = RecoverWindow,
     responses((status = 202, body = Recovered), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "The webhook is deactivated"), (status = 422, body = ErrorBody)))]
 pub async fn recover(
-    Local(engine): Local,
+    State(backend): State<Backend>,
     Path(id): Path<String>,
     ApiJson(window): ApiJson<RecoverWindow>,
 ) -> Result<(StatusCode, Json<Recovered>), ApiError> {
-    Ok((StatusCode::ACCEPTED, Json(engine.recover(&id, &window).await?)))
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(match backend {
+            Backend::Local(engine) => engine.recover(&id, &window).await?,
+            Backend::Team(team) => crate::team_admin::recover(team.store(), &id, &window).await?,
+        }),
+    ))
 }

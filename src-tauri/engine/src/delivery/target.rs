@@ -119,7 +119,7 @@ pub(crate) fn direct_target(s: &impl SecretSource, d: &DeliveryRow) -> Result<Ta
 /// What **Test** sends to: the form's URL and timeout; each header's value and the secret
 /// as typed, or for a saved webhook where the form leaves them masked, the stored ones.
 pub(crate) fn test_target(
-    s: &Secrets,
+    s: &impl SecretSource,
     saved: Option<&WebhookRow>,
     url: &str,
     timeout_ms: u32,

@@ -425,6 +425,63 @@ pub struct AttemptRecord<'a> {
     pub response_headers: Option<&'a str>,
     pub response_body: Option<&'a [u8]>,
     pub response_truncated: bool,
+    /// Sent by **Test**.
+    pub test: bool,
+}
+
+/// The attempts' columns an [`AttemptRecord`] fills, after the delivery's id.
+const ATTEMPT_INSERT: &str =
+    "INSERT INTO attempts (delivery_id, webhook_id, event_type, attempt, max_attempts, result, status_code, error_kind,
+                                   error, duration_ms, executed_at, request_url, request_headers, response_headers, response_body,
+                                   response_truncated, test)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)";
+
+impl<'a> AttemptRecord<'a> {
+    /// The record of an attempt as the engine describes it, its header maps as JSON.
+    pub fn of(a: &'a crate::store::attempts::NewAttempt, request_headers: &'a str, response_headers: Option<&'a str>) -> Self {
+        Self {
+            webhook_id: a.webhook_id.as_deref(),
+            event_type: &a.event_type,
+            attempt: i32::try_from(a.attempt).unwrap_or(i32::MAX),
+            max_attempts: i32::try_from(a.max_attempts).unwrap_or(i32::MAX),
+            succeeded: a.success,
+            status_code: a.status_code.map(i32::from),
+            error_kind: a.error_kind.map(crate::model::attempt::AttemptErrorKind::as_str),
+            error: a.error.as_deref(),
+            duration_ms: i64::try_from(a.duration_ms).unwrap_or(i64::MAX),
+            executed_at: a.executed_at,
+            request_url: &a.request_url,
+            request_headers,
+            response_headers,
+            response_body: a.response_body.as_deref(),
+            response_truncated: a.response_truncated,
+            test: a.test,
+        }
+    }
+
+    /// The parameters of [`ATTEMPT_INSERT`] for the attempt of `delivery`.
+    fn params<'p>(&'p self, delivery: &'p i64) -> [&'p (dyn tokio_postgres::types::ToSql + Sync); 17] {
+        let result: &'static &'static str = if self.succeeded { &"success" } else { &"failed" };
+        [
+            delivery,
+            &self.webhook_id,
+            &self.event_type,
+            &self.attempt,
+            &self.max_attempts,
+            result,
+            &self.status_code,
+            &self.error_kind,
+            &self.error,
+            &self.duration_ms,
+            &self.executed_at,
+            &self.request_url,
+            &self.request_headers,
+            &self.response_headers,
+            &self.response_body,
+            &self.response_truncated,
+            &self.test,
+        ]
+    }
 }
 
 /// Where a delivery goes after an attempt.
@@ -690,33 +747,9 @@ impl PgStore {
     ) -> Result<(bool, Option<Counted>)> {
         let mut client = self.pool.get().await.map_err(pool_error)?;
         let tx = client.transaction().await.map_err(pg_error)?;
-        let result = if a.succeeded { "success" } else { "failed" };
         // Sent together (pipelined), answered in order: one round trip for both.
-        let params: [&(dyn tokio_postgres::types::ToSql + Sync); 16] = [
-            &delivery,
-            &a.webhook_id,
-            &a.event_type,
-            &a.attempt,
-            &a.max_attempts,
-            &result,
-            &a.status_code,
-            &a.error_kind,
-            &a.error,
-            &a.duration_ms,
-            &a.executed_at,
-            &a.request_url,
-            &a.request_headers,
-            &a.response_headers,
-            &a.response_body,
-            &a.response_truncated,
-        ];
-        let insert = cx(
-            &tx,
-            "INSERT INTO attempts (delivery_id, webhook_id, event_type, attempt, max_attempts, result, status_code, error_kind, error,
-                                   duration_ms, executed_at, request_url, request_headers, response_headers, response_body, response_truncated)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
-            &params,
-        );
+        let params = a.params(&delivery);
+        let insert = cx(&tx, ATTEMPT_INSERT, &params);
         let (inserted, held) = tokio::join!(insert, move_on(&tx, worker, delivery, Some(a.attempt), after));
         inserted.map_err(pg_error)?;
         let held = held?;
@@ -1023,6 +1056,77 @@ impl PgStore {
         cx(&tx, "SELECT pg_notify($1, '')", &[&WORK_CHANNEL]).await.map_err(pg_error)?;
         tx.commit().await.map_err(pg_error)?;
         Ok(Some(row.get(0)))
+    }
+
+    /// Logs a **Test** of a saved webhook: its sample event, a one-attempt test delivery that
+    /// has ended, and the attempt, in one transaction; the attempt's and the delivery's ids.
+    pub async fn record_test(&self, event: &EventRow, webhook: &str, body: &str, a: &AttemptRecord<'_>) -> Result<(i64, i64)> {
+        let mut client = self.pool.get().await.map_err(pool_error)?;
+        let tx = client.transaction().await.map_err(pg_error)?;
+        let seq: i64 = tx
+            .query_one(
+                "INSERT INTO events (id, type, occurred_at, data, workflow, survey, grp, fingerprint, accepted_at, summary)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING seq",
+                &[
+                    &event.id,
+                    &event.event_type,
+                    &event.occurred_at,
+                    &event.data,
+                    &event.workflow,
+                    &event.survey,
+                    &event.group,
+                    &event.fingerprint,
+                    &event.accepted_at,
+                    &event.summary,
+                ],
+            )
+            .await
+            .map_err(pg_error)?
+            .get(0);
+        let state = if a.succeeded { "succeeded" } else { "failed" };
+        let delivery: i64 = tx
+            .query_one(
+                "INSERT INTO deliveries (event_seq, webhook_id, kind, body, state, attempts_made, max_attempts, next_attempt_at, created_at, ended_at)
+                 VALUES ($1, $2, 'test', $3, $4, 1, 1, $5, $5, $5) RETURNING id",
+                &[&seq, &webhook, &body, &state, &a.executed_at],
+            )
+            .await
+            .map_err(pg_error)?
+            .get(0);
+        let params = a.params(&delivery);
+        let attempt: i64 = tx.query_one(&format!("{ATTEMPT_INSERT} RETURNING id"), &params).await.map_err(pg_error)?.get(0);
+        tx.commit().await.map_err(pg_error)?;
+        Ok((attempt, delivery))
+    }
+
+    /// **Recover**: a new delivery of each event whose latest delivery to `webhook` failed for
+    /// good within `since..until`, in acceptance order (their ids follow it), in one
+    /// transaction that holds the webhook's row, so that two processes recovering at once do
+    /// not both send them.
+    pub async fn recover(&self, webhook: &str, since: i64, until: i64, max_attempts: i32, now: i64) -> Result<Vec<i64>> {
+        let mut client = self.pool.get().await.map_err(pool_error)?;
+        let tx = client.transaction().await.map_err(pg_error)?;
+        tx.execute("SELECT 1 FROM webhooks WHERE id = $1 FOR UPDATE", &[&webhook]).await.map_err(pg_error)?;
+        let rows = tx
+            .query(
+                "WITH failed AS (
+                     SELECT d.event_seq, d.url, d.header_names, d.body FROM deliveries d
+                     WHERE d.ended_at >= $2 AND d.ended_at < $3 AND d.webhook_id = $1 AND d.state = 'failed' AND d.kind != 'test'
+                       AND NOT EXISTS (SELECT 1 FROM deliveries later WHERE later.event_seq = d.event_seq AND later.webhook_id = $1
+                                       AND later.id > d.id AND later.kind != 'test')
+                     ORDER BY d.event_seq)
+                 INSERT INTO deliveries (event_seq, webhook_id, kind, url, header_names, body, state, max_attempts, next_attempt_at, created_at)
+                 SELECT event_seq, $1, 'resend', url, header_names, body, 'pending', $4, $5, $5 FROM failed ORDER BY event_seq
+                 RETURNING id",
+                &[&webhook, &since, &until, &max_attempts, &now],
+            )
+            .await
+            .map_err(pg_error)?;
+        cx(&tx, "SELECT pg_notify($1, '')", &[&WORK_CHANNEL]).await.map_err(pg_error)?;
+        tx.commit().await.map_err(pg_error)?;
+        let mut ids: Vec<i64> = rows.iter().map(|r| r.get(0)).collect();
+        ids.sort_unstable();
+        Ok(ids)
     }
 
     /// Adds a webhook (its header values and secrets are stored sealed, apart).

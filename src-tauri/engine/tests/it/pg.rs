@@ -492,6 +492,7 @@ async fn an_attempt_is_recorded_with_its_delivery_moved_on_and_a_lost_lease_keep
         response_headers: Some(r#"{"retry-after":"10"}"#),
         response_body: Some(b"down \xff for maintenance"),
         response_truncated: false,
+        test: false,
     };
     // The first failed and goes again at 10 s; the second succeeded.
     assert!(a.record_attempt("worker-a", ids[0], &failed, AfterAttempt::RetryAt(10_000)).await.unwrap());
