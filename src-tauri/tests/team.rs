@@ -528,9 +528,26 @@ async fn two_serve_processes_share_one_configuration_one_queue_and_one_log() {
         assert_eq!((status, page["total"].as_u64()), (200, Some(2)), "{page}");
     }
 
+    // The health figures count every worker's attempts, whichever process is asked.
+    let (status, all) = common::call(&http, &a.url, &token, Method::GET, "/v1/stats?window=1h", None).await.unwrap();
+    assert_eq!(status, 200, "{all}");
+    assert_eq!((all["attempts"].as_u64(), all["failed"].as_u64(), all["waiting"].as_u64()), (Some(2 * EVENTS), Some(0), Some(0)), "{all}");
+    let series: u64 = all["series"].as_array().unwrap().iter().map(|p| p["succeeded"].as_u64().unwrap()).sum();
+    assert_eq!((series, all["series"].as_array().unwrap().len()), (2 * EVENTS, 60), "a point a minute over the hour: {all}");
+    assert!(all["p50_ms"].as_u64().is_some() && all["p95_ms"].as_u64() >= all["p50_ms"].as_u64(), "{all}");
+    let (status, one) = common::call(&http, &b.url, &token, Method::GET, "/v1/webhooks/ledger/stats", None).await.unwrap();
+    assert_eq!(status, 200, "{one}");
+    assert_eq!(
+        (one["attempts"].as_u64(), one["status"].as_str(), one["window"].as_str()),
+        (Some(EVENTS), Some("active"), Some("24h")),
+        "{one}"
+    );
+    // Every tenth answer of the ledger took 400 ms: the slowest 5 % are those.
+    assert!(one["p95_ms"].as_u64().is_some_and(|p| p >= 400), "{one}");
+
     // A route the team database does not have yet says so, not a wrong answer.
-    let (status, body) = common::call(&http, &a.url, &token, Method::GET, "/v1/stats", None).await.unwrap();
-    assert!(body["error"]["message"].as_str().is_some_and(|m| m.contains("GET /v1/stats")), "{body}");
+    let (status, body) = common::call(&http, &a.url, &token, Method::GET, "/v1/logs/export", None).await.unwrap();
+    assert!(body["error"]["message"].as_str().is_some_and(|m| m.contains("GET /v1/logs/export")), "{body}");
     assert_eq!((status, body["error"]["code"].as_str()), (501, Some("not_on_team_database")), "{body}");
 
     // A token regenerated through one process is the only one either takes.

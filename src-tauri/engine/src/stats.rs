@@ -29,13 +29,13 @@ pub enum StatsWindow {
 
 impl StatsWindow {
     /// The start of the window's first step, when it ends at `now`.
-    fn first(self, now: i64) -> i64 {
+    pub(crate) fn first(self, now: i64) -> i64 {
         let (step, count) = self.steps();
         now - now.rem_euclid(step) - (count - 1) * step
     }
 
     /// The series' step, and how many steps the window has.
-    fn steps(self) -> (i64, i64) {
+    pub(crate) fn steps(self) -> (i64, i64) {
         match self {
             StatsWindow::Hour => (MINUTE_MS, 60),
             StatsWindow::Day => (15 * MINUTE_MS, 96),
@@ -170,6 +170,25 @@ fn compute(window: StatsWindow, rows: &[Bucket], now: i64) -> Stats {
     }
 }
 
+/// A window's figures from attempts counted by step, duration and result, as
+/// [`crate::store::pg::PgStore::attempt_counts`] gives them (a team database keeps no rollup):
+/// the same buckets, percentiles and series as the local rollup gives.
+pub(crate) fn from_counts(window: StatsWindow, counts: &[(i64, u64, bool, u64)], now: i64, waiting: u64) -> Stats {
+    let mut buckets: BTreeMap<(i64, u64), Bucket> = BTreeMap::new();
+    for &(at, duration_ms, succeeded, n) in counts {
+        let latency_ms = rollup::bucket_of(duration_ms);
+        let b = buckets.entry((at, latency_ms)).or_insert(Bucket { at, latency_ms, succeeded: 0, failed: 0, duration_ms: 0 });
+        if succeeded {
+            b.succeeded += n;
+        } else {
+            b.failed += n;
+        }
+        b.duration_ms += duration_ms.saturating_mul(n);
+    }
+    let rows: Vec<Bucket> = buckets.into_values().collect();
+    Stats { waiting, ..compute(window, &rows, now) }
+}
+
 impl Engine {
     /// A webhook's health over the window.
     pub async fn webhook_stats(&self, id_or_code: &str, window: StatsWindow) -> Result<Stats> {
@@ -238,5 +257,21 @@ mod tests {
         assert_eq!((s.p50_ms, s.p95_ms), (Some(100), Some(2000)));
         assert_eq!(s.series.len(), 60);
         assert_eq!(s.series.last().unwrap().succeeded, 100, "now's minute is the last point");
+    }
+
+    #[test]
+    fn counted_attempts_give_the_figures_the_rollup_gives() {
+        let now = 10 * HOUR_MS + 30_000;
+        let minute = 10 * HOUR_MS - MINUTE_MS;
+        // The team database's counts (by exact duration) of what the rollup holds by bucket.
+        let counts = [(minute, 10, true, 30), (minute, 11, true, 20), (10 * HOUR_MS, 100, true, 45), (10 * HOUR_MS, 2000, false, 5)];
+        let rows = [
+            Bucket { at: minute, latency_ms: 10, succeeded: 50, failed: 0, duration_ms: 10 * 30 + 11 * 20 },
+            bucket(10 * HOUR_MS, 100, 45),
+            Bucket { at: 10 * HOUR_MS, latency_ms: rollup::bucket_of(2000), succeeded: 0, failed: 5, duration_ms: 10_000 },
+        ];
+        let from_counts = from_counts(StatsWindow::Hour, &counts, now, 7);
+        assert_eq!(from_counts, Stats { waiting: 7, ..compute(StatsWindow::Hour, &rows, now) });
+        assert_eq!((from_counts.attempts, from_counts.failed, from_counts.series[58].succeeded), (100, 5, 50));
     }
 }

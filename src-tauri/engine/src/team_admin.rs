@@ -14,6 +14,7 @@ use crate::model::{Webhook, WebhookInput};
 use crate::sealed::SecretKey;
 use crate::secrets::account;
 use crate::signing::SigningSecret;
+use crate::stats::{Stats, StatsWindow};
 use crate::store::pg::{NewDelivery, PgStore};
 use crate::store::webhooks::WebhookRow;
 use crate::test_event::{TestRequest, TestResult, prepare_test};
@@ -229,6 +230,22 @@ pub async fn recover(store: &PgStore, id_or_code: &str, window: &crate::recover:
     let attempts = i32::try_from(row.delivery.attempts).unwrap_or(i32::MAX);
     let ids = store.recover(&row.id, since, until, attempts, now_ms()).await?;
     Ok(crate::recover::recovered(&ids))
+}
+
+/// The health of the team's deliveries over the window: all of them (`None`), or one
+/// webhook's with its status; whichever worker made the attempts.
+pub async fn stats(store: &PgStore, id_or_code: Option<&str>, window: StatsWindow) -> Result<Stats> {
+    let row = match id_or_code {
+        Some(id) => Some(webhook_row(store, id).await?),
+        None => None,
+    };
+    let webhook = row.as_ref().map(|w| w.id.as_str());
+    let now = now_ms();
+    let (step, _) = window.steps();
+    let (counts, waiting) = tokio::try_join!(store.attempt_counts(webhook, window.first(now), step), store.pending_count(webhook))?;
+    let mut stats = crate::stats::from_counts(window, &counts, now, waiting);
+    stats.status = row.map(|w| w.status);
+    Ok(stats)
 }
 
 /// Deletes one of the team's webhooks, with its queue, its logs and its sealed secrets.

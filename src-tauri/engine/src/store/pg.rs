@@ -27,6 +27,7 @@ pub const MIGRATIONS: &[(i32, &str)] = &[
     (1, include_str!("../../migrations/pg/0001_schema.sql")),
     (2, include_str!("../../migrations/pg/0002_leases.sql")),
     (3, include_str!("../../migrations/pg/0003_leased_index.sql")),
+    (4, include_str!("../../migrations/pg/0004_attempts_by_time.sql")),
 ];
 
 /// The active webhooks with a due, unleased delivery, each with how many of its deliveries
@@ -1127,6 +1128,33 @@ impl PgStore {
         let mut ids: Vec<i64> = rows.iter().map(|r| r.get(0)).collect();
         ids.sort_unstable();
         Ok(ids)
+    }
+
+    /// The attempts (Tests aside) made from `from` on, of one webhook or of all deliveries,
+    /// counted by the start of their `step`, their duration and their result:
+    /// `(step start, duration ms, succeeded, how many)`, what the health figures come from.
+    pub async fn attempt_counts(&self, webhook: Option<&str>, from: i64, step: i64) -> Result<Vec<(i64, u64, bool, u64)>> {
+        let client = self.pool.get().await.map_err(pool_error)?;
+        let rows = client
+            .query(
+                "SELECT executed_at - executed_at % $3, duration_ms, result = 'success', COUNT(*) FROM attempts
+                 WHERE executed_at >= $2 AND NOT test AND ($1::text IS NULL OR webhook_id = $1)
+                 GROUP BY 1, 2, 3",
+                &[&webhook, &from, &step],
+            )
+            .await
+            .map_err(pg_error)?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get::<_, i64>(1).max(0) as u64, r.get(2), r.get::<_, i64>(3).max(0) as u64)).collect())
+    }
+
+    /// How many deliveries wait (pending), of one webhook or of all.
+    pub async fn pending_count(&self, webhook: Option<&str>) -> Result<u64> {
+        let client = self.pool.get().await.map_err(pool_error)?;
+        let row = client
+            .query_one("SELECT COUNT(*) FROM deliveries WHERE state = 'pending' AND ($1::text IS NULL OR webhook_id = $1)", &[&webhook])
+            .await
+            .map_err(pg_error)?;
+        Ok(row.get::<_, i64>(0).max(0) as u64)
     }
 
     /// Adds a webhook (its header values and secrets are stored sealed, apart).
