@@ -545,9 +545,20 @@ async fn two_serve_processes_share_one_configuration_one_queue_and_one_log() {
     // Every tenth answer of the ledger took 400 ms: the slowest 5 % are those.
     assert!(one["p95_ms"].as_u64().is_some_and(|p| p >= 400), "{one}");
 
+    // The logs' export streams every worker's attempts, newest first.
+    let export = http.get(format!("{}/v1/logs/export?webhook=ledger&format=ndjson", b.url)).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(export.status(), 200);
+    let lines: Vec<serde_json::Value> =
+        export.text().await.unwrap().lines().map(|l| serde_json::from_str(l).expect("an attempt a line")).collect();
+    assert_eq!(lines.len(), EVENTS as usize);
+    let ids: Vec<u64> = lines.iter().map(|l| l["id"].as_str().unwrap().trim_start_matches("att_").parse().unwrap()).collect();
+    assert!(ids.windows(2).all(|w| w[0] > w[1]), "newest first: {ids:?}");
+    assert!(lines.iter().all(|l| l["webhook_code"] == "ledger" && l["request"]["body"].is_string()), "{:?}", lines[0]);
+
     // A route the team database does not have yet says so, not a wrong answer.
-    let (status, body) = common::call(&http, &a.url, &token, Method::GET, "/v1/logs/export", None).await.unwrap();
-    assert!(body["error"]["message"].as_str().is_some_and(|m| m.contains("GET /v1/logs/export")), "{body}");
+    let direct = json!({"url": format!("{rx}/direct"), "type": "task.created", "data": {"n": 1}});
+    let (status, body) = common::call(&http, &a.url, &token, Method::POST, "/v1/deliveries", Some(direct)).await.unwrap();
+    assert!(body["error"]["message"].as_str().is_some_and(|m| m.contains("POST /v1/deliveries")), "{body}");
     assert_eq!((status, body["error"]["code"].as_str()), (501, Some("not_on_team_database")), "{body}");
 
     // A token regenerated through one process is the only one either takes.

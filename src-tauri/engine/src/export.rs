@@ -262,9 +262,16 @@ fn har_entry(a: &Attempt) -> Value {
     })
 }
 
+/// Where an export reads its pages.
+enum Source {
+    Local(Engine),
+    /// A team database (only a view's attempts, not picked rows).
+    Team(Box<crate::store::pg::PgStore>),
+}
+
 /// An export under way: [`LogExport::next_chunk`] reads and formats the next page.
 pub struct LogExport {
-    engine: Engine,
+    source: Source,
     scope: LogScope,
     filter: LogFilter,
     formatter: Formatter,
@@ -277,6 +284,24 @@ pub struct LogExport {
 }
 
 impl LogExport {
+    fn new(source: Source, scope: LogScope, filter: LogFilter, format: ExportFormat) -> Self {
+        LogExport {
+            source,
+            scope,
+            filter: LogFilter { before: None, ..filter },
+            formatter: Formatter::new(format),
+            before: None,
+            only: None,
+            begun: false,
+            done: false,
+        }
+    }
+
+    /// The attempts of a team database's Logs view, as [`Engine::export_logs`] gives a local one's.
+    pub fn of_team(store: crate::store::pg::PgStore, scope: LogScope, filter: LogFilter, format: ExportFormat) -> Self {
+        Self::new(Source::Team(Box::new(store)), scope, filter, format)
+    }
+
     /// The next bytes of the export, or `None` once it is all out. Attempts recorded after
     /// the export began are not in it: the pages run back from the newest at the start.
     pub async fn next_chunk(&mut self) -> Result<Option<Vec<u8>>> {
@@ -293,15 +318,25 @@ impl LogExport {
         let scope = self.scope.clone();
         let only = self.only.take();
         let picked = only.is_some();
-        let read = self.engine.db().read(move |conn| match only {
-            // Newest first, as a view's are; one that is gone is left out.
-            Some(mut ids) => {
-                ids.sort_by_key(|id| std::cmp::Reverse(id.0));
-                ids.dedup();
-                ids.into_iter().filter_map(|id| store::logs::get(conn, id).transpose()).collect()
+        let read = async {
+            match &self.source {
+                Source::Local(engine) => {
+                    engine
+                        .db()
+                        .read(move |conn| match only {
+                            // Newest first, as a view's are; one that is gone is left out.
+                            Some(mut ids) => {
+                                ids.sort_by_key(|id| std::cmp::Reverse(id.0));
+                                ids.dedup();
+                                ids.into_iter().filter_map(|id| store::logs::get(conn, id).transpose()).collect()
+                            }
+                            None => store::logs::list_full(conn, &scope, &filter, PAGE, 0),
+                        })
+                        .await
+                }
+                Source::Team(store) => store.attempts_page(&scope, &filter, PAGE, 0).await.map(|(page, _)| page),
             }
-            None => store::logs::list_full(conn, &scope, &filter, PAGE, 0),
-        });
+        };
         let page: Vec<Attempt> = match read.await {
             Ok(page) => page,
             Err(e) => {
@@ -330,16 +365,7 @@ impl Engine {
     /// Exports the attempts of a Logs view (`scope` and `filter` as the list shows them),
     /// newest first, a page at a time.
     pub fn export_logs(&self, scope: LogScope, filter: LogFilter, format: ExportFormat) -> LogExport {
-        LogExport {
-            engine: self.clone(),
-            scope,
-            filter: LogFilter { before: None, ..filter },
-            formatter: Formatter::new(format),
-            before: None,
-            only: None,
-            begun: false,
-            done: false,
-        }
+        LogExport::new(Source::Local(self.clone()), scope, filter, format)
     }
 
     /// Exports these attempts (the rows picked in a list), newest first.

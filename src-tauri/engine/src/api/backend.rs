@@ -177,7 +177,7 @@ impl FromRequestParts<Backend> for Local {
                 StatusCode::NOT_IMPLEMENTED,
                 "not_on_team_database",
                 format!(
-                    "{} {} is not available on a team database yet: direct deliveries and the logs' export run on a local Hookdesk only for now.",
+                    "{} {} is not available on a team database yet: direct deliveries run on a local Hookdesk only for now.",
                     parts.method,
                     parts.uri.path()
                 ),

@@ -1,6 +1,6 @@
 //! `GET /v1/logs` and `GET /v1/webhooks/{id}/logs`.
 
-use super::backend::{Backend, Local};
+use super::backend::Backend;
 use super::error::{ApiError, ErrorBody};
 use crate::model::attempt::Attempt;
 use crate::model::log_filter::{LogFilter, LogScope, ResultFilter};
@@ -162,7 +162,7 @@ fn bad_query(field: &str, message: String) -> ApiError {
         (status = 400, body = ErrorBody),
         (status = 404, body = ErrorBody),
     ))]
-pub async fn export(Local(engine): Local, Query(q): Query<LogExportQuery>) -> Result<axum::response::Response, ApiError> {
+pub async fn export(State(backend): State<Backend>, Query(q): Query<LogExportQuery>) -> Result<axum::response::Response, ApiError> {
     use crate::model::time::parse_rfc3339_ms;
     check_filters(q.event_type.as_deref(), q.status_code, q.event_id.as_deref())?;
     let time = |field: &str, value: &Option<String>| match value {
@@ -173,9 +173,10 @@ pub async fn export(Local(engine): Local, Query(q): Query<LogExportQuery>) -> Re
     };
     // A window that ends before it starts holds nothing: an empty export, as a filter is.
     let (from_ms, to_ms) = (time("since", &q.since)?, time("until", &q.until)?);
-    let scope = match &q.webhook {
-        Some(w) => LogScope::Webhook(engine.get_webhook(w).await?.id),
-        None => LogScope::All,
+    let scope = match (&q.webhook, &backend) {
+        (Some(w), Backend::Local(engine)) => LogScope::Webhook(engine.get_webhook(w).await?.id),
+        (Some(w), Backend::Team(team)) => LogScope::Webhook(crate::team_admin::webhook(team.store(), w).await?.id),
+        (None, _) => LogScope::All,
     };
     let format = q.format.unwrap_or_default();
     let filter = LogFilter {
@@ -187,7 +188,10 @@ pub async fn export(Local(engine): Local, Query(q): Query<LogExportQuery>) -> Re
         event_id: q.event_id,
         ..Default::default()
     };
-    let export = engine.export_logs(scope, filter, format);
+    let export = match backend {
+        Backend::Local(engine) => engine.export_logs(scope, filter, format),
+        Backend::Team(team) => crate::export::LogExport::of_team(team.store().clone(), scope, filter, format),
+    };
     // A failure after the first bytes cannot change the status: the body ends unfinished
     // (the connection is cut), which no client takes for a complete export.
     let chunks = futures_util::stream::unfold(export, |mut export| async move {
