@@ -56,9 +56,11 @@ bindings-check:
 app: ui
 	cargo build -p hookdesk $(FEATURES)
 
-## fuzz: Schemathesis against `hookdesk serve` and the OpenAPI document it publishes (any finding fails)
+## fuzz: Schemathesis against `hookdesk serve` and the OpenAPI document it publishes (any finding fails),
+## on a data directory and on a team database
 fuzz: app
 	scripts/test-env.sh -- tests/api/fuzz.sh $(APP)
+	scripts/test-env.sh --postgres -- tests/api/fuzz.sh $(APP) --team
 
 ## e2e: WebDriver specs against the real window under Xvfb, each with its own data dir
 # Each test has a deadline (tests/e2e/package.json); the whole run has one too, so that a hang

@@ -41,6 +41,8 @@ if [ "$postgres" = 1 ]; then
   as_pg "$pg_bin/pg_ctl" -D "$scratch/pg/data" -l "$scratch/pg/log" -w \
     -o "-p $port -k $scratch/pg -c listen_addresses=127.0.0.1 -c fsync=${HOOKDESK_TEST_PG_FSYNC:-off}" start >/dev/null
   export HOOKDESK_TEST_DATABASE_URL="postgres://hookdesk@127.0.0.1:$port/postgres"
+  # The same server over its Unix socket, for a run in a network namespace of its own.
+  export HOOKDESK_TEST_PG_SOCKET="host=$scratch/pg port=$port user=hookdesk"
   # pg_dump and psql of the same server, for the tests that read a dump.
   export HOOKDESK_TEST_PG_BIN="$pg_bin"
 fi

@@ -153,6 +153,77 @@ struct Committed {
     queued: Vec<crate::delivery::Queued>,
 }
 
+/// A direct delivery as either store takes it: the input checked, its event, body and headers.
+pub(crate) struct Direct {
+    pub event: EventRow,
+    pub url: String,
+    /// The headers' values, kept secret until the delivery ends.
+    pub headers: Vec<(String, String)>,
+    /// The headers' names, as JSON.
+    pub names: String,
+    pub body: String,
+}
+
+/// Checks a direct delivery (its URL and headers by the webhook form's rules) and builds it.
+pub(crate) fn direct_delivery(input: DirectDeliveryInput, now: i64) -> Result<Direct> {
+    let mut errors = Vec::new();
+    let form = crate::model::WebhookInput {
+        code: None,
+        name: "direct".into(),
+        url: input.url.trim().to_string(),
+        description: String::new(),
+        events: vec![],
+        filters: Default::default(),
+        active: true,
+        headers: input.headers.0.iter().map(|h| crate::model::HeaderInput { name: h.name.clone(), value: Some(h.value.clone()) }).collect(),
+        secret: None,
+        delivery: Default::default(),
+    };
+    let check = form.validate(&crate::catalog::Catalog::new(vec![]), &[]);
+    errors.extend(check.errors.into_iter().filter(|e| e.field == "url" || e.field.starts_with("headers")));
+    if !is_valid_event_type(&input.event_type) {
+        errors.push(FieldError::new("type", format!("'{}' is not an event type: use entity.action, e.g. task.created.", input.event_type)));
+    }
+    let event = EventInput {
+        id: None,
+        event_type: input.event_type.clone(),
+        occurred_at: None,
+        data: crate::model::event::raw_data(&input.data),
+        workflow: None,
+        survey: None,
+        group: None,
+    };
+    let data = match event.validate() {
+        Ok(d) => d,
+        Err(e) => {
+            errors.extend(e.into_iter().filter(|f| f.field == "data"));
+            String::new()
+        }
+    };
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    let event_id = new_event_id();
+    let headers: Vec<(String, String)> =
+        input.headers.0.into_iter().map(|h| (h.name.trim().to_string(), h.value.trim().to_string())).collect();
+    let body = envelope(&event_id, &input.event_type, now, false, None, None, None, None, &data);
+    let names = serde_json::to_string(&headers.iter().map(|(n, _)| n).collect::<Vec<_>>())?;
+    let event = EventRow {
+        summary: payload_summary(&data),
+        seq: 0,
+        fingerprint: String::new(),
+        id: event_id,
+        event_type: input.event_type,
+        occurred_at: now,
+        data,
+        workflow: None,
+        survey: None,
+        group: None,
+        accepted_at: now,
+    };
+    Ok(Direct { event, url: form.url, headers, names, body })
+}
+
 impl Engine {
     /// Accepts an event: the event and one delivery per matching webhook are committed to
     /// disk in one transaction before this returns. A repeated caller id answers the same.
@@ -191,57 +262,9 @@ impl Engine {
 
     /// A one-off delivery to a URL, logged under "Direct deliveries".
     pub async fn deliver_direct(&self, input: DirectDeliveryInput) -> Result<DeliveryId> {
-        let mut errors = Vec::new();
-        let form = crate::model::WebhookInput {
-            code: None,
-            name: "direct".into(),
-            url: input.url.trim().to_string(),
-            description: String::new(),
-            events: vec![],
-            filters: Default::default(),
-            active: true,
-            headers: input
-                .headers
-                .0
-                .iter()
-                .map(|h| crate::model::HeaderInput { name: h.name.clone(), value: Some(h.value.clone()) })
-                .collect(),
-            secret: None,
-            delivery: Default::default(),
-        };
-        let check = form.validate(&crate::catalog::Catalog::new(vec![]), &[]);
-        errors.extend(check.errors.into_iter().filter(|e| e.field == "url" || e.field.starts_with("headers")));
-        if !is_valid_event_type(&input.event_type) {
-            errors.push(FieldError::new(
-                "type",
-                format!("'{}' is not an event type: use entity.action, e.g. task.created.", input.event_type),
-            ));
-        }
-        let event = EventInput {
-            id: None,
-            event_type: input.event_type.clone(),
-            occurred_at: None,
-            data: crate::model::event::raw_data(&input.data),
-            workflow: None,
-            survey: None,
-            group: None,
-        };
-        let data = match event.validate() {
-            Ok(d) => d,
-            Err(e) => {
-                errors.extend(e.into_iter().filter(|f| f.field == "data"));
-                String::new()
-            }
-        };
-        if !errors.is_empty() {
-            return Err(Error::Invalid(errors));
-        }
-        let now = now_ms();
-        let event_id = new_event_id();
-        let headers: Vec<(String, String)> =
-            input.headers.0.into_iter().map(|h| (h.name.trim().to_string(), h.value.trim().to_string())).collect();
-        let eid = event_id.clone();
-        let values = headers.clone();
+        let Direct { event: row, url, headers, names, body } = direct_delivery(input, now_ms())?;
+        let (eid, now) = (row.id.clone(), row.accepted_at);
+        let values = headers;
         self.blocking(move |e| {
             for (name, value) in &values {
                 e.secrets().set(&account::direct_header(&eid, name), value)?;
@@ -249,23 +272,7 @@ impl Engine {
             Ok(())
         })
         .await?;
-        let body = envelope(&event_id, &input.event_type, now, false, None, None, None, None, &data);
-        let names = serde_json::to_string(&headers.iter().map(|(n, _)| n).collect::<Vec<_>>())?;
-        let url = form.url;
         let target = url.clone();
-        let row = EventRow {
-            summary: payload_summary(&data),
-            seq: 0,
-            fingerprint: String::new(),
-            id: event_id,
-            event_type: input.event_type,
-            occurred_at: now,
-            data,
-            workflow: None,
-            survey: None,
-            group: None,
-            accepted_at: now,
-        };
         let engine = self.clone();
         let id = self
             .db()

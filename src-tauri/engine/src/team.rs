@@ -284,7 +284,11 @@ impl TeamWorker {
         });
         // When the lease ran out during the attempt and another worker holds the delivery
         // now, the record is kept and that worker's attempt decides where the delivery goes.
-        let (_, counted) = self.store.record_and_count(self.id(), id, &row, after, tally).await?;
+        let (held, counted) = self.store.record_and_count(self.id(), id, &row, after, tally).await?;
+        // A direct delivery's header values are kept only until it ends.
+        if held && d.webhook_id.is_none() && decision.ends() && !d.header_names.is_empty() {
+            self.store.delete_secrets(&target::direct_accounts_of(&d)).await?;
+        }
         if let (Some(w), Some(counted)) = (counts, counted) {
             if decision == Decision::Gone {
                 tracing::warn!("webhook {}: {gone_reason}", w.code);

@@ -248,6 +248,16 @@ pub async fn stats(store: &PgStore, id_or_code: Option<&str>, window: StatsWindo
     Ok(stats)
 }
 
+/// A one-off delivery to a URL without a saved webhook, checked as the local engine checks
+/// it; its header values are kept sealed in the team database until the delivery ends.
+pub async fn deliver_direct(store: &PgStore, key: &SecretKey, input: crate::ingest::DirectDeliveryInput) -> Result<DeliveryId> {
+    let crate::ingest::Direct { event, url, headers, names, body } = crate::ingest::direct_delivery(input, now_ms())?;
+    let secrets: Vec<(String, String)> =
+        headers.into_iter().map(|(name, value)| (account::direct_header(&event.id, &name), value)).collect();
+    let attempts = i32::try_from(crate::model::DeliverySettings::default().attempts).unwrap_or(i32::MAX);
+    Ok(DeliveryId(store.accept_direct(key, &event, &url, &names, &body, attempts, &secrets).await?))
+}
+
 /// Deletes one of the team's webhooks, with its queue, its logs and its sealed secrets.
 pub async fn delete_webhook(store: &PgStore, id_or_code: &str) -> Result<()> {
     let row = webhook_row(store, id_or_code).await?;

@@ -1,16 +1,11 @@
 //! What the Events API runs on: this machine's engine (SQLite, the keyring), or a team
 //! database (PostgreSQL, secrets sealed with the team's key) that any number of `serve`
-//! processes share. The routes that work on both ask [`Backend`]; the others take [`Local`],
-//! which answers a team database's callers with a 501 that says what to use instead.
+//! processes share. Every route asks [`Backend`], and answers the same on both.
 
-use super::error::ApiError;
 use crate::Engine;
 use crate::error::{Error, Result};
 use crate::sealed::SecretKey;
 use crate::store::pg::{self, PgStore};
-use axum::extract::FromRequestParts;
-use axum::http::StatusCode;
-use axum::http::request::Parts;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
@@ -160,28 +155,6 @@ impl TeamApi {
     fn forget_token(&self) {
         if !self.token_from_env {
             *self.token.write().expect("token") = None;
-        }
-    }
-}
-
-/// The local engine, for a route a team database does not have yet.
-pub struct Local(pub Engine);
-
-impl FromRequestParts<Backend> for Local {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &Backend) -> std::result::Result<Self, ApiError> {
-        match state {
-            Backend::Local(engine) => Ok(Local(engine.clone())),
-            Backend::Team(_) => Err(ApiError::new(
-                StatusCode::NOT_IMPLEMENTED,
-                "not_on_team_database",
-                format!(
-                    "{} {} is not available on a team database yet: direct deliveries run on a local Hookdesk only for now.",
-                    parts.method,
-                    parts.uri.path()
-                ),
-            )),
         }
     }
 }

@@ -10,12 +10,23 @@ const ERROR: &str = "#/components/schemas/ErrorBody";
 /// Adds the shared answers, the links, and the merge-patch schema.
 pub fn complete(doc: &mut Value) {
     add_rules(doc);
+    closed_retry_policies(doc);
     add_shared_answers(doc);
     add_patch_schema(doc);
     add_links(doc);
     // A test may be sent without a body (the webhook's first trigger).
     if let Some(body) = doc.pointer_mut("/paths/~1v1~1webhooks~1{id}~1test/post/requestBody") {
         body["required"] = json!(false);
+    }
+}
+
+/// A retry policy takes only its kind's members (the engine denies others, as it does in the
+/// rest of a webhook's settings); the generator does not say so of a tagged enum's variants.
+fn closed_retry_policies(doc: &mut Value) {
+    if let Some(variants) = doc.pointer_mut("/components/schemas/RetryPolicy/oneOf").and_then(Value::as_array_mut) {
+        for variant in variants {
+            variant["additionalProperties"] = json!(false);
+        }
     }
 }
 

@@ -19,7 +19,7 @@ pub struct ErrorDetail {
     /// `unauthorized`, `forbidden_host`, `unsupported_media_type`, `payload_too_large`,
     /// `bad_json`, `bad_request`, `request_timeout`, `method_not_allowed`, `invalid`,
     /// `not_found`, `conflict`, `keyring`, `insufficient_storage`, `too_many_connections`,
-    /// `not_on_team_database` (a route a team database does not have yet), `internal`.
+    /// `internal`.
     pub code: &'static str,
     pub message: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]

@@ -1,6 +1,6 @@
 //! `POST /v1/events` and `POST /v1/deliveries`.
 
-use super::backend::{Backend, Local};
+use super::backend::Backend;
 use super::error::{ApiError, ApiJson, ErrorBody};
 use crate::ingest::{Accepted, DirectDeliveryInput};
 use crate::model::event::EventInput;
@@ -39,10 +39,14 @@ pub struct DeliveryCreated {
 #[utoipa::path(post, path = "/v1/deliveries", tag = "events", request_body = DirectDeliveryInput,
     responses((status = 202, body = DeliveryCreated), (status = 422, body = ErrorBody)))]
 pub async fn post_delivery(
-    Local(engine): Local,
+    State(backend): State<Backend>,
     ApiJson(input): ApiJson<DirectDeliveryInput>,
 ) -> Result<(StatusCode, Json<DeliveryCreated>), ApiError> {
-    Ok((StatusCode::ACCEPTED, Json(DeliveryCreated { delivery_id: engine.deliver_direct(input).await? })))
+    let delivery_id = match backend {
+        Backend::Local(engine) => engine.deliver_direct(input).await?,
+        Backend::Team(team) => crate::team_admin::deliver_direct(team.store(), team.key(), input).await?,
+    };
+    Ok((StatusCode::ACCEPTED, Json(DeliveryCreated { delivery_id })))
 }
 
 /// Resend a delivery

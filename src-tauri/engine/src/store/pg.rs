@@ -1,10 +1,11 @@
 //! The PostgreSQL store of team mode: a pool of connections to one database that several
 //! workers and desktops share, and its schema, migrated once however many of them start at
 //! the same moment (the migrations run in one transaction under an advisory lock). Events are
-//! accepted and attempts recorded here; [`crate::team`]'s workers drive the queue (the desktop's
-//! configuration, logs and stats do not run on it yet). The queue is leased: a worker
-//! claims due deliveries under a lock of their webhooks (`FOR UPDATE SKIP LOCKED`), so a
-//! sequential webhook has one leased at a time and a parallel one at most its concurrency.
+//! accepted and attempts recorded here; [`crate::team`]'s workers drive the queue, and
+//! `serve --database-url` answers the whole Events API from it (the desktop does not run on
+//! it yet). The queue is leased: a worker claims due deliveries under a lock of their
+//! webhooks (`FOR UPDATE SKIP LOCKED`), so a sequential webhook has one leased at a time and a
+//! parallel one at most its concurrency.
 
 use crate::error::{Error, Result};
 use crate::model::attempt::Attempt;
@@ -132,15 +133,24 @@ fn param_refs(values: &[PgParam]) -> Vec<&(dyn tokio_postgres::types::ToSql + Sy
     values.iter().map(|b| b.as_ref() as &(dyn tokio_postgres::types::ToSql + Sync)).collect()
 }
 
-/// `?` placeholders numbered as PostgreSQL wants them (`$1`, `$2`, …); the store's SQL
-/// has no `?` inside its literals.
-fn numbered(sql: &str) -> String {
+/// `?` placeholders numbered as PostgreSQL wants them (`$1`, `$2`, …), each cast to the
+/// type of its value in `params` (so that an `i64` may be compared with an `INTEGER` column,
+/// which PostgreSQL would otherwise type the parameter as); the store's SQL has no `?` inside
+/// its literals.
+fn numbered(sql: &str, params: &[rusqlite::types::Value]) -> String {
+    use rusqlite::types::Value;
     let mut out = String::with_capacity(sql.len() + 16);
     let mut n = 0;
     for c in sql.chars() {
         if c == '?' {
+            let cast = match params.get(n) {
+                Some(Value::Integer(_)) => "::bigint",
+                Some(Value::Real(_)) => "::float8",
+                Some(Value::Blob(_)) => "::bytea",
+                Some(Value::Text(_) | Value::Null) | None => "::text",
+            };
             n += 1;
-            out.push_str(&format!("${n}"));
+            out.push_str(&format!("${n}{cast}"));
         } else {
             out.push(c);
         }
@@ -1157,6 +1167,55 @@ impl PgStore {
         Ok(row.get::<_, i64>(0).max(0) as u64)
     }
 
+    /// Accepts a direct delivery (no webhook): its event, the delivery and its header values
+    /// sealed with `key`, in one transaction; the delivery's id.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn accept_direct(
+        &self,
+        key: &SecretKey,
+        event: &EventRow,
+        url: &str,
+        header_names: &str,
+        body: &str,
+        max_attempts: i32,
+        secrets: &[(String, String)],
+    ) -> Result<i64> {
+        let now = event.accepted_at;
+        let mut client = self.pool.get().await.map_err(pool_error)?;
+        let tx = client.transaction().await.map_err(pg_error)?;
+        let seq: i64 = tx
+            .query_one(
+                "INSERT INTO events (id, type, occurred_at, data, fingerprint, accepted_at, summary)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING seq",
+                &[&event.id, &event.event_type, &event.occurred_at, &event.data, &event.fingerprint, &now, &event.summary],
+            )
+            .await
+            .map_err(pg_error)?
+            .get(0);
+        let id: i64 = tx
+            .query_one(
+                "INSERT INTO deliveries (event_seq, kind, url, header_names, body, state, max_attempts, next_attempt_at, created_at)
+                 VALUES ($1, 'direct', $2, $3, $4, 'pending', $5, $6, $6) RETURNING id",
+                &[&seq, &url, &header_names, &body, &max_attempts, &now],
+            )
+            .await
+            .map_err(pg_error)?
+            .get(0);
+        for (account, value) in secrets {
+            tx.execute(UPSERT_SECRET, &[account, &key.seal(account, value), &now]).await.map_err(pg_error)?;
+        }
+        cx(&tx, "SELECT pg_notify($1, '')", &[&WORK_CHANNEL]).await.map_err(pg_error)?;
+        tx.commit().await.map_err(pg_error)?;
+        Ok(id)
+    }
+
+    /// Deletes these secrets (a direct delivery's header values once it has ended).
+    pub async fn delete_secrets(&self, accounts: &[String]) -> Result<()> {
+        let client = self.pool.get().await.map_err(pool_error)?;
+        client.execute("DELETE FROM secrets WHERE account = ANY($1)", &[&accounts]).await.map_err(pg_error)?;
+        Ok(())
+    }
+
     /// Adds a webhook (its header values and secrets are stored sealed, apart).
     pub async fn insert_webhook(&self, w: &WebhookRow) -> Result<()> {
         let client = self.pool.get().await.map_err(pool_error)?;
@@ -1237,14 +1296,15 @@ impl PgStore {
     /// rows, filters and fields as the local logs ([`crate::store::logs`]), from any worker.
     pub async fn attempts_page(&self, scope: &LogScope, filter: &LogFilter, limit: u32, offset: u32) -> Result<(Vec<Attempt>, u64)> {
         use crate::store::logs::{Dialect, FROM, FULL_COLUMNS, attempts_where};
-        let (filter_sql, params) = attempts_where(scope, filter, Dialect::Postgres);
-        let mut values: Vec<PgParam> = params.into_iter().map(pg_value).collect();
-        let count_sql = numbered(&format!("SELECT COUNT(*) {FROM} {filter_sql}"));
-        let page_sql = numbered(&format!("SELECT {} {FROM} {filter_sql} ORDER BY a.id DESC LIMIT ? OFFSET ?", *FULL_COLUMNS));
+        let (filter_sql, mut params) = attempts_where(scope, filter, Dialect::Postgres);
+        let count_sql = numbered(&format!("SELECT COUNT(*) {FROM} {filter_sql}"), &params);
+        params.push(rusqlite::types::Value::Integer(i64::from(limit)));
+        params.push(rusqlite::types::Value::Integer(i64::from(offset)));
+        let page_sql = numbered(&format!("SELECT {} {FROM} {filter_sql} ORDER BY a.id DESC LIMIT ? OFFSET ?", *FULL_COLUMNS), &params);
+        let values: Vec<PgParam> = params.into_iter().map(pg_value).collect();
+        let filters = values.len() - 2;
         let client = self.pool.get().await.map_err(pool_error)?;
-        let total: i64 = client.query_one(&count_sql, &param_refs(&values)).await.map_err(pg_error)?.get(0);
-        values.push(Box::new(i64::from(limit)));
-        values.push(Box::new(i64::from(offset)));
+        let total: i64 = client.query_one(&count_sql, &param_refs(&values[..filters])).await.map_err(pg_error)?.get(0);
         let rows = client.query(&page_sql, &param_refs(&values)).await.map_err(pg_error)?;
         let attempts = rows.iter().map(attempt_from).collect::<Result<Vec<_>>>()?;
         Ok((attempts, total.max(0) as u64))
