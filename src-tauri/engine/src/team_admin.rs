@@ -19,7 +19,7 @@ use crate::store::pg::{NewDelivery, PgStore};
 use crate::store::webhooks::WebhookRow;
 use crate::test_event::{TestRequest, TestResult, prepare_test};
 use crate::transfer::{ConfigExport, Existing, ImportPlan, ImportReport, plan_import};
-use crate::webhooks::{Edit, NewWebhook, edit_webhook, new_webhook, pick_code, status_after_save};
+use crate::webhooks::{Edit, NewWebhook, edit_webhook, new_webhook, pick_code};
 
 /// Accepts an event into the team database: one delivery per webhook that wants it, in code
 /// order, committed with the event before this returns. A repeated caller id answers the same.
@@ -46,54 +46,36 @@ pub async fn import_config(store: &PgStore, key: &SecretKey, export: ConfigExpor
     let current = store.webhooks().await?;
     let existing: Vec<Existing> =
         current.iter().map(|w| Existing { id: w.id.clone(), code: w.code.clone(), header_names: w.header_names.clone() }).collect();
-    let catalog = crate::catalog::Catalog::new(store.event_types().await?);
-    let ImportPlan { mut report, event_types, webhooks } = plan_import(export, &existing, catalog)?;
+    let custom = store.event_types().await?;
+    let ImportPlan { mut report, event_types, webhooks } = plan_import(export, &existing, crate::catalog::Catalog::new(custom.clone()))?;
     let types = event_types.iter().map(crate::catalog::custom::checked_event_type).collect::<Result<Vec<_>>>()?;
     report.event_types = types.len();
+    // The webhooks are saved with the file's types in the catalog, as the plan checked them.
+    let mut with_file: Vec<_> = custom.into_iter().filter(|t| !types.iter().any(|(name, ..)| *name == t.name)).collect();
+    for (name, description, sample) in &types {
+        with_file.push(crate::store::event_types::custom(name.clone(), description.clone(), sample.clone())?);
+    }
+    let catalog = crate::catalog::Catalog::new(with_file);
     let now = now_ms();
     let (mut rows, mut secrets) = (Vec::new(), Vec::new());
+    // The rules of the panel's create and edit: the secrets each changes, the status each sets.
     for (id, input) in webhooks {
-        let before = id.as_ref().and_then(|id| current.iter().find(|w| &w.id == id));
-        let id = id.unwrap_or_else(WebhookId::generate);
-        let header_names: Vec<String> = input.headers.iter().map(|h| h.name.clone()).collect();
-        for h in &input.headers {
-            if let Some(value) = h.new_value() {
-                secrets.push((account::header(&id, &h.name), Some(value.to_string())));
-            }
-        }
-        match (&input.secret, before) {
-            (Some(secret), _) => {
-                secrets.push((account::signing_secret(&id), Some(secret.clone())));
-                secrets.push((account::previous_signing_secret(&id), None));
-            }
-            (None, None) => secrets.push((account::signing_secret(&id), Some(SigningSecret::generate()))),
-            (None, Some(_)) => {}
-        }
-        if let Some(before) = before {
-            for old in before.header_names.iter().filter(|old| !header_names.iter().any(|n| n.eq_ignore_ascii_case(old))) {
-                secrets.push((account::header(&id, old), None));
-            }
-        }
-        let (status, status_reason, consecutive_failures) = status_after_save(input.active, before);
         let code = input.code.clone().unwrap_or_default();
-        rows.push(WebhookRow {
-            id,
-            code: code.clone(),
-            name: input.name,
-            url: input.url,
-            description: input.description,
-            events: input.events,
-            filters: input.filters,
-            header_names,
-            delivery: input.delivery,
-            consecutive_failures,
-            status,
-            status_reason,
-            previous_secret_until: before.filter(|_| input.secret.is_none()).and_then(|b| b.previous_secret_until),
-            created_at: before.map_or(now, |b| b.created_at),
-            updated_at: now,
-        });
-        if before.is_some() { report.updated.push(code) } else { report.created.push(code) }
+        match id.as_ref().and_then(|id| current.iter().find(|w| &w.id == id)) {
+            Some(before) => {
+                let Edit { row, secrets: changed, removed_headers } = edit_webhook(before, input, &catalog, now)?;
+                secrets.extend(changed);
+                secrets.extend(removed_headers.iter().map(|name| (account::header(&row.id, name), None)));
+                rows.push(row);
+                report.updated.push(code);
+            }
+            None => {
+                let NewWebhook { row, secrets: set, .. } = new_webhook(&input, now);
+                secrets.extend(set);
+                rows.push(row);
+                report.created.push(code);
+            }
+        }
     }
     store.import(key, &types, &rows, &secrets, now).await?;
     Ok(report)
