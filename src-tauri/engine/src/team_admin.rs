@@ -5,11 +5,11 @@
 
 use crate::error::{Error, Result};
 use crate::ingest::{Accepted, AcceptedDelivery};
+use crate::model::DeliveryId;
 use crate::model::attempt::Attempt;
 use crate::model::event::EventInput;
 use crate::model::log_filter::{LogFilter, LogScope};
 use crate::model::time::now_ms;
-use crate::model::{DeliveryId, WebhookId};
 use crate::model::{Webhook, WebhookInput};
 use crate::sealed::SecretKey;
 use crate::secrets::account;

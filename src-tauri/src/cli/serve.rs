@@ -1,7 +1,7 @@
 //! `hookdesk serve`: the engine and the Events API without a window.
 
 use super::{CliResult, Failure};
-use hookdesk_engine::api::{ApiListen, ApiServer, Backend, TeamApi};
+use hookdesk_engine::api::{ApiListen, ApiServer, Backend, TeamApi, TeamApiOptions};
 use hookdesk_engine::settings::DEFAULT_API_PORT;
 use hookdesk_engine::team::{TeamWorker, WorkerOptions};
 use hookdesk_engine::{Engine, EngineOptions};
@@ -90,7 +90,13 @@ async fn run_team(args: ServeArgs, url: &str) -> CliResult {
     store.check_key(&key, hookdesk_engine::model::time::now_ms()).await?;
     let key = Arc::new(key);
     let token = std::env::var("HOOKDESK_TOKEN").ok().filter(|t| !t.is_empty());
-    let api = TeamApi::new(store.clone(), key.clone(), token, args.public_hosts.clone(), args.allow_private_targets);
+    let options = TeamApiOptions {
+        token_override: token,
+        public_hosts: args.public_hosts.clone(),
+        allow_private: args.allow_private_targets,
+        ..TeamApiOptions::default()
+    };
+    let api = TeamApi::new(store.clone(), key.clone(), options);
     api.token().await?;
     let stop = tokio_util::sync::CancellationToken::new();
     tokio::spawn(api.clone().follow_changes(stop.clone()));

@@ -22,7 +22,7 @@ pub async fn run(args: TokenArgs, data_dir: &Path) -> CliResult {
     if let Some(url) = &args.database_url {
         let store = super::worker::TeamDatabase::open(url).await?;
         let key = std::sync::Arc::new(args.key.key(&store).await?);
-        let api = hookdesk_engine::api::TeamApi::new(store, key, None, vec![], false);
+        let api = hookdesk_engine::api::TeamApi::new(store, key, Default::default());
         let token = if args.regenerate { api.regenerate_token().await? } else { api.token().await? };
         println!("{token}");
         return Ok(());

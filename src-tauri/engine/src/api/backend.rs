@@ -32,6 +32,26 @@ impl Backend {
     }
 }
 
+/// How a team database's API works.
+#[derive(Debug, Clone)]
+pub struct TeamApiOptions {
+    /// `HOOKDESK_TOKEN`: this process's token instead of the one sealed in the database
+    /// (created there by the first process that needs it).
+    pub token_override: Option<String>,
+    /// Names besides loopback ones the `Host` header may carry.
+    pub public_hosts: Vec<String>,
+    /// Whether Test may reach loopback and private addresses.
+    pub allow_private: bool,
+    /// How long a request waits for the database before it is answered 503.
+    pub deadline: std::time::Duration,
+}
+
+impl Default for TeamApiOptions {
+    fn default() -> Self {
+        Self { token_override: None, public_hosts: vec![], allow_private: false, deadline: super::TEAM_DEADLINE }
+    }
+}
+
 /// The Events API of a team database: what a `serve --database-url` process answers with.
 pub struct TeamApi {
     store: PgStore,
@@ -46,19 +66,14 @@ pub struct TeamApi {
     /// What **Test** sends with, under the same network policy as this process's worker.
     policy: crate::net::NetworkPolicy,
     client: reqwest::Client,
+    /// How long a request waits for the database ([`super::TEAM_DEADLINE`]).
+    deadline: std::time::Duration,
 }
 
 impl TeamApi {
-    /// The API of `store`, whose secrets `key` opens (checked by the caller). With
-    /// `token_override` (`HOOKDESK_TOKEN`), that is the token; else the one sealed in the
-    /// database, created by the first process that needs it.
-    pub fn new(
-        store: PgStore,
-        key: Arc<SecretKey>,
-        token_override: Option<String>,
-        public_hosts: Vec<String>,
-        allow_private: bool,
-    ) -> Arc<Self> {
+    /// The API of `store`, whose secrets `key` opens (checked by the caller).
+    pub fn new(store: PgStore, key: Arc<SecretKey>, options: TeamApiOptions) -> Arc<Self> {
+        let TeamApiOptions { token_override, public_hosts, allow_private, deadline } = options;
         let token_from_env = token_override.is_some();
         let policy = crate::net::NetworkPolicy::new(allow_private);
         let client = crate::net::delivery_client(&policy);
@@ -71,7 +86,12 @@ impl TeamApi {
             public_hosts: Arc::from(public_hosts),
             policy,
             client,
+            deadline,
         })
+    }
+
+    pub(super) fn deadline(&self) -> std::time::Duration {
+        self.deadline
     }
 
     pub fn store(&self) -> &PgStore {

@@ -144,7 +144,10 @@ fn add_shared_answers(doc: &mut Value) {
                 add("415", "The body is not application/json (`unsupported_media_type`)");
                 add("422", "The body is JSON of the wrong shape, or breaks a rule (`invalid`, with `fields`)");
             }
-            add("503", "Too many connections are open (`too_many_connections`)");
+            add(
+                "503",
+                "Too many connections are open (`too_many_connections`), or the database cannot be reached or did not answer in time (`unavailable`)",
+            );
             if writes {
                 add("507", "The disk is full; nothing was written (`insufficient_storage`)");
             }

@@ -19,7 +19,7 @@ pub struct ErrorDetail {
     /// `unauthorized`, `forbidden_host`, `unsupported_media_type`, `payload_too_large`,
     /// `bad_json`, `bad_request`, `request_timeout`, `method_not_allowed`, `invalid`,
     /// `not_found`, `conflict`, `keyring`, `insufficient_storage`, `too_many_connections`,
-    /// `internal`.
+    /// `unavailable` (the database cannot be reached, or did not answer in time), `internal`.
     pub code: &'static str,
     pub message: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -48,6 +48,7 @@ impl From<Error> for ApiError {
             Error::Conflict(_) | Error::Taken(_) => (StatusCode::CONFLICT, "conflict"),
             Error::Keyring(_) | Error::KeyringUnreachable(_) => (StatusCode::INTERNAL_SERVER_ERROR, "keyring"),
             Error::DiskFull(_) => (StatusCode::INSUFFICIENT_STORAGE, "insufficient_storage"),
+            Error::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             _ => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         };
         Self { status, code, message: e.to_string(), fields: e.fields().to_vec() }

@@ -17,7 +17,7 @@ use crate::{Engine, Notice};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::State;
-pub use backend::{Backend, TeamApi};
+pub use backend::{Backend, TeamApi, TeamApiOptions};
 use base64::Engine as _;
 use rand::RngCore;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -113,9 +113,33 @@ pub async fn openapi(State(backend): State<Backend>) -> Result<axum::Json<serde_
     Ok(axum::Json(doc))
 }
 
+/// How long a request to a team database's API may wait for the database: a server that
+/// stops answering (frozen, partitioned away) gets a 503 that says so, not a hung client.
+pub const TEAM_DEADLINE: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// Answers 503 when the team database does not let the route answer within [`TEAM_DEADLINE`].
+async fn team_deadline(
+    State(backend): State<Backend>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let Backend::Team(team) = &backend else { return next.run(req).await };
+    let deadline = team.deadline();
+    match tokio::time::timeout(deadline, next.run(req)).await {
+        Ok(response) => response,
+        Err(_) => error::ApiError::from(Error::Unavailable(format!(
+            "The team database did not answer within {} s; the request may or may not have been carried out. Try again once it answers.",
+            deadline.as_secs()
+        )))
+        .into_response(),
+    }
+}
+
 pub fn router(backend: Backend) -> Router {
     let (router, _) = routes().split_for_parts();
     router
+        .layer(axum::middleware::from_fn_with_state(backend.clone(), team_deadline))
         .fallback(|| async { error::ApiError::new(axum::http::StatusCode::NOT_FOUND, "not_found", "No such route; see /v1/openapi.json.") })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(backend.clone(), guard::guard))

@@ -328,3 +328,70 @@ async fn housekeeping_removes_what_ended_before_the_retention_and_expired_previo
     let done = hookdesk_engine::team::housekeeping(&store, now).await.unwrap();
     assert_eq!((done.deliveries, done.events), (1, 1), "the delivery that ended 29 days ago, and its event");
 }
+
+/// Passes bytes from one side of a connection to the other, holding them while `frozen`.
+async fn pipe(
+    mut from: impl tokio::io::AsyncRead + Unpin,
+    mut to: impl tokio::io::AsyncWrite + Unpin,
+    mut frozen: tokio::sync::watch::Receiver<bool>,
+) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut buf = vec![0; 16 * 1024];
+    while let Ok(n) = from.read(&mut buf).await {
+        if n == 0 || frozen.wait_for(|frozen| !*frozen).await.is_err() || to.write_all(&buf[..n]).await.is_err() {
+            return;
+        }
+    }
+}
+
+/// A TCP proxy to the test server that can stop passing bytes on, as a frozen or partitioned
+/// database server does (the connections stay open; nothing answers).
+async fn freezable_proxy(to: String) -> (String, tokio::sync::watch::Sender<bool>) {
+    let (frozen, watch) = tokio::sync::watch::channel(false);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let at = listener.local_addr().unwrap().to_string();
+    tokio::spawn(async move {
+        while let Ok((client, _)) = listener.accept().await {
+            let Ok(server) = tokio::net::TcpStream::connect(&to).await else { continue };
+            let ((cr, cw), (sr, sw)) = (client.into_split(), server.into_split());
+            tokio::spawn(pipe(cr, sw, watch.clone()));
+            tokio::spawn(pipe(sr, cw, watch.clone()));
+        }
+    });
+    (at, frozen)
+}
+
+#[tokio::test]
+async fn a_team_database_that_stops_answering_gets_a_503_that_says_so_within_the_deadline() {
+    use hookdesk_engine::api::{ApiListen, ApiServer, Backend, TeamApi, TeamApiOptions};
+    let (url, _direct, key) = migrated_store().await;
+    let (rest, db) = url.rsplit_once('/').unwrap();
+    let server = rest.rsplit_once('@').unwrap().1.to_string();
+    let (proxy, frozen) = freezable_proxy(server).await;
+    let store = PgStore::connect(&format!("postgres://hookdesk@{proxy}/{db}")).await.unwrap();
+    let options =
+        TeamApiOptions { token_override: Some("hdk_deadline".into()), deadline: Duration::from_millis(800), ..TeamApiOptions::default() };
+    let api = TeamApi::new(store, key, options);
+    let server = ApiServer::start(Backend::Team(api), &ApiListen::loopback(0), CancellationToken::new()).await.unwrap();
+    let http = reqwest::Client::new();
+    let list = || http.get(format!("{}/v1/webhooks", server.url())).bearer_auth("hdk_deadline").timeout(Duration::from_secs(10)).send();
+    assert_eq!(list().await.unwrap().status(), 200);
+
+    frozen.send(true).unwrap();
+    let asked = Instant::now();
+    let answer = list().await.unwrap();
+    let waited = asked.elapsed();
+    assert_eq!(answer.status(), 503);
+    let body: serde_json::Value = answer.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "unavailable", "{body}");
+    assert!(body["error"]["message"].as_str().unwrap().contains("did not answer within"), "{body}");
+    assert!(waited < Duration::from_secs(5), "answered at the deadline, not at the client's timeout: {waited:?}");
+
+    // Answering again, the database serves the next requests.
+    frozen.send(false).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while list().await.unwrap().status() != 200 {
+        assert!(Instant::now() < deadline, "the API did not recover once the database answered again");
+    }
+    server.stop().await;
+}
