@@ -356,7 +356,12 @@ pub const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(
 fn pg_error(e: tokio_postgres::Error) -> Error {
     match e.as_db_error() {
         Some(db) => Error::Database(format!("The team database refused: {} ({}).", db.message(), db.code().code())),
-        None => Error::Unavailable(format!("The team database cannot be reached: {e}.")),
+        None => {
+            // The driver's own words name the step ("error connecting to server"); its cause
+            // says why ("Connection refused").
+            let cause = std::error::Error::source(&e).map(|c| format!(": {c}")).unwrap_or_default();
+            Error::Unavailable(format!("The team database cannot be reached ({e}{cause})."))
+        }
     }
 }
 
