@@ -19,7 +19,7 @@ use std::process::ExitCode;
     name = "hookdesk",
     version,
     about = "A desktop console for outgoing webhooks. Without a command, opens the window.",
-    after_help = "The commands other than `serve` talk to the running Hookdesk (the app or `hookdesk serve`) of the data directory,\nor to HOOKDESK_URL with HOOKDESK_TOKEN."
+    after_help = "The commands other than `serve` talk to the running Hookdesk (the app or `hookdesk serve`) of the data directory,\nor to HOOKDESK_URL with HOOKDESK_TOKEN; with --database-url (HOOKDESK_DATABASE_URL), `serve` and the other\ncommands work on a team database (PostgreSQL) instead."
 )]
 pub struct Args {
     /// The data directory (default: HOOKDESK_DATA_DIR, else the platform's user data directory).
@@ -37,7 +37,7 @@ impl Args {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run the engine and the Events API without a window.
+    /// Run the engine and the Events API without a window (of a team database with --database-url).
     Serve(serve::ServeArgs),
     /// Post an event to the running instance.
     Emit(emit::EmitArgs),
