@@ -370,7 +370,13 @@ async fn a_team_set_up_from_the_command_line_delivers_what_is_emitted_into_its_d
     assert_eq!(numbers, [1, 2], "in the order they were emitted");
     assert!(got.iter().all(|(path, _, _, complete)| path == "/orders" && *complete), "signed, with the header value opened: {got:?}");
 
-    // The attempts are read back from the team database, newest first, the header value masked.
+    // The attempts are read back from the team database, newest first, the header value masked
+    // (once recorded: a receiver has a request a moment before its worker has the record).
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while serde_json::from_str::<serde_json::Value>(&cli(&["logs", "orders", "--json"], None).1).unwrap()["total"] != 2 {
+        assert!(Instant::now() < deadline, "the 2 attempts were not recorded");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     let (code, out, said) = cli(&["logs", "orders"], None);
     assert_eq!(code, Some(0), "{said}");
     let lines: Vec<&str> = out.lines().collect();
@@ -508,7 +514,20 @@ async fn two_serve_processes_share_one_configuration_one_queue_and_one_log() {
     }
     assert!(got.iter().all(|(_, n, id, complete)| *complete && *id == format!("evt_{n:05}")), "signed, with the header and the event id");
 
-    // Either process reads every attempt, whichever worker made it.
+    // Either process reads every attempt, whichever worker made it. A receiver has a request
+    // a moment before its worker has recorded the attempt: wait for the last records.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    for code in ["orders", "ledger"] {
+        loop {
+            let (_, page) =
+                common::call(&http, &a.url, &token, Method::GET, &format!("/v1/webhooks/{code}/logs?limit=1"), None).await.unwrap();
+            if page["total"].as_u64() >= Some(EVENTS) {
+                break;
+            }
+            assert!(Instant::now() < deadline, "{code}'s attempts were not all recorded: {page}");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
     for api in [&a.url, &b.url] {
         for code in ["orders", "ledger"] {
             let (status, page) =
