@@ -24,18 +24,24 @@ pub struct LogQuery {
     #[param(inline)]
     pub result: Option<ResultFilter>,
     /// Exactly this event type.
-    #[param(max_length = 128)]
+    #[param(max_length = 128, pattern = "^[^\\x00]*$")]
     pub event_type: Option<String>,
     /// Only attempts answered with this HTTP status.
     #[param(minimum = 100, maximum = 599)]
     pub status_code: Option<u16>,
     /// Only this event's attempts (its id: the `webhook-id` receivers see).
-    #[param(max_length = 128)]
+    #[param(max_length = 128, pattern = "^[^\\x00]*$")]
     pub event_id: Option<String>,
 }
 
 /// The filter bounds the schema states, shared by the logs and the export.
 fn check_filters(event_type: Option<&str>, status_code: Option<u16>, event_id: Option<&str>) -> Result<(), ApiError> {
+    // No event type or id holds one, and a team database's text cannot hold it (the schema says so).
+    for (field, value) in [("event_type", event_type), ("event_id", event_id)] {
+        if value.is_some_and(|v| v.contains('\0')) {
+            return Err(bad_query(field, format!("{field} holds a NUL character; no event's does.")));
+        }
+    }
     if let Some(t) = event_type
         && t.chars().count() > EVENT_TYPE_MAX
     {
@@ -125,7 +131,7 @@ pub struct LogExportQuery {
     #[param(inline)]
     pub result: Option<ResultFilter>,
     /// Exactly this event type.
-    #[param(max_length = 128)]
+    #[param(max_length = 128, pattern = "^[^\\x00]*$")]
     pub event_type: Option<String>,
     /// RFC 3339: attempts made at or after it.
     #[param(format = DateTime)]
@@ -137,7 +143,7 @@ pub struct LogExportQuery {
     #[param(minimum = 100, maximum = 599)]
     pub status_code: Option<u16>,
     /// Only this event's attempts.
-    #[param(max_length = 128)]
+    #[param(max_length = 128, pattern = "^[^\\x00]*$")]
     pub event_id: Option<String>,
 }
 

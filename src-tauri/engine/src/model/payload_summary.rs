@@ -26,6 +26,10 @@ pub fn payload_summary(data: &str) -> String {
         line.push_str(sep);
         line.push_str(&part);
     }
+    // One line, printable: a key or value's control characters (a newline, a NUL) are spaces.
+    if line.chars().any(char::is_control) {
+        line = line.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    }
     line
 }
 
@@ -143,5 +147,10 @@ mod tests {
         let line = payload_summary(&format!(r#"{{"a":"{long}","b":"{long}","c":"{long}"}}"#));
         assert!(line.chars().count() <= 125, "{line}");
         assert!(line.starts_with(&format!("a: {}…", "x".repeat(40))) && line.ends_with(" …"), "{line}");
+    }
+
+    #[test]
+    fn control_characters_of_keys_and_values_become_spaces() {
+        assert_eq!(payload_summary(r#"{"a\u0000b": "line\none\ttab"}"#), "a b: line one tab");
     }
 }

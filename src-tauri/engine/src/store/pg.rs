@@ -355,6 +355,10 @@ pub const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(
 /// A PostgreSQL failure in words: the server's own message when it sent one.
 fn pg_error(e: tokio_postgres::Error) -> Error {
     match e.as_db_error() {
+        // A NUL character, which PostgreSQL's text cannot hold: the input's fault, said so.
+        Some(db) if *db.code() == tokio_postgres::error::SqlState::CHARACTER_NOT_IN_REPERTOIRE => {
+            Error::invalid("body", "A value holds a NUL character (\\u0000), which the team database cannot store; leave it out.")
+        }
         Some(db) => Error::Database(format!("The team database refused: {} ({}).", db.message(), db.code().code())),
         None => {
             // The driver's own words name the step ("error connecting to server"); its cause
