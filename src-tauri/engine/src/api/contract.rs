@@ -72,7 +72,7 @@ fn add_rules(doc: &mut Value) {
         ("ConfigExport/properties/format", json!({"enum": [crate::transfer::FORMAT]})),
         ("ConfigExport/properties/version", json!({"enum": [crate::transfer::FORMAT_VERSION]})),
         ("CustomEventTypeInput/properties/name", event_type_again.clone()),
-        ("CustomEventTypeInput/properties/description", json!({"maxLength": 1000})),
+        ("CustomEventTypeInput/properties/description", json!({"maxLength": 1000, "pattern": p::DESCRIPTION})),
         ("CustomEventTypeInput/properties/sample", json!({"type": "object"})),
         ("Filters/properties/workflow/items", json!({"pattern": p::FILTER_VALUE})),
         ("Filters/properties/survey/items", json!({"pattern": p::FILTER_VALUE})),

@@ -75,6 +75,14 @@ pub(crate) fn checked_event_type(input: &CustomEventTypeInput) -> Result<(String
     }
     if input.description.chars().count() > DESCRIPTION_MAX_CHARS {
         errors.push(FieldError::new("description", format!("Description must be at most {DESCRIPTION_MAX_CHARS} characters.")));
+    } else if let Some(c) =
+        input.description.trim().chars().find(|c| *c != '\n' && *c != '\t' && crate::model::webhook::is_hidden_control(*c))
+    {
+        // The rule of a webhook's description (the document states it as the same pattern).
+        errors.push(FieldError::new(
+            "description",
+            format!("Description must not contain the invisible control character U+{:04X}.", c as u32),
+        ));
     }
     let sample = match sample_text(&input.sample) {
         Ok(text) => text,
