@@ -58,13 +58,18 @@ pub struct Housekeeping {
     pub previous_secrets: usize,
 }
 
+/// How many days the team's logs are kept: its `log_retention_days` setting, or the default.
+pub(crate) async fn retention_days(store: &PgStore) -> Result<u32> {
+    let setting = store.setting(crate::settings::RETENTION_DAYS).await?;
+    Ok(setting.and_then(|v| v.parse().ok()).unwrap_or(crate::settings::DEFAULT_RETENTION_DAYS))
+}
+
 /// The team's housekeeping, as of `now`: deliveries that ended before the logs' retention
 /// (with their attempts) and the events nothing refers to any more, in small batches; and the
 /// previous signing secrets whose 24 hours are over. Run on one worker at a time by
 /// [`TeamWorker::run`].
 pub async fn housekeeping(store: &PgStore, now: i64) -> Result<Housekeeping> {
-    let setting = store.setting(crate::settings::RETENTION_DAYS).await?;
-    let days = setting.and_then(|v| v.parse().ok()).unwrap_or(crate::settings::DEFAULT_RETENTION_DAYS);
+    let days = retention_days(store).await?;
     let cutoff = now - i64::from(days) * 86_400_000;
     let mut done = Housekeeping::default();
     loop {

@@ -206,9 +206,7 @@ pub async fn send_test(
 pub async fn recover(store: &PgStore, id_or_code: &str, window: &crate::recover::RecoverWindow) -> Result<crate::recover::Recovered> {
     let row = webhook_row(store, id_or_code).await?;
     crate::recover::may_recover(&row)?;
-    let setting = store.setting(crate::settings::RETENTION_DAYS).await?;
-    let retention = setting.and_then(|v| v.parse().ok()).unwrap_or(crate::settings::DEFAULT_RETENTION_DAYS);
-    let (since, until) = window.bounds(retention)?;
+    let (since, until) = window.bounds(crate::team::retention_days(store).await?)?;
     let attempts = i32::try_from(row.delivery.attempts).unwrap_or(i32::MAX);
     let ids = store.recover(&row.id, since, until, attempts, now_ms()).await?;
     Ok(crate::recover::recovered(&ids))

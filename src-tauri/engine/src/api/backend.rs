@@ -147,20 +147,21 @@ impl TeamApi {
                 l = self.store.listen(pg::CONFIG_CHANNEL) => l,
             };
             match listener {
-                Ok(mut listener) => loop {
+                Ok(mut listener) => {
                     // Read again once listening: a change made before the LISTEN is not missed.
-                    if !self.following.swap(true, Ordering::AcqRel) {
-                        self.forget_token();
+                    self.following.store(true, Ordering::Release);
+                    self.forget_token();
+                    loop {
+                        tokio::select! {
+                            _ = stop.cancelled() => return,
+                            message = listener.next() => match message {
+                                Some(what) if what == "token" => self.forget_token(),
+                                Some(_) => {}
+                                None => break,
+                            },
+                        }
                     }
-                    tokio::select! {
-                        _ = stop.cancelled() => return,
-                        message = listener.next() => match message {
-                            Some(what) if what == "token" => self.forget_token(),
-                            Some(_) => {}
-                            None => break,
-                        },
-                    }
-                },
+                }
                 Err(e) => tracing::warn!("cannot follow the team database's changes: {e}"),
             }
             self.following.store(false, Ordering::Release);

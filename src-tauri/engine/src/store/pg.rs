@@ -317,6 +317,36 @@ async fn cx(
     c.execute(&statement, p).await
 }
 
+/// Tells the workers, when the transaction commits, that there may be work for them.
+async fn there_is_work(c: &impl GenericClient) -> Result<()> {
+    cx(c, "SELECT pg_notify($1, '')", &[&WORK_CHANNEL]).await.map_err(pg_error)?;
+    Ok(())
+}
+
+/// Inserts one event; its `seq`.
+async fn insert_event(c: &impl GenericClient, event: &EventRow) -> Result<i64> {
+    let row = c
+        .query_one(
+            "INSERT INTO events (id, type, occurred_at, data, workflow, survey, grp, fingerprint, accepted_at, summary)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING seq",
+            &[
+                &event.id,
+                &event.event_type,
+                &event.occurred_at,
+                &event.data,
+                &event.workflow,
+                &event.survey,
+                &event.group,
+                &event.fingerprint,
+                &event.accepted_at,
+                &event.summary,
+            ],
+        )
+        .await
+        .map_err(pg_error)?;
+    Ok(row.get(0))
+}
+
 fn json_col<T: serde::de::DeserializeOwned>(row: &tokio_postgres::Row, i: usize) -> Result<T> {
     serde_json::from_str(row.get::<_, &str>(i))
         .map_err(|e| Error::Database(format!("The team database holds a webhook column Hookdesk cannot read ({e}).")))
@@ -783,7 +813,7 @@ impl PgStore {
         }
         if held && matches!(after, AfterAttempt::Ended { .. }) {
             // A sequential webhook's next delivery may go now, on any worker.
-            cx(&tx, "SELECT pg_notify($1, '')", &[&WORK_CHANNEL]).await.map_err(pg_error)?;
+            there_is_work(&tx).await?;
         }
         tx.commit().await.map_err(pg_error)?;
         Ok((held, counted))
@@ -1040,7 +1070,7 @@ impl PgStore {
             )
             .await
             .map_err(pg_error)?;
-        cx(&tx, "SELECT pg_notify($1, '')", &[&WORK_CHANNEL]).await.map_err(pg_error)?;
+        there_is_work(&tx).await?;
         tx.commit().await.map_err(pg_error)?;
         Ok(n > 0)
     }
@@ -1073,7 +1103,7 @@ impl PgStore {
             )
             .await
             .map_err(pg_error)?;
-        cx(&tx, "SELECT pg_notify($1, '')", &[&WORK_CHANNEL]).await.map_err(pg_error)?;
+        there_is_work(&tx).await?;
         tx.commit().await.map_err(pg_error)?;
         Ok(Some(row.get(0)))
     }
@@ -1083,26 +1113,7 @@ impl PgStore {
     pub async fn record_test(&self, event: &EventRow, webhook: &str, body: &str, a: &AttemptRecord<'_>) -> Result<(i64, i64)> {
         let mut client = self.pool.get().await.map_err(pool_error)?;
         let tx = client.transaction().await.map_err(pg_error)?;
-        let seq: i64 = tx
-            .query_one(
-                "INSERT INTO events (id, type, occurred_at, data, workflow, survey, grp, fingerprint, accepted_at, summary)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING seq",
-                &[
-                    &event.id,
-                    &event.event_type,
-                    &event.occurred_at,
-                    &event.data,
-                    &event.workflow,
-                    &event.survey,
-                    &event.group,
-                    &event.fingerprint,
-                    &event.accepted_at,
-                    &event.summary,
-                ],
-            )
-            .await
-            .map_err(pg_error)?
-            .get(0);
+        let seq = insert_event(&tx, event).await?;
         let state = if a.succeeded { "succeeded" } else { "failed" };
         let delivery: i64 = tx
             .query_one(
@@ -1142,7 +1153,7 @@ impl PgStore {
             )
             .await
             .map_err(pg_error)?;
-        cx(&tx, "SELECT pg_notify($1, '')", &[&WORK_CHANNEL]).await.map_err(pg_error)?;
+        there_is_work(&tx).await?;
         tx.commit().await.map_err(pg_error)?;
         let mut ids: Vec<i64> = rows.iter().map(|r| r.get(0)).collect();
         ids.sort_unstable();
@@ -1192,15 +1203,7 @@ impl PgStore {
         let now = event.accepted_at;
         let mut client = self.pool.get().await.map_err(pool_error)?;
         let tx = client.transaction().await.map_err(pg_error)?;
-        let seq: i64 = tx
-            .query_one(
-                "INSERT INTO events (id, type, occurred_at, data, fingerprint, accepted_at, summary)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING seq",
-                &[&event.id, &event.event_type, &event.occurred_at, &event.data, &event.fingerprint, &now, &event.summary],
-            )
-            .await
-            .map_err(pg_error)?
-            .get(0);
+        let seq = insert_event(&tx, event).await?;
         let id: i64 = tx
             .query_one(
                 "INSERT INTO deliveries (event_seq, kind, url, header_names, body, state, max_attempts, next_attempt_at, created_at)
@@ -1213,7 +1216,7 @@ impl PgStore {
         for (account, value) in secrets {
             tx.execute(UPSERT_SECRET, &[account, &key.seal(account, value), &now]).await.map_err(pg_error)?;
         }
-        cx(&tx, "SELECT pg_notify($1, '')", &[&WORK_CHANNEL]).await.map_err(pg_error)?;
+        there_is_work(&tx).await?;
         tx.commit().await.map_err(pg_error)?;
         Ok(id)
     }
@@ -1339,7 +1342,7 @@ impl PgStore {
             )
             .await
             .map_err(pg_error)?;
-        cx(&tx, "SELECT pg_notify($1, '')", &[&WORK_CHANNEL]).await.map_err(pg_error)?;
+        there_is_work(&tx).await?;
         tx.commit().await.map_err(pg_error)?;
         Ok(n == 1)
     }
@@ -1548,7 +1551,7 @@ async fn accept_batch(pool: &Pool, batch: &[AcceptRequest]) -> Result<Vec<Result
         for r in rows {
             made.entry(r.get(1)).or_default().push((r.get(0), r.get(2)));
         }
-        cx(&tx, "SELECT pg_notify($1, '')", &[&WORK_CHANNEL]).await.map_err(pg_error)?;
+        there_is_work(&tx).await?;
     }
     let mut answers = Vec::with_capacity(batch.len());
     for r in batch {
