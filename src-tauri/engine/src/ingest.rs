@@ -170,7 +170,7 @@ pub(crate) fn direct_delivery(input: DirectDeliveryInput, now: i64) -> Result<Di
     let form = crate::model::WebhookInput {
         code: None,
         name: "direct".into(),
-        url: input.url.trim().to_string(),
+        url: crate::model::webhook::trimmed_url(&input.url),
         description: String::new(),
         events: vec![],
         filters: Default::default(),

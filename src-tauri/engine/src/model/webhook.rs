@@ -178,7 +178,7 @@ impl WebhookInput {
     /// stored is what the rules were checked against.
     pub fn normalize(&mut self) {
         self.name = self.name.trim().to_string();
-        self.url = self.url.trim().to_string();
+        self.url = trimmed_url(&self.url);
         self.description = self.description.trim().to_string();
         if let Some(code) = &mut self.code {
             *code = code.trim().to_string();
@@ -284,6 +284,12 @@ pub fn is_filter_value(value: &str) -> bool {
 fn dedupe(list: &mut Vec<String>) {
     let mut seen = std::collections::HashSet::new();
     list.retain(|x| seen.insert(x.clone()));
+}
+
+/// A URL without the white space around it, unless it is longer than a URL may be: then it is
+/// kept as sent, so the length rule sees what the document's `maxLength` saw.
+pub(crate) fn trimmed_url(raw: &str) -> String {
+    if raw.chars().count() > URL_MAX_LEN { raw.to_string() } else { raw.trim().to_string() }
 }
 
 fn check_url(raw: &str, v: &mut Validation) {

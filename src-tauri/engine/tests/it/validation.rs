@@ -60,6 +60,11 @@ fn url_must_be_absolute_http_or_https_without_credentials() {
     let accented = format!("https://hooks.example.com/{}", "é".repeat(2048 - 26));
     assert_eq!(accented.chars().count(), 2048);
     assert!(errors(with(|f| f.url = accented)).is_empty());
+    // The API document's maxLength counts what was sent, spaces included; so does the engine
+    // (a URL that fits is still trimmed).
+    let fits = format!("https://hooks.example.com/{}", "a".repeat(2048 - 26 - 2));
+    assert!(errors(with(|f| f.url = format!(" {fits} "))).is_empty());
+    assert!(error_on(with(|f| f.url = format!("\u{85} {fits} ")), "url").contains("2048"));
 }
 
 #[test]
