@@ -27,6 +27,7 @@ pub mod stats;
 pub mod store;
 pub mod team;
 pub mod team_admin;
+pub mod team_desk;
 pub mod test_event;
 pub mod transfer;
 pub mod webhooks;

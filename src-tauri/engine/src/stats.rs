@@ -221,20 +221,30 @@ impl Engine {
 
     /// Every webhook's last 24 hours, hour by hour (webhooks without attempts left out).
     pub async fn health_bars(&self) -> Result<HashMap<WebhookId, HealthBars>> {
-        let now = now_ms();
-        let first = now - now.rem_euclid(HOUR_MS) - 23 * HOUR_MS;
+        let first = bars_first(now_ms());
         let rows = self.db().read(move |conn| store::stats::hourly_per_webhook(conn, first)).await?;
-        let mut out: HashMap<WebhookId, HealthBars> = HashMap::new();
-        for (id, at, succeeded, failed) in rows {
-            let bars = out.entry(id).or_insert_with(|| HealthBars { succeeded: vec![0; 24], failed: vec![0; 24] });
-            let i = ((at - first) / HOUR_MS) as usize;
-            if let (Some(s), Some(f)) = (bars.succeeded.get_mut(i), bars.failed.get_mut(i)) {
-                *s = u32::try_from(succeeded).unwrap_or(u32::MAX);
-                *f = u32::try_from(failed).unwrap_or(u32::MAX);
-            }
-        }
-        Ok(out)
+        Ok(bars_of(first, rows))
     }
+}
+
+/// Where the list's 24 hourly bars start: the hour 23 hours before `now`'s.
+pub(crate) fn bars_first(now: i64) -> i64 {
+    now - now.rem_euclid(HOUR_MS) - 23 * HOUR_MS
+}
+
+/// The list's bars from hourly counts from `first` on: `(webhook, hour start, succeeded,
+/// failed)` (either store's).
+pub(crate) fn bars_of(first: i64, rows: Vec<(WebhookId, i64, u64, u64)>) -> HashMap<WebhookId, HealthBars> {
+    let mut out: HashMap<WebhookId, HealthBars> = HashMap::new();
+    for (id, at, succeeded, failed) in rows {
+        let bars = out.entry(id).or_insert_with(|| HealthBars { succeeded: vec![0; 24], failed: vec![0; 24] });
+        let i = ((at - first) / HOUR_MS) as usize;
+        if let (Some(s), Some(f)) = (bars.succeeded.get_mut(i), bars.failed.get_mut(i)) {
+            *s = u32::try_from(succeeded).unwrap_or(u32::MAX);
+            *f = u32::try_from(failed).unwrap_or(u32::MAX);
+        }
+    }
+    out
 }
 
 #[cfg(test)]

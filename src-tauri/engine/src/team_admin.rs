@@ -1,25 +1,28 @@
-//! What the command line does to a team database directly, without a running engine: accept
-//! an event (checked as the Events API checks it, routed as the engine routes it) and import
-//! a configuration file (checked as the panel's import checks it, written in one transaction,
-//! secrets sealed with the team's key). The workers pick up both from the database.
+//! What the Events API, the command line and the desktop do to a team database, by the same
+//! rules as on a desktop's own: events accepted and routed as the engine routes them, webhooks
+//! checked and saved as the panel saves them (secrets sealed with the team's key, in the same
+//! transaction), the logs, queue and health read as the panel reads them, whichever worker
+//! made them. The workers pick up every change from the database.
 
 use crate::error::{Error, Result};
 use crate::ingest::{Accepted, AcceptedDelivery};
-use crate::model::DeliveryId;
-use crate::model::attempt::Attempt;
+use crate::logs::{AttemptDetail, QueuedLogs, WebhookActivity};
+use crate::model::attempt::{Attempt, AttemptSummary};
 use crate::model::event::EventInput;
 use crate::model::log_filter::{LogFilter, LogScope};
 use crate::model::time::now_ms;
+use crate::model::{AttemptId, DeliveryId, WebhookId};
 use crate::model::{Webhook, WebhookInput};
 use crate::sealed::SecretKey;
 use crate::secrets::account;
 use crate::signing::SigningSecret;
-use crate::stats::{Stats, StatsWindow};
+use crate::stats::{HealthBars, Stats, StatsWindow};
 use crate::store::pg::{NewDelivery, PgStore};
 use crate::store::webhooks::WebhookRow;
 use crate::test_event::{TestRequest, TestResult, prepare_test};
 use crate::transfer::{ConfigExport, Existing, ImportPlan, ImportReport, plan_import};
-use crate::webhooks::{Edit, NewWebhook, edit_webhook, new_webhook, pick_code};
+use crate::webhooks::{Edit, FormCheck, NewWebhook, edit_webhook, form_check, new_webhook, owner_in, pick_code};
+use std::collections::HashMap;
 
 /// Accepts an event into the team database: one delivery per webhook that wants it, in code
 /// order, committed with the event before this returns. A repeated caller id answers the same.
@@ -120,15 +123,7 @@ pub async fn patch_webhook(store: &PgStore, key: &SecretKey, id_or_code: &str, p
     crate::webhooks::patch_is_object(&patch)?;
     let existing = webhook_row(store, id_or_code).await?;
     let input = crate::webhooks::patched_input(&existing, patch)?;
-    let catalog = crate::catalog::Catalog::new(store.event_types().await?);
-    let now = now_ms();
-    let Edit { row, mut secrets, removed_headers } = edit_webhook(&existing, input, &catalog, now)?;
-    secrets.extend(removed_headers.iter().map(|name| (account::header(&row.id, name), None)));
-    store.import(key, &[], std::slice::from_ref(&row), &secrets, now).await?;
-    if row.status == crate::model::WebhookStatus::Active && existing.status != row.status {
-        store.notify(crate::store::pg::WORK_CHANNEL, "").await?;
-    }
-    Ok(row.view())
+    save_edit(store, key, &existing, input).await
 }
 
 /// A webhook's current signing secret, opened with `key`, for an explicit reveal.
@@ -280,4 +275,108 @@ pub async fn export_config(store: &PgStore, key: Option<&SecretKey>) -> Result<C
             .map(|v| v.to_string())
             .ok_or_else(|| crate::error::Error::Keyring(format!("{what} is missing from the team database; set it again.")))
     })
+}
+
+/// The team's event catalog: the built-in types and the team's own.
+pub async fn catalog(store: &PgStore) -> Result<crate::catalog::Catalog> {
+    Ok(crate::catalog::Catalog::new(store.event_types().await?))
+}
+
+/// Checks a settings form against the team's webhooks and catalog, as the local panel does.
+pub async fn check_webhook(store: &PgStore, mut input: WebhookInput, existing_id: Option<WebhookId>) -> Result<FormCheck> {
+    input.normalize();
+    let existing = match &existing_id {
+        Some(id) => Some(webhook_row(store, id).await?),
+        None => None,
+    };
+    let (catalog, rows) = tokio::try_join!(catalog(store), store.webhooks())?;
+    let codes: Vec<(String, String)> = rows.into_iter().map(|w| (w.code, w.name)).collect();
+    Ok(form_check(&input, existing.as_ref(), &catalog, owner_in(&codes)))
+}
+
+/// Saves the settings panel's form over one of the team's webhooks (its Code cannot change),
+/// its secrets in the same transaction. Switched on, a paused webhook's held deliveries go
+/// out again, in order, through whichever workers claim them.
+pub async fn update_webhook(store: &PgStore, key: &SecretKey, id_or_code: &str, input: WebhookInput) -> Result<Webhook> {
+    let existing = webhook_row(store, id_or_code).await?;
+    save_edit(store, key, &existing, input).await
+}
+
+async fn save_edit(store: &PgStore, key: &SecretKey, existing: &WebhookRow, input: WebhookInput) -> Result<Webhook> {
+    let catalog = catalog(store).await?;
+    let now = now_ms();
+    let Edit { row, mut secrets, removed_headers } = edit_webhook(existing, input, &catalog, now)?;
+    secrets.extend(removed_headers.iter().map(|name| (account::header(&row.id, name), None)));
+    store.import(key, &[], std::slice::from_ref(&row), &secrets, now).await?;
+    if row.status == crate::model::WebhookStatus::Active && existing.status != row.status {
+        store.notify(crate::store::pg::WORK_CHANNEL, "").await?;
+    }
+    Ok(row.view())
+}
+
+/// Switches the chosen webhooks on or off (the list's selection), each as its settings
+/// panel's Active switch would.
+pub async fn set_webhooks_active(store: &PgStore, key: &SecretKey, ids: Vec<WebhookId>, active: bool) -> Result<Vec<Webhook>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for id in &ids {
+        out.push(patch_webhook(store, key, id, serde_json::json!({ "active": active })).await?);
+    }
+    Ok(out)
+}
+
+/// A custom header's value, opened with `key`, for an explicit reveal.
+pub async fn reveal_header(store: &PgStore, key: &SecretKey, id_or_code: &str, name: &str) -> Result<String> {
+    let row = webhook_row(store, id_or_code).await?;
+    let Some(stored) = row.header_names.iter().find(|n| n.eq_ignore_ascii_case(name)) else {
+        return Err(Error::NotFound(format!("The webhook {} has no header {name}.", row.code)));
+    };
+    let value = store.secret(key, &account::header(&row.id, stored)).await?;
+    value.map(|v| v.to_string()).ok_or_else(|| {
+        Error::Keyring(format!("The value of header {stored} of {} is missing from the team database; set it again.", row.code))
+    })
+}
+
+/// The Logs list's rows, newest first (a page: `limit` from `offset`).
+pub async fn log_rows(store: &PgStore, scope: LogScope, filter: LogFilter, limit: u32, offset: u32) -> Result<Vec<AttemptSummary>> {
+    store.attempt_summaries(&scope, &filter, limit.clamp(1, crate::logs::MAX_PAGE), offset).await
+}
+
+pub async fn count_logs(store: &PgStore, scope: LogScope, filter: LogFilter) -> Result<u64> {
+    store.count_attempts(&scope, &filter).await
+}
+
+/// Deliveries waiting for their first attempt, newest first, as PENDING rows.
+pub async fn queued_logs(store: &PgStore, scope: LogScope, filter: LogFilter, limit: u32) -> Result<QueuedLogs> {
+    let (rows, total) = store.queued(&scope, &filter, limit.clamp(1, crate::logs::MAX_PAGE)).await?;
+    // A team worker holds no queue for a missing keyring: nothing else holds them.
+    Ok(QueuedLogs { rows, total, held_by: None })
+}
+
+/// One attempt with its request and response, and the other attempts of its delivery.
+pub async fn attempt(store: &PgStore, id: AttemptId) -> Result<AttemptDetail> {
+    match store.attempt_detail(id.0).await? {
+        Some((attempt, delivery_attempts)) => Ok(AttemptDetail { attempt, delivery_attempts }),
+        None => Err(AttemptId::not_found(&id.to_string())),
+    }
+}
+
+/// Each webhook's last attempt and how many of its deliveries wait, whichever worker made them.
+pub async fn activity(store: &PgStore) -> Result<HashMap<WebhookId, WebhookActivity>> {
+    let (latest, pending) = store.activity().await?;
+    let mut out: HashMap<WebhookId, WebhookActivity> = HashMap::new();
+    for a in latest {
+        if let Some(id) = a.webhook_id.clone() {
+            out.entry(id).or_default().last_attempt = Some(a);
+        }
+    }
+    for (id, n) in pending {
+        out.entry(id).or_default().queued = n;
+    }
+    Ok(out)
+}
+
+/// Each webhook's last 24 hours, hour by hour (the list's bars), counted from the attempts.
+pub async fn health_bars(store: &PgStore) -> Result<HashMap<WebhookId, HealthBars>> {
+    let first = crate::stats::bars_first(now_ms());
+    Ok(crate::stats::bars_of(first, store.hourly_per_webhook(first).await?))
 }

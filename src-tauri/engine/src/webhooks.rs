@@ -54,6 +54,36 @@ pub(crate) fn status_after_save(active: bool, before: Option<&WebhookRow>) -> (W
     (status, reason, failures)
 }
 
+/// Checks a settings form as either store does while the user types: the field rules, the
+/// Code suggested for a new webhook (made unique), and a code another webhook has (`owner_of`
+/// names the webhook that has a code) or a saved webhook's code changed.
+pub(crate) fn form_check(
+    input: &WebhookInput,
+    existing: Option<&WebhookRow>,
+    catalog: &Catalog,
+    owner_of: impl Fn(&str) -> Option<String>,
+) -> FormCheck {
+    let header_names = existing.map(|e| e.header_names.clone()).unwrap_or_default();
+    let mut validation = input.validate(catalog, &header_names);
+    let taken = |c: &str| owner_of(c).is_some();
+    let suggested_code = existing.is_none().then(|| unique_code(&suggest_code(&input.name), taken));
+    match (existing, input.code.as_deref()) {
+        (None, Some(code)) if !code.is_empty() => {
+            if let Some(owner) = owner_of(code) {
+                validation.errors.push(FieldError::new("code", clash_message(code, &owner, taken)));
+            }
+        }
+        (Some(row), Some(code)) if code != row.code => validation.errors.push(FieldError::new("code", CODE_FROZEN)),
+        _ => {}
+    }
+    FormCheck { validation, suggested_code }
+}
+
+/// The `owner_of` of [`form_check`] over every webhook's `(code, name)`.
+pub(crate) fn owner_in(codes: &[(String, String)]) -> impl Fn(&str) -> Option<String> + '_ {
+    |c| codes.iter().find(|(code, _)| code == c).map(|(_, name)| name.clone())
+}
+
 /// A new webhook as either store creates it: its row (the code as given, possibly empty;
 /// [`pick_code`] settles it under the store's write) and its secrets to store.
 pub(crate) struct NewWebhook {
@@ -224,36 +254,9 @@ impl Engine {
             Some(id) => Some(self.webhook_row(id).await?),
             None => None,
         };
-        let header_names = existing.as_ref().map(|e| e.header_names.clone()).unwrap_or_default();
-        let mut validation = input.validate(&catalog, &header_names);
-        let name = input.name.clone();
-        let code = input.code.clone();
-        let (suggested_code, clash) = self
-            .db()
-            .read(move |conn| {
-                let suggestion = match &existing {
-                    Some(_) => None,
-                    None => Some(unique_code(&suggest_code(&name), |c| rows::code_taken(conn, c))),
-                };
-                let clash = match (&existing, &code) {
-                    (None, Some(code)) if !code.is_empty() => {
-                        rows::code_owner(conn, code)?.map(|(_, owner)| clash_message(code, &owner, |c| rows::code_taken(conn, c)))
-                    }
-                    _ => None,
-                };
-                Ok((suggestion, clash))
-            })
-            .await?;
-        if let Some(message) = clash {
-            validation.errors.push(FieldError::new("code", message));
-        }
-        if let (Some(existing_id), Some(code)) = (&existing_id, &input.code) {
-            let row = self.webhook_row(existing_id).await?;
-            if *code != row.code {
-                validation.errors.push(FieldError::new("code", CODE_FROZEN));
-            }
-        }
-        Ok(FormCheck { validation, suggested_code })
+        let codes: Vec<(String, String)> =
+            self.db().read(|conn| Ok(rows::list(conn)?.into_iter().map(|w| (w.code, w.name)).collect())).await?;
+        Ok(form_check(&input, existing.as_ref(), &catalog, owner_in(&codes)))
     }
 
     /// Creates a webhook. Its secrets go to the keyring first: when the keyring cannot be

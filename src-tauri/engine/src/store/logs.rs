@@ -274,7 +274,7 @@ pub fn latest_per_webhook(conn: &Connection) -> Result<Vec<AttemptSummary>> {
 
 /// The WHERE clause of [`queued`] and [`queued_count`]: deliveries not attempted yet, in a
 /// scope, with the Logs filters that apply to them (the queue time stands for the date).
-fn queued_where(scope: &LogScope, filter: &LogFilter) -> Option<(String, Vec<Value>)> {
+pub(crate) fn queued_where(scope: &LogScope, filter: &LogFilter, dialect: Dialect) -> Option<(String, Vec<Value>)> {
     // Not attempted, they have no result and no status yet.
     if filter.result.is_some_and(|r| r != ResultFilter::Pending) || filter.status_code.is_some() {
         return None;
@@ -282,55 +282,90 @@ fn queued_where(scope: &LogScope, filter: &LogFilter) -> Option<(String, Vec<Val
     let mut clauses = vec!["d.state = 'pending'".to_string(), "d.attempts_made = 0".to_string()];
     let mut params: Vec<Value> = Vec::new();
     push_scope(scope, "d.webhook_id", &mut clauses, &mut params);
-    push_common_filters(filter, "e.type", "d.created_at", Dialect::Sqlite, &mut clauses, &mut params);
+    push_common_filters(filter, "e.type", "d.created_at", dialect, &mut clauses, &mut params);
     Some((clauses.join(" AND "), params))
 }
 
 // Through the partial index of pending rows: the planner would otherwise walk every delivery.
 const QUEUED_FROM: &str = "FROM deliveries d INDEXED BY deliveries_pending JOIN events e ON e.seq = d.event_seq \
     LEFT JOIN webhooks w ON w.id = d.webhook_id";
+/// [`QUEUED_FROM`] in PostgreSQL's SQL (its planner picks the partial index itself).
+pub(crate) const QUEUED_FROM_PG: &str =
+    "FROM deliveries d JOIN events e ON e.seq = d.event_seq LEFT JOIN webhooks w ON w.id = d.webhook_id";
+
+/// The columns of a PENDING row, read by [`queued_row`] (either store's rows).
+pub(crate) static QUEUED_COLUMNS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "d.id, e.id, e.type, d.webhook_id, w.code, d.max_attempts, d.created_at, d.kind, COALESCE(d.url, w.url, ''), d.next_attempt_at, {SUMMARY_OF_EVENT}"
+    )
+});
+
+/// A delivery not attempted yet as a PENDING log row, from what [`QUEUED_COLUMNS`] reads.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn queued_row(
+    id: DeliveryId,
+    event_id: String,
+    event_type: String,
+    webhook_id: Option<crate::model::WebhookId>,
+    webhook_code: Option<String>,
+    attempts: u32,
+    created_at: i64,
+    kind: DeliveryKind,
+    url: String,
+    next_attempt_at: i64,
+    payload_summary: String,
+) -> AttemptSummary {
+    AttemptSummary {
+        id: LogRowId::Queued(id),
+        delivery_id: id,
+        event_id,
+        event_type,
+        webhook_id,
+        webhook_code,
+        attempt: 0,
+        attempts,
+        result: AttemptResult::Pending,
+        status_code: None,
+        error_kind: None,
+        error: None,
+        duration_ms: 0,
+        executed_at: format_ms(created_at),
+        test: false,
+        kind,
+        url,
+        payload_summary,
+        delivery_state: DeliveryState::Pending,
+        delivery_attempts: 0,
+        next_attempt_at: Some(format_ms(next_attempt_at)),
+    }
+}
 
 /// Deliveries waiting for their first attempt, newest first, as PENDING log rows.
 pub fn queued(conn: &Connection, scope: &LogScope, filter: &LogFilter, limit: u32) -> Result<Vec<AttemptSummary>> {
-    let Some((clause, mut params)) = queued_where(scope, filter) else { return Ok(vec![]) };
+    let Some((clause, mut params)) = queued_where(scope, filter, Dialect::Sqlite) else { return Ok(vec![]) };
     params.push(Value::Integer(i64::from(limit)));
-    let sql = format!(
-        "SELECT d.id, e.id, e.type, d.webhook_id, w.code, d.max_attempts, d.created_at, d.kind, COALESCE(d.url, w.url, ''), \
-         d.next_attempt_at, {} {QUEUED_FROM} WHERE {clause} ORDER BY d.id DESC LIMIT ?",
-        SUMMARY_OF_EVENT
-    );
+    let sql = format!("SELECT {} {QUEUED_FROM} WHERE {clause} ORDER BY d.id DESC LIMIT ?", *QUEUED_COLUMNS);
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(rusqlite::params_from_iter(params), |r| {
-        let id = DeliveryId(r.get(0)?);
-        Ok(AttemptSummary {
-            id: LogRowId::Queued(id),
-            delivery_id: id,
-            event_id: r.get(1)?,
-            event_type: r.get(2)?,
-            webhook_id: r.get(3)?,
-            webhook_code: r.get(4)?,
-            attempt: 0,
-            attempts: r.get(5)?,
-            result: AttemptResult::Pending,
-            status_code: None,
-            error_kind: None,
-            error: None,
-            duration_ms: 0,
-            executed_at: format_ms(r.get(6)?),
-            test: false,
-            kind: super::enum_at(r, 7, DeliveryKind::parse)?,
-            url: r.get(8)?,
-            payload_summary: summary_of_event(r, 10)?,
-            delivery_state: DeliveryState::Pending,
-            delivery_attempts: 0,
-            next_attempt_at: Some(format_ms(r.get(9)?)),
-        })
+        Ok(queued_row(
+            DeliveryId(r.get(0)?),
+            r.get(1)?,
+            r.get(2)?,
+            r.get(3)?,
+            r.get(4)?,
+            r.get(5)?,
+            r.get(6)?,
+            super::enum_at(r, 7, DeliveryKind::parse)?,
+            r.get(8)?,
+            r.get(9)?,
+            summary_of_event(r, 10)?,
+        ))
     })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
 pub fn queued_count(conn: &Connection, scope: &LogScope, filter: &LogFilter) -> Result<u64> {
-    let Some((clause, params)) = queued_where(scope, filter) else { return Ok(0) };
+    let Some((clause, params)) = queued_where(scope, filter, Dialect::Sqlite) else { return Ok(0) };
     let sql = format!("SELECT COUNT(*) {QUEUED_FROM} WHERE {clause}");
     Ok(conn.prepare_cached(&sql)?.query_row(rusqlite::params_from_iter(params), |r| r.get::<_, i64>(0))?.max(0) as u64)
 }

@@ -8,7 +8,7 @@
 //! parallel one at most its concurrency.
 
 use crate::error::{Error, Result};
-use crate::model::attempt::Attempt;
+use crate::model::attempt::{Attempt, AttemptSummary};
 use crate::model::log_filter::{LogFilter, LogScope};
 use crate::model::{DeliveryKind, DeliveryState, WebhookId, WebhookStatus};
 use crate::sealed::SecretKey;
@@ -158,17 +158,19 @@ fn numbered(sql: &str, params: &[rusqlite::types::Value]) -> String {
     out
 }
 
-/// An attempt from [`crate::store::logs::FULL_COLUMNS`] (a log row of the team database).
-fn attempt_from(r: &tokio_postgres::Row) -> Result<Attempt> {
-    use crate::model::attempt::{AttemptErrorKind, AttemptResult, AttemptSummary};
+fn unknown(what: &str, v: &str) -> Error {
+    Error::Damaged(format!("The team database holds an unknown {what} “{v}”."))
+}
+
+/// A log row's summary from [`crate::store::logs::SUMMARY_COLUMNS`] (of the team database).
+fn summary_from(r: &tokio_postgres::Row) -> Result<AttemptSummary> {
+    use crate::model::attempt::{AttemptErrorKind, AttemptResult};
     use crate::model::time::format_ms;
     use crate::model::{AttemptId, DeliveryId, LogRowId};
-    let at = crate::store::logs::SUMMARY_LEN;
-    let unknown = |what: &str, v: &str| Error::Damaged(format!("The team database holds an unknown {what} “{v}”."));
     let kind: String = r.get(15);
     let state: String = r.get(19);
     let error_kind: Option<String> = r.get(10);
-    let summary = AttemptSummary {
+    Ok(AttemptSummary {
         id: LogRowId::Attempt(AttemptId(r.get(0))),
         delivery_id: DeliveryId(r.get(1)),
         event_id: r.get(2),
@@ -197,7 +199,13 @@ fn attempt_from(r: &tokio_postgres::Row) -> Result<Attempt> {
         delivery_state: DeliveryState::parse(&state).ok_or_else(|| unknown("delivery state", &state))?,
         delivery_attempts: r.get::<_, i32>(20).max(0) as u32,
         next_attempt_at: r.get::<_, Option<i64>>(21).map(format_ms),
-    };
+    })
+}
+
+/// An attempt from [`crate::store::logs::FULL_COLUMNS`] (a log row of the team database).
+fn attempt_from(r: &tokio_postgres::Row) -> Result<Attempt> {
+    let summary = summary_from(r)?;
+    let at = crate::store::logs::SUMMARY_LEN;
     let b = at + 4;
     let body = match r.get::<_, Option<String>>(b) {
         Some(body) => body,
@@ -1320,6 +1328,144 @@ impl PgStore {
         let rows = client.query(&page_sql, &param_refs(&values)).await.map_err(pg_error)?;
         let attempts = rows.iter().map(attempt_from).collect::<Result<Vec<_>>>()?;
         Ok((attempts, total.max(0) as u64))
+    }
+
+    /// The Logs list's rows that match, newest first (the local logs' rows and filters).
+    pub async fn attempt_summaries(&self, scope: &LogScope, filter: &LogFilter, limit: u32, offset: u32) -> Result<Vec<AttemptSummary>> {
+        use crate::store::logs::{Dialect, FROM, SUMMARY_COLUMNS, attempts_where};
+        let (filter_sql, mut params) = attempts_where(scope, filter, Dialect::Postgres);
+        params.push(rusqlite::types::Value::Integer(i64::from(limit)));
+        params.push(rusqlite::types::Value::Integer(i64::from(offset)));
+        let sql = numbered(&format!("SELECT {} {FROM} {filter_sql} ORDER BY a.id DESC LIMIT ? OFFSET ?", *SUMMARY_COLUMNS), &params);
+        let values: Vec<PgParam> = params.into_iter().map(pg_value).collect();
+        let client = self.pool.get().await.map_err(pool_error)?;
+        let rows = client.query(&sql, &param_refs(&values)).await.map_err(pg_error)?;
+        rows.iter().map(summary_from).collect()
+    }
+
+    /// How many attempts match.
+    pub async fn count_attempts(&self, scope: &LogScope, filter: &LogFilter) -> Result<u64> {
+        use crate::store::logs::{Dialect, FROM, attempts_where};
+        let (filter_sql, params) = attempts_where(scope, filter, Dialect::Postgres);
+        let sql = numbered(&format!("SELECT COUNT(*) {FROM} {filter_sql}"), &params);
+        let values: Vec<PgParam> = params.into_iter().map(pg_value).collect();
+        let client = self.pool.get().await.map_err(pool_error)?;
+        let total: i64 = client.query_one(&sql, &param_refs(&values)).await.map_err(pg_error)?.get(0);
+        Ok(total.max(0) as u64)
+    }
+
+    /// One attempt with its request and response, and every attempt of its delivery (oldest
+    /// first), read from one snapshot.
+    pub async fn attempt_detail(&self, id: i64) -> Result<Option<(Attempt, Vec<AttemptSummary>)>> {
+        use crate::store::logs::{FROM, FULL_COLUMNS, SUMMARY_COLUMNS};
+        let mut client = self.pool.get().await.map_err(pool_error)?;
+        let tx = client.build_transaction().read_only(true).isolation_level(tokio_postgres::IsolationLevel::RepeatableRead);
+        let tx = tx.start().await.map_err(pg_error)?;
+        let row = tx.query_opt(&format!("SELECT {} {FROM} WHERE a.id = $1", *FULL_COLUMNS), &[&id]).await.map_err(pg_error)?;
+        let Some(row) = row else { return Ok(None) };
+        let attempt = attempt_from(&row)?;
+        let delivery = attempt.summary.delivery_id.0;
+        let rows = tx
+            .query(&format!("SELECT {} {FROM} WHERE a.delivery_id = $1 ORDER BY a.id", *SUMMARY_COLUMNS), &[&delivery])
+            .await
+            .map_err(pg_error)?;
+        let of_delivery = rows.iter().map(summary_from).collect::<Result<Vec<_>>>()?;
+        tx.commit().await.map_err(pg_error)?;
+        Ok(Some((attempt, of_delivery)))
+    }
+
+    /// Each webhook's newest attempt (Tests aside) and how many of its deliveries are still
+    /// pending: the panel's activity columns.
+    pub async fn activity(&self) -> Result<(Vec<AttemptSummary>, Vec<(WebhookId, u64)>)> {
+        use crate::store::logs::{FROM, SUMMARY_COLUMNS};
+        let client = self.pool.get().await.map_err(pool_error)?;
+        let latest = format!(
+            "SELECT {} {FROM} WHERE a.id IN (SELECT (SELECT MAX(id) FROM attempts x WHERE x.webhook_id = wh.id AND NOT x.test) FROM webhooks wh)",
+            *SUMMARY_COLUMNS
+        );
+        let pending = "SELECT webhook_id, COUNT(*) FROM deliveries WHERE state = 'pending' AND webhook_id IS NOT NULL GROUP BY webhook_id";
+        let (latest, pending) = tokio::join!(client.query(&latest, &[]), client.query(pending, &[]));
+        let latest = latest.map_err(pg_error)?.iter().map(summary_from).collect::<Result<Vec<_>>>()?;
+        let pending = pending.map_err(pg_error)?.iter().map(|r| (WebhookId::stored(r.get(0)), r.get::<_, i64>(1).max(0) as u64)).collect();
+        Ok((latest, pending))
+    }
+
+    /// Deliveries waiting for their first attempt, newest first, as PENDING log rows, and how
+    /// many there are (one snapshot).
+    pub async fn queued(&self, scope: &LogScope, filter: &LogFilter, limit: u32) -> Result<(Vec<AttemptSummary>, u64)> {
+        use crate::store::logs::{Dialect, QUEUED_COLUMNS, QUEUED_FROM_PG, queued_row, queued_where};
+        let Some((clause, mut params)) = queued_where(scope, filter, Dialect::Postgres) else { return Ok((vec![], 0)) };
+        let count_sql = numbered(&format!("SELECT COUNT(*) {QUEUED_FROM_PG} WHERE {clause}"), &params);
+        params.push(rusqlite::types::Value::Integer(i64::from(limit)));
+        let sql = numbered(&format!("SELECT {} {QUEUED_FROM_PG} WHERE {clause} ORDER BY d.id DESC LIMIT ?", *QUEUED_COLUMNS), &params);
+        let values: Vec<PgParam> = params.into_iter().map(pg_value).collect();
+        let filters = values.len() - 1;
+        let mut client = self.pool.get().await.map_err(pool_error)?;
+        let tx = client.build_transaction().read_only(true).isolation_level(tokio_postgres::IsolationLevel::RepeatableRead);
+        let tx = tx.start().await.map_err(pg_error)?;
+        let rows = tx.query(&sql, &param_refs(&values)).await.map_err(pg_error)?;
+        let total: i64 = tx.query_one(&count_sql, &param_refs(&values[..filters])).await.map_err(pg_error)?.get(0);
+        tx.commit().await.map_err(pg_error)?;
+        let rows = rows
+            .iter()
+            .map(|r| {
+                let kind: String = r.get(7);
+                Ok(queued_row(
+                    crate::model::DeliveryId(r.get(0)),
+                    r.get(1),
+                    r.get(2),
+                    r.get::<_, Option<String>>(3).map(WebhookId::stored),
+                    r.get(4),
+                    r.get::<_, i32>(5).max(0) as u32,
+                    r.get(6),
+                    DeliveryKind::parse(&kind).ok_or_else(|| unknown("delivery kind", &kind))?,
+                    r.get(8),
+                    r.get(9),
+                    match r.get::<_, Option<String>>(10) {
+                        Some(summary) => summary,
+                        None => crate::model::payload_summary::payload_summary(&r.get::<_, Option<String>>(11).unwrap_or_default()),
+                    },
+                ))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok((rows, total.max(0) as u64))
+    }
+
+    /// Each webhook's attempts (Tests aside) from `from` on, hour by hour:
+    /// `(webhook, hour start, succeeded, failed)`, the list's health bars.
+    pub async fn hourly_per_webhook(&self, from: i64) -> Result<Vec<(WebhookId, i64, u64, u64)>> {
+        const HOUR: i64 = 3_600_000;
+        let client = self.pool.get().await.map_err(pool_error)?;
+        let rows = client
+            .query(
+                "SELECT webhook_id, executed_at - executed_at % $2, COUNT(*) FILTER (WHERE result = 'success'),
+                        COUNT(*) FILTER (WHERE result <> 'success')
+                 FROM attempts WHERE executed_at >= $1 AND webhook_id IS NOT NULL AND NOT test GROUP BY 1, 2",
+                &[&from, &HOUR],
+            )
+            .await
+            .map_err(pg_error)?;
+        Ok(rows
+            .iter()
+            .map(|r| (WebhookId::stored(r.get(0)), r.get(1), r.get::<_, i64>(2).max(0) as u64, r.get::<_, i64>(3).max(0) as u64))
+            .collect())
+    }
+
+    /// Marks that move whenever the configuration, the queue or the logs change (newest
+    /// attempt, newest delivery, pending deliveries, webhooks and their last change, custom
+    /// types): what a window compares to know it must read again. Each is read through an index.
+    pub async fn change_marks(&self) -> Result<Vec<i64>> {
+        let client = self.pool.get().await.map_err(pool_error)?;
+        let row = client
+            .query_one(
+                "SELECT COALESCE((SELECT MAX(id) FROM attempts), 0), COALESCE((SELECT MAX(id) FROM deliveries), 0),
+                    (SELECT COUNT(*) FROM deliveries WHERE state = 'pending'), (SELECT COUNT(*) FROM webhooks),
+                    COALESCE((SELECT MAX(updated_at) FROM webhooks), 0), (SELECT COUNT(*) FROM event_types)",
+                &[],
+            )
+            .await
+            .map_err(pg_error)?;
+        Ok((0..6).map(|i| row.get::<_, i64>(i)).collect())
     }
 
     /// Pauses or disables an active webhook from the engine's side (consecutive failures,

@@ -200,11 +200,6 @@ pub fn delete(conn: &Connection, id: &str) -> Result<bool> {
     Ok(conn.prepare_cached("DELETE FROM webhooks WHERE id = ?1")?.execute([id])? > 0)
 }
 
-/// Whether a webhook has this code.
-pub fn code_taken(conn: &Connection, code: &str) -> bool {
-    code_owner(conn, code).ok().flatten().is_some()
-}
-
 /// After a rotation: the previous secret still signs until `until`.
 pub fn set_previous_secret_until(conn: &Connection, id: &str, until: i64, now: i64) -> Result<()> {
     conn.prepare_cached("UPDATE webhooks SET previous_secret_until = ?2, updated_at = ?3 WHERE id = ?1")?

@@ -19,6 +19,7 @@ mod rooms;
 mod secrets;
 mod stats;
 mod team;
+mod team_desk;
 mod tls;
 mod transfer;
 mod utils;
