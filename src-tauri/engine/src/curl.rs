@@ -5,7 +5,8 @@ use crate::delivery::dispatch::build_headers;
 use crate::delivery::target;
 use crate::error::{Error, Result};
 use crate::model::MASK;
-use crate::model::attempt::RequestLog;
+use crate::model::WebhookId;
+use crate::model::attempt::{Attempt, RequestLog};
 use crate::signing::SigningSecret;
 use crate::{Engine, store};
 
@@ -78,6 +79,34 @@ fn self_signing_command(url: &str, msg_id: &str, headers: &[(String, String)], s
     out
 }
 
+/// What an attempt's `curl` command needs, on either store: `Ok` the command as logged
+/// (without secrets, or nothing secret to include), `Err` the webhook whose secrets sign it.
+pub(crate) fn curl_needs(attempt: &Attempt, include_secrets: bool) -> Result<std::result::Result<String, WebhookId>> {
+    let req = &attempt.request;
+    match &attempt.summary.webhook_id {
+        Some(id) if include_secrets => Ok(Err(id.clone())),
+        None if include_secrets && req.headers.values().any(|v| v == MASK) => {
+            Err(Error::Conflict("A direct delivery's header values are discarded once it ends; they cannot be included.".into()))
+        }
+        // Without secrets, or a direct delivery without secret headers: as it was sent.
+        _ => Ok(Ok(as_logged(req))),
+    }
+}
+
+pub(crate) fn webhook_deleted() -> Error {
+    Error::NotFound("The webhook of this attempt was deleted.".into())
+}
+
+/// The command that sends `attempt` again to its logged URL with the webhook's current header
+/// values (`t`), signing it when it runs.
+pub(crate) fn signed_command(attempt: &Attempt, mut t: crate::delivery::dispatch::Target) -> String {
+    let req = &attempt.request;
+    t.url = req.url.clone();
+    let secrets = std::mem::take(&mut t.signing);
+    let (headers, _) = build_headers(&t, &attempt.summary.event_id, 0, &req.body);
+    self_signing_command(&req.url, &attempt.summary.event_id, &headers, &secrets, &req.body)
+}
+
 impl Engine {
     /// An attempt as a `curl` command. Without secrets, header values are masked and the
     /// logged signature is shown. With secrets, the header values come from the keyring and
@@ -85,27 +114,13 @@ impl Engine {
     /// so a receiver that verifies signatures accepts it whenever it is run.
     pub async fn curl_command(&self, attempt_id: crate::model::AttemptId, include_secrets: bool) -> Result<String> {
         let attempt = self.attempt(attempt_id).await?.attempt;
-        let req = attempt.request;
-        let webhook_id = match attempt.summary.webhook_id {
-            Some(id) if include_secrets => id,
-            None if include_secrets && req.headers.values().any(|v| v == MASK) => {
-                return Err(Error::Conflict(
-                    "A direct delivery's header values are discarded once it ends; they cannot be included.".into(),
-                ));
-            }
-            // Without secrets, or a direct delivery without secret headers: as it was sent.
-            _ => return Ok(as_logged(&req)),
+        let webhook_id = match curl_needs(&attempt, include_secrets)? {
+            Ok(as_logged) => return Ok(as_logged),
+            Err(webhook_id) => webhook_id,
         };
-        let row = self
-            .db()
-            .read(move |conn| store::webhooks::get(conn, &webhook_id))
-            .await?
-            .ok_or_else(|| Error::NotFound("The webhook of this attempt was deleted.".into()))?;
-        let mut t = self.blocking(move |e| target::webhook_target(&**e.secrets(), &row)).await?;
-        t.url = req.url.clone();
-        let secrets = std::mem::take(&mut t.signing);
-        let (headers, _) = build_headers(&t, &attempt.summary.event_id, 0, &req.body);
-        Ok(self_signing_command(&req.url, &attempt.summary.event_id, &headers, &secrets, &req.body))
+        let row = self.db().read(move |conn| store::webhooks::get(conn, &webhook_id)).await?.ok_or_else(webhook_deleted)?;
+        let t = self.blocking(move |e| target::webhook_target(&**e.secrets(), &row)).await?;
+        Ok(signed_command(&attempt, t))
     }
 
     /// The Settings page's example: a `curl` that posts an event to this Events API.

@@ -302,6 +302,11 @@ impl LogExport {
         Self::new(Source::Team(Box::new(store)), scope, filter, format)
     }
 
+    /// Only these attempts (**Export selected**).
+    pub fn only(self, ids: Vec<crate::model::AttemptId>) -> Self {
+        Self { only: Some(ids), ..self }
+    }
+
     /// The next bytes of the export, or `None` once it is all out. Attempts recorded after
     /// the export began are not in it: the pages run back from the newest at the start.
     pub async fn next_chunk(&mut self) -> Result<Option<Vec<u8>>> {
@@ -334,7 +339,10 @@ impl LogExport {
                         })
                         .await
                 }
-                Source::Team(store) => store.attempts_page(&scope, &filter, PAGE, 0).await.map(|(page, _)| page),
+                Source::Team(store) => match only {
+                    Some(ids) => store.attempts_by_id(&ids.iter().map(|id| id.0).collect::<Vec<_>>()).await,
+                    None => store.attempts_page(&scope, &filter, PAGE, 0).await.map(|(page, _)| page),
+                },
             }
         };
         let page: Vec<Attempt> = match read.await {

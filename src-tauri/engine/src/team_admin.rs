@@ -380,3 +380,67 @@ pub async fn health_bars(store: &PgStore) -> Result<HashMap<WebhookId, HealthBar
     let first = crate::stats::bars_first(now_ms());
     Ok(crate::stats::bars_of(first, store.hourly_per_webhook(first).await?))
 }
+
+/// **Resend selected**: the chosen deliveries again, oldest event first.
+pub async fn resend_deliveries(store: &PgStore, mut deliveries: Vec<DeliveryId>) -> Result<crate::ingest::Resent> {
+    deliveries.sort_by_key(|d| d.0);
+    deliveries.dedup();
+    let ids: Vec<i64> = deliveries.iter().map(|d| d.0).collect();
+    let attempts = i32::try_from(crate::model::DeliverySettings::default().attempts).unwrap_or(i32::MAX);
+    let sent = store.resend_many(&ids, attempts, now_ms()).await?;
+    Ok(crate::ingest::Resent { deliveries: sent, skipped: (ids.len() as u64).saturating_sub(sent) })
+}
+
+/// How many deliveries **Resend all matching** would send again (Tests aside).
+pub async fn count_resendable(store: &PgStore, scope: LogScope, filter: LogFilter) -> Result<u64> {
+    Ok(store.resendable(&scope, &filter).await?.len() as u64)
+}
+
+/// **Resend all matching**: every delivery with an attempt in the Logs view, again.
+pub async fn resend_matching(store: &PgStore, scope: LogScope, filter: LogFilter) -> Result<crate::ingest::Resent> {
+    let ids = store.resendable(&scope, &filter).await?;
+    resend_deliveries(store, ids.into_iter().map(DeliveryId).collect()).await
+}
+
+/// An attempt as a `curl` command, as on a desktop's own logs; with secrets, the header values
+/// and signing secrets are opened with `key`.
+pub async fn curl_command(store: &PgStore, key: &SecretKey, id: AttemptId, include_secrets: bool) -> Result<String> {
+    let found = attempt(store, id).await?.attempt;
+    let webhook_id = match crate::curl::curl_needs(&found, include_secrets)? {
+        Ok(as_logged) => return Ok(as_logged),
+        Err(webhook_id) => webhook_id,
+    };
+    let row = store.webhook(&webhook_id).await?.ok_or_else(crate::curl::webhook_deleted)?;
+    let opened = crate::delivery::target::Opened(store.secrets(key, &crate::delivery::target::accounts_of(&row)).await?);
+    let t = crate::delivery::target::webhook_target(&opened, &row)?;
+    Ok(crate::curl::signed_command(&found, t))
+}
+
+/// How many failed events a recover of the window would deliver again.
+pub async fn recoverable(store: &PgStore, id_or_code: &str, window: &crate::recover::RecoverWindow) -> Result<u64> {
+    let row = webhook_row(store, id_or_code).await?;
+    crate::recover::may_recover(&row)?;
+    let (since, until) = window.bounds(crate::team::retention_days(store).await?)?;
+    store.recoverable(&row.id, since, until).await
+}
+
+/// How a recover's deliveries stand, whichever workers make them.
+pub async fn recover_progress(
+    store: &PgStore,
+    id_or_code: &str,
+    recovered: &crate::recover::Recovered,
+) -> Result<crate::recover::RecoverProgress> {
+    let (Some(first), Some(last)) = (recovered.first, recovered.last) else {
+        return Ok(crate::recover::RecoverProgress { succeeded: 0, failed: 0, waiting: 0 });
+    };
+    let row = webhook_row(store, id_or_code).await?;
+    let (succeeded, failed, waiting) = store.batch_states(&row.id, first.0, last.0).await?;
+    Ok(crate::recover::RecoverProgress { succeeded, failed, waiting })
+}
+
+/// Takes back a recover's deliveries that no worker has started; returns how many.
+pub async fn cancel_recover(store: &PgStore, id_or_code: &str, recovered: &crate::recover::Recovered) -> Result<u64> {
+    let (Some(first), Some(last)) = (recovered.first, recovered.last) else { return Ok(0) };
+    let row = webhook_row(store, id_or_code).await?;
+    store.withdraw(&row.id, first.0, last.0, now_ms()).await
+}

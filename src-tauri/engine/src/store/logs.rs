@@ -172,7 +172,7 @@ pub fn list(conn: &Connection, scope: &LogScope, filter: &LogFilter, limit: u32,
 }
 
 /// A view's filter as a bulk resend reads it: Tests aside, the whole view (no page).
-fn resendable(filter: &LogFilter) -> LogFilter {
+pub(crate) fn resendable(filter: &LogFilter) -> LogFilter {
     LogFilter { exclude_tests: Some(true), before: None, ..filter.clone() }
 }
 

@@ -105,6 +105,12 @@ pub const WORK_CHANNEL: &str = "hookdesk_work";
 /// names what: `token`).
 pub const CONFIG_CHANNEL: &str = "hookdesk_config";
 
+/// The failed deliveries to a webhook (`$1`) that ended in `[$2, $3)` and are their event's
+/// latest to it (Tests aside): what a recover delivers again.
+const RECOVERABLE: &str = "FROM deliveries d WHERE d.ended_at >= $2 AND d.ended_at < $3 AND d.webhook_id = $1 AND d.state = 'failed' \
+    AND d.kind != 'test' AND NOT EXISTS (SELECT 1 FROM deliveries later WHERE later.event_seq = d.event_seq \
+    AND later.webhook_id = $1 AND later.id > d.id AND later.kind != 'test')";
+
 /// The columns [`webhook_from`] reads.
 const WEBHOOK_COLUMNS: &str = "id, code, name, url, description, events, filters, header_names, delivery, status, status_reason, \
                                consecutive_failures, previous_secret_until, created_at, updated_at";
@@ -1116,6 +1122,43 @@ impl PgStore {
         Ok(Some(row.get(0)))
     }
 
+    /// **Resend selected** / **all matching**: a new delivery of each of these deliveries'
+    /// events to its webhook's current configuration, queued oldest event first, in one
+    /// transaction. A direct delivery with header values (discarded when it ended) and one
+    /// no longer stored are skipped; returns how many were queued.
+    pub async fn resend_many(&self, deliveries: &[i64], direct_attempts: i32, now: i64) -> Result<u64> {
+        let mut client = self.pool.get().await.map_err(pool_error)?;
+        let tx = client.transaction().await.map_err(pg_error)?;
+        let queued = tx
+            .execute(
+                "INSERT INTO deliveries (event_seq, webhook_id, kind, url, header_names, body, state, max_attempts, next_attempt_at, created_at)
+                 SELECT d.event_seq, d.webhook_id, CASE WHEN d.webhook_id IS NULL THEN 'direct' ELSE 'resend' END, d.url, d.header_names,
+                        d.body, 'pending', COALESCE((w.delivery::jsonb ->> 'attempts')::int, $2), $3, $3
+                 FROM deliveries d LEFT JOIN webhooks w ON w.id = d.webhook_id
+                 WHERE d.id = ANY($1) AND NOT (d.webhook_id IS NULL AND COALESCE(d.header_names, '[]') != '[]')
+                 ORDER BY d.event_seq, d.id",
+                &[&deliveries, &direct_attempts, &now],
+            )
+            .await
+            .map_err(pg_error)?;
+        if queued > 0 {
+            there_is_work(&tx).await?;
+        }
+        tx.commit().await.map_err(pg_error)?;
+        Ok(queued)
+    }
+
+    /// The deliveries with an attempt among those that match, Tests aside: what a bulk
+    /// resend sends again.
+    pub async fn resendable(&self, scope: &LogScope, filter: &LogFilter) -> Result<Vec<i64>> {
+        use crate::store::logs::{Dialect, FROM, attempts_where, resendable};
+        let (filter_sql, params) = attempts_where(scope, &resendable(filter), Dialect::Postgres);
+        let sql = numbered(&format!("SELECT DISTINCT a.delivery_id {FROM} {filter_sql}"), &params);
+        let values: Vec<PgParam> = params.into_iter().map(pg_value).collect();
+        let client = self.pool.get().await.map_err(pool_error)?;
+        Ok(client.query(&sql, &param_refs(&values)).await.map_err(pg_error)?.iter().map(|r| r.get(0)).collect())
+    }
+
     /// Logs a **Test** of a saved webhook: its sample event, a one-attempt test delivery that
     /// has ended, and the attempt, in one transaction; the attempt's and the delivery's ids.
     pub async fn record_test(&self, event: &EventRow, webhook: &str, body: &str, a: &AttemptRecord<'_>) -> Result<(i64, i64)> {
@@ -1148,15 +1191,12 @@ impl PgStore {
         tx.execute("SELECT 1 FROM webhooks WHERE id = $1 FOR UPDATE", &[&webhook]).await.map_err(pg_error)?;
         let rows = tx
             .query(
-                "WITH failed AS (
-                     SELECT d.event_seq, d.url, d.header_names, d.body FROM deliveries d
-                     WHERE d.ended_at >= $2 AND d.ended_at < $3 AND d.webhook_id = $1 AND d.state = 'failed' AND d.kind != 'test'
-                       AND NOT EXISTS (SELECT 1 FROM deliveries later WHERE later.event_seq = d.event_seq AND later.webhook_id = $1
-                                       AND later.id > d.id AND later.kind != 'test')
-                     ORDER BY d.event_seq)
-                 INSERT INTO deliveries (event_seq, webhook_id, kind, url, header_names, body, state, max_attempts, next_attempt_at, created_at)
-                 SELECT event_seq, $1, 'resend', url, header_names, body, 'pending', $4, $5, $5 FROM failed ORDER BY event_seq
-                 RETURNING id",
+                &format!(
+                    "WITH failed AS (SELECT d.event_seq, d.url, d.header_names, d.body {RECOVERABLE} ORDER BY d.event_seq)
+                     INSERT INTO deliveries (event_seq, webhook_id, kind, url, header_names, body, state, max_attempts, next_attempt_at, created_at)
+                     SELECT event_seq, $1, 'resend', url, header_names, body, 'pending', $4, $5, $5 FROM failed ORDER BY event_seq
+                     RETURNING id"
+                ),
                 &[&webhook, &since, &until, &max_attempts, &now],
             )
             .await
@@ -1166,6 +1206,49 @@ impl PgStore {
         let mut ids: Vec<i64> = rows.iter().map(|r| r.get(0)).collect();
         ids.sort_unstable();
         Ok(ids)
+    }
+
+    /// How many events a recover of `webhook` over `[since, until)` would deliver again.
+    pub async fn recoverable(&self, webhook: &str, since: i64, until: i64) -> Result<u64> {
+        let client = self.pool.get().await.map_err(pool_error)?;
+        let row = client.query_one(&format!("SELECT COUNT(*) {RECOVERABLE}"), &[&webhook, &since, &until]).await.map_err(pg_error)?;
+        Ok(row.get::<_, i64>(0).max(0) as u64)
+    }
+
+    /// How a recover's deliveries `first..=last` stand: (succeeded, failed, pending).
+    pub async fn batch_states(&self, webhook: &str, first: i64, last: i64) -> Result<(u64, u64, u64)> {
+        let client = self.pool.get().await.map_err(pool_error)?;
+        let row = client
+            .query_one(
+                "SELECT COUNT(*) FILTER (WHERE state = 'succeeded'), COUNT(*) FILTER (WHERE state = 'failed'),
+                        COUNT(*) FILTER (WHERE state = 'pending')
+                 FROM deliveries WHERE id BETWEEN $2 AND $3 AND webhook_id = $1 AND kind = 'resend'",
+                &[&webhook, &first, &last],
+            )
+            .await
+            .map_err(pg_error)?;
+        let n = |i: usize| row.get::<_, i64>(i).max(0) as u64;
+        Ok((n(0), n(1), n(2)))
+    }
+
+    /// Takes back a recover's deliveries `first..=last` that no worker holds: one never
+    /// attempted goes, one waiting for a retry ends failed (so a later recover finds its
+    /// event again); the ones under way finish. Returns how many were taken back.
+    pub async fn withdraw(&self, webhook: &str, first: i64, last: i64, now: i64) -> Result<u64> {
+        let mut client = self.pool.get().await.map_err(pool_error)?;
+        let tx = client.transaction().await.map_err(pg_error)?;
+        const MINE: &str = "id BETWEEN $2 AND $3 AND webhook_id = $1 AND kind = 'resend' AND state = 'pending' \
+                            AND (lease_until IS NULL OR lease_until < $4)";
+        let deleted = tx
+            .execute(&format!("DELETE FROM deliveries WHERE {MINE} AND attempts_made = 0"), &[&webhook, &first, &last, &now])
+            .await
+            .map_err(pg_error)?;
+        let failed = tx
+            .execute(&format!("UPDATE deliveries SET state = 'failed', ended_at = $4 WHERE {MINE}"), &[&webhook, &first, &last, &now])
+            .await
+            .map_err(pg_error)?;
+        tx.commit().await.map_err(pg_error)?;
+        Ok(deleted + failed)
     }
 
     /// The attempts (Tests aside) made from `from` on, of one webhook or of all deliveries,
@@ -1328,6 +1411,15 @@ impl PgStore {
         let rows = client.query(&page_sql, &param_refs(&values)).await.map_err(pg_error)?;
         let attempts = rows.iter().map(attempt_from).collect::<Result<Vec<_>>>()?;
         Ok((attempts, total.max(0) as u64))
+    }
+
+    /// These attempts with their requests and responses, newest first; one that is gone is
+    /// left out.
+    pub async fn attempts_by_id(&self, ids: &[i64]) -> Result<Vec<Attempt>> {
+        use crate::store::logs::{FROM, FULL_COLUMNS};
+        let client = self.pool.get().await.map_err(pool_error)?;
+        let sql = format!("SELECT {} {FROM} WHERE a.id = ANY($1) ORDER BY a.id DESC", *FULL_COLUMNS);
+        client.query(&sql, &[&ids]).await.map_err(pg_error)?.iter().map(attempt_from).collect()
     }
 
     /// The Logs list's rows that match, newest first (the local logs' rows and filters).

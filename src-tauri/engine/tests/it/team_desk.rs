@@ -150,3 +150,85 @@ async fn a_desktop_with_another_key_is_refused_and_changes_nothing() {
     assert!(unreachable.to_string().contains("Connection refused"), "{unreachable}");
     let _: Arc<TeamDesk> = TeamDesk::connect(&url, key, options("desktop-d")).await.unwrap();
 }
+
+/// The last hour, as the Recover dialog's default window.
+fn last_hour() -> hookdesk_engine::recover::RecoverWindow {
+    let since = hookdesk_engine::model::time::format_ms(hookdesk_engine::model::time::now_ms() - 3_600_000);
+    hookdesk_engine::recover::RecoverWindow { since, until: None }
+}
+
+#[tokio::test]
+async fn recover_bulk_resend_curl_and_export_work_on_a_team_database_as_on_a_desktop() {
+    use super::utils::receiver::Reply;
+    let url = fresh_database().await;
+    let key = SecretKey::generate();
+    let desk = TeamDesk::connect(&url, same_key(&key), options("desktop-1")).await.unwrap();
+    let store = desk.store().clone();
+    let rx = TestReceiver::start().await;
+    rx.set_default(Reply::Status(500));
+    let delivery = hookdesk_engine::model::DeliverySettings { attempts: 1, ..Default::default() };
+    let form = hookdesk_engine::model::WebhookInput {
+        url: rx.url.clone(),
+        headers: vec![header("X-Team", "desk-9c1e")],
+        delivery,
+        ..input("Ledger")
+    };
+    let ledger = team::create_webhook(&store, &key, form).await.unwrap();
+    for n in 0..3 {
+        team::accept_event(&store, task(n)).await.unwrap();
+    }
+    rx.take(3, Duration::from_secs(20)).await;
+    let scope = LogScope::Webhook(ledger.id.clone());
+    let failed = LogFilter { result: Some(hookdesk_engine::model::log_filter::ResultFilter::DeliveryFailed), ..LogFilter::default() };
+    until("three failed deliveries", || team::count_logs(&store, scope.clone(), failed.clone()), |n| matches!(n, Ok(3))).await.unwrap();
+    assert_eq!(team::recoverable(&store, "ledger", &last_hour()).await.unwrap(), 3);
+
+    // With no worker running, a recover's deliveries can all be taken back, and their events
+    // are still there to recover.
+    desk.close().await;
+    let recovered = team::recover(&store, "ledger", &last_hour()).await.unwrap();
+    assert_eq!(recovered.deliveries, 3);
+    let waiting = team::recover_progress(&store, "ledger", &recovered).await.unwrap();
+    assert_eq!((waiting.succeeded, waiting.failed, waiting.waiting), (0, 0, 3));
+    assert_eq!(team::cancel_recover(&store, "ledger", &recovered).await.unwrap(), 3);
+    assert_eq!(team::recoverable(&store, "ledger", &last_hour()).await.unwrap(), 3);
+
+    // Recovered for real: delivered again in acceptance order, progress followed to the end.
+    rx.set_default(Reply::Status(200));
+    let desk = TeamDesk::connect(&url, same_key(&key), options("desktop-2")).await.unwrap();
+    let recovered = team::recover(&store, "ledger", &last_hour()).await.unwrap();
+    let again = rx.take(3, Duration::from_secs(20)).await;
+    assert_eq!(again.iter().map(|r| r.event_id()).collect::<Vec<_>>(), ["evt_desk_0", "evt_desk_1", "evt_desk_2"]);
+    until("the recover succeeded", || team::recover_progress(&store, "ledger", &recovered), |p| p.as_ref().is_ok_and(|p| p.succeeded == 3))
+        .await
+        .unwrap();
+
+    // Resend selected and all matching: oldest event first; what matches is counted first.
+    let rows = team::log_rows(&store, scope.clone(), LogFilter::default(), 50, 0).await.unwrap();
+    let of = |event: &str| rows.iter().filter(|r| r.event_id == event).map(|r| r.delivery_id).collect::<Vec<_>>();
+    let picked = [of("evt_desk_2")[0], of("evt_desk_0")[0]];
+    let resent = team::resend_deliveries(&store, picked.to_vec()).await.unwrap();
+    assert_eq!((resent.deliveries, resent.skipped), (2, 0));
+    assert_eq!(rx.take(2, Duration::from_secs(20)).await.iter().map(|r| r.event_id()).collect::<Vec<_>>(), ["evt_desk_0", "evt_desk_2"]);
+    let one_event = LogFilter { event_id: Some("evt_desk_1".into()), ..LogFilter::default() };
+    assert_eq!(team::count_resendable(&store, scope.clone(), one_event.clone()).await.unwrap(), 2, "the failed delivery and its recover");
+    assert_eq!(team::resend_matching(&store, scope.clone(), one_event).await.unwrap().deliveries, 2);
+    assert_eq!(rx.take(2, Duration::from_secs(20)).await.iter().map(|r| r.event_id()).collect::<Vec<_>>(), ["evt_desk_1", "evt_desk_1"]);
+
+    // Copy as cURL: masked without secrets; with them, the team's header value and a signature.
+    let LogRowId::Attempt(newest) = rows[0].id else { panic!("an attempt row") };
+    let masked = team::curl_command(&store, desk.key(), newest, false).await.unwrap();
+    assert!(masked.contains(hookdesk_engine::model::MASK) && !masked.contains("desk-9c1e"), "{masked}");
+    let signed = team::curl_command(&store, desk.key(), newest, true).await.unwrap();
+    assert!(signed.contains("desk-9c1e") && signed.contains("webhook-signature"), "{signed}");
+
+    // Export selected: only the picked attempt, whole, into the file.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("picked.ndjson");
+    let export = hookdesk_engine::export::LogExport::of_team(store.clone(), LogScope::All, LogFilter::default(), Default::default());
+    assert_eq!(export.only(vec![newest]).write_to(&path).await.unwrap(), 1);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(text.lines().count(), 1);
+    assert!(text.contains(&rows[0].event_id), "{text}");
+    desk.close().await;
+}
