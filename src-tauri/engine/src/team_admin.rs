@@ -444,3 +444,27 @@ pub async fn cancel_recover(store: &PgStore, id_or_code: &str, recovered: &crate
     let row = webhook_row(store, id_or_code).await?;
     store.withdraw(&row.id, first.0, last.0, now_ms()).await
 }
+
+/// Saves one of the team's custom event types (checked as on a desktop); every desktop's
+/// catalog has it at its next read.
+pub async fn save_event_type(
+    store: &PgStore,
+    key: &SecretKey,
+    input: crate::catalog::CustomEventTypeInput,
+) -> Result<crate::catalog::EventType> {
+    let checked = crate::catalog::custom::checked_event_type(&input)?;
+    store.import(key, std::slice::from_ref(&checked), &[], &[], now_ms()).await?;
+    catalog(store).await?.get(&checked.0).cloned().ok_or_else(|| Error::Database("The saved event type could not be read back.".into()))
+}
+
+/// Removes one of the team's custom event types; refused while a webhook is subscribed to it.
+pub async fn delete_event_type(store: &PgStore, name: &str) -> Result<()> {
+    let users: Vec<String> = store.webhooks().await?.into_iter().filter(|w| w.events.iter().any(|e| e == name)).map(|w| w.code).collect();
+    if !users.is_empty() {
+        return Err(Error::Conflict(format!("{name} is a trigger of {}; remove it from those webhooks first.", users.join(", "))));
+    }
+    if !store.delete_event_type(name).await? {
+        return Err(Error::NotFound(format!("There is no custom event type {name}.")));
+    }
+    Ok(())
+}

@@ -172,6 +172,58 @@ async fn watch(store: PgStore, notices: broadcast::Sender<Notice>, stop: Cancell
     }
 }
 
+/// The keyring accounts of the team database this desktop joins (the URL may hold a password).
+const URL_ACCOUNT: &str = "team/database-url";
+const KEY_ACCOUNT: &str = "team/secret-key";
+/// The local setting that says whether the window works on the team database.
+const ACTIVE_SETTING: &str = "team_database_active";
+
+/// The team database this desktop was connected to, as saved: its URL and key (from the
+/// keyring) and whether the window works on it.
+pub struct SavedTeam {
+    pub url: zeroize::Zeroizing<String>,
+    pub key: SecretKey,
+    pub active: bool,
+}
+
+impl SavedTeam {
+    pub fn label(&self) -> String {
+        database_label(&self.url)
+    }
+}
+
+impl crate::Engine {
+    /// The team database saved on this computer, if any: `None` when none was ever joined.
+    pub async fn saved_team(&self) -> Result<Option<SavedTeam>> {
+        let active = self.db().read(|conn| crate::store::settings::get(conn, ACTIVE_SETTING)).await?.as_deref() == Some("true");
+        self.blocking(move |e| {
+            let secrets = e.secrets();
+            let (Some(url), Some(key)) = (secrets.get(URL_ACCOUNT)?, secrets.get(KEY_ACCOUNT)?) else { return Ok(None) };
+            let key = SecretKey::from_base64(&key)?;
+            Ok(Some(SavedTeam { url: zeroize::Zeroizing::new(url.to_string()), key, active }))
+        })
+        .await
+    }
+
+    /// Saves the team database to work on (its URL and key into the keyring) and that the
+    /// window works on it from now on, at every start.
+    pub async fn save_team(&self, url: &str, key: &SecretKey) -> Result<()> {
+        let (url, key) = (url.to_string(), key.to_base64());
+        self.blocking(move |e| {
+            e.secrets().set(URL_ACCOUNT, &url)?;
+            e.secrets().set(KEY_ACCOUNT, &key)
+        })
+        .await?;
+        self.set_team_active(true).await
+    }
+
+    /// Whether the window works on the saved team database (`false`: this computer's own);
+    /// the URL and key stay saved, for one click back.
+    pub async fn set_team_active(&self, active: bool) -> Result<()> {
+        self.db().write(move |conn| crate::store::settings::set(conn, ACTIVE_SETTING, if active { "true" } else { "false" })).await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::database_label;

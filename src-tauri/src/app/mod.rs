@@ -5,27 +5,135 @@ mod commands;
 mod focus;
 mod notify;
 
-use hookdesk_engine::{Engine, EngineOptions, Error, ErrorView};
+use hookdesk_engine::team_desk::{DeskOptions, TeamDesk};
+use hookdesk_engine::{Engine, EngineOptions, Error, ErrorView, Notice};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use tauri::{Emitter, Manager};
 
 pub const NOTICE_EVENT: &str = "hookdesk:notice";
 pub const PROGRAM: &str = "the Hookdesk app";
 
-/// What the window's commands work on: the engine, or why it could not open.
+/// What the window's commands work on: the engine, or why it could not open; and the team
+/// database when the window works on one.
 pub struct AppState {
     engine: Result<Engine, ErrorView>,
+    /// The team database the window works on (`None`: this computer's). Held for writing
+    /// while a connection is being made, so that no command reads the wrong database meanwhile.
+    team: Arc<tokio::sync::RwLock<Option<Arc<TeamDesk>>>>,
+    /// Whether the window works on the team database (the local engine's notices are then
+    /// not the window's business).
+    on_team: Arc<AtomicBool>,
+    /// Why the saved team database could not be joined at the last try.
+    pub team_error: std::sync::Mutex<Option<String>>,
     /// Why the Events API is not listening, when it should be.
     pub api_error: std::sync::Mutex<Option<String>>,
     /// Tests under way, by the window's id for each, to cancel them.
     pub tests: std::sync::Mutex<std::collections::HashMap<String, tokio::sync::oneshot::Sender<()>>>,
 }
 
+/// The database a command works on.
+pub enum On {
+    Local(Engine),
+    Team(Arc<TeamDesk>),
+}
+
 impl AppState {
     pub fn engine(&self) -> Result<&Engine, ErrorView> {
         self.engine.as_ref().map_err(Clone::clone)
     }
+
+    /// The database the window works on now: the team's when it joined one. Waits while a
+    /// connection is being made.
+    pub async fn on(&self) -> Result<On, ErrorView> {
+        if let Some(desk) = self.team.read().await.as_ref() {
+            return Ok(On::Team(desk.clone()));
+        }
+        Ok(On::Local(self.engine()?.clone()))
+    }
+
+    /// The team database the window works on, if any.
+    pub async fn team(&self) -> Option<Arc<TeamDesk>> {
+        self.team.read().await.clone()
+    }
+
+    /// Connects to a team database and works on it from now on (or leaves the current one
+    /// when `url` is `None`): the old connection's worker stops, the window reads everything
+    /// again. A failed connection leaves the window where it was.
+    pub async fn switch(&self, app: &tauri::AppHandle, to: Option<(String, hookdesk_engine::sealed::SecretKey)>) -> Result<(), Error> {
+        let mut team = self.team.write().await;
+        let joined = match to {
+            Some((url, key)) => Some(join(app, &url, key, self.engine().map_err(|e| Error::Unavailable(e.message))?).await?),
+            None => None,
+        };
+        if let Some(old) = team.take() {
+            old.close().await;
+        }
+        self.on_team.store(joined.is_some(), Ordering::Release);
+        *team = joined;
+        *self.team_error.lock().expect("team error") = None;
+        drop(team);
+        let _ = app.emit(NOTICE_EVENT, vec![Notice::Missed]);
+        Ok(())
+    }
+}
+
+/// The worker name of this desktop in a team: `desktop-<host>-<pid>`.
+fn desktop_worker_id() -> String {
+    let host = std::fs::read_to_string("/etc/hostname").ok().map(|h| h.trim().to_string()).filter(|h| !h.is_empty());
+    format!("desktop-{}-{}", host.unwrap_or_else(|| "computer".into()), std::process::id())
+}
+
+/// Opens a team database for the window, with this computer's network policy, and forwards
+/// its change notices to the window.
+async fn join(app: &tauri::AppHandle, url: &str, key: hookdesk_engine::sealed::SecretKey, engine: &Engine) -> Result<Arc<TeamDesk>, Error> {
+    let allow_private = engine.settings().await?.allow_private_targets;
+    let desk = TeamDesk::connect(url, key, DeskOptions { worker_id: desktop_worker_id(), allow_private }).await?;
+    let mut rx = desk.subscribe();
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        use tokio::sync::broadcast::error::RecvError;
+        loop {
+            match rx.recv().await {
+                Ok(_) | Err(RecvError::Lagged(_)) => {
+                    let _ = app.emit(NOTICE_EVENT, vec![Notice::Missed]);
+                }
+                Err(RecvError::Closed) => break,
+            }
+        }
+    });
+    Ok(desk)
+}
+
+/// At start, joins the team database saved as the one to work on; `guard` keeps commands
+/// waiting until this is settled. Cannot be joined: the window works on this computer's
+/// database and the Settings page says why.
+async fn rejoin_saved(app: tauri::AppHandle, engine: Engine, mut guard: tokio::sync::OwnedRwLockWriteGuard<Option<Arc<TeamDesk>>>) {
+    let state = app.state::<AppState>();
+    let saved = match engine.saved_team().await {
+        Ok(Some(saved)) if saved.active => saved,
+        Ok(_) => return,
+        Err(e) => {
+            *state.team_error.lock().expect("team error") = Some(format!("The saved team database could not be read: {e}"));
+            return;
+        }
+    };
+    let label = saved.label();
+    match join(&app, &saved.url, saved.key, &engine).await {
+        Ok(desk) => {
+            state.on_team.store(true, Ordering::Release);
+            *guard = Some(desk);
+        }
+        Err(e) => {
+            tracing::error!("the team database {label} could not be joined: {e}");
+            *state.team_error.lock().expect("team error") =
+                Some(format!("The team database {label} could not be joined, so this computer's database is shown: {e}"));
+        }
+    }
+    drop(guard);
+    let _ = app.emit(NOTICE_EVENT, vec![Notice::Missed]);
 }
 
 pub fn run(data_dir: PathBuf) -> ExitCode {
@@ -64,12 +172,24 @@ pub fn run(data_dir: PathBuf) -> ExitCode {
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
-        .manage(AppState { engine, api_error: Default::default(), tests: Default::default() })
+        .manage(AppState {
+            engine,
+            team: Default::default(),
+            on_team: Default::default(),
+            team_error: Default::default(),
+            api_error: Default::default(),
+            tests: Default::default(),
+        })
         .invoke_handler(commands::handler())
         .setup(move |app| {
             software_rendering(app.handle());
             if let Some(engine) = running {
-                forward_notices(app.handle().clone(), &engine);
+                let state = app.state::<AppState>();
+                // Taken now, before any command can read: released once the saved team
+                // database is joined or found unreachable.
+                let guard = state.team.clone().try_write_owned().expect("nothing reads the team yet");
+                forward_notices(app.handle().clone(), &engine, state.on_team.clone());
+                tauri::async_runtime::spawn(rejoin_saved(app.handle().clone(), engine.clone(), guard));
                 notify::listen(app.handle().clone(), &engine);
                 focus::listen(app.handle().clone(), engine.data_dir());
                 let handle = app.handle().clone();
@@ -85,12 +205,19 @@ pub fn run(data_dir: PathBuf) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    app.run(move |_, event| {
+    app.run(move |app, event| {
         if let tauri::RunEvent::Exit = event
             && let Some(engine) = &at_exit
         {
             // Pending deliveries stay queued on disk; in-flight ones are retried at the next start.
-            tauri::async_runtime::block_on(engine.shutdown());
+            // A team worker gives back what it holds, for another worker to take.
+            let state = app.state::<AppState>();
+            tauri::async_runtime::block_on(async {
+                if let Some(desk) = state.team().await {
+                    desk.close().await;
+                }
+                engine.shutdown().await
+            });
         }
     });
     ExitCode::SUCCESS
@@ -125,7 +252,7 @@ pub async fn restart_api(app: &tauri::AppHandle, engine: &Engine) -> Result<(), 
 /// Forwards engine notices to the window in batches: whatever piled up while the last batch
 /// was being delivered goes as one event, so a burst of deliveries costs the window a few
 /// script evaluations instead of one each.
-fn forward_notices(app: tauri::AppHandle, engine: &Engine) {
+fn forward_notices(app: tauri::AppHandle, engine: &Engine, on_team: Arc<AtomicBool>) {
     let mut rx = engine.subscribe();
     tauri::async_runtime::spawn(async move {
         use hookdesk_engine::Notice;
@@ -151,6 +278,12 @@ fn forward_notices(app: tauri::AppHandle, engine: &Engine) {
                     Err(TryRecvError::Lagged(_)) => push(&mut batch, Notice::Missed),
                     Err(TryRecvError::Empty | TryRecvError::Closed) => break,
                 }
+            }
+            // On a team database the window shows the team's: this computer's engine keeps
+            // delivering its own queue, unseen until the window switches back (and reads again).
+            if on_team.load(Ordering::Acquire) {
+                batch.clear();
+                continue;
             }
             let _ = app.emit(NOTICE_EVENT, std::mem::take(&mut batch));
         }

@@ -25,6 +25,7 @@ import type { Recovered } from "./Recovered";
 import type { Resent } from "./Resent";
 import type { Stats } from "./Stats";
 import type { StatsWindow } from "./StatsWindow";
+import type { TeamStatus } from "./TeamStatus";
 import type { TestRequest } from "./TestRequest";
 import type { TestResult } from "./TestResult";
 import type { Webhook } from "./Webhook";
@@ -36,6 +37,11 @@ import type { WebhookInput } from "./WebhookInput";
 export interface Commands {
   app_info: { args: Record<string, never>; returns: AppInfo };
   keyring_status: { args: Record<string, never>; returns: KeyringStatus };
+  team_status: { args: Record<string, never>; returns: TeamStatus };
+  join_team: { args: { url: string; key: string }; returns: TeamStatus };
+  rejoin_team: { args: Record<string, never>; returns: TeamStatus };
+  leave_team: { args: Record<string, never>; returns: TeamStatus };
+  new_team_key: { args: Record<string, never>; returns: string };
   catalog: { args: Record<string, never>; returns: Array<EventType> };
   list_webhooks: { args: Record<string, never>; returns: Array<Webhook> };
   get_webhook: { args: { id: string }; returns: Webhook };
@@ -88,6 +94,33 @@ export const appInfo = () => call("app_info", {});
  * Whether secrets can be kept: the OS keyring answers, or why not.
  */
 export const keyringStatus = () => call("keyring_status", {});
+
+export const teamStatus = () => call("team_status", {});
+
+/**
+ * **Join**: connects to a team database with the team's key (base64 of 32 bytes), and
+ * from then on the window shows and changes the team's webhooks and logs and this
+ * computer delivers for the team; saved (URL and key in the keyring) for every start.
+ * Nothing is saved when the database cannot be reached or the key is not the team's.
+ */
+export const joinTeam = (url: string, key: string) => call("join_team", { url, key });
+
+/**
+ * **Rejoin** the team database saved on this computer.
+ */
+export const rejoinTeam = () => call("rejoin_team", {});
+
+/**
+ * **Use this computer's database**: the window leaves the team database (this computer
+ * stops delivering for the team; what it held goes to the other workers) and shows this
+ * computer's own again. The team database stays saved, for one click back.
+ */
+export const leaveTeam = () => call("leave_team", {});
+
+/**
+ * A new team key (base64 of 32 bytes), for the first computer of a new team.
+ */
+export const newTeamKey = () => call("new_team_key", {});
 
 export const catalog = () => call("catalog", {});
 

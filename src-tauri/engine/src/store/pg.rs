@@ -1422,6 +1422,12 @@ impl PgStore {
         client.query(&sql, &[&ids]).await.map_err(pg_error)?.iter().map(attempt_from).collect()
     }
 
+    /// Removes a custom event type; `false` when there is none of that name.
+    pub async fn delete_event_type(&self, name: &str) -> Result<bool> {
+        let client = self.pool.get().await.map_err(pool_error)?;
+        Ok(client.execute("DELETE FROM event_types WHERE name = $1", &[&name]).await.map_err(pg_error)? > 0)
+    }
+
     /// The Logs list's rows that match, newest first (the local logs' rows and filters).
     pub async fn attempt_summaries(&self, scope: &LogScope, filter: &LogFilter, limit: u32, offset: u32) -> Result<Vec<AttemptSummary>> {
         use crate::store::logs::{Dialect, FROM, SUMMARY_COLUMNS, attempts_where};

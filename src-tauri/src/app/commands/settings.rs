@@ -1,9 +1,10 @@
 //! The Settings page: Events API, event types, retention, network policy.
 
 use super::view;
-use crate::app::AppState;
+use crate::app::{AppState, On};
 use hookdesk_engine::catalog::{CustomEventTypeInput, EventType};
 use hookdesk_engine::settings::EngineSettings;
+use hookdesk_engine::team_admin as team;
 use serde::Serialize;
 use tauri::State;
 use ts_rs::TS;
@@ -56,10 +57,18 @@ commands! {
     }
 
     pub async fn save_event_type(state: State<'_, AppState>; input: CustomEventTypeInput) -> CmdResult<EventType> {
-        state.engine()?.save_event_type(input).await.map_err(view)
+        match state.on().await? {
+            On::Local(e) => e.save_event_type(input).await,
+            On::Team(t) => team::save_event_type(t.store(), t.key(), input).await,
+        }
+        .map_err(view)
     }
 
     pub async fn delete_event_type(state: State<'_, AppState>; name: String) -> CmdResult<()> {
-        state.engine()?.delete_event_type(&name).await.map_err(view)
+        match state.on().await? {
+            On::Local(e) => e.delete_event_type(&name).await,
+            On::Team(t) => team::delete_event_type(t.store(), &name).await,
+        }
+        .map_err(view)
     }
 }

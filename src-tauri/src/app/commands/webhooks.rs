@@ -1,11 +1,12 @@
 //! Webhook commands: the list, the settings panel, secrets, import and export.
 
 use super::view;
-use crate::app::AppState;
+use crate::app::{AppState, On};
 use hookdesk_engine::Error;
 use hookdesk_engine::catalog::EventType;
 use hookdesk_engine::model::{Webhook, WebhookId, WebhookInput};
 use hookdesk_engine::signing::SigningSecret;
+use hookdesk_engine::team_admin as team;
 use hookdesk_engine::transfer::ImportReport;
 use hookdesk_engine::webhooks::FormCheck;
 use tauri::State;
@@ -13,43 +14,83 @@ use tauri_plugin_dialog::DialogExt;
 
 commands! {
     pub async fn catalog(state: State<'_, AppState>;) -> CmdResult<Vec<EventType>> {
-        Ok(state.engine()?.catalog().await.map_err(view)?.types)
+        let catalog = match state.on().await? {
+            On::Local(e) => e.catalog().await,
+            On::Team(t) => team::catalog(t.store()).await,
+        };
+        Ok(catalog.map_err(view)?.types)
     }
 
     pub async fn list_webhooks(state: State<'_, AppState>;) -> CmdResult<Vec<Webhook>> {
-        state.engine()?.list_webhooks().await.map_err(view)
+        match state.on().await? {
+            On::Local(e) => e.list_webhooks().await,
+            On::Team(t) => team::webhooks(t.store()).await,
+        }
+        .map_err(view)
     }
 
     pub async fn get_webhook(state: State<'_, AppState>; id: String) -> CmdResult<Webhook> {
-        state.engine()?.get_webhook(&id).await.map_err(view)
+        match state.on().await? {
+            On::Local(e) => e.get_webhook(&id).await,
+            On::Team(t) => team::webhook(t.store(), &id).await,
+        }
+        .map_err(view)
     }
 
     pub async fn check_webhook(state: State<'_, AppState>; input: WebhookInput, existing_id: Option<WebhookId>) -> CmdResult<FormCheck> {
-        state.engine()?.check_webhook(input, existing_id).await.map_err(view)
+        match state.on().await? {
+            On::Local(e) => e.check_webhook(input, existing_id).await,
+            On::Team(t) => team::check_webhook(t.store(), input, existing_id).await,
+        }
+        .map_err(view)
     }
 
     pub async fn create_webhook(state: State<'_, AppState>; input: WebhookInput) -> CmdResult<Webhook> {
-        state.engine()?.create_webhook(input).await.map_err(view)
+        match state.on().await? {
+            On::Local(e) => e.create_webhook(input).await,
+            On::Team(t) => team::create_webhook(t.store(), t.key(), input).await,
+        }
+        .map_err(view)
     }
 
     pub async fn update_webhook(state: State<'_, AppState>; id: String, input: WebhookInput) -> CmdResult<Webhook> {
-        state.engine()?.update_webhook(&id, input).await.map_err(view)
+        match state.on().await? {
+            On::Local(e) => e.update_webhook(&id, input).await,
+            On::Team(t) => team::update_webhook(t.store(), t.key(), &id, input).await,
+        }
+        .map_err(view)
     }
 
     pub async fn set_webhooks_active(state: State<'_, AppState>; ids: Vec<WebhookId>, active: bool) -> CmdResult<Vec<Webhook>> {
-        state.engine()?.set_webhooks_active(ids, active).await.map_err(view)
+        match state.on().await? {
+            On::Local(e) => e.set_webhooks_active(ids, active).await,
+            On::Team(t) => team::set_webhooks_active(t.store(), t.key(), ids, active).await,
+        }
+        .map_err(view)
     }
 
     pub async fn delete_webhook(state: State<'_, AppState>; id: String) -> CmdResult<()> {
-        state.engine()?.delete_webhook(&id).await.map_err(view)
+        match state.on().await? {
+            On::Local(e) => e.delete_webhook(&id).await,
+            On::Team(t) => team::delete_webhook(t.store(), &id).await,
+        }
+        .map_err(view)
     }
 
     pub async fn reveal_header(state: State<'_, AppState>; id: String, name: String) -> CmdResult<String> {
-        state.engine()?.reveal_header(&id, &name).await.map_err(view)
+        match state.on().await? {
+            On::Local(e) => e.reveal_header(&id, &name).await,
+            On::Team(t) => team::reveal_header(t.store(), t.key(), &id, &name).await,
+        }
+        .map_err(view)
     }
 
     pub async fn signing_secret(state: State<'_, AppState>; id: String) -> CmdResult<String> {
-        state.engine()?.signing_secret(&id).await.map_err(view)
+        match state.on().await? {
+            On::Local(e) => e.signing_secret(&id).await,
+            On::Team(t) => team::signing_secret(t.store(), t.key(), &id).await.map(|(secret, _)| secret),
+        }
+        .map_err(view)
     }
 
     /// A fresh secret for a webhook that is not saved yet (so that Test can sign with it).
@@ -58,12 +99,20 @@ commands! {
     }
 
     pub async fn rotate_secret(state: State<'_, AppState>; id: String) -> CmdResult<Webhook> {
-        state.engine()?.rotate_secret(&id).await.map_err(view)
+        match state.on().await? {
+            On::Local(e) => e.rotate_secret(&id).await,
+            On::Team(t) => team::rotate_secret(t.store(), t.key(), &id).await,
+        }
+        .map_err(view)
     }
 
     /// Asks where to save, then writes the configuration there. `None` when the user cancels.
     pub async fn export_config(app: tauri::AppHandle, state: State<'_, AppState>; include_secrets: bool) -> CmdResult<Option<String>> {
-        let export = state.engine()?.export_config(include_secrets).await.map_err(view)?;
+        let export = match state.on().await? {
+            On::Local(e) => e.export_config(include_secrets).await,
+            On::Team(t) => team::export_config(t.store(), include_secrets.then(|| t.key())).await,
+        }
+        .map_err(view)?;
         let (tx, rx) = tokio::sync::oneshot::channel();
         app.dialog()
             .file()
@@ -83,7 +132,7 @@ commands! {
 
     /// Asks for a file, then imports it. `None` when the user cancels.
     pub async fn import_config(app: tauri::AppHandle, state: State<'_, AppState>;) -> CmdResult<Option<ImportReport>> {
-        let engine = state.engine()?.clone();
+        let on = state.on().await?;
         let (tx, rx) = tokio::sync::oneshot::channel();
         app.dialog().file().set_title("Import configuration").add_filter("JSON", &["json"]).pick_file(move |path| {
             let _ = tx.send(path);
@@ -93,6 +142,11 @@ commands! {
         let text = std::fs::read_to_string(&path).map_err(|e| Error::Io(format!("Cannot read {}: {e}", path.display())).view())?;
         let export = serde_json::from_str(&text)
             .map_err(|e| Error::invalid("file", format!("{} is not a Hookdesk configuration file: {e}.", path.display())).view())?;
-        engine.import_config(export).await.map(Some).map_err(view)
+        match on {
+            On::Local(e) => e.import_config(export).await,
+            On::Team(t) => team::import_config(t.store(), t.key(), export).await,
+        }
+        .map(Some)
+        .map_err(view)
     }
 }
