@@ -62,11 +62,11 @@ fuzz: app
 	scripts/test-env.sh -- tests/api/fuzz.sh $(APP)
 	scripts/test-env.sh --postgres -- tests/api/fuzz.sh $(APP) --team
 
-## e2e: WebDriver specs against the real window under Xvfb, each with its own data dir
+## e2e: WebDriver specs against the real window under Xvfb, each with its own data dir (and a throwaway PostgreSQL for team mode)
 # Each test has a deadline (tests/e2e/package.json); the whole run has one too, so that a hang
 # fails here with the harness's diagnostics instead of running out CI's clock.
 e2e: app
-	HOOKDESK_APP=$(APP) timeout --kill-after=30 1200 scripts/test-env.sh --display -- npm --prefix tests/e2e test --silent
+	HOOKDESK_APP=$(APP) timeout --kill-after=30 1200 scripts/test-env.sh --display --postgres -- npm --prefix tests/e2e test --silent
 
 ## bench: release build, then the benchmark programs (see BENCHMARKS.md)
 bench: test-deps

@@ -128,11 +128,7 @@ async fn team_deadline(
     let deadline = team.deadline();
     match tokio::time::timeout(deadline, next.run(req)).await {
         Ok(response) => response,
-        Err(_) => error::ApiError::from(Error::Unavailable(format!(
-            "The team database did not answer within {} s; the request may or may not have been carried out. Try again once it answers.",
-            deadline.as_secs()
-        )))
-        .into_response(),
+        Err(_) => error::ApiError::from(crate::team_desk::unanswered(deadline)).into_response(),
     }
 }
 

@@ -11,6 +11,7 @@ use hookdesk_engine::model::{AttemptId, DeliveryId, WebhookId};
 use hookdesk_engine::recover::{RecoverProgress, RecoverWindow, Recovered};
 use hookdesk_engine::stats::{HealthBars, Stats, StatsWindow};
 use hookdesk_engine::team_admin as team;
+use hookdesk_engine::team_desk::within;
 use hookdesk_engine::test_event::{TestRequest, TestResult};
 use hookdesk_engine::{Error, ErrorView};
 use std::collections::HashMap;
@@ -48,7 +49,7 @@ commands! {
     pub async fn retry_now(state: State<'_, AppState>; delivery_id: DeliveryId) -> CmdResult<()> {
         match state.on().await? {
             On::Local(e) => e.retry_now(delivery_id).await,
-            On::Team(t) => team::retry_now(t.store(), delivery_id).await,
+            On::Team(t) => within(team::retry_now(t.store(), delivery_id)).await,
         }
         .map_err(view)
     }
@@ -57,7 +58,7 @@ commands! {
     pub async fn list_logs(state: State<'_, AppState>; scope: LogScope, filter: LogFilter, limit: u32) -> CmdResult<Vec<AttemptSummary>> {
         match state.on().await? {
             On::Local(e) => e.logs(scope, filter, limit, 0).await,
-            On::Team(t) => team::log_rows(t.store(), scope, filter, limit, 0).await,
+            On::Team(t) => within(team::log_rows(t.store(), scope, filter, limit, 0)).await,
         }
         .map_err(view)
     }
@@ -65,7 +66,7 @@ commands! {
     pub async fn count_logs(state: State<'_, AppState>; scope: LogScope, filter: LogFilter) -> CmdResult<u64> {
         match state.on().await? {
             On::Local(e) => e.count_logs(scope, filter).await,
-            On::Team(t) => team::count_logs(t.store(), scope, filter).await,
+            On::Team(t) => within(team::count_logs(t.store(), scope, filter)).await,
         }
         .map_err(view)
     }
@@ -74,7 +75,7 @@ commands! {
     pub async fn list_queued(state: State<'_, AppState>; scope: LogScope, filter: LogFilter, limit: u32) -> CmdResult<QueuedLogs> {
         match state.on().await? {
             On::Local(e) => e.queued_logs(scope, filter, limit).await,
-            On::Team(t) => team::queued_logs(t.store(), scope, filter, limit).await,
+            On::Team(t) => within(team::queued_logs(t.store(), scope, filter, limit)).await,
         }
         .map_err(view)
     }
@@ -82,7 +83,7 @@ commands! {
     pub async fn get_attempt(state: State<'_, AppState>; id: AttemptId) -> CmdResult<AttemptDetail> {
         match state.on().await? {
             On::Local(e) => e.attempt(id).await,
-            On::Team(t) => team::attempt(t.store(), id).await,
+            On::Team(t) => within(team::attempt(t.store(), id)).await,
         }
         .map_err(view)
     }
@@ -91,7 +92,7 @@ commands! {
     pub async fn resend(state: State<'_, AppState>; delivery_id: DeliveryId) -> CmdResult<DeliveryId> {
         match state.on().await? {
             On::Local(e) => e.resend(delivery_id).await,
-            On::Team(t) => team::resend(t.store(), delivery_id).await,
+            On::Team(t) => within(team::resend(t.store(), delivery_id)).await,
         }
         .map_err(view)
     }
@@ -100,7 +101,7 @@ commands! {
     pub async fn resend_deliveries(state: State<'_, AppState>; delivery_ids: Vec<DeliveryId>) -> CmdResult<Resent> {
         match state.on().await? {
             On::Local(e) => e.resend_deliveries(delivery_ids).await,
-            On::Team(t) => team::resend_deliveries(t.store(), delivery_ids).await,
+            On::Team(t) => within(team::resend_deliveries(t.store(), delivery_ids)).await,
         }
         .map_err(view)
     }
@@ -109,7 +110,7 @@ commands! {
     pub async fn count_resendable(state: State<'_, AppState>; scope: LogScope, filter: LogFilter) -> CmdResult<u64> {
         match state.on().await? {
             On::Local(e) => e.count_resendable(scope, filter).await,
-            On::Team(t) => team::count_resendable(t.store(), scope, filter).await,
+            On::Team(t) => within(team::count_resendable(t.store(), scope, filter)).await,
         }
         .map_err(view)
     }
@@ -118,7 +119,7 @@ commands! {
     pub async fn resend_matching(state: State<'_, AppState>; scope: LogScope, filter: LogFilter) -> CmdResult<Resent> {
         match state.on().await? {
             On::Local(e) => e.resend_matching(scope, filter).await,
-            On::Team(t) => team::resend_matching(t.store(), scope, filter).await,
+            On::Team(t) => within(team::resend_matching(t.store(), scope, filter)).await,
         }
         .map_err(view)
     }
@@ -126,7 +127,7 @@ commands! {
     pub async fn curl_command(state: State<'_, AppState>; attempt_id: AttemptId, include_secrets: bool) -> CmdResult<String> {
         match state.on().await? {
             On::Local(e) => e.curl_command(attempt_id, include_secrets).await,
-            On::Team(t) => team::curl_command(t.store(), t.key(), attempt_id, include_secrets).await,
+            On::Team(t) => within(team::curl_command(t.store(), t.key(), attempt_id, include_secrets)).await,
         }
         .map_err(view)
     }
@@ -138,7 +139,7 @@ commands! {
         let what = match &scope {
             LogScope::Webhook(id) => match &on {
                 On::Local(e) => e.get_webhook(id).await,
-                On::Team(t) => team::webhook(t.store(), id).await,
+                On::Team(t) => within(team::webhook(t.store(), id)).await,
             }
             .map_err(view)?
             .code,
@@ -173,7 +174,7 @@ commands! {
     pub async fn recoverable(state: State<'_, AppState>; webhook_id: WebhookId, window: RecoverWindow) -> CmdResult<u64> {
         match state.on().await? {
             On::Local(e) => e.recoverable(&webhook_id, &window).await,
-            On::Team(t) => team::recoverable(t.store(), &webhook_id, &window).await,
+            On::Team(t) => within(team::recoverable(t.store(), &webhook_id, &window)).await,
         }
         .map_err(view)
     }
@@ -182,7 +183,7 @@ commands! {
     pub async fn recover(state: State<'_, AppState>; webhook_id: WebhookId, window: RecoverWindow) -> CmdResult<Recovered> {
         match state.on().await? {
             On::Local(e) => e.recover(&webhook_id, &window).await,
-            On::Team(t) => team::recover(t.store(), &webhook_id, &window).await,
+            On::Team(t) => within(team::recover(t.store(), &webhook_id, &window)).await,
         }
         .map_err(view)
     }
@@ -190,7 +191,7 @@ commands! {
     pub async fn recover_progress(state: State<'_, AppState>; webhook_id: WebhookId, recovered: Recovered) -> CmdResult<RecoverProgress> {
         match state.on().await? {
             On::Local(e) => e.recover_progress(&webhook_id, &recovered).await,
-            On::Team(t) => team::recover_progress(t.store(), &webhook_id, &recovered).await,
+            On::Team(t) => within(team::recover_progress(t.store(), &webhook_id, &recovered)).await,
         }
         .map_err(view)
     }
@@ -199,7 +200,7 @@ commands! {
     pub async fn cancel_recover(state: State<'_, AppState>; webhook_id: WebhookId, recovered: Recovered) -> CmdResult<u64> {
         match state.on().await? {
             On::Local(e) => e.cancel_recover(&webhook_id, &recovered).await,
-            On::Team(t) => team::cancel_recover(t.store(), &webhook_id, &recovered).await,
+            On::Team(t) => within(team::cancel_recover(t.store(), &webhook_id, &recovered)).await,
         }
         .map_err(view)
     }
@@ -208,7 +209,7 @@ commands! {
     pub async fn webhook_stats(state: State<'_, AppState>; webhook_id: WebhookId, window: StatsWindow) -> CmdResult<Stats> {
         match state.on().await? {
             On::Local(e) => e.webhook_stats(&webhook_id, window).await,
-            On::Team(t) => team::stats(t.store(), Some(&webhook_id), window).await,
+            On::Team(t) => within(team::stats(t.store(), Some(&webhook_id), window)).await,
         }
         .map_err(view)
     }
@@ -217,7 +218,7 @@ commands! {
     pub async fn stats(state: State<'_, AppState>; window: StatsWindow) -> CmdResult<Stats> {
         match state.on().await? {
             On::Local(e) => e.stats(window).await,
-            On::Team(t) => team::stats(t.store(), None, window).await,
+            On::Team(t) => within(team::stats(t.store(), None, window)).await,
         }
         .map_err(view)
     }
@@ -226,7 +227,7 @@ commands! {
     pub async fn health_bars(state: State<'_, AppState>;) -> CmdResult<HashMap<WebhookId, HealthBars>> {
         match state.on().await? {
             On::Local(e) => e.health_bars().await,
-            On::Team(t) => team::health_bars(t.store()).await,
+            On::Team(t) => within(team::health_bars(t.store())).await,
         }
         .map_err(view)
     }
@@ -235,7 +236,7 @@ commands! {
     pub async fn webhook_activity(state: State<'_, AppState>;) -> CmdResult<HashMap<WebhookId, WebhookActivity>> {
         match state.on().await? {
             On::Local(e) => e.activity().await,
-            On::Team(t) => team::activity(t.store()).await,
+            On::Team(t) => within(team::activity(t.store())).await,
         }
         .map_err(view)
     }

@@ -5,6 +5,7 @@ use crate::app::{AppState, On};
 use hookdesk_engine::catalog::{CustomEventTypeInput, EventType};
 use hookdesk_engine::settings::EngineSettings;
 use hookdesk_engine::team_admin as team;
+use hookdesk_engine::team_desk::within;
 use serde::Serialize;
 use tauri::State;
 use ts_rs::TS;
@@ -59,7 +60,7 @@ commands! {
     pub async fn save_event_type(state: State<'_, AppState>; input: CustomEventTypeInput) -> CmdResult<EventType> {
         match state.on().await? {
             On::Local(e) => e.save_event_type(input).await,
-            On::Team(t) => team::save_event_type(t.store(), t.key(), input).await,
+            On::Team(t) => within(team::save_event_type(t.store(), t.key(), input)).await,
         }
         .map_err(view)
     }
@@ -67,7 +68,7 @@ commands! {
     pub async fn delete_event_type(state: State<'_, AppState>; name: String) -> CmdResult<()> {
         match state.on().await? {
             On::Local(e) => e.delete_event_type(&name).await,
-            On::Team(t) => team::delete_event_type(t.store(), &name).await,
+            On::Team(t) => within(team::delete_event_type(t.store(), &name)).await,
         }
         .map_err(view)
     }

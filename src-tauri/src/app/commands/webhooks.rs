@@ -7,6 +7,7 @@ use hookdesk_engine::catalog::EventType;
 use hookdesk_engine::model::{Webhook, WebhookId, WebhookInput};
 use hookdesk_engine::signing::SigningSecret;
 use hookdesk_engine::team_admin as team;
+use hookdesk_engine::team_desk::within;
 use hookdesk_engine::transfer::ImportReport;
 use hookdesk_engine::webhooks::FormCheck;
 use tauri::State;
@@ -16,7 +17,7 @@ commands! {
     pub async fn catalog(state: State<'_, AppState>;) -> CmdResult<Vec<EventType>> {
         let catalog = match state.on().await? {
             On::Local(e) => e.catalog().await,
-            On::Team(t) => team::catalog(t.store()).await,
+            On::Team(t) => within(team::catalog(t.store())).await,
         };
         Ok(catalog.map_err(view)?.types)
     }
@@ -24,7 +25,7 @@ commands! {
     pub async fn list_webhooks(state: State<'_, AppState>;) -> CmdResult<Vec<Webhook>> {
         match state.on().await? {
             On::Local(e) => e.list_webhooks().await,
-            On::Team(t) => team::webhooks(t.store()).await,
+            On::Team(t) => within(team::webhooks(t.store())).await,
         }
         .map_err(view)
     }
@@ -32,7 +33,7 @@ commands! {
     pub async fn get_webhook(state: State<'_, AppState>; id: String) -> CmdResult<Webhook> {
         match state.on().await? {
             On::Local(e) => e.get_webhook(&id).await,
-            On::Team(t) => team::webhook(t.store(), &id).await,
+            On::Team(t) => within(team::webhook(t.store(), &id)).await,
         }
         .map_err(view)
     }
@@ -40,7 +41,7 @@ commands! {
     pub async fn check_webhook(state: State<'_, AppState>; input: WebhookInput, existing_id: Option<WebhookId>) -> CmdResult<FormCheck> {
         match state.on().await? {
             On::Local(e) => e.check_webhook(input, existing_id).await,
-            On::Team(t) => team::check_webhook(t.store(), input, existing_id).await,
+            On::Team(t) => within(team::check_webhook(t.store(), input, existing_id)).await,
         }
         .map_err(view)
     }
@@ -48,7 +49,7 @@ commands! {
     pub async fn create_webhook(state: State<'_, AppState>; input: WebhookInput) -> CmdResult<Webhook> {
         match state.on().await? {
             On::Local(e) => e.create_webhook(input).await,
-            On::Team(t) => team::create_webhook(t.store(), t.key(), input).await,
+            On::Team(t) => within(team::create_webhook(t.store(), t.key(), input)).await,
         }
         .map_err(view)
     }
@@ -56,7 +57,7 @@ commands! {
     pub async fn update_webhook(state: State<'_, AppState>; id: String, input: WebhookInput) -> CmdResult<Webhook> {
         match state.on().await? {
             On::Local(e) => e.update_webhook(&id, input).await,
-            On::Team(t) => team::update_webhook(t.store(), t.key(), &id, input).await,
+            On::Team(t) => within(team::update_webhook(t.store(), t.key(), &id, input)).await,
         }
         .map_err(view)
     }
@@ -64,7 +65,7 @@ commands! {
     pub async fn set_webhooks_active(state: State<'_, AppState>; ids: Vec<WebhookId>, active: bool) -> CmdResult<Vec<Webhook>> {
         match state.on().await? {
             On::Local(e) => e.set_webhooks_active(ids, active).await,
-            On::Team(t) => team::set_webhooks_active(t.store(), t.key(), ids, active).await,
+            On::Team(t) => within(team::set_webhooks_active(t.store(), t.key(), ids, active)).await,
         }
         .map_err(view)
     }
@@ -72,7 +73,7 @@ commands! {
     pub async fn delete_webhook(state: State<'_, AppState>; id: String) -> CmdResult<()> {
         match state.on().await? {
             On::Local(e) => e.delete_webhook(&id).await,
-            On::Team(t) => team::delete_webhook(t.store(), &id).await,
+            On::Team(t) => within(team::delete_webhook(t.store(), &id)).await,
         }
         .map_err(view)
     }
@@ -80,7 +81,7 @@ commands! {
     pub async fn reveal_header(state: State<'_, AppState>; id: String, name: String) -> CmdResult<String> {
         match state.on().await? {
             On::Local(e) => e.reveal_header(&id, &name).await,
-            On::Team(t) => team::reveal_header(t.store(), t.key(), &id, &name).await,
+            On::Team(t) => within(team::reveal_header(t.store(), t.key(), &id, &name)).await,
         }
         .map_err(view)
     }
@@ -88,7 +89,7 @@ commands! {
     pub async fn signing_secret(state: State<'_, AppState>; id: String) -> CmdResult<String> {
         match state.on().await? {
             On::Local(e) => e.signing_secret(&id).await,
-            On::Team(t) => team::signing_secret(t.store(), t.key(), &id).await.map(|(secret, _)| secret),
+            On::Team(t) => within(team::signing_secret(t.store(), t.key(), &id)).await.map(|(secret, _)| secret),
         }
         .map_err(view)
     }
@@ -101,7 +102,7 @@ commands! {
     pub async fn rotate_secret(state: State<'_, AppState>; id: String) -> CmdResult<Webhook> {
         match state.on().await? {
             On::Local(e) => e.rotate_secret(&id).await,
-            On::Team(t) => team::rotate_secret(t.store(), t.key(), &id).await,
+            On::Team(t) => within(team::rotate_secret(t.store(), t.key(), &id)).await,
         }
         .map_err(view)
     }
@@ -110,7 +111,7 @@ commands! {
     pub async fn export_config(app: tauri::AppHandle, state: State<'_, AppState>; include_secrets: bool) -> CmdResult<Option<String>> {
         let export = match state.on().await? {
             On::Local(e) => e.export_config(include_secrets).await,
-            On::Team(t) => team::export_config(t.store(), include_secrets.then(|| t.key())).await,
+            On::Team(t) => within(team::export_config(t.store(), include_secrets.then(|| t.key()))).await,
         }
         .map_err(view)?;
         let (tx, rx) = tokio::sync::oneshot::channel();
@@ -144,7 +145,7 @@ commands! {
             .map_err(|e| Error::invalid("file", format!("{} is not a Hookdesk configuration file: {e}.", path.display())).view())?;
         match on {
             On::Local(e) => e.import_config(export).await,
-            On::Team(t) => team::import_config(t.store(), t.key(), export).await,
+            On::Team(t) => within(team::import_config(t.store(), t.key(), export)).await,
         }
         .map(Some)
         .map_err(view)
