@@ -65,7 +65,10 @@ impl AppState {
     pub async fn switch(&self, app: &tauri::AppHandle, to: Option<(String, hookdesk_engine::sealed::SecretKey)>) -> Result<(), Error> {
         let mut team = self.team.write().await;
         let joined = match to {
-            Some((url, key)) => Some(join(app, &url, key, self.engine().map_err(|e| Error::Unavailable(e.message))?).await?),
+            Some((url, key)) => {
+                let engine = self.engine().map_err(|e| Error::Unavailable(e.message))?;
+                Some(hookdesk_engine::team_desk::within(join(app, &url, key, engine)).await?)
+            }
             None => None,
         };
         if let Some(old) = team.take() {
@@ -95,13 +98,9 @@ async fn join(app: &tauri::AppHandle, url: &str, key: hookdesk_engine::sealed::S
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
         use tokio::sync::broadcast::error::RecvError;
-        loop {
-            match rx.recv().await {
-                Ok(_) | Err(RecvError::Lagged(_)) => {
-                    let _ = app.emit(NOTICE_EVENT, vec![Notice::Missed]);
-                }
-                Err(RecvError::Closed) => break,
-            }
+        // Each notice (or notices lost) means the same: read again.
+        while let Ok(_) | Err(RecvError::Lagged(_)) = rx.recv().await {
+            let _ = app.emit(NOTICE_EVENT, vec![Notice::Missed]);
         }
     });
     Ok(desk)
@@ -121,7 +120,7 @@ async fn rejoin_saved(app: tauri::AppHandle, engine: Engine, mut guard: tokio::s
         }
     };
     let label = saved.label();
-    match join(&app, &saved.url, saved.key, &engine).await {
+    match hookdesk_engine::team_desk::within(join(&app, &saved.url, saved.key, &engine)).await {
         Ok(desk) => {
             state.on_team.store(true, Ordering::Release);
             *guard = Some(desk);
