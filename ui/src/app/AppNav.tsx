@@ -1,3 +1,6 @@
+import { useQuery } from "@tanstack/react-query";
+import { teamStatusQuery } from "../ipc/queries";
+
 export type Section = "webhooks" | "deliveries" | "health" | "settings";
 
 const ITEMS: ReadonlyArray<{ id: Section; label: string }> = [
@@ -12,8 +15,9 @@ interface AppNavProps {
   onSelect: (section: Section) => void;
 }
 
-/** The slim bar at the top: the app's sections. */
+/** The slim bar at the top: the app's sections, and the team database the window shows. */
 export function AppNav({ current, onSelect }: AppNavProps) {
+  const team = useQuery(teamStatusQuery).data?.connected ?? null;
   return (
     <nav className="app-nav" aria-label="Sections">
       <span className="app-name" aria-hidden="true">
@@ -30,6 +34,14 @@ export function AppNav({ current, onSelect }: AppNavProps) {
           {item.label}
         </button>
       ))}
+      {team !== null && (
+        <span
+          className="team-badge"
+          title={`The window shows the team database ${team}: the team's webhooks, Tests and logs`}
+        >
+          Team: {team}
+        </span>
+      )}
     </nav>
   );
 }

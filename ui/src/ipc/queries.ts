@@ -24,6 +24,7 @@ import {
   recoverable,
   recoverProgress,
   stats,
+  teamStatus,
   webhookActivity,
   webhookStats,
 } from "./commands";
@@ -63,6 +64,15 @@ export const apiInfoQuery = queryOptions({
   queryFn: () => apiInfo(),
 });
 
+/**
+ * Which database the window works on (this computer's, or a team's): no notice says it
+ * changed but `missed`, which a switch sends and which reads every query again.
+ */
+export const teamStatusQuery = queryOptions({
+  queryKey: ["team-status"] as const,
+  queryFn: () => teamStatus(),
+});
+
 /** Every query key, in one place (typed by what each holds). */
 export const queryKeys = {
   webhooks: webhooksQuery.queryKey,
@@ -70,6 +80,7 @@ export const queryKeys = {
   activity: activityQuery.queryKey,
   engineSettings: engineSettingsQuery.queryKey,
   apiInfo: apiInfoQuery.queryKey,
+  teamStatus: teamStatusQuery.queryKey,
   /** Every queued-rows query (any scope and filter): `queued(scope, filter)`. */
   queuedAll: ["queued"] as const,
   queued: (scope: LogScope, filter: LogFilter | null) => ["queued", scope, filter] as const,

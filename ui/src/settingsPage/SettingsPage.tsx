@@ -2,9 +2,10 @@ import { useCatalog } from "../catalog/useCatalog";
 import { DeliveryPolicySection } from "./DeliveryPolicySection";
 import { EventsApiSection } from "./EventsApiSection";
 import { EventTypesSection } from "./EventTypesSection";
+import { TeamDatabaseSection } from "./TeamDatabaseSection";
 import { useEngineSettings } from "./useEngineSettings";
 
-/** Events API, event type catalog, log retention and the network policy. */
+/** The team database, Events API, event type catalog, log retention and the network policy. */
 export function SettingsPage({ shown }: { shown: boolean }) {
   const settings = useEngineSettings();
   const catalog = useCatalog();
@@ -38,6 +39,7 @@ export function SettingsPage({ shown }: { shown: boolean }) {
           {settings.form === null && !settings.loadError && (
             <p className="muted">Loading settings…</p>
           )}
+          <TeamDatabaseSection />
           <EventsApiSection settings={settings} />
           <DeliveryPolicySection settings={settings} />
           <EventTypesSection catalog={catalog.types} onChanged={catalog.reload} />

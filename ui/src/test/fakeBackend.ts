@@ -24,11 +24,13 @@ import type { RecoverWindow } from "../bindings/RecoverWindow";
 import { RULES } from "../bindings/rules";
 import type { Stats } from "../bindings/Stats";
 import type { StatsWindow } from "../bindings/StatsWindow";
+import type { TeamStatus } from "../bindings/TeamStatus";
 import type { TestRequest } from "../bindings/TestRequest";
 import type { TestResult } from "../bindings/TestResult";
 import type { Webhook } from "../bindings/Webhook";
 import type { WebhookActivity } from "../bindings/WebhookActivity";
 import type { WebhookInput } from "../bindings/WebhookInput";
+import { sendNotice } from "./notices";
 
 export const MASK = RULES.mask;
 
@@ -199,6 +201,17 @@ function matchesLog(a: AttemptSummary, scope: LogScope, filter: LogFilter, body:
   return true;
 }
 
+/** A team database's label as the engine shows it: `user@host:port/database`, no password. */
+function teamLabel(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url.trim());
+  } catch {
+    throw invalid([{ field: "url", message: "Enter a postgres:// URL." }]);
+  }
+  return `${parsed.username}@${parsed.hostname}:${parsed.port || "5432"}${parsed.pathname}`;
+}
+
 /** What the fake answers for each command: the generated `Commands`, so the two cannot drift. */
 type Handlers = {
   [K in keyof Commands]: (
@@ -281,6 +294,14 @@ export class FakeBackend {
   healthBars: Record<string, HealthBars> = {};
   /** Makes the next call of a command reject with this error. */
   failures = new Map<string, ErrorView>();
+  /** Which database the window works on, as `team_status` answers it. */
+  team: TeamStatus = { connected: null, worker_id: null, saved: null, error: null };
+  /** While set, `join_team` rejects with it (a field error, an unreachable server, a wrong key). */
+  joinTeamError: ErrorView | null = null;
+  /** This computer's worker name in a team it joins. */
+  teamWorkerId = "desktop-ana-4f2a";
+  /** What `new_team_key` answers: base64 of 32 bytes. */
+  newTeamKey = "c2VjcmV0LXRlYW0ta2V5LWZvci10aGUtZGVza3RvcCE=";
   private clock = 0;
 
   /** A recover window checked as the engine checks it; the count it would bring back. */
@@ -325,6 +346,20 @@ export class FakeBackend {
       startup_error: this.startupError,
     }),
     keyring_status: () => this.keyringStatus,
+    team_status: () => ({ ...this.team }),
+    join_team: ({ url }) => {
+      if (this.joinTeamError) throw this.joinTeamError;
+      const label = teamLabel(url);
+      return this.switchTeam({ connected: label, saved: label });
+    },
+    rejoin_team: () => {
+      const { saved } = this.team;
+      if (saved === null)
+        throw { kind: "not_found", message: "No team database is saved here.", fields: [] };
+      return this.switchTeam({ connected: saved, saved });
+    },
+    leave_team: () => this.switchTeam({ connected: null, saved: this.team.saved }),
+    new_team_key: () => this.newTeamKey,
     catalog: () => this.catalog,
     list_webhooks: () => structuredClone(this.webhooks),
     get_webhook: ({ id }) => structuredClone(this.find(id)),
@@ -508,6 +543,21 @@ export class FakeBackend {
   private run<K extends keyof Commands>(cmd: K, args: Commands[K]["args"]) {
     const handler: Handlers[K] = this.commands[cmd];
     return handler(args);
+  }
+
+  /**
+   * The window switched database: as the engine does, it says `missed`, so that everything
+   * shown is read again (from the other database).
+   */
+  private switchTeam({ connected, saved }: Pick<TeamStatus, "connected" | "saved">): TeamStatus {
+    this.team = {
+      connected,
+      worker_id: connected === null ? null : this.teamWorkerId,
+      saved,
+      error: null,
+    };
+    void sendNotice({ kind: "missed" });
+    return { ...this.team };
   }
 
   /** Adds attempts to the logs; returns them. */
