@@ -14,6 +14,11 @@ if (!DATABASE) throw new Error("No HOOKDESK_TEST_DATABASE_URL: run through scrip
 // user@host:port/database, as the window names the database (no password in this URL).
 const LABEL = DATABASE.replace(/^postgres:\/\//, "");
 
+/** The top bar's badge text ("Team: …"), or null when the window is on its own database. */
+async function badge(app) {
+  return app.browser.execute(() => document.querySelector(".team-badge")?.innerText ?? null);
+}
+
 async function join(app, key) {
   await app.click("button", "Settings");
   await app.find("heading", "Team database");
@@ -26,7 +31,7 @@ async function join(app, key) {
   }
   await app.click("button", "Join team database");
   await app.find("button", "Use this computer's database", { timeout: 20_000 });
-  await app.find("status", `Team: ${LABEL}`);
+  await app.until(() => badge(app), (b) => b === `Team: ${LABEL}`, "the team badge");
   await app.click("button", "Webhooks");
   return key;
 }
@@ -52,7 +57,6 @@ describe("a team database", () => {
     await join(second, key);
     const row = await second.browser.$('[data-testid="webhook-row"][data-code="team_orders"]');
     await row.waitForDisplayed({ timeout: 10_000 });
-    await second.screenshot("team-webhooks");
   });
 
   test("an event accepted on the team database is delivered once and logged live in both windows", async () => {
@@ -60,8 +64,7 @@ describe("a team database", () => {
     const [sent] = await receiver.waitFor(1);
     assert.equal(JSON.parse(sent.body).data.task.id, 7);
     for (const app of [first, second]) {
-      const row = await app.browser.$('[data-testid="webhook-row"][data-code="team_orders"]');
-      await row.click();
+      await app.click("button", "Edit Team orders");
       await app.find("dialog", "Team orders");
       await app.click("tab", "Logs");
       await app.until(() => logRows(app), (r) => r.length === 1 && r[0].result === "success", "the team's attempt in the logs", {
@@ -76,14 +79,14 @@ describe("a team database", () => {
     await second.click("button", "Settings");
     await second.click("button", "Use this computer's database");
     await second.find("button", `Rejoin ${LABEL}`);
-    assert.equal(await second.has("status", `Team: ${LABEL}`), false, "the badge is gone");
+    await second.until(() => badge(second), (b) => b === null, "the badge gone");
     await second.click("button", "Webhooks");
     await second.find("button", "Create webhook");
     const local = await second.browser.$('[data-testid="webhook-row"][data-code="team_orders"]');
     assert.equal(await local.isExisting(), false, "this computer's database has no team webhooks");
     await second.click("button", "Settings");
     await second.click("button", `Rejoin ${LABEL}`);
-    await second.find("status", `Team: ${LABEL}`, { timeout: 20_000 });
+    await second.until(() => badge(second), (b) => b === `Team: ${LABEL}`, "the team badge again", { timeout: 20_000 });
     await second.click("button", "Webhooks");
     const back = await second.browser.$('[data-testid="webhook-row"][data-code="team_orders"]');
     await back.waitForDisplayed({ timeout: 10_000 });
