@@ -20,21 +20,7 @@ const POLL: Duration = Duration::from_secs(2);
 /// Changes heard within this long after the first go to the window as one.
 const GATHER: Duration = Duration::from_millis(250);
 
-/// Waits for `work` on the team database for at most [`crate::api::TEAM_DEADLINE`]: a server
-/// that stops answering (frozen, partitioned away) is an error that says so, not a window
-/// that waits for ever.
-pub async fn within<T>(work: impl std::future::Future<Output = Result<T>>) -> Result<T> {
-    let deadline = crate::api::TEAM_DEADLINE;
-    tokio::time::timeout(deadline, work).await.unwrap_or_else(|_| Err(unanswered(deadline)))
-}
-
-/// The error of a team database that did not answer within `deadline`.
-pub(crate) fn unanswered(deadline: Duration) -> crate::error::Error {
-    crate::error::Error::Unavailable(format!(
-        "The team database did not answer within {} s; the request may or may not have been carried out. Try again once it answers.",
-        deadline.as_secs()
-    ))
-}
+pub use crate::api::within;
 
 /// How the desktop works on a team database.
 #[derive(Debug, Clone)]

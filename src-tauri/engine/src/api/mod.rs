@@ -117,6 +117,21 @@ pub async fn openapi(State(backend): State<Backend>) -> Result<axum::Json<serde_
 /// stops answering (frozen, partitioned away) gets a 503 that says so, not a hung client.
 pub const TEAM_DEADLINE: std::time::Duration = std::time::Duration::from_secs(15);
 
+/// Waits for `work` on the team database for at most [`TEAM_DEADLINE`]: a server that stops
+/// answering (frozen, partitioned away) is an error that says so, not a window that waits for
+/// ever.
+pub async fn within<T>(work: impl std::future::Future<Output = crate::error::Result<T>>) -> crate::error::Result<T> {
+    tokio::time::timeout(TEAM_DEADLINE, work).await.unwrap_or_else(|_| Err(unanswered(TEAM_DEADLINE)))
+}
+
+/// The error of a team database that did not answer within `deadline`.
+fn unanswered(deadline: std::time::Duration) -> Error {
+    Error::Unavailable(format!(
+        "The team database did not answer within {} s; the request may or may not have been carried out. Try again once it answers.",
+        deadline.as_secs()
+    ))
+}
+
 /// Answers 503 when the team database does not let the route answer within [`TEAM_DEADLINE`].
 async fn team_deadline(
     State(backend): State<Backend>,
@@ -128,7 +143,7 @@ async fn team_deadline(
     let deadline = team.deadline();
     match tokio::time::timeout(deadline, next.run(req)).await {
         Ok(response) => response,
-        Err(_) => error::ApiError::from(crate::team_desk::unanswered(deadline)).into_response(),
+        Err(_) => error::ApiError::from(unanswered(deadline)).into_response(),
     }
 }
 
