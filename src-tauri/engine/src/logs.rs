@@ -103,19 +103,24 @@ impl Engine {
 
     /// The panel's per-webhook activity.
     pub async fn activity(&self) -> Result<HashMap<crate::model::WebhookId, WebhookActivity>> {
-        self.db()
-            .read(move |conn| {
-                let mut out: HashMap<crate::model::WebhookId, WebhookActivity> = HashMap::new();
-                for a in store::logs::latest_per_webhook(conn)? {
-                    if let Some(id) = a.webhook_id.clone() {
-                        out.entry(id).or_default().last_attempt = Some(a);
-                    }
-                }
-                for (id, n) in store::deliveries::pending_counts(conn)? {
-                    out.entry(id).or_default().queued = n;
-                }
-                Ok(out)
-            })
-            .await
+        self.db().read(move |conn| Ok(activity_of(store::logs::latest_per_webhook(conn)?, store::deliveries::pending_counts(conn)?))).await
     }
+}
+
+/// The panel's per-webhook activity from each webhook's newest attempt and its pending
+/// deliveries (either store's).
+pub(crate) fn activity_of(
+    latest: Vec<AttemptSummary>,
+    pending: Vec<(crate::model::WebhookId, u64)>,
+) -> HashMap<crate::model::WebhookId, WebhookActivity> {
+    let mut out: HashMap<crate::model::WebhookId, WebhookActivity> = HashMap::new();
+    for a in latest {
+        if let Some(id) = a.webhook_id.clone() {
+            out.entry(id).or_default().last_attempt = Some(a);
+        }
+    }
+    for (id, n) in pending {
+        out.entry(id).or_default().queued = n;
+    }
+    out
 }

@@ -168,6 +168,6 @@ pub(crate) fn recovered(ids: &[i64]) -> Recovered {
 }
 
 /// The id range of a recover's deliveries.
-fn batch(recovered: &Recovered) -> Option<(i64, i64)> {
+pub(crate) fn batch(recovered: &Recovered) -> Option<(i64, i64)> {
     Some((recovered.first?.0, recovered.last?.0))
 }

@@ -23,6 +23,11 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
+/// This machine's name (`/etc/hostname`), for the worker names of its processes.
+pub fn host_name() -> Option<String> {
+    std::fs::read_to_string("/etc/hostname").ok().map(|h| h.trim().to_string()).filter(|h| !h.is_empty())
+}
+
 /// How a worker works.
 #[derive(Debug, Clone)]
 pub struct WorkerOptions {

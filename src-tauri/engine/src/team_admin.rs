@@ -102,7 +102,7 @@ pub async fn logs(store: &PgStore, id_or_code: &str, limit: u32) -> Result<serde
 /// routes events to it from the next event on.
 pub async fn create_webhook(store: &PgStore, key: &SecretKey, mut input: WebhookInput) -> Result<Webhook> {
     input.normalize();
-    let catalog = crate::catalog::Catalog::new(store.event_types().await?);
+    let catalog = catalog(store).await?;
     let errors = input.validate(&catalog, &[]).errors;
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));
@@ -157,8 +157,7 @@ pub async fn retry_now(store: &PgStore, delivery: DeliveryId) -> Result<()> {
 
 /// A new delivery of a logged delivery's event to its webhook's current configuration.
 pub async fn resend(store: &PgStore, delivery: DeliveryId) -> Result<DeliveryId> {
-    let attempts = crate::model::DeliverySettings::default().attempts;
-    match store.resend(delivery.0, i32::try_from(attempts).unwrap_or(i32::MAX), now_ms()).await? {
+    match store.resend(delivery.0, default_attempts(), now_ms()).await? {
         Some(id) => Ok(DeliveryId(id)),
         None => Err(DeliveryId::not_found(&delivery.to_string())),
     }
@@ -179,7 +178,7 @@ pub async fn send_test(
         Some(id) => Some(webhook_row(store, id).await?),
         None => None,
     };
-    let catalog = crate::catalog::Catalog::new(store.event_types().await?);
+    let catalog = catalog(store).await?;
     let test = prepare_test(req, saved.as_ref(), &catalog, now_ms())?;
     let opened = match &saved {
         Some(w) => Opened(store.secrets(key, &accounts_of(w)).await?),
@@ -229,8 +228,7 @@ pub async fn deliver_direct(store: &PgStore, key: &SecretKey, input: crate::inge
     let crate::ingest::Direct { event, url, headers, names, body } = crate::ingest::direct_delivery(input, now_ms())?;
     let secrets: Vec<(String, String)> =
         headers.into_iter().map(|(name, value)| (account::direct_header(&event.id, &name), value)).collect();
-    let attempts = i32::try_from(crate::model::DeliverySettings::default().attempts).unwrap_or(i32::MAX);
-    Ok(DeliveryId(store.accept_direct(key, &event, &url, &names, &body, attempts, &secrets).await?))
+    Ok(DeliveryId(store.accept_direct(key, &event, &url, &names, &body, default_attempts(), &secrets).await?))
 }
 
 /// Deletes one of the team's webhooks, with its queue, its logs and its sealed secrets.
@@ -250,6 +248,11 @@ pub async fn webhooks(store: &PgStore) -> Result<Vec<crate::model::Webhook>> {
 /// One of the team's webhooks, by id or code.
 pub async fn webhook(store: &PgStore, id_or_code: &str) -> Result<crate::model::Webhook> {
     Ok(webhook_row(store, id_or_code).await?.view())
+}
+
+/// The attempts of a delivery without a webhook (direct, or resent direct): the default's.
+fn default_attempts() -> i32 {
+    i32::try_from(crate::model::DeliverySettings::default().attempts).unwrap_or(i32::MAX)
 }
 
 async fn webhook_row(store: &PgStore, id_or_code: &str) -> Result<WebhookRow> {
@@ -327,9 +330,7 @@ pub async fn set_webhooks_active(store: &PgStore, key: &SecretKey, ids: Vec<Webh
 /// A custom header's value, opened with `key`, for an explicit reveal.
 pub async fn reveal_header(store: &PgStore, key: &SecretKey, id_or_code: &str, name: &str) -> Result<String> {
     let row = webhook_row(store, id_or_code).await?;
-    let Some(stored) = row.header_names.iter().find(|n| n.eq_ignore_ascii_case(name)) else {
-        return Err(Error::NotFound(format!("The webhook {} has no header {name}.", row.code)));
-    };
+    let stored = crate::webhooks::stored_header(&row, name)?;
     let value = store.secret(key, &account::header(&row.id, stored)).await?;
     value.map(|v| v.to_string()).ok_or_else(|| {
         Error::Keyring(format!("The value of header {stored} of {} is missing from the team database; set it again.", row.code))
@@ -363,16 +364,7 @@ pub async fn attempt(store: &PgStore, id: AttemptId) -> Result<AttemptDetail> {
 /// Each webhook's last attempt and how many of its deliveries wait, whichever worker made them.
 pub async fn activity(store: &PgStore) -> Result<HashMap<WebhookId, WebhookActivity>> {
     let (latest, pending) = store.activity().await?;
-    let mut out: HashMap<WebhookId, WebhookActivity> = HashMap::new();
-    for a in latest {
-        if let Some(id) = a.webhook_id.clone() {
-            out.entry(id).or_default().last_attempt = Some(a);
-        }
-    }
-    for (id, n) in pending {
-        out.entry(id).or_default().queued = n;
-    }
-    Ok(out)
+    Ok(crate::logs::activity_of(latest, pending))
 }
 
 /// Each webhook's last 24 hours, hour by hour (the list's bars), counted from the attempts.
@@ -386,8 +378,7 @@ pub async fn resend_deliveries(store: &PgStore, mut deliveries: Vec<DeliveryId>)
     deliveries.sort_by_key(|d| d.0);
     deliveries.dedup();
     let ids: Vec<i64> = deliveries.iter().map(|d| d.0).collect();
-    let attempts = i32::try_from(crate::model::DeliverySettings::default().attempts).unwrap_or(i32::MAX);
-    let sent = store.resend_many(&ids, attempts, now_ms()).await?;
+    let sent = store.resend_many(&ids, default_attempts(), now_ms()).await?;
     Ok(crate::ingest::Resent { deliveries: sent, skipped: (ids.len() as u64).saturating_sub(sent) })
 }
 
@@ -430,19 +421,19 @@ pub async fn recover_progress(
     id_or_code: &str,
     recovered: &crate::recover::Recovered,
 ) -> Result<crate::recover::RecoverProgress> {
-    let (Some(first), Some(last)) = (recovered.first, recovered.last) else {
+    let Some((first, last)) = crate::recover::batch(recovered) else {
         return Ok(crate::recover::RecoverProgress { succeeded: 0, failed: 0, waiting: 0 });
     };
     let row = webhook_row(store, id_or_code).await?;
-    let (succeeded, failed, waiting) = store.batch_states(&row.id, first.0, last.0).await?;
+    let (succeeded, failed, waiting) = store.batch_states(&row.id, first, last).await?;
     Ok(crate::recover::RecoverProgress { succeeded, failed, waiting })
 }
 
 /// Takes back a recover's deliveries that no worker has started; returns how many.
 pub async fn cancel_recover(store: &PgStore, id_or_code: &str, recovered: &crate::recover::Recovered) -> Result<u64> {
-    let (Some(first), Some(last)) = (recovered.first, recovered.last) else { return Ok(0) };
+    let Some((first, last)) = crate::recover::batch(recovered) else { return Ok(0) };
     let row = webhook_row(store, id_or_code).await?;
-    store.withdraw(&row.id, first.0, last.0, now_ms()).await
+    store.withdraw(&row.id, first, last, now_ms()).await
 }
 
 /// Saves one of the team's custom event types (checked as on a desktop); every desktop's
@@ -459,12 +450,10 @@ pub async fn save_event_type(
 
 /// Removes one of the team's custom event types; refused while a webhook is subscribed to it.
 pub async fn delete_event_type(store: &PgStore, name: &str) -> Result<()> {
-    let users: Vec<String> = store.webhooks().await?.into_iter().filter(|w| w.events.iter().any(|e| e == name)).map(|w| w.code).collect();
-    if !users.is_empty() {
-        return Err(Error::Conflict(format!("{name} is a trigger of {}; remove it from those webhooks first.", users.join(", "))));
-    }
+    let webhooks = store.webhooks().await?;
+    crate::catalog::custom::may_remove(name, webhooks.iter().map(|w| (w.code.as_str(), w.events.as_slice())))?;
     if !store.delete_event_type(name).await? {
-        return Err(Error::NotFound(format!("There is no custom event type {name}.")));
+        return Err(crate::catalog::custom::no_such_type(name));
     }
     Ok(())
 }

@@ -84,6 +84,15 @@ pub(crate) fn owner_in(codes: &[(String, String)]) -> impl Fn(&str) -> Option<St
     |c| codes.iter().find(|(code, _)| code == c).map(|(_, name)| name.clone())
 }
 
+/// The name a webhook's custom header is stored under, `name` in any case (either store's).
+pub(crate) fn stored_header<'a>(row: &'a WebhookRow, name: &str) -> Result<&'a str> {
+    row.header_names
+        .iter()
+        .find(|n| n.eq_ignore_ascii_case(name))
+        .map(String::as_str)
+        .ok_or_else(|| Error::NotFound(format!("The webhook {} has no header {name}.", row.code)))
+}
+
 /// A new webhook as either store creates it: its row (the code as given, possibly empty;
 /// [`pick_code`] settles it under the store's write) and its secrets to store.
 pub(crate) struct NewWebhook {
@@ -426,9 +435,7 @@ impl Engine {
     /// The plain value of a custom header, for an explicit reveal.
     pub async fn reveal_header(&self, id_or_code: &str, name: &str) -> Result<String> {
         let row = self.webhook_row(id_or_code).await?;
-        let Some(stored) = row.header_names.iter().find(|n| n.eq_ignore_ascii_case(name)).cloned() else {
-            return Err(Error::NotFound(format!("The webhook {} has no header {name}.", row.code)));
-        };
+        let stored = stored_header(&row, name)?.to_string();
         self.blocking(move |e| {
             Ok(e.secrets().require(&account::header(&row.id, &stored), &format!("The value of header {stored}"))?.to_string())
         })

@@ -85,8 +85,7 @@ impl AppState {
 
 /// The worker name of this desktop in a team: `desktop-<host>-<pid>`.
 fn desktop_worker_id() -> String {
-    let host = std::fs::read_to_string("/etc/hostname").ok().map(|h| h.trim().to_string()).filter(|h| !h.is_empty());
-    format!("desktop-{}-{}", host.unwrap_or_else(|| "computer".into()), std::process::id())
+    format!("desktop-{}-{}", hookdesk_engine::team::host_name().unwrap_or_else(|| "computer".into()), std::process::id())
 }
 
 /// Opens a team database for the window, with this computer's network policy, and forwards

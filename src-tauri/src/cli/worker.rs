@@ -86,8 +86,7 @@ pub struct WorkerArgs {
 }
 
 pub(super) fn default_id() -> String {
-    let host = std::fs::read_to_string("/etc/hostname").ok().map(|h| h.trim().to_string()).filter(|h| !h.is_empty());
-    format!("{}-{}", host.unwrap_or_else(|| "worker".into()), std::process::id())
+    format!("{}-{}", hookdesk_engine::team::host_name().unwrap_or_else(|| "worker".into()), std::process::id())
 }
 
 pub async fn run(args: WorkerArgs) -> CliResult {

@@ -41,14 +41,11 @@ impl Engine {
 
     /// Removes a custom event type; refused while a webhook is subscribed to it.
     pub async fn delete_event_type(&self, name: &str) -> Result<()> {
-        let users: Vec<String> =
-            self.list_webhooks().await?.into_iter().filter(|w| w.events.iter().any(|e| e == name)).map(|w| w.code).collect();
-        if !users.is_empty() {
-            return Err(Error::Conflict(format!("{name} is a trigger of {}; remove it from those webhooks first.", users.join(", "))));
-        }
+        let webhooks = self.list_webhooks().await?;
+        may_remove(name, webhooks.iter().map(|w| (w.code.as_str(), w.events.as_slice())))?;
         let n = name.to_string();
         if !self.db().write(move |conn| crate::store::event_types::delete(conn, &n)).await? {
-            return Err(Error::NotFound(format!("There is no custom event type {name}.")));
+            return Err(no_such_type(name));
         }
         // The catalog as it is now: a window that missed it would show a removed type.
         match self.catalog().await {
@@ -60,6 +57,20 @@ impl Engine {
         }
         Ok(())
     }
+}
+
+/// Whether the custom type `name` may be removed: not while a webhook (its code and
+/// triggers) is subscribed to it (either store's).
+pub(crate) fn may_remove<'a>(name: &str, webhooks: impl Iterator<Item = (&'a str, &'a [String])>) -> Result<()> {
+    let users: Vec<&str> = webhooks.filter(|(_, events)| events.iter().any(|e| e == name)).map(|(code, _)| code).collect();
+    if !users.is_empty() {
+        return Err(Error::Conflict(format!("{name} is a trigger of {}; remove it from those webhooks first.", users.join(", "))));
+    }
+    Ok(())
+}
+
+pub(crate) fn no_such_type(name: &str) -> Error {
+    Error::NotFound(format!("There is no custom event type {name}."))
 }
 
 /// A custom type as stored, checked: its name, description and sample text (for either store).

@@ -1148,15 +1148,21 @@ impl PgStore {
         Ok(queued)
     }
 
+    /// Runs SQL written for both stores (`?` placeholders, bound to `params` in order).
+    async fn query_shared_sql(&self, sql: &str, params: Vec<rusqlite::types::Value>) -> Result<Vec<tokio_postgres::Row>> {
+        let sql = numbered(sql, &params);
+        let values: Vec<PgParam> = params.into_iter().map(pg_value).collect();
+        let client = self.pool.get().await.map_err(pool_error)?;
+        client.query(&sql, &param_refs(&values)).await.map_err(pg_error)
+    }
+
     /// The deliveries with an attempt among those that match, Tests aside: what a bulk
     /// resend sends again.
     pub async fn resendable(&self, scope: &LogScope, filter: &LogFilter) -> Result<Vec<i64>> {
         use crate::store::logs::{Dialect, FROM, attempts_where, resendable};
         let (filter_sql, params) = attempts_where(scope, &resendable(filter), Dialect::Postgres);
-        let sql = numbered(&format!("SELECT DISTINCT a.delivery_id {FROM} {filter_sql}"), &params);
-        let values: Vec<PgParam> = params.into_iter().map(pg_value).collect();
-        let client = self.pool.get().await.map_err(pool_error)?;
-        Ok(client.query(&sql, &param_refs(&values)).await.map_err(pg_error)?.iter().map(|r| r.get(0)).collect())
+        let rows = self.query_shared_sql(&format!("SELECT DISTINCT a.delivery_id {FROM} {filter_sql}"), params).await?;
+        Ok(rows.iter().map(|r| r.get(0)).collect())
     }
 
     /// Logs a **Test** of a saved webhook: its sample event, a one-attempt test delivery that
@@ -1434,22 +1440,16 @@ impl PgStore {
         let (filter_sql, mut params) = attempts_where(scope, filter, Dialect::Postgres);
         params.push(rusqlite::types::Value::Integer(i64::from(limit)));
         params.push(rusqlite::types::Value::Integer(i64::from(offset)));
-        let sql = numbered(&format!("SELECT {} {FROM} {filter_sql} ORDER BY a.id DESC LIMIT ? OFFSET ?", *SUMMARY_COLUMNS), &params);
-        let values: Vec<PgParam> = params.into_iter().map(pg_value).collect();
-        let client = self.pool.get().await.map_err(pool_error)?;
-        let rows = client.query(&sql, &param_refs(&values)).await.map_err(pg_error)?;
-        rows.iter().map(summary_from).collect()
+        let sql = format!("SELECT {} {FROM} {filter_sql} ORDER BY a.id DESC LIMIT ? OFFSET ?", *SUMMARY_COLUMNS);
+        self.query_shared_sql(&sql, params).await?.iter().map(summary_from).collect()
     }
 
     /// How many attempts match.
     pub async fn count_attempts(&self, scope: &LogScope, filter: &LogFilter) -> Result<u64> {
         use crate::store::logs::{Dialect, FROM, attempts_where};
         let (filter_sql, params) = attempts_where(scope, filter, Dialect::Postgres);
-        let sql = numbered(&format!("SELECT COUNT(*) {FROM} {filter_sql}"), &params);
-        let values: Vec<PgParam> = params.into_iter().map(pg_value).collect();
-        let client = self.pool.get().await.map_err(pool_error)?;
-        let total: i64 = client.query_one(&sql, &param_refs(&values)).await.map_err(pg_error)?.get(0);
-        Ok(total.max(0) as u64)
+        let rows = self.query_shared_sql(&format!("SELECT COUNT(*) {FROM} {filter_sql}"), params).await?;
+        Ok(rows.first().map_or(0, |r| r.get::<_, i64>(0)).max(0) as u64)
     }
 
     /// One attempt with its request and response, and every attempt of its delivery (oldest
