@@ -378,7 +378,7 @@ impl Engine {
 
     /// Exports these attempts (the rows picked in a list), newest first.
     pub fn export_attempts(&self, ids: Vec<crate::model::AttemptId>, format: ExportFormat) -> LogExport {
-        LogExport { only: Some(ids), ..self.export_logs(LogScope::All, LogFilter::default(), format) }
+        self.export_logs(LogScope::All, LogFilter::default(), format).only(ids)
     }
 
     /// [`Engine::export_logs`] into a file, written whole or not at all: to `path.part`

@@ -21,7 +21,8 @@ pub const KEY_ENV: &str = "HOOKDESK_SECRET_KEY";
 const PREFIX: &str = "hdk1:";
 const NONCE_LEN: usize = 24;
 
-/// The key secrets are sealed with. Wiped from memory when dropped; never printed.
+/// The key secrets are sealed with. Wiped from memory when dropped (each copy); never printed.
+#[derive(Clone)]
 pub struct SecretKey(Zeroizing<[u8; 32]>);
 
 impl std::fmt::Debug for SecretKey {

@@ -136,23 +136,18 @@ async fn fingerprint(store: &PgStore) -> Option<Vec<i64>> {
 /// Tells the window when the team database changed, until `stop`.
 async fn watch(store: PgStore, notices: broadcast::Sender<Notice>, stop: CancellationToken) {
     let mut last = fingerprint(&store).await;
-    let mut listeners = None;
+    let mut listener = None;
     loop {
-        if listeners.is_none() {
-            listeners = match tokio::try_join!(store.listen(pg::WORK_CHANNEL), store.listen(pg::CONFIG_CHANNEL)) {
-                Ok(pair) => Some(pair),
-                Err(e) => {
-                    tracing::debug!("not listening to the team database yet: {e}");
-                    None
-                }
-            };
+        if listener.is_none() {
+            listener = store
+                .listen_to(&[pg::WORK_CHANNEL, pg::CONFIG_CHANNEL])
+                .await
+                .map_err(|e| tracing::debug!("not listening to the team database yet: {e}"))
+                .ok();
         }
         let heard = async {
-            match listeners.as_mut() {
-                Some((work, config)) => tokio::select! {
-                    n = work.next() => n.is_some(),
-                    n = config.next() => n.is_some(),
-                },
+            match listener.as_mut() {
+                Some(l) => l.next().await.is_some(),
                 None => std::future::pending().await,
             }
         };
@@ -160,7 +155,7 @@ async fn watch(store: PgStore, notices: broadcast::Sender<Notice>, stop: Cancell
             _ = stop.cancelled() => return,
             still = heard => {
                 if !still {
-                    listeners = None;
+                    listener = None;
                 }
                 tokio::time::sleep(GATHER).await;
             }

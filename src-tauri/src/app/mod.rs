@@ -65,21 +65,23 @@ impl AppState {
     pub async fn switch(&self, app: &tauri::AppHandle, to: Option<(String, hookdesk_engine::sealed::SecretKey)>) -> Result<(), Error> {
         let mut team = self.team.write().await;
         let joined = match to {
-            Some((url, key)) => {
-                let engine = self.engine().map_err(|e| Error::Unavailable(e.message))?;
-                Some(hookdesk_engine::team_desk::within(join(app, &url, key, engine)).await?)
-            }
+            Some((url, key)) => Some(join(app, &url, key, self.engine().map_err(|e| Error::Unavailable(e.message))?).await?),
             None => None,
         };
-        if let Some(old) = team.take() {
+        self.install(app, &mut team, joined).await;
+        *self.team_error.lock().expect("team error") = None;
+        Ok(())
+    }
+
+    /// Puts `joined` where the window's commands find it (its team slot, held for writing), the
+    /// previous connection's worker stopped first; then the window reads everything again.
+    async fn install(&self, app: &tauri::AppHandle, slot: &mut Option<Arc<TeamDesk>>, joined: Option<Arc<TeamDesk>>) {
+        if let Some(old) = slot.take() {
             old.close().await;
         }
         self.on_team.store(joined.is_some(), Ordering::Release);
-        *team = joined;
-        *self.team_error.lock().expect("team error") = None;
-        drop(team);
+        *slot = joined;
         let _ = app.emit(NOTICE_EVENT, vec![Notice::Missed]);
-        Ok(())
     }
 }
 
@@ -89,10 +91,12 @@ fn desktop_worker_id() -> String {
 }
 
 /// Opens a team database for the window, with this computer's network policy, and forwards
-/// its change notices to the window.
+/// its change notices to the window. Waits at most the team deadline, so that a black-holed
+/// server cannot hold the window's commands.
 async fn join(app: &tauri::AppHandle, url: &str, key: hookdesk_engine::sealed::SecretKey, engine: &Engine) -> Result<Arc<TeamDesk>, Error> {
     let allow_private = engine.settings().await?.allow_private_targets;
-    let desk = TeamDesk::connect(url, key, DeskOptions { worker_id: desktop_worker_id(), allow_private }).await?;
+    let options = DeskOptions { worker_id: desktop_worker_id(), allow_private };
+    let desk = hookdesk_engine::team_desk::within(TeamDesk::connect(url, key, options)).await?;
     let mut rx = desk.subscribe();
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
@@ -119,19 +123,15 @@ async fn rejoin_saved(app: tauri::AppHandle, engine: Engine, mut guard: tokio::s
         }
     };
     let label = saved.label();
-    match hookdesk_engine::team_desk::within(join(&app, &saved.url, saved.key, &engine)).await {
-        Ok(desk) => {
-            state.on_team.store(true, Ordering::Release);
-            *guard = Some(desk);
-        }
+    match join(&app, &saved.url, saved.key, &engine).await {
+        Ok(desk) => state.install(&app, &mut guard, Some(desk)).await,
         Err(e) => {
             tracing::error!("the team database {label} could not be joined: {e}");
             *state.team_error.lock().expect("team error") =
                 Some(format!("The team database {label} could not be joined, so this computer's database is shown: {e}"));
+            let _ = app.emit(NOTICE_EVENT, vec![Notice::Missed]);
         }
     }
-    drop(guard);
-    let _ = app.emit(NOTICE_EVENT, vec![Notice::Missed]);
 }
 
 pub fn run(data_dir: PathBuf) -> ExitCode {

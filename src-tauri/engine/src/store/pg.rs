@@ -938,8 +938,14 @@ impl PgStore {
 
     /// Listens on `channel` on a connection of its own.
     pub async fn listen(&self, channel: &str) -> Result<Listener> {
+        self.listen_to(&[channel]).await
+    }
+
+    /// Listens on all of `channels` on one connection of its own: each notification's payload,
+    /// whichever channel it came on.
+    pub async fn listen_to(&self, channels: &[&str]) -> Result<Listener> {
         use futures_util::StreamExt;
-        let channel = channel_name(channel)?.to_string();
+        let statements = channels.iter().map(|c| channel_name(c).map(|c| format!("LISTEN {c};"))).collect::<Result<String>>()?;
         let (client, mut connection) = self.config.connect(NoTls).await.map_err(pg_error)?;
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         tokio::spawn(async move {
@@ -959,7 +965,7 @@ impl PgStore {
                 }
             }
         });
-        client.batch_execute(&format!("LISTEN {channel}")).await.map_err(pg_error)?;
+        client.batch_execute(&statements).await.map_err(pg_error)?;
         Ok(Listener { _client: client, rx })
     }
 

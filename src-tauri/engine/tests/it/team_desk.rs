@@ -23,10 +23,6 @@ fn options(id: &str) -> DeskOptions {
     DeskOptions { worker_id: id.into(), allow_private: true }
 }
 
-fn same_key(key: &SecretKey) -> SecretKey {
-    SecretKey::from_base64(&key.to_base64()).unwrap()
-}
-
 fn task(n: usize) -> EventInput {
     serde_json::from_value(serde_json::json!({"id": format!("evt_desk_{n}"), "type": "task.created", "data": {"n": n}})).unwrap()
 }
@@ -53,7 +49,7 @@ async fn notice(rx: &mut tokio::sync::broadcast::Receiver<Notice>) -> Notice {
 async fn a_desktop_on_a_team_database_shows_and_delivers_what_another_process_configured_and_hears_of_its_changes() {
     let url = fresh_database().await;
     let key = SecretKey::generate();
-    let desk = TeamDesk::connect(&url, same_key(&key), options("desktop-test")).await.unwrap();
+    let desk = TeamDesk::connect(&url, key.clone(), options("desktop-test")).await.unwrap();
     assert_eq!(desk.worker_id(), "desktop-test");
     let mut notices = desk.subscribe();
     // Another process on the same database (a `serve`, another desktop).
@@ -138,7 +134,7 @@ async fn a_desktop_on_a_team_database_shows_and_delivers_what_another_process_co
 async fn a_desktop_with_another_key_is_refused_and_changes_nothing() {
     let url = fresh_database().await;
     let key = SecretKey::generate();
-    let first = TeamDesk::connect(&url, same_key(&key), options("desktop-a")).await.unwrap();
+    let first = TeamDesk::connect(&url, key.clone(), options("desktop-a")).await.unwrap();
     let other = PgStore::connect(&url).await.unwrap();
     team::create_webhook(&other, &key, input("Orders")).await.unwrap();
     let wrong = TeamDesk::connect(&url, SecretKey::generate(), options("desktop-b")).await.unwrap_err();
@@ -146,7 +142,7 @@ async fn a_desktop_with_another_key_is_refused_and_changes_nothing() {
     // The team's secrets still open with its key.
     assert!(team::signing_secret(&other, &key, "orders").await.is_ok());
     first.close().await;
-    let unreachable = TeamDesk::connect("postgres://hookdesk@127.0.0.1:1/none", same_key(&key), options("desktop-c")).await.unwrap_err();
+    let unreachable = TeamDesk::connect("postgres://hookdesk@127.0.0.1:1/none", key.clone(), options("desktop-c")).await.unwrap_err();
     assert!(unreachable.to_string().contains("Connection refused"), "{unreachable}");
     let _: Arc<TeamDesk> = TeamDesk::connect(&url, key, options("desktop-d")).await.unwrap();
 }
@@ -162,7 +158,7 @@ async fn recover_bulk_resend_curl_and_export_work_on_a_team_database_as_on_a_des
     use super::utils::receiver::Reply;
     let url = fresh_database().await;
     let key = SecretKey::generate();
-    let desk = TeamDesk::connect(&url, same_key(&key), options("desktop-1")).await.unwrap();
+    let desk = TeamDesk::connect(&url, key.clone(), options("desktop-1")).await.unwrap();
     let store = desk.store().clone();
     let rx = TestReceiver::start().await;
     rx.set_default(Reply::Status(500));
@@ -195,7 +191,7 @@ async fn recover_bulk_resend_curl_and_export_work_on_a_team_database_as_on_a_des
 
     // Recovered for real: delivered again in acceptance order, progress followed to the end.
     rx.set_default(Reply::Status(200));
-    let desk = TeamDesk::connect(&url, same_key(&key), options("desktop-2")).await.unwrap();
+    let desk = TeamDesk::connect(&url, key.clone(), options("desktop-2")).await.unwrap();
     let recovered = team::recover(&store, "ledger", &last_hour()).await.unwrap();
     let again = rx.take(3, Duration::from_secs(20)).await;
     assert_eq!(again.iter().map(|r| r.event_id()).collect::<Vec<_>>(), ["evt_desk_0", "evt_desk_1", "evt_desk_2"]);

@@ -78,9 +78,8 @@ commands! {
             return Err(Error::invalid("url", "A team database URL starts with postgres://, e.g. postgres://hookdesk@db.example.com/hookdesk.").view());
         }
         let key = SecretKey::from_base64(key.trim()).map_err(|e| Error::invalid("key", e.to_string()).view())?;
-        let saved = SecretKey::from_base64(&key.to_base64()).map_err(view)?;
-        state.switch(&app, Some((url.clone(), key))).await.map_err(view)?;
-        if let Err(e) = state.engine()?.save_team(&url, &saved).await {
+        state.switch(&app, Some((url.clone(), key.clone()))).await.map_err(view)?;
+        if let Err(e) = state.engine()?.save_team(&url, &key).await {
             // Joined, but it will not be at the next start: say so rather than pretend.
             *state.team_error.lock().expect("team error") = Some(format!("Joined, but not saved for the next start: {e}"));
         }
