@@ -18,6 +18,7 @@ worker_id: string | null,
  */
 saved: string | null, 
 /**
- * Why the saved team database could not be joined at start.
+ * What went wrong with the saved team database, in a sentence: it could not be joined at
+ * start, or it was joined but could not be saved for the next start.
  */
 error: string | null, };

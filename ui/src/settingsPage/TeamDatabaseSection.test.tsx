@@ -148,11 +148,11 @@ describe("Settings → Team database", () => {
       connected: null,
       worker_id: null,
       saved: TEAM,
-      error: "The team database at db.example.com:5432 did not answer within 15 s.",
+      error: `The team database ${TEAM} could not be joined, so this computer's database is shown: The team database did not answer within 15 s.`,
     };
     const { user, section } = await openSettings();
     expect(within(section).getByRole("alert")).toHaveTextContent(
-      "The saved team database could not be joined at start: The team database at db.example.com:5432 did not answer within 15 s.",
+      `The team database ${TEAM} could not be joined, so this computer's database is shown: The team database did not answer within 15 s.`,
     );
     expect(section).toHaveTextContent("This computer's database");
     expect(badge()).not.toBeInTheDocument();

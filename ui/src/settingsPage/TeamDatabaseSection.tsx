@@ -152,7 +152,7 @@ export function TeamDatabaseSection() {
       )}
       {status?.error && (
         <div className="form-alert" role="alert">
-          <p>The saved team database could not be joined at start: {status.error}</p>
+          <p>{status.error}</p>
         </div>
       )}
       {failure !== null && (

@@ -31,7 +31,8 @@ pub struct TeamStatus {
     pub worker_id: Option<String>,
     /// The team database saved on this computer (for one click back), connected or not.
     pub saved: Option<String>,
-    /// Why the saved team database could not be joined at start.
+    /// What went wrong with the saved team database, in a sentence: it could not be joined at
+    /// start, or it was joined but could not be saved for the next start.
     pub error: Option<String>,
 }
 
